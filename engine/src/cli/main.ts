@@ -1,0 +1,42 @@
+// The `finetune` command line: one subcommand per file under ./commands, registered in this table.
+// Each command's `run` takes the arguments after its name and resolves to the process exit code.
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<Command>> = {
+};
+
+function usage(): string {
+  const lines = Object.keys(commands).sort().map((name) => `  finetune ${name}`);
+  return ['usage: finetune <command> [options]', '', 'commands:', ...lines, '', 'Run `finetune <command> --help` for its options.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`finetune: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const command = await load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Expected failures (bad input) throw UserError with a located message; anything else is a bug: show the stack.
+    const isUser = error instanceof Error && error.name === 'UserError';
+    console.error(`finetune: ${isUser ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = isUser ? 1 : 70;
+  },
+);
