@@ -1,0 +1,6 @@
+// Composite ops: one tape entry each, with a gradient rule that reuses saved intermediates.
+export { rmsNorm } from './rms-norm';
+export { rotary, rotateHalf } from './rotary';
+export { attention, type AttentionOptions } from './attention';
+export { swiglu } from './swiglu';
+export { softmaxCrossEntropy, type CrossEntropyResult } from './cross-entropy';

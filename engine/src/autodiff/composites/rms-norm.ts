@@ -1,0 +1,43 @@
+// RMSNorm (Llama): y = x / sqrt(mean(x², last axis) + eps) · weight. The forward is ORT's fused
+// SimplifiedLayerNormalization, whose second output (1/rms) the backward reuses instead of recomputing it.
+// Float64 graphs expand it into primitive ops (no float64-statistics kernel).
+
+import { attr, ops, type Value } from '../../graph';
+import { onnxDataType } from '../../graph/dtype';
+import type { GradientRule } from '../context';
+
+export function rmsNorm(x: Value, weight: Value, eps: number): Value {
+  const g = x.graph;
+  return g.composite('RMSNorm', [x, weight], { eps }, () => {
+    if (x.dtype === 'float64') {
+      // ORT has no float64-statistics kernel for the fused op; float64 (gradient-check) graphs expand it.
+      const invRms = ops.reciprocal(ops.sqrt(ops.add(ops.reduceMean(ops.mul(x, x), [-1], true), eps)));
+      return { outputs: [ops.mul(ops.mul(x, invRms), weight)], saved: { invRms } };
+    }
+    // Statistics stay in float32 whatever the input type, as transformers computes RMSNorm.
+    const statsShape = [...x.shape.slice(0, -1), 1];
+    const [y, invRms] = g.node('SimplifiedLayerNormalization', [x, weight], [{ dtype: x.dtype, shape: x.shape }, { dtype: 'float32', shape: statsShape }], {
+      axis: attr.int(-1),
+      epsilon: attr.float(eps),
+      stash_type: attr.int(onnxDataType.float32),
+    });
+    return { outputs: [y], saved: { invRms } };
+  })[0];
+}
+
+/** dx = r·(dy·w − x̂·mean(dy·w·x̂)), dw = Σ dy·x̂ over the leading axes, with x̂ = x·r and r = 1/rms. */
+export const rmsNormGradient: GradientRule = (ctx) => {
+  const [x, weight] = ctx.entry.inputs as Value[];
+  const r = ops.cast(ctx.entry.saved.invRms, x.dtype);
+  const dy = ctx.dy[0]!;
+  const normalized = ops.mul(x, r);
+  let dx: Value | null = null;
+  if (ctx.needs(0)) {
+    const dyw = ops.mul(dy, weight);
+    const projection = ops.reduceMean(ops.mul(dyw, normalized), [-1], true);
+    dx = ops.mul(r, ops.sub(dyw, ops.mul(normalized, projection)));
+  }
+  const leading = x.shape.slice(0, -1).map((_, i) => i);
+  const dw = ctx.needs(1) ? ops.reduceSum(ops.mul(dy, normalized), leading, false) : null;
+  return [dx, dw];
+};

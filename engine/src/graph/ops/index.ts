@@ -1,0 +1,4 @@
+// All op helpers under one namespace: `import { ops } from '../graph'` then `ops.matmul(x, w)`.
+export * from './elementwise';
+export * from './shape-ops';
+export * from './nn';

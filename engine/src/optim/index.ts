@@ -1,0 +1,3 @@
+// Optimizer graph tail (AdamW, global-norm clipping) and gradient accumulation. See engine/src/graph/README.md.
+export * from './adamw';
+export * from './apply-graph';
