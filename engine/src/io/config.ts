@@ -1,0 +1,215 @@
+// config.json of the Llama family, as transformers reads it (LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config),
+// normalised to one ModelConfig. Unknown keys are ignored; defaults are transformers' own. Features the engine does
+// not implement (other activations, MLP bias, YaRN/dynamic RoPE) are refused with a message instead of being ignored.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ModelFileError } from './errors';
+
+export type Arch = 'llama' | 'qwen2' | 'qwen3';
+
+/** model_type → architecture; Mistral (sliding window aside) and SmolLM/TinyLlama (model_type llama) are Llamas. */
+export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3' };
+
+export type RopeScaling =
+  | { type: 'default' }
+  | { type: 'linear'; factor: number }
+  | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number };
+
+export interface ModelConfig {
+  arch: Arch;
+  modelType: string;
+  vocabSize: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  numLayers: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  rmsNormEps: number;
+  ropeTheta: number;
+  ropeScaling: RopeScaling;
+  maxPositionEmbeddings: number;
+  tieWordEmbeddings: boolean;
+  /** Bias on q_proj, k_proj, v_proj (always for Qwen2; attention_bias for the others). */
+  qkvBias: boolean;
+  /** Bias on o_proj (attention_bias for Llama/Mistral/Qwen3; never for Qwen2). */
+  outputBias: boolean;
+  /** RMSNorm over each head of q and k before RoPE (Qwen3). */
+  qkNorm: boolean;
+  /** Attention window when the model uses one: sequences longer than this are not exact (Mistral). */
+  slidingWindow: number | null;
+  bosTokenId: number | null;
+  eosTokenIds: number[];
+  padTokenId: number | null;
+  /** torch_dtype (or dtype) as declared, e.g. 'bfloat16'; informative only. */
+  torchDtype: string | null;
+}
+
+const positiveInt = z.number().int().positive();
+const tokenIds = z.union([z.number().int(), z.array(z.number().int()), z.null()]).optional();
+
+const ropeScalingSchema = z
+  .object({
+    rope_type: z.string().optional(),
+    type: z.string().optional(),
+    factor: z.number().positive().optional(),
+    low_freq_factor: z.number().optional(),
+    high_freq_factor: z.number().optional(),
+    original_max_position_embeddings: positiveInt.optional(),
+    rope_theta: z.number().positive().optional(),
+  })
+  .nullable()
+  .optional();
+
+const configSchema = z.object({
+  model_type: z.string(),
+  vocab_size: positiveInt,
+  hidden_size: positiveInt,
+  intermediate_size: positiveInt,
+  num_hidden_layers: positiveInt,
+  num_attention_heads: positiveInt,
+  num_key_value_heads: positiveInt.nullable().optional(),
+  head_dim: positiveInt.nullable().optional(),
+  rms_norm_eps: z.number().positive().optional(),
+  rope_theta: z.number().positive().optional(),
+  rope_scaling: ropeScalingSchema,
+  // transformers 5 moves rope_theta and the scaling into rope_parameters.
+  rope_parameters: ropeScalingSchema,
+  max_position_embeddings: positiveInt.optional(),
+  tie_word_embeddings: z.boolean().optional(),
+  attention_bias: z.boolean().optional(),
+  mlp_bias: z.boolean().optional(),
+  hidden_act: z.string().optional(),
+  sliding_window: z.number().int().nullable().optional(),
+  use_sliding_window: z.boolean().optional(),
+  bos_token_id: tokenIds,
+  eos_token_id: tokenIds,
+  pad_token_id: tokenIds,
+  torch_dtype: z.string().nullable().optional(),
+  dtype: z.string().nullable().optional(),
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+function idList(value: number | number[] | null | undefined): number[] {
+  return value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** Validates a parsed config.json object; `file` only locates errors. */
+export function parseModelConfig(json: unknown, file = 'config.json'): ModelConfig {
+  const modelType = (json as { model_type?: unknown } | null)?.model_type;
+  if (typeof modelType === 'string' && !Object.hasOwn(SUPPORTED_MODEL_TYPES, modelType)) {
+    throw new ModelFileError('unsupported-architecture', file, `model_type '${modelType}' is not supported; supported: ${Object.keys(SUPPORTED_MODEL_TYPES).join(', ')}`, { key: 'model_type' });
+  }
+  const parsed = configSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelFileError('bad-config', file, issue.message, { key: issue.path.join('.') || '(root)' });
+  }
+  return normalise(parsed.data, file);
+}
+
+export function readModelConfig(file: string): ModelConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ModelFileError('missing-file', file, 'config.json is missing');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ModelFileError('bad-json', file, `not valid JSON (${(error as Error).message})`);
+  }
+  return parseModelConfig(json, file);
+}
+
+function normalise(raw: RawConfig, file: string): ModelConfig {
+  const arch = SUPPORTED_MODEL_TYPES[raw.model_type];
+  const unsupported = (key: string, what: string) => new ModelFileError('unsupported-feature', file, what, { key });
+  if ((raw.hidden_act ?? 'silu') !== 'silu') throw unsupported('hidden_act', `activation '${raw.hidden_act}' is not supported (only silu)`);
+  if (raw.mlp_bias) throw unsupported('mlp_bias', 'MLP biases are not supported');
+  const numHeads = raw.num_attention_heads;
+  const numKvHeads = raw.num_key_value_heads ?? numHeads;
+  if (numHeads % numKvHeads !== 0) {
+    throw new ModelFileError('bad-config', file, `num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`, { key: 'num_key_value_heads' });
+  }
+  const headDim = raw.head_dim ?? raw.hidden_size / numHeads;
+  if (!Number.isInteger(headDim)) throw new ModelFileError('bad-config', file, `hidden_size ${raw.hidden_size} is not divisible by num_attention_heads ${numHeads}; set head_dim`, { key: 'head_dim' });
+  if (headDim % 2 !== 0) throw new ModelFileError('bad-config', file, `head_dim ${headDim} must be even for rotary embeddings`, { key: 'head_dim' });
+  const ropeKey = raw.rope_parameters ? 'rope_parameters' : 'rope_scaling';
+  const rope = raw.rope_parameters ?? raw.rope_scaling ?? null;
+  const attentionBias = raw.attention_bias ?? false;
+  // Qwen2/Qwen3 only use the window when use_sliding_window is set; Mistral whenever sliding_window is.
+  const slidingWindow = arch === 'llama' || raw.use_sliding_window ? (raw.sliding_window ?? null) : null;
+  return {
+    arch,
+    modelType: raw.model_type,
+    vocabSize: raw.vocab_size,
+    hiddenSize: raw.hidden_size,
+    intermediateSize: raw.intermediate_size,
+    numLayers: raw.num_hidden_layers,
+    numHeads,
+    numKvHeads,
+    headDim,
+    rmsNormEps: raw.rms_norm_eps ?? 1e-6,
+    ropeTheta: raw.rope_parameters?.rope_theta ?? raw.rope_theta ?? 10000,
+    ropeScaling: parseRopeScaling(rope, file, ropeKey),
+    maxPositionEmbeddings: raw.max_position_embeddings ?? 2048,
+    tieWordEmbeddings: raw.tie_word_embeddings ?? false,
+    qkvBias: arch === 'qwen2' ? true : attentionBias,
+    outputBias: arch === 'qwen2' ? false : attentionBias,
+    qkNorm: arch === 'qwen3',
+    slidingWindow,
+    bosTokenId: idList(raw.bos_token_id)[0] ?? null,
+    eosTokenIds: idList(raw.eos_token_id),
+    padTokenId: idList(raw.pad_token_id)[0] ?? null,
+    torchDtype: raw.torch_dtype ?? raw.dtype ?? null,
+  };
+}
+
+function parseRopeScaling(rope: z.infer<typeof ropeScalingSchema>, file: string, key: string): RopeScaling {
+  const type = rope?.rope_type ?? rope?.type ?? 'default';
+  if (!rope || type === 'default') return { type: 'default' };
+  const need = (name: string, value: number | undefined): number => {
+    if (value === undefined) throw new ModelFileError('bad-config', file, `rope type '${type}' needs ${name}`, { key: `${key}.${name}` });
+    return value;
+  };
+  if (type === 'linear') return { type: 'linear', factor: need('factor', rope.factor) };
+  if (type === 'llama3') {
+    return {
+      type: 'llama3',
+      factor: need('factor', rope.factor),
+      lowFreqFactor: need('low_freq_factor', rope.low_freq_factor),
+      highFreqFactor: need('high_freq_factor', rope.high_freq_factor),
+      originalMaxPositionEmbeddings: need('original_max_position_embeddings', rope.original_max_position_embeddings),
+    };
+  }
+  throw new ModelFileError('unsupported-feature', file, `rope type '${type}' is not supported (default, linear and llama3 are)`, { key });
+}
+
+/**
+ * RoPE inverse frequencies (head_dim / 2 of them) as transformers computes them in ROPE_INIT_FUNCTIONS, in float64;
+ * the angle for position p and pair i is p * inverseFrequencies[i] (linear scaling folded in as 1/factor).
+ */
+export function ropeInverseFrequencies(config: Pick<ModelConfig, 'headDim' | 'ropeTheta' | 'ropeScaling'>): Float64Array {
+  const half = config.headDim / 2;
+  const inverse = new Float64Array(half);
+  for (let i = 0; i < half; i++) inverse[i] = 1 / config.ropeTheta ** ((2 * i) / config.headDim);
+  const scaling = config.ropeScaling;
+  if (scaling.type === 'linear') for (let i = 0; i < half; i++) inverse[i] /= scaling.factor;
+  if (scaling.type === 'llama3') {
+    const lowFreqWavelength = scaling.originalMaxPositionEmbeddings / scaling.lowFreqFactor;
+    const highFreqWavelength = scaling.originalMaxPositionEmbeddings / scaling.highFreqFactor;
+    for (let i = 0; i < half; i++) {
+      const wavelength = (2 * Math.PI) / inverse[i];
+      if (wavelength > lowFreqWavelength) inverse[i] /= scaling.factor;
+      else if (wavelength >= highFreqWavelength) {
+        const smooth = (scaling.originalMaxPositionEmbeddings / wavelength - scaling.lowFreqFactor) / (scaling.highFreqFactor - scaling.lowFreqFactor);
+        inverse[i] = (1 - smooth) * (inverse[i] / scaling.factor) + smooth * inverse[i];
+      }
+    }
+  }
+  return inverse;
+}
