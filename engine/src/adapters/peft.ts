@@ -1,0 +1,157 @@
+// Reading a PEFT LoRA adapter folder (the layout `PeftModel.save_pretrained` writes): adapter_config.json and
+// adapter_model.safetensors with `base_model.model.<module>.lora_A.weight` [r, in] and `.lora_B.weight` [out, r].
+// Score and generate merge it into the base weights (W + scale·B·A, what `merge_and_unload` computes) so inference
+// runs the plain graph at full speed; training keeps LoRA as a separate branch (see engine/src/models/README.md).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelFileError } from '../io/errors';
+import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
+
+export interface PeftLoraConfig {
+  r: number;
+  loraAlpha: number;
+  useRslora: boolean;
+  targetModules: string[] | string;
+  rankPattern: Record<string, number>;
+  alphaPattern: Record<string, number>;
+  baseModel?: string;
+}
+
+export interface LoraModule {
+  /** The module's name in the base model, as transformers names it: `model.layers.0.self_attn.q_proj`. */
+  module: string;
+  rank: number;
+  inFeatures: number;
+  outFeatures: number;
+  /** alpha / r, or alpha / sqrt(r) with rsLoRA. */
+  scale: number;
+  /** [rank, in], row-major. */
+  a: Float32Array;
+  /** [out, rank], row-major. */
+  b: Float32Array;
+}
+
+export interface PeftAdapter {
+  dir: string;
+  config: PeftLoraConfig;
+  modules: Map<string, LoraModule>;
+}
+
+const PREFIX = 'base_model.model.';
+const LORA_KEY = /^base_model\.model\.(.+)\.lora_([AB])(?:\.default)?\.weight$/;
+
+function readConfig(dir: string): PeftLoraConfig {
+  const file = join(dir, 'adapter_config.json');
+  if (!existsSync(file)) throw new ModelFileError('missing-file', file, 'no adapter_config.json: not a PEFT adapter folder');
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new ModelFileError('bad-json', file, `not valid JSON (${(error as Error).message})`);
+  }
+  const unsupported = (key: string, why: string) => new ModelFileError('unsupported-feature', file, why, { key });
+  const bad = (key: string, why: string) => new ModelFileError('bad-config', file, why, { key });
+  if (json.peft_type !== 'LORA') throw unsupported('peft_type', `peft_type ${JSON.stringify(json.peft_type)} is not supported (only LORA)`);
+  if (json.use_dora === true) throw unsupported('use_dora', 'DoRA adapters are not supported');
+  if (json.fan_in_fan_out === true) throw unsupported('fan_in_fan_out', 'fan_in_fan_out adapters (GPT-2 Conv1D layers) are not supported');
+  if (json.bias !== undefined && json.bias !== 'none') throw unsupported('bias', `bias ${JSON.stringify(json.bias)} is not supported (only "none")`);
+  const r = json.r;
+  if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw bad('r', `r must be a positive integer, got ${JSON.stringify(r)}`);
+  const alpha = json.lora_alpha ?? 8;
+  if (typeof alpha !== 'number') throw bad('lora_alpha', `lora_alpha must be a number, got ${JSON.stringify(alpha)}`);
+  const targets = json.target_modules ?? [];
+  if (typeof targets !== 'string' && !(Array.isArray(targets) && targets.every((t) => typeof t === 'string'))) {
+    throw bad('target_modules', 'target_modules must be a list of names or a regular expression');
+  }
+  const patterns = (key: string): Record<string, number> => {
+    const value = json[key] ?? {};
+    if (typeof value !== 'object' || value === null || Object.values(value).some((v) => typeof v !== 'number')) throw bad(key, `${key} must map names to numbers`);
+    return value as Record<string, number>;
+  };
+  return {
+    r,
+    loraAlpha: alpha,
+    useRslora: json.use_rslora === true,
+    targetModules: targets as string[] | string,
+    rankPattern: patterns('rank_pattern'),
+    alphaPattern: patterns('alpha_pattern'),
+    baseModel: typeof json.base_model_name_or_path === 'string' ? json.base_model_name_or_path : undefined,
+  };
+}
+
+/** PEFT's get_pattern_key: a pattern applies to a module whose name is the pattern or ends with `.pattern`. */
+function patternValue(patterns: Record<string, number>, module: string, fallback: number): number {
+  for (const [pattern, value] of Object.entries(patterns)) {
+    if (new RegExp(`(^|\\.)(${pattern})$`).test(module)) return value;
+  }
+  return fallback;
+}
+
+export function loraScale(config: PeftLoraConfig, module: string, rank: number): number {
+  const alpha = patternValue(config.alphaPattern, module, config.loraAlpha);
+  return config.useRslora ? alpha / Math.sqrt(rank) : alpha / rank;
+}
+
+/** Reads and validates an adapter folder; every module must have both A and B with matching ranks. */
+export function readPeftAdapter(dir: string): PeftAdapter {
+  const config = readConfig(dir);
+  const file = join(dir, 'adapter_model.safetensors');
+  if (!existsSync(file)) {
+    const pickle = existsSync(join(dir, 'adapter_model.bin'));
+    throw new ModelFileError(pickle ? 'pickle-weights' : 'missing-file', file, pickle ? 'only adapter_model.bin (pickle) found; save with safe_serialization=True' : 'no adapter_model.safetensors');
+  }
+  const header = readSafetensorsHeader(file);
+  const halves = new Map<string, { A?: string; B?: string }>();
+  for (const name of header.tensors.keys()) {
+    const match = LORA_KEY.exec(name);
+    if (!match) {
+      if (name.startsWith(PREFIX)) throw new ModelFileError('unsupported-feature', file, 'not a LoRA A/B weight (modules_to_save and embedding adapters are not supported)', { tensor: name });
+      throw new ModelFileError('bad-header', file, `tensor name does not start with '${PREFIX}'`, { tensor: name });
+    }
+    const entry = halves.get(match[1]) ?? {};
+    entry[match[2] as 'A' | 'B'] = name;
+    halves.set(match[1], entry);
+  }
+  const modules = new Map<string, LoraModule>();
+  for (const [module, { A, B }] of halves) {
+    if (!A || !B) throw new ModelFileError('missing-tensor', file, `module has lora_${A ? 'A' : 'B'} but no lora_${A ? 'B' : 'A'}`, { tensor: `${PREFIX}${module}.lora_${A ? 'B' : 'A'}.weight` });
+    const infoA = header.tensors.get(A)!;
+    const infoB = header.tensors.get(B)!;
+    if (infoA.shape.length !== 2 || infoB.shape.length !== 2 || infoA.shape[0] !== infoB.shape[1]) {
+      throw new ModelFileError('wrong-shape', file, `lora_A is [${infoA.shape}] and lora_B is [${infoB.shape}]; expected [r, in] and [out, r]`, { tensor: A });
+    }
+    const rank = infoA.shape[0];
+    const expectedRank = patternValue(config.rankPattern, module, config.r);
+    if (rank !== expectedRank) throw new ModelFileError('wrong-shape', file, `rank ${rank} differs from the config's ${expectedRank}`, { tensor: A });
+    modules.set(module, {
+      module,
+      rank,
+      inFeatures: infoA.shape[1],
+      outFeatures: infoB.shape[0],
+      scale: loraScale(config, module, rank),
+      a: readTensorFloat32(infoA),
+      b: readTensorFloat32(infoB),
+    });
+  }
+  if (modules.size === 0) throw new ModelFileError('missing-tensor', file, 'the adapter holds no LoRA tensors');
+  return { dir, config, modules };
+}
+
+/** W + scale·B·A for a base weight [out, in] (row-major); returns a new array, the base is left untouched. */
+export function mergeLora(weight: Float32Array, lora: LoraModule): Float32Array {
+  const { rank, inFeatures, outFeatures, scale, a, b } = lora;
+  if (weight.length !== inFeatures * outFeatures) {
+    throw new Error(`${lora.module}: base weight has ${weight.length} elements, the adapter expects [${outFeatures}, ${inFeatures}]`);
+  }
+  const merged = Float32Array.from(weight);
+  for (let row = 0; row < outFeatures; row++) {
+    const target = merged.subarray(row * inFeatures, (row + 1) * inFeatures);
+    for (let k = 0; k < rank; k++) {
+      const coefficient = scale * b[row * rank + k];
+      if (coefficient === 0) continue;
+      const aRow = a.subarray(k * inFeatures, (k + 1) * inFeatures);
+      for (let column = 0; column < inFeatures; column++) target[column] += coefficient * aRow[column];
+    }
+  }
+  return merged;
+}

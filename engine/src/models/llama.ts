@@ -1,0 +1,161 @@
+// The Llama family as transformers' modeling_llama / modeling_qwen2 / modeling_qwen3 define it: Llama, Mistral,
+// SmolLM, TinyLlama (plain), Qwen2 (bias on q/k/v), Qwen3 (RMSNorm per head on q and k before RoPE). Reads top-down:
+// config flags → attention → MLP → block → model. Building blocks live in layers.ts, output heads in heads.ts.
+import { ops, type Graph, type Value } from '../graph';
+import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
+import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
+import { causalLmLoss, tokenLogprobs } from './heads';
+import { attentionBias, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { NAMES, type CausalLM, type CausalLMInputs, type CausalLMOptions, type CausalLMOutputs, type LinearCall } from './types';
+
+/** input · weightᵀ (+ bias): the default projection every hook can fall back to. */
+export function baseLinear(call: LinearCall): Value {
+  const product = ops.matmul(call.input, ops.transpose(call.weight, [1, 0]));
+  return call.bias ? ops.add(product, call.bias) : product;
+}
+
+/** Per-build state the layers share: the config, hooks, and the values computed once (mask, rotary tables). */
+interface Context {
+  config: ModelConfig;
+  options: CausalLMOptions;
+  bias: Value;
+  cos: Value;
+  sin: Value;
+}
+
+function linear(context: Context, module: string, input: Value, inFeatures: number, outFeatures: number, hasBias: boolean): Value {
+  const { parameter, linear: hook } = context.options;
+  const call: LinearCall = {
+    module,
+    input,
+    weight: parameter(`${module}.weight`),
+    bias: hasBias ? parameter(`${module}.bias`) : undefined,
+    inFeatures,
+    outFeatures,
+  };
+  return hook ? hook(call, baseLinear) : baseLinear(call);
+}
+
+/** LlamaAttention (+ Qwen2 biases, Qwen3 q/k norms); returns the output and this step's keys/values (for the cache). */
+function attention(context: Context, prefix: string, x: Value, past?: { key: Value; value: Value }): { output: Value; key: Value; value: Value } {
+  const { config } = context;
+  const { hiddenSize, numHeads, numKvHeads, headDim } = config;
+  const module = `${prefix}.self_attn`;
+  let q = splitHeads(linear(context, `${module}.q_proj`, x, hiddenSize, numHeads * headDim, config.qkvBias), numHeads, headDim);
+  let k = splitHeads(linear(context, `${module}.k_proj`, x, hiddenSize, numKvHeads * headDim, config.qkvBias), numKvHeads, headDim);
+  const v = splitHeads(linear(context, `${module}.v_proj`, x, hiddenSize, numKvHeads * headDim, config.qkvBias), numKvHeads, headDim);
+  if (config.qkNorm) {
+    q = rmsNorm(q, context.options.parameter(`${module}.q_norm.weight`), config.rmsNormEps);
+    k = rmsNorm(k, context.options.parameter(`${module}.k_norm.weight`), config.rmsNormEps);
+  }
+  q = rotary(q, context.cos, context.sin);
+  k = rotary(k, context.cos, context.sin);
+  const keys = past ? ops.concat([past.key, k], 2) : k;
+  const values = past ? ops.concat([past.value, v], 2) : v;
+  // Causality, padding and the window are all in the bias (it knows the past length); GQA is inside the composite.
+  const attended = mergeHeads(scaledDotProductAttention(q, keys, values, { causal: false, mask: context.bias }));
+  const output = linear(context, `${module}.o_proj`, attended, numHeads * headDim, hiddenSize, config.outputBias);
+  return { output, key: keys, value: values };
+}
+
+/** LlamaMLP: down(silu(gate(x)) · up(x)). */
+function mlp(context: Context, prefix: string, x: Value): Value {
+  const { hiddenSize, intermediateSize } = context.config;
+  const gate = linear(context, `${prefix}.mlp.gate_proj`, x, hiddenSize, intermediateSize, false);
+  const up = linear(context, `${prefix}.mlp.up_proj`, x, hiddenSize, intermediateSize, false);
+  return linear(context, `${prefix}.mlp.down_proj`, swiglu(gate, up), intermediateSize, hiddenSize, false);
+}
+
+/** LlamaDecoderLayer: pre-norm residual attention, then pre-norm residual MLP. */
+function block(context: Context, layer: number, x: Value, past?: { key: Value; value: Value }): { output: Value; key: Value; value: Value } {
+  const prefix = `model.layers.${layer}`;
+  const { parameter } = context.options;
+  const eps = context.config.rmsNormEps;
+  const attended = attention(context, prefix, rmsNorm(x, parameter(`${prefix}.input_layernorm.weight`), eps), past);
+  const afterAttention = ops.add(x, attended.output);
+  const output = ops.add(afterAttention, mlp(context, prefix, rmsNorm(afterAttention, parameter(`${prefix}.post_attention_layernorm.weight`), eps)));
+  return { output, key: attended.key, value: attended.value };
+}
+
+/** LlamaForCausalLM: embeddings (+ virtual tokens), decoder layers, final norm, LM head and the requested output. */
+export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
+  const { parameter } = options;
+  const inputIds = graph.input(NAMES.inputIds, 'int64', ['batch', 'seq']);
+  // The concat of past and new keys is labelled 'past_seq+seq' by shape inference; the mask spans the same keys.
+  const maskLength = options.kvCache ? 'past_seq+seq' : 'seq';
+  const attentionMask = graph.input(NAMES.attentionMask, 'int64', ['batch', maskLength]);
+  const positionIds = options.positionIds === 'input' ? graph.input(NAMES.positionIds, 'int64', ['batch', 'seq']) : undefined;
+  const labels = options.output.kind === 'loss' ? graph.input(NAMES.labels, 'int64', ['batch', 'seq']) : undefined;
+  const past = options.kvCache
+    ? Array.from({ length: config.numLayers }, (_, layer) => ({
+        key: graph.input(NAMES.pastKey(layer), 'float32', ['batch', config.numKvHeads, 'past_seq', config.headDim]),
+        value: graph.input(NAMES.pastValue(layer), 'float32', ['batch', config.numKvHeads, 'past_seq', config.headDim]),
+      }))
+    : undefined;
+
+  // Embeddings, with prompt-tuning virtual tokens in front (always attended, positions 0..P-1).
+  const embedded = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
+  let hidden = embedded;
+  let mask = attentionMask;
+  const virtualCount = options.virtualTokens ? (options.virtualTokens.shape[0] as number) : 0;
+  if (options.virtualTokens) {
+    if (options.kvCache || positionIds) throw new Error('virtual tokens are only supported without a KV cache and with in-graph positions');
+    const batch = ops.shapeOf(inputIds, 0, 1);
+    const virtualShape = ops.concat([batch, graph.int64s([virtualCount, config.hiddenSize])], 0);
+    const virtual = ops.expand(ops.unsqueeze(options.virtualTokens, [0]), virtualShape, ['batch', virtualCount, config.hiddenSize]);
+    hidden = ops.concat([virtual, hidden], 1);
+    const ones = ops.constantOfShape(ops.concat([batch, graph.int64s([virtualCount])], 0), ['batch', virtualCount], 'int64', 1);
+    mask = ops.concat([ones, attentionMask], 1);
+  }
+
+  const zero = graph.scalar(0, 'int64');
+  const pastLength = past ? runtimeSize(past[0].key, 2) : zero;
+  const seqLength = runtimeSize(hidden, 1);
+  const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), hidden.shape[1]), pastLength), [0]);
+  const dtype = hidden.dtype as ComputeType;
+  const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
+  const bias = attentionBias(mask, pastLength, seqLength, hidden.shape[1], config.slidingWindow, dtype);
+  const context: Context = { config, options, bias, cos, sin };
+
+  const present: { key: Value; value: Value }[] = [];
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    const result = block(context, layer, hidden, past?.[layer]);
+    hidden = result.output;
+    present.push({ key: result.key, value: result.value });
+  }
+  hidden = rmsNorm(hidden, parameter('model.norm.weight'), config.rmsNormEps);
+  if (virtualCount > 0) {
+    // Drop the virtual positions; the reshape only restores the [batch, seq, hidden] label shape inference lost.
+    hidden = ops.reshapeTo(ops.slice(hidden, [1], [virtualCount], [Number.MAX_SAFE_INTEGER]), ops.shapeOf(embedded), embedded.shape);
+  }
+
+  const headWeight = config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
+  const lmHead = (x: Value): Value => {
+    const call: LinearCall = { module: 'lm_head', input: x, weight: parameter(headWeight), inFeatures: config.hiddenSize, outFeatures: config.vocabSize };
+    return options.linear ? options.linear(call, baseLinear) : baseLinear(call);
+  };
+
+  const outputs: CausalLMOutputs = {};
+  const spec = options.output;
+  if (spec.kind === 'last-logits') {
+    const last = ops.gather(hidden, graph.scalar(-1, 'int64'), 1); // [b, hidden]: left padding keeps the last one real
+    outputs.logits = graph.output(lmHead(last), NAMES.logits);
+  } else {
+    const logits = lmHead(hidden);
+    if (spec.kind === 'logits') outputs.logits = graph.output(logits, NAMES.logits);
+    else if (spec.kind === 'token-logprobs') outputs.tokenLogprobs = graph.output(tokenLogprobs(logits, inputIds), NAMES.tokenLogprobs);
+    else {
+      const { loss, tokenLosses } = causalLmLoss(logits, labels!, spec.reduction ?? 'mean', spec.ignoreIndex ?? -100);
+      outputs.loss = graph.output(loss, NAMES.loss);
+      outputs.tokenLosses = graph.output(tokenLosses, NAMES.tokenLosses);
+    }
+  }
+  if (past) {
+    outputs.present = present.map((entry, layer) => ({
+      key: graph.output(entry.key, NAMES.presentKey(layer)),
+      value: graph.output(entry.value, NAMES.presentValue(layer)),
+    }));
+  }
+  const inputs: CausalLMInputs = { inputIds, attentionMask, positionIds, labels, past };
+  return { inputs, outputs };
+}

@@ -1,0 +1,31 @@
+// Weights → graph values. Frozen weights are initializers so they live with the session (on the device) instead of
+// travelling with every run; a weight used twice (tied embeddings) is one initializer.
+import type { Graph, Value } from '../graph';
+import type { WeightStore } from '../io/model-folder';
+
+export interface InitializerOptions {
+  /** Rewrites a weight before it becomes an initializer (a merged LoRA adapter, for instance). */
+  transform?: (name: string, data: Float32Array, shape: readonly number[]) => Float32Array;
+  /** Names served by `trainable` instead (full fine-tuning, prompt tuning). */
+  trainable?: (name: string) => Value | undefined;
+}
+
+/**
+ * A `parameter` function for the model builders: each weight is read (fp16/bf16 widened to float32, the graph
+ * computes in float32) the first time the graph asks for it, and becomes an initializer named after it.
+ */
+export function initializerParameters(graph: Graph, weights: WeightStore, options: InitializerOptions = {}): (name: string) => Value {
+  const created = new Map<string, Value>();
+  return (name: string): Value => {
+    const override = options.trainable?.(name);
+    if (override) return override;
+    const existing = created.get(name);
+    if (existing) return existing;
+    const shape = weights.info(name).shape;
+    let data = weights.readFloat32(name);
+    if (options.transform) data = options.transform(name, data, shape);
+    const value = graph.initializer(name, 'float32', shape, data);
+    created.set(name, value);
+    return value;
+  };
+}

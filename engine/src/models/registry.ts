@@ -1,0 +1,19 @@
+// Architecture → graph builder. A new family (GPT-2, …) adds one file and one line here.
+import type { Graph } from '../graph';
+import type { Arch, ModelConfig } from '../io/config';
+import { buildLlama } from './llama';
+import type { CausalLM, CausalLMOptions } from './types';
+
+type Builder = (graph: Graph, config: ModelConfig, options: CausalLMOptions) => CausalLM;
+
+const BUILDERS: Record<Arch, Builder> = {
+  llama: buildLlama,
+  qwen2: buildLlama,
+  qwen3: buildLlama,
+};
+
+export function buildCausalLM(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
+  const builder = BUILDERS[config.arch];
+  if (!builder) throw new Error(`no graph builder for architecture '${config.arch}'`);
+  return builder(graph, config, options);
+}

@@ -1,0 +1,77 @@
+// The contract between model builders and training methods (LoRA, QLoRA, prompt tuning, full): see README.md.
+import type { Value } from '../graph';
+
+/** One projection in the model, as the linear hook sees it. */
+export interface LinearCall {
+  /** transformers' module name: `model.layers.0.self_attn.q_proj`, `model.layers.3.mlp.down_proj`, `lm_head`. */
+  module: string;
+  /** [batch, seq, in] (or [batch, in] for the last-position LM head). */
+  input: Value;
+  /** [out, in], as transformers stores it. */
+  weight: Value;
+  bias?: Value;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+/** Wraps a projection; call `base(call)` for input·weightᵀ (+ bias), possibly with a replaced input or weight. */
+export type LinearHook = (call: LinearCall, base: (call: LinearCall) => Value) => Value;
+
+export type OutputSpec =
+  | { kind: 'logits' }
+  | { kind: 'last-logits' }
+  | { kind: 'token-logprobs' }
+  /** transformers' causal-LM loss: labels aligned with input_ids, shifted inside, -100 ignored. */
+  | { kind: 'loss'; reduction?: 'mean' | 'sum'; ignoreIndex?: number };
+
+export interface CausalLMOptions {
+  /** The Value of a weight by its transformers name (`model.layers.0.input_layernorm.weight`). */
+  parameter: (name: string) => Value;
+  linear?: LinearHook;
+  /** Prompt tuning: [numVirtualTokens, hidden] embeddings placed before the token embeddings. */
+  virtualTokens?: Value;
+  output: OutputSpec;
+  /** Past keys/values as inputs and present ones as outputs (generation). */
+  kvCache?: boolean;
+  /** 'input': a position_ids graph input; 'range' (default): past_seq + 0..seq-1 in-graph. */
+  positionIds?: 'input' | 'range';
+}
+
+export interface CausalLMInputs {
+  inputIds: Value;
+  attentionMask: Value;
+  positionIds?: Value;
+  labels?: Value;
+  /** Per layer, with kvCache. */
+  past?: { key: Value; value: Value }[];
+}
+
+export interface CausalLMOutputs {
+  logits?: Value;
+  tokenLogprobs?: Value;
+  loss?: Value;
+  tokenLosses?: Value;
+  /** Per layer, with kvCache. */
+  present?: { key: Value; value: Value }[];
+}
+
+export interface CausalLM {
+  inputs: CausalLMInputs;
+  outputs: CausalLMOutputs;
+}
+
+/** Graph input and output names (fixed: the runtime feeds and reads by name). */
+export const NAMES = {
+  inputIds: 'input_ids',
+  attentionMask: 'attention_mask',
+  positionIds: 'position_ids',
+  labels: 'labels',
+  logits: 'logits',
+  tokenLogprobs: 'token_logprobs',
+  loss: 'loss',
+  tokenLosses: 'token_losses',
+  pastKey: (layer: number) => `past_key_values.${layer}.key`,
+  pastValue: (layer: number) => `past_key_values.${layer}.value`,
+  presentKey: (layer: number) => `present.${layer}.key`,
+  presentValue: (layer: number) => `present.${layer}.value`,
+} as const;

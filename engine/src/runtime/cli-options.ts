@@ -1,0 +1,32 @@
+// The runtime flags every engine command shares (--device, --threads, --optimization), parsed and validated once.
+import { UserError } from '../cli/user-error';
+import { DEVICE_NAMES, isDeviceName, type DeviceName } from './devices';
+import type { OptimizationLevel, RuntimeOptions } from './session-options';
+
+export const RUNTIME_FLAGS = {
+  device: { type: 'string', default: 'auto' },
+  threads: { type: 'string' },
+  optimization: { type: 'string' },
+} as const;
+
+export const RUNTIME_HELP = `  --device auto|cpu|cuda|dml|coreml   execution provider (auto: the platform's GPU provider if it loads, else CPU)
+  --threads N                         threads per operator (default: ORT's choice, one per core)
+  --optimization disabled|basic|extended|all   ORT graph optimisation level (default all)`;
+
+const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+export function parseRuntimeFlags(values: { device?: string; threads?: string; optimization?: string }): { device: DeviceName; runtime: RuntimeOptions } {
+  const device = values.device ?? 'auto';
+  if (!isDeviceName(device)) throw new UserError(`--device must be one of ${DEVICE_NAMES.join(', ')} (got '${device}')`);
+  const runtime: RuntimeOptions = {};
+  if (values.threads !== undefined) {
+    const threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 0) throw new UserError(`--threads must be a non-negative integer (got '${values.threads}')`);
+    runtime.intraOpThreads = threads;
+  }
+  if (values.optimization !== undefined) {
+    if (!LEVELS.includes(values.optimization as OptimizationLevel)) throw new UserError(`--optimization must be one of ${LEVELS.join(', ')} (got '${values.optimization}')`);
+    runtime.optimization = values.optimization as OptimizationLevel;
+  }
+  return { device, runtime };
+}

@@ -1,0 +1,36 @@
+// Graph → session on the chosen device: inline bytes when the weights fit in one protobuf, otherwise a temporary
+// model file with external data (the 2 GB limit), then device selection with fallback.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { serializeModel, writeModel, type Graph } from '../graph';
+import { createSessionOnDevice, type DeviceName, type DeviceSession } from './devices';
+import { sessionOptionsFor, type RuntimeOptions } from './session-options';
+
+const INLINE_LIMIT_BYTES = 1.8 * 1024 ** 3;
+
+export interface GraphSessionOptions {
+  device?: DeviceName;
+  runtime?: RuntimeOptions;
+  /** ORT session config entries, e.g. { session: { qdq_matmulnbits_accuracy_level: '0' } }. */
+  extra?: Record<string, unknown>;
+}
+
+export async function openGraphSession(graph: Graph, options: GraphSessionOptions = {}): Promise<DeviceSession> {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    ...sessionOptionsFor(options.runtime),
+    ...(options.extra ? { extra: options.extra } : {}),
+  };
+  const device = options.device ?? 'auto';
+  const total = graph.initializers.reduce((sum, initializer) => sum + initializer.bytes.byteLength, 0);
+  if (total < INLINE_LIMIT_BYTES) return createSessionOnDevice(serializeModel(graph), device, sessionOptions);
+  const dir = mkdtempSync(join(tmpdir(), 'finetune-session-'));
+  try {
+    const modelPath = join(dir, 'model.onnx');
+    writeModel(graph, modelPath, { externalData: 'always' });
+    return await createSessionOnDevice(modelPath, device, sessionOptions);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
