@@ -1,0 +1,87 @@
+// A run's key figures folded from its events: what the status bar, the Runs view and the dashboard header show.
+// Pure and browser-safe (type imports only), so the dashboard webview folds events with the same code.
+import type { RunEvent } from './run-events';
+
+export interface RunSnapshot {
+  step: number;
+  totalSteps?: number;
+  loss?: number;
+  evalLoss?: number;
+  bestEvalLoss?: number;
+  lr?: number;
+  tokens: number;
+  tokensPerSecond?: number;
+  elapsedMs: number;
+  etaMs?: number;
+  device?: string;
+  memoryBytes?: number;
+  ended?: 'done' | 'cancelled' | 'error';
+  errorMessage?: string;
+}
+
+export function emptySnapshot(): RunSnapshot {
+  return { step: 0, tokens: 0, elapsedMs: 0 };
+}
+
+/** Folds one event into the snapshot (mutates and returns it, so a live stream costs nothing per event). */
+export function foldEvent(snapshot: RunSnapshot, event: RunEvent): RunSnapshot {
+  switch (event.type) {
+    case 'step':
+      snapshot.step = event.step;
+      snapshot.loss = event.loss;
+      snapshot.lr = event.lr;
+      snapshot.tokens = event.tokens;
+      snapshot.tokensPerSecond = event.tokensPerSecond;
+      snapshot.elapsedMs = event.elapsedMs;
+      snapshot.etaMs = estimateRemainingMs(snapshot);
+      break;
+    case 'eval':
+      snapshot.evalLoss = event.loss;
+      snapshot.bestEvalLoss = snapshot.bestEvalLoss === undefined ? event.loss : Math.min(snapshot.bestEvalLoss, event.loss);
+      break;
+    case 'sample':
+      break;
+    case 'done':
+    case 'cancelled':
+      snapshot.step = event.step;
+      snapshot.ended = event.type;
+      snapshot.etaMs = undefined;
+      break;
+    case 'error':
+      snapshot.ended = 'error';
+      snapshot.errorMessage = event.message;
+      snapshot.etaMs = undefined;
+      break;
+  }
+  return snapshot;
+}
+
+export function snapshotOf(events: readonly RunEvent[]): RunSnapshot {
+  return events.reduce(foldEvent, emptySnapshot());
+}
+
+/** What the trainer resolved at start (run.json `resolved`): the total step count and the device actually used. */
+export function applyResolved(snapshot: RunSnapshot, resolved: { totalSteps?: unknown; device?: unknown } | undefined): RunSnapshot {
+  if (typeof resolved?.totalSteps === 'number') snapshot.totalSteps = resolved.totalSteps;
+  if (typeof resolved?.device === 'string') snapshot.device = resolved.device;
+  snapshot.etaMs = snapshot.ended ? undefined : estimateRemainingMs(snapshot);
+  return snapshot;
+}
+
+// Average time per step so far times the steps left; undefined until there is a rate and a known total.
+function estimateRemainingMs(snapshot: RunSnapshot): number | undefined {
+  if (!snapshot.totalSteps || snapshot.step <= 0 || snapshot.elapsedMs <= 0) return undefined;
+  return Math.max(0, ((snapshot.totalSteps - snapshot.step) * snapshot.elapsedMs) / snapshot.step);
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function formatLoss(loss: number | undefined): string {
+  return loss === undefined ? '–' : loss.toFixed(4);
+}

@@ -1,0 +1,137 @@
+// The Runs view: every run folder under each workspace folder's runs folder, newest first, with its status and key
+// figures (steps, loss, best eval loss, duration, device). Finished runs are summarised once per change of their
+// metrics file; running ones come from their live handles.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { runsFolderSetting, trainingCommandIds } from './contributions';
+import { listRunDirectories, readAllEvents, readRunInfo, readWorkerRecord, runFiles, statusFromFiles, type RunStatus } from './run-directory';
+import type { RunManager } from './run-manager';
+import { applyResolved, formatDuration, formatLoss, snapshotOf, type RunSnapshot } from './run-snapshot';
+
+export interface RunSummary {
+  runDir: string;
+  name: string;
+  status: RunStatus;
+  snapshot: RunSnapshot;
+  config: Record<string, unknown>;
+}
+
+/** The runs folders of the open workspace folders (setting `finetune.training.runsFolder`). */
+export function runsRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) => {
+    const setting = vscode.workspace.getConfiguration(undefined, folder.uri).get<string>(runsFolderSetting) || '.finetune/runs';
+    return path.isAbsolute(setting) ? setting : path.join(folder.uri.fsPath, setting);
+  });
+}
+
+const statusIcons: Record<RunStatus, vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  done: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  cancelled: new vscode.ThemeIcon('circle-slash'),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+};
+
+export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<RunSummary | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly cache = new Map<string, { stamp: string; summary: RunSummary }>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly manager: RunManager) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/{run.json,metrics.jsonl}');
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(() => this.scheduleRefresh()),
+      watcher.onDidDelete(() => this.scheduleRefresh()),
+      manager.onDidChange(() => this.scheduleRefresh()),
+      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration(runsFolderSetting) && this.refresh()),
+    );
+  }
+
+  /** Live figures of running runs refresh every second; anything else on change. */
+  scheduleRefresh(delayMs = 300): void {
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh();
+    }, delayMs);
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** All runs of the workspace, newest first. */
+  runs(): RunSummary[] {
+    return runsRoots().flatMap((root) => listRunDirectories(root)).map((runDir) => this.summarise(runDir));
+  }
+
+  getChildren(element?: RunSummary): RunSummary[] {
+    if (element) return [];
+    const runs = this.runs();
+    if (runs.some((run) => run.status === 'running')) this.scheduleRefresh(1000);
+    return runs;
+  }
+
+  getTreeItem(run: RunSummary): vscode.TreeItem {
+    const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
+    item.id = run.runDir;
+    item.resourceUri = vscode.Uri.file(run.runDir);
+    item.iconPath = statusIcons[run.status];
+    item.contextValue = `run.${run.status}`;
+    item.description = describeRun(run);
+    item.tooltip = tooltip(run);
+    item.command = { title: 'Open Training Dashboard', command: trainingCommandIds.openDashboard, arguments: [vscode.Uri.file(run.runDir)] };
+    return item;
+  }
+
+  private summarise(runDir: string): RunSummary {
+    const live = this.manager.get(runDir);
+    const info = readRunInfo(runDir);
+    if (live) return { runDir, name: path.basename(runDir), status: live.status, snapshot: live.snapshot, config: info?.config ?? {} };
+    const metrics = path.join(runDir, runFiles.metrics);
+    const stat = fs.statSync(metrics, { throwIfNoEntry: false });
+    const stamp = `${stat?.mtimeMs ?? 0}:${stat?.size ?? 0}:${info?.updatedAt ?? ''}`;
+    const cached = this.cache.get(runDir);
+    if (cached?.stamp === stamp && cached.summary.status !== 'running') return cached.summary;
+    const events = readAllEvents(runDir);
+    const { status } = statusFromFiles(events, readWorkerRecord(runDir));
+    const summary: RunSummary = { runDir, name: path.basename(runDir), status, snapshot: applyResolved(snapshotOf(events), info?.resolved), config: info?.config ?? {} };
+    this.cache.set(runDir, { stamp, summary });
+    return summary;
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.changeEmitter.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+function describeRun(run: RunSummary): string {
+  const { snapshot } = run;
+  const steps = snapshot.totalSteps ? `${snapshot.step}/${snapshot.totalSteps}` : `${snapshot.step}`;
+  const parts = [run.status, `step ${steps}`, `loss ${formatLoss(snapshot.loss)}`];
+  if (snapshot.bestEvalLoss !== undefined) parts.push(`eval ${formatLoss(snapshot.bestEvalLoss)}`);
+  return parts.join(' · ');
+}
+
+function tooltip(run: RunSummary): vscode.MarkdownString {
+  const { snapshot, config } = run;
+  const rows: [string, string][] = [
+    ['Status', run.status],
+    ['Method', String(config.method ?? '–')],
+    ['Model', String(config.model ?? '–')],
+    ['Data', String(config.data ?? '–')],
+    ['Steps', snapshot.totalSteps ? `${snapshot.step} / ${snapshot.totalSteps}` : String(snapshot.step)],
+    ['Last loss', formatLoss(snapshot.loss)],
+    ['Best eval loss', formatLoss(snapshot.bestEvalLoss)],
+    ['Duration', formatDuration(snapshot.elapsedMs)],
+    ['Tokens/s', snapshot.tokensPerSecond?.toFixed(0) ?? '–'],
+    ['Device', snapshot.device ?? '–'],
+  ];
+  const markdown = new vscode.MarkdownString(`**${run.name}**\n\n| | |\n|---|---|\n${rows.map(([key, value]) => `| ${key} | ${value.replace(/\|/g, '\\|')} |`).join('\n')}`);
+  markdown.supportHtml = false;
+  return markdown;
+}

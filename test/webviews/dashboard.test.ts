@@ -1,0 +1,182 @@
+// The training dashboard webview in headless Chromium, fed a metrics stream recorded from a real tiny LoRA run
+// (dashboard-metrics.jsonl: 120 steps, eval every 10):
+// the curves grow as events stream in, figures and buttons follow the run's status, failures show the worker's last
+// lines, the view state survives hiding, the page loads nothing the CSP blocks, and light, dark and high-contrast
+// themes render (screenshots under out/screenshots/ for review).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { parseRunEventLine, type RunEvent } from '../../extension/src/training/run-events';
+import { snapshotOf } from '../../extension/src/training/run-snapshot';
+import type { DashboardRun } from '../../webviews/src/dashboard/messages';
+import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables, type ThemeKind } from './dashboard-harness';
+
+const fixture = path.join(import.meta.dirname, 'dashboard-metrics.jsonl');
+const recorded: RunEvent[] = fs
+  .readFileSync(fixture, 'utf8')
+  .split('\n')
+  .flatMap((line, index) => parseRunEventLine(line, `${fixture}:${index + 1}`) ?? []);
+const live = recorded.filter((event) => event.type !== 'done');
+const totalSteps = Math.max(...recorded.map((event) => ('step' in event ? event.step : 0)));
+
+const run: DashboardRun = {
+  name: 'tiny-lora',
+  runDir: '/workspace/.finetune/runs/tiny-lora',
+  status: 'running',
+  config: { model: 'models/tiny', data: 'data/train.jsonl', method: 'lora', rank: 8, lr: 0.0002 },
+  resolved: { totalSteps, device: 'cpu' },
+};
+const snapshotAfter = (events: RunEvent[]) => Object.assign(snapshotOf(events), { totalSteps, device: 'cpu', memoryBytes: 512 * 1024 * 1024 });
+
+describe('training dashboard webview', { skip: fs.existsSync(chromiumPath) ? false : `${chromiumPath} is not installed` }, () => {
+  let browser: Browser;
+  let page: { dir: string; url: string };
+
+  before(async () => {
+    page = await buildDashboardPage();
+    browser = await launchChromium();
+    fs.mkdirSync(screenshotDir, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    if (page) fs.rmSync(page.dir, { recursive: true, force: true });
+  });
+
+  it('says ready, then draws a curve that grows as events stream in', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'dark');
+    assert.deepEqual(await dashboard.posted(), [{ type: 'ready' }]);
+    const firstPart = live.slice(0, 20);
+    await dashboard.send({ type: 'init', run, events: firstPart, snapshot: snapshotAfter(firstPart) });
+    await settle(dashboard.page);
+    const trainColour = themeVariables('dark')['--vscode-charts-blue'];
+    const before = await curvePixels(dashboard.page, 'Loss', trainColour);
+    // Stream the rest in small batches, as the host forwards worker notifications.
+    for (let index = 20; index < live.length; index += 10) {
+      const batch = live.slice(index, index + 10);
+      await dashboard.send({ type: 'events', events: batch, snapshot: snapshotAfter(live.slice(0, index + 10)) });
+    }
+    await settle(dashboard.page);
+    const afterStreaming = await curvePixels(dashboard.page, 'Loss', trainColour);
+    // The step axis spans the whole run (total steps known), so the curve reaches further right as steps arrive.
+    assert.ok(before.count > 0 && before.right < 0.3, `the first steps are drawn on the left (${JSON.stringify(before)})`);
+    assert.ok(afterStreaming.right > 0.85, `the curve reached the end (${JSON.stringify(afterStreaming)})`);
+    assert.ok(afterStreaming.count > before.count * 2, `the curve grew (${before.count} → ${afterStreaming.count} pixels)`);
+    const stepFigure = await dashboard.page.textContent('[data-figure="step"] dd');
+    assert.equal(stepFigure, `${totalSteps} / ${totalSteps}`);
+    // Samples at eval steps (the recorded trainer writes none yet): shown newest first, as text.
+    const samples: RunEvent[] = [
+      { type: 'sample', step: 10, prompt: 'What is the capital of France?', completion: '<b>Paris</b> Paris' },
+      { type: 'sample', step: 20, prompt: 'What do bees make?', completion: 'Honey.' },
+    ];
+    await dashboard.send({ type: 'events', events: samples, snapshot: snapshotAfter(live) });
+    assert.equal(await dashboard.page.locator('#samples .sample').count(), 2);
+    assert.equal(await dashboard.page.textContent('#samples .sample h4'), 'Step 20');
+    assert.equal(await dashboard.page.locator('#samples .sample b').count(), 0, 'sample text is never parsed as HTML');
+    const progress = await dashboard.page.evaluate(() => {
+      const bar = document.getElementById('progress') as HTMLElement & { value?: number; max: number };
+      return { value: bar.value, max: bar.max };
+    });
+    assert.deepEqual(progress, { value: totalSteps, max: totalSteps });
+    assert.deepEqual(await dashboard.cspViolations(), []);
+    assert.deepEqual(dashboard.errors, []);
+    await dashboard.page.close();
+  });
+
+  it('posts typed actions from its buttons and disables the ones that do not apply', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'dark');
+    await dashboard.send({ type: 'init', run, events: live.slice(0, 30), snapshot: snapshotAfter(live.slice(0, 30)) });
+    assert.equal(await dashboard.page.locator('#resume').getAttribute('disabled'), '');
+    await dashboard.page.click('#stop');
+    await dashboard.page.click('#open-folder');
+    await dashboard.send({ type: 'status', status: 'cancelled', snapshot: snapshotAfter(live.slice(0, 30)) });
+    await dashboard.page.click('#resume');
+    await dashboard.page.click('#stop', { force: true }); // disabled now: posts nothing
+    assert.deepEqual(await dashboard.posted(), [{ type: 'ready' }, { type: 'stop' }, { type: 'openFolder' }, { type: 'resume' }]);
+    assert.equal(await dashboard.page.getAttribute('#run-status', 'data-status'), 'cancelled');
+    await dashboard.page.close();
+  });
+
+  it('shows a crashed run with the worker\'s last output lines', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'light');
+    const events = live.slice(0, 50);
+    await dashboard.send({ type: 'init', run, events, snapshot: snapshotAfter(events) });
+    const logTail = ['step 42 ok', 'Error: onnxruntime: out of memory', '    at Session.run'];
+    await dashboard.send({ type: 'status', status: 'failed', snapshot: snapshotAfter(events), failure: { message: 'The engine worker exited with code 1.', logTail } });
+    assert.equal(await dashboard.page.isVisible('#failure'), true);
+    assert.equal(await dashboard.page.textContent('#failure-log'), logTail.join('\n'));
+    assert.equal(await dashboard.page.locator('#resume').getAttribute('disabled'), null);
+    await dashboard.page.screenshot({ path: path.join(screenshotDir, 'dashboard-failed-light.png'), fullPage: true });
+    await dashboard.page.close();
+  });
+
+  it('keeps its view state for VS Code and restores it when shown again', async () => {
+    const first = await openDashboard(browser, page.url, 'dark');
+    await first.send({ type: 'init', run, events: live.slice(0, 10), snapshot: snapshotAfter(live.slice(0, 10)) });
+    await first.page.click('#config-section >> text=Configuration');
+    const state = await first.savedState();
+    assert.equal(state?.runDir, run.runDir);
+    assert.equal(state?.configOpen, true);
+    await first.page.close();
+    const shownAgain = await openDashboard(browser, page.url, 'dark', state);
+    assert.equal(await shownAgain.page.evaluate(() => (document.getElementById('config-section') as HTMLElement & { open: boolean }).open), true);
+    assert.deepEqual(await shownAgain.posted(), [{ type: 'ready' }]);
+    await shownAgain.page.close();
+  });
+
+  it('overlays another run\'s loss curves for comparison, and removes them', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'dark');
+    await dashboard.send({ type: 'init', run, events: live, snapshot: snapshotAfter(live) });
+    const other = live.filter((event) => event.type === 'step' || event.type === 'eval').map((event) => ('loss' in event ? { ...event, loss: event.loss + 0.1 } : event));
+    await dashboard.send({ type: 'compare', name: 'other-run', events: other.slice(0, 60) });
+    await settle(dashboard.page);
+    const red = themeVariables('dark')['--vscode-charts-red'];
+    const overlay = await curvePixels(dashboard.page, 'Loss', red);
+    assert.ok(overlay.count > 50 && overlay.right < 0.6, `the other run's first half is drawn (${JSON.stringify(overlay)})`);
+    assert.match((await dashboard.page.textContent('section[aria-label="Loss"] .u-legend')) ?? '', /other-run train/);
+    await dashboard.send({ type: 'compare' });
+    await settle(dashboard.page);
+    assert.equal((await curvePixels(dashboard.page, 'Loss', red)).count, 0);
+    assert.deepEqual(dashboard.errors, []);
+    await dashboard.page.close();
+  });
+
+  it('draws thousands of points in one message without errors', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'dark');
+    const many: RunEvent[] = Array.from({ length: 5000 }, (_, index) => ({
+      type: 'step', step: index + 1, loss: 3 * Math.exp(-index / 800) + 0.5 + 0.1 * Math.sin(index), lr: 1e-4, tokens: 0, tokensPerSecond: 900 + (index % 50), elapsedMs: index * 10,
+    }));
+    await dashboard.send({ type: 'init', run: { ...run, resolved: { totalSteps: 5000 } }, events: many, snapshot: { ...snapshotOf(many), totalSteps: 5000 } });
+    await settle(dashboard.page);
+    assert.ok((await curvePixels(dashboard.page, 'Loss', themeVariables('dark')['--vscode-charts-blue'])).count > 500);
+    assert.equal(await dashboard.page.textContent('[data-figure="step"] dd'), '5000 / 5000');
+    assert.deepEqual(dashboard.errors, []);
+    await dashboard.page.close();
+  });
+
+  for (const theme of ['light', 'dark', 'high-contrast'] as ThemeKind[]) {
+    it(`follows the ${theme} theme`, async () => {
+      const dashboard = await openDashboard(browser, page.url, theme);
+      await dashboard.send({ type: 'init', run: { ...run, status: 'done' }, events: recorded, snapshot: snapshotAfter(recorded) });
+      await dashboard.send({ type: 'status', status: 'done', snapshot: snapshotAfter(recorded) });
+      await settle(dashboard.page);
+      const colours = themeVariables(theme);
+      const background = await dashboard.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, hexToRgb(colours['--vscode-editor-background']));
+      assert.ok((await curvePixels(dashboard.page, 'Loss', colours['--vscode-charts-blue'])).count > 100, 'train curve in the theme colour');
+      assert.ok((await curvePixels(dashboard.page, 'Loss', colours['--vscode-charts-orange'])).count > 10, 'eval points in the theme colour');
+      const file = path.join(screenshotDir, `dashboard-${theme}.png`);
+      await dashboard.page.screenshot({ path: file, fullPage: true });
+      assert.ok(fs.statSync(file).size > 10_000);
+      assert.deepEqual(await dashboard.cspViolations(), []);
+      assert.deepEqual(dashboard.errors, []);
+      await dashboard.page.close();
+    });
+  }
+});
+
+function hexToRgb(hex: string): string {
+  const [red, green, blue] = [1, 3, 5].map((offset) => parseInt(hex.slice(offset, offset + 2), 16));
+  return `rgb(${red}, ${green}, ${blue})`;
+}
