@@ -1,0 +1,62 @@
+// Typed access to the `finetune.*` settings (rust-analyzer's config.ts habit). The language server reads the
+// dataset settings itself, per document; the extension reads what it needs here, and knows which settings only
+// take effect after a server restart.
+import * as vscode from 'vscode';
+import { CONFIG_SECTION, type EditorSettings } from '../../language-server/src/protocol';
+import type { FormatId, SeveritySetting } from '../../language-server/src/service/types';
+
+/** Settings read once when the server process starts: changing them restarts it. */
+export const RESTART_SETTINGS = [`${CONFIG_SECTION}.server.memoryLimitMB`] as const;
+
+export class Config {
+  constructor(private readonly scope?: vscode.ConfigurationScope) {}
+
+  /** The same settings as they apply to one resource (a dataset's folder may override the workspace). */
+  forResource(uri: vscode.Uri): Config {
+    return new Config(uri);
+  }
+
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(CONFIG_SECTION, this.scope);
+  }
+
+  private read<K extends keyof EditorSettings>(key: K, fallback: EditorSettings[K]): EditorSettings[K] {
+    return this.section.get<EditorSettings[K]>(key) ?? fallback;
+  }
+
+  get format(): FormatId | 'auto' {
+    return this.read('format', 'auto');
+  }
+  get maxSeqLen(): number {
+    return this.read('maxSeqLen', 2048);
+  }
+  /** As written in settings: may be relative to the workspace folder; empty when unset. */
+  get baseModel(): string {
+    return this.read('baseModel', '');
+  }
+  get evalFile(): string {
+    return this.read('evalFile', '');
+  }
+  get severity(): Record<string, SeveritySetting> {
+    return this.read('severity', {});
+  }
+  get maxDocumentSizeMB(): number {
+    return this.read('maxDocumentSizeMB', 50);
+  }
+  /** Heap limit of the language server process (large datasets keep per-line caches). */
+  get serverMemoryLimitMB(): number {
+    return this.section.get<number>('server.memoryLimitMB') ?? 4096;
+  }
+
+  /** Resolves a path setting against the resource's workspace folder (absolute paths pass through). */
+  resolvePath(value: string, resource?: vscode.Uri): string | undefined {
+    if (!value) return undefined;
+    if (value.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(value)) return value;
+    const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
+    return folder ? vscode.Uri.joinPath(folder.uri, value).fsPath : undefined;
+  }
+
+  static affectsRestart(event: vscode.ConfigurationChangeEvent): boolean {
+    return RESTART_SETTINGS.some((key) => event.affectsConfiguration(key));
+  }
+}

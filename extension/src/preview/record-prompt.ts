@@ -1,0 +1,21 @@
+// What a preview generates from a record: its conversation up to the last assistant turn (the prompt) and that turn's
+// content (the expected response). Pure: the CodeLens, the preview, the comparison and their tests share it.
+import type { CanonicalExample } from '../../../language-server/src/service/types';
+import type { ChatTurnParams } from '../../../engine/src/worker/generation-protocol';
+
+export type PreviewParts = { prompt: ChatTurnParams[]; expected: string } | { problem: string };
+
+export function previewParts(example: CanonicalExample): PreviewParts {
+  if (example.format === 'text') return { problem: 'a plain-text record has no prompt to answer: preview needs a conversation' };
+  let last = -1;
+  for (let index = example.turns.length - 1; index >= 0; index--) {
+    if (example.turns[index].role === 'assistant') {
+      last = index;
+      break;
+    }
+  }
+  if (last < 0) return { problem: 'the record has no assistant turn to compare with' };
+  const prompt = example.turns.slice(0, last).map((turn) => ({ role: turn.role, content: turn.content }));
+  if (!prompt.some((turn) => turn.role === 'user' || turn.role === 'tool')) return { problem: 'the record has no user turn before its last assistant turn' };
+  return { prompt, expected: example.turns[last].content };
+}
