@@ -85,8 +85,10 @@ async function pickRecords(services: PreviewServices, uriArgument: unknown): Pro
   return { document, lines };
 }
 
-export async function compareBaseVsTuned(services: PreviewServices, uriArgument?: unknown): Promise<string | undefined> {
-  const tuned = await pickRun(services);
+/** `runArgument`: a run folder (callers and tests name one); otherwise the preview model's run, or a quick pick. */
+export async function compareBaseVsTuned(services: PreviewServices, uriArgument?: unknown, runArgument?: unknown): Promise<string | undefined> {
+  const tuned = typeof runArgument === 'string' ? runChoice(runArgument) : await pickRun(services);
+  if (typeof runArgument === 'string' && !tuned) throw new Error(`${runArgument}: not a finished run (no adapter/ or model/)`);
   if (!tuned?.runDir) return undefined;
   const base = baseOfRun(tuned);
   if (!base) throw new Error(`${tuned.runDir}: run.json does not name the base model`);

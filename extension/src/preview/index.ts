@@ -33,7 +33,7 @@ export function registerPreview(ctx: Ctx): PreviewServices {
 
   const trusted: Record<string, CommandFactory> = {
     [ids.preview]: () => (uri?: unknown, line?: unknown) => previewExample(services, uri, line),
-    [ids.compare]: () => (uri?: unknown) => compareBaseVsTuned(services, uri),
+    [ids.compare]: () => (uri?: unknown, runDir?: unknown) => compareBaseVsTuned(services, uri, runDir),
     [ids.playground]: () => () => PlaygroundPanel.show(services),
     [ids.pickModel]: () => () => picker.pick(),
     [ids.score]: () => (uri?: unknown, runDir?: unknown) => scoreDatasetWithRun(services, uri, runDir),

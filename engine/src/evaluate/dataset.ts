@@ -1,0 +1,30 @@
+// Records to score, read through the dataset service's streaming linter (same parser, same format detection as the
+// trainer). Unlike the trainer this does not refuse a file with error findings: scoring looks for bad records, so
+// every record that parses into a conversation is scored, and only unparseable lines are left out (and counted).
+import { existsSync } from 'node:fs';
+import { lintFile } from '../../../language-server/src/service/lint-stream';
+import { defaultSettings } from '../../../language-server/src/service/settings';
+import type { CanonicalExample } from '../../../language-server/src/service/types';
+import { UserError } from '../cli/user-error';
+import { tokenizeExamples, type ChatTokenizerLike, type TokenizedDataset } from '../train/data';
+
+export interface ScoringData extends TokenizedDataset {
+  /** Records that parsed into a conversation (before truncation and the no-target skip). */
+  records: number;
+  /** Lines with an error finding that produced no conversation (bad JSON, missing fields). */
+  unparsed: number;
+}
+
+export async function loadScoringFile(file: string, tokenizer: ChatTokenizerLike, maxSeqLen: number): Promise<ScoringData> {
+  if (!existsSync(file)) throw new UserError(`${file}: no such dataset file`);
+  const examples: CanonicalExample[] = [];
+  const errorLines = new Set<number>();
+  const settings = { ...defaultSettings(), maxSeqLen };
+  for await (const finding of lintFile(file, settings, { onExample: (example) => examples.push(example) })) {
+    if (finding.severity === 'error') errorLines.add(finding.range.start.line);
+  }
+  const parsedLines = new Set(examples.map((example) => example.line));
+  const unparsed = [...errorLines].filter((line) => !parsedLines.has(line)).length;
+  if (examples.length === 0) throw new UserError(`${file}: no record parses into a conversation to score`);
+  return { ...tokenizeExamples(examples, tokenizer, maxSeqLen), records: examples.length, unparsed };
+}
