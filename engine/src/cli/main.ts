@@ -7,6 +7,14 @@ export interface Command {
 }
 
 const commands: Record<string, () => Promise<Command>> = {
+  lsp: async () => (await import('./commands/lsp')).command,
+  lint: async () => (await import('./commands/lint')).command,
+  'init-model': async () => (await import('./commands/init-model')).command,
+  train: async () => (await import('./commands/train')).command,
+  score: async () => (await import('./commands/score')).command,
+  generate: async () => (await import('./commands/generate')).command,
+  eval: async () => (await import('./commands/eval')).command,
+  bench: async () => (await import('./commands/bench')).command,
 };
 
 function usage(): string {

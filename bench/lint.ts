@@ -1,0 +1,106 @@
+// Lint speed: `finetune lint`'s streaming pass over a 100k-record (~120 MB) chat dataset against merely reading the
+// file and JSON.parse-ing each line, with peak memory; and how long an open 100k-line document takes to re-diagnose
+// after a one-character edit. The data is generated into a temp folder at bench time and deleted afterwards.
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readLineBatches } from '../language-server/src/service/line-reader';
+import { createDatasetDocument, defaultSettings, lintFile } from '../language-server/src/service/index';
+import { chatDatasetText, writeChatDataset } from './lint-data';
+
+export interface LintBenchOptions {
+  records?: number;
+  bytesPerRecord?: number;
+  documentLines?: number;
+}
+
+async function readAndParse(path: string): Promise<number> {
+  let records = 0;
+  for await (const batch of readLineBatches(createReadStream(path, { highWaterMark: 1 << 20 }))) {
+    for (const line of batch) {
+      if (line.text.length === 0) continue;
+      JSON.parse(line.text);
+      records++;
+    }
+  }
+  return records;
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+export async function benchLint(options: LintBenchOptions = {}): Promise<Record<string, number>> {
+  const records = options.records ?? 100_000;
+  const bytesPerRecord = options.bytesPerRecord ?? 1200;
+  const dir = mkdtempSync(join(tmpdir(), 'finetune-lint-bench-'));
+  try {
+    const path = join(dir, 'chat.jsonl');
+    const bytes = await writeChatDataset(path, records, bytesPerRecord);
+    await readAndParse(path); // warm the page cache and the JIT alike for both runs
+    let start = performance.now();
+    let cpu = process.cpuUsage();
+    await readAndParse(path);
+    const parseMs = performance.now() - start;
+    const parseCpuMs = cpuMs(process.cpuUsage(cpu));
+
+    global.gc?.();
+    const baseRss = process.memoryUsage().rss;
+    let peakRss = baseRss;
+    let peakHeap = 0;
+    // rss() is cheap; the full memoryUsage() walks the heap and would slow the run it measures
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 50);
+    start = performance.now();
+    cpu = process.cpuUsage();
+    let findings = 0;
+    for await (const finding of lintFile(path, defaultSettings())) if (finding) findings++;
+    const lintMs = performance.now() - start;
+    const lintCpuMs = cpuMs(process.cpuUsage(cpu));
+    clearInterval(sampler);
+    peakHeap = process.memoryUsage().heapUsed;
+
+    const lines = options.documentLines ?? 100_000;
+    const text = chatDatasetText(lines, 250);
+    start = performance.now();
+    const document = createDatasetDocument('file:///bench.jsonl', text, defaultSettings());
+    document.findings();
+    const openMs = performance.now() - start;
+    const editTimes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const line = Math.floor((lines * (i + 1)) / 23);
+      const at = { line, character: 30 };
+      start = performance.now();
+      document.applyChanges([{ range: { start: at, end: at }, text: i % 2 ? 'x' : 'y' }]);
+      document.findings();
+      editTimes.push(performance.now() - start);
+    }
+    return {
+      lintRecords: records,
+      lintFileMB: Math.round((bytes / 1048576) * 10) / 10,
+      lintReadParseMs: Math.round(parseMs),
+      lintMs: Math.round(lintMs),
+      lintToParseRatio: Math.round((lintMs / parseMs) * 100) / 100,
+      // CPU time is steadier than wall time on a shared machine
+      lintReadParseCpuMs: Math.round(parseCpuMs),
+      lintCpuMs: Math.round(lintCpuMs),
+      lintToParseCpuRatio: Math.round((lintCpuMs / parseCpuMs) * 100) / 100,
+      lintFindings: findings,
+      lintPeakRssMB: Math.round(peakRss / 1048576),
+      lintHeapAfterMB: Math.round(peakHeap / 1048576),
+      lintDocumentLines: lines,
+      lintDocumentMB: Math.round((text.length / 1048576) * 10) / 10,
+      lintDocumentOpenMs: Math.round(openMs),
+      lintDocumentEditMs: Math.round(median(editTimes) * 10) / 10,
+      lintDocumentEditMaxMs: Math.round(Math.max(...editTimes) * 10) / 10,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,87 @@
+// Dataset → token sequences for training: records parsed by the dataset service (the linter's own parser, so what
+// lints clean trains; its assertTrainable refuses error findings, naming file:line), rendered with the model's chat
+// template through the tokenizer (io/tokenizer.ts, the one mask implementation), truncated to max-seq-len (counted),
+// and split into train/eval.
+import { existsSync } from 'node:fs';
+import {
+  assertTrainable,
+  createModelTokenCounter,
+  loadEvalIndexSync,
+  parseExamples,
+  settingsForFile,
+  type CanonicalExample,
+  type DatasetSettings,
+} from '../../../language-server/src/service/index';
+import { UserError } from '../cli/user-error';
+import type { TokenizedExample } from './batching';
+import { SeededRandom } from './random';
+
+/** The part of the model's chat tokenizer the trainer needs (io/tokenizer.ts provides it). */
+export interface ChatTokenizerLike {
+  tokenizeChat(turns: ReadonlyArray<{ role: string; content: string; trained: boolean }>): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
+  /** Plain language-modelling text (the `text` format): every token trained, EOS appended. */
+  tokenizeText(text: string): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
+}
+
+export interface TokenizedDataset {
+  examples: TokenizedExample[];
+  /** Examples cut at max-seq-len. */
+  truncated: number;
+  /** Examples left with no trained token (after truncation): skipped, they would only add padding. */
+  skipped: number;
+  tokens: number;
+  targetTokens: number;
+}
+
+export function tokenizeExamples(examples: readonly CanonicalExample[], tokenizer: ChatTokenizerLike, maxSeqLen: number): TokenizedDataset {
+  const result: TokenizedDataset = { examples: [], truncated: 0, skipped: 0, tokens: 0, targetTokens: 0 };
+  for (const example of examples) {
+    const rendered = example.format === 'text' ? tokenizer.tokenizeText(example.turns.map((turn) => turn.content).join('')) : tokenizer.tokenizeChat(example.turns);
+    let ids = Array.from(rendered.ids);
+    let mask = Uint8Array.from(Array.from(rendered.trainedMask, (value) => (value ? 1 : 0)));
+    if (ids.length > maxSeqLen) {
+      ids = ids.slice(0, maxSeqLen);
+      mask = mask.slice(0, maxSeqLen);
+      result.truncated++;
+    }
+    // Position 0 predicts nothing, so a target needs a trained token after it.
+    const targets = mask.subarray(1).reduce((sum, bit) => sum + bit, 0);
+    if (targets === 0) {
+      result.skipped++;
+      continue;
+    }
+    result.examples.push({ line: example.line, ids, trainedMask: mask });
+    result.tokens += ids.length;
+    result.targetTokens += targets;
+  }
+  return result;
+}
+
+/** A seeded split of `examples` into train and eval (eval gets round(fraction × n), at least one when fraction > 0). */
+export function splitForEval<T>(examples: readonly T[], fraction: number, seed: number): { train: T[]; eval: T[] } {
+  if (fraction <= 0 || examples.length < 2) return { train: [...examples], eval: [] };
+  const order = new SeededRandom(seed).fork('eval-split').shuffle(examples.map((_, index) => index));
+  const evalCount = Math.min(examples.length - 1, Math.max(1, Math.round(examples.length * fraction)));
+  const held = new Set(order.slice(0, evalCount));
+  return { train: examples.filter((_, index) => !held.has(index)), eval: examples.filter((_, index) => held.has(index)) };
+}
+
+/**
+ * Reads a dataset file through the dataset service (the linter's own parser, format detection, rules, and the
+ * settings of the nearest finetune.config.json), refuses it when any finding is an error (naming file:line), and
+ * tokenizes its records. With an eval file, `eval-overlap` findings compare against it.
+ */
+export async function loadTrainingFile(file: string, tokenizer: ChatTokenizerLike, options: { maxSeqLen: number; modelDir: string; evalFile?: string }): Promise<TokenizedDataset> {
+  if (!existsSync(file)) throw new UserError(`${file}: no such dataset file`);
+  let settings: DatasetSettings;
+  try {
+    settings = { ...settingsForFile(file).settings, maxSeqLen: options.maxSeqLen, baseModel: options.modelDir };
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  const evalIndex = options.evalFile ? loadEvalIndexSync(options.evalFile) : undefined;
+  const parsed = await parseExamples({ path: file }, settings, { tokenCounter: createModelTokenCounter(options.modelDir), evalIndex });
+  assertTrainable(parsed, file);
+  if (parsed.examples.length === 0) throw new UserError(`${file}: no records to train on`);
+  return tokenizeExamples(parsed.examples, tokenizer, options.maxSeqLen);
+}

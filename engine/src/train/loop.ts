@@ -1,0 +1,150 @@
+// The training loop (nanoGPT style: data, step, log, eval, checkpoint — in one screen). Everything it drives is
+// prepared by setup.ts; events go to metrics.jsonl and to the caller (CLI progress bar, the extension's worker).
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { resolvedLearningRate, type TrainingArguments } from './arguments';
+import { BatchStream, makeBatch, type Batch } from './batching';
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
+import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';
+import { learningRateAt } from './schedule';
+import { prepareTraining, type PreparedTraining } from './setup';
+
+export interface TrainHooks {
+  /** Aborting ends the run with a `cancelled` event after the current step, keeping a usable checkpoint. */
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** One-line notes for the user (device, data counts, where files went). */
+  onInfo?: (message: string) => void;
+  /** Called once the run is prepared, before the first step. */
+  onStart?: (run: { totalSteps: number; startStep: number; resolved: Record<string, unknown> }) => void;
+}
+
+export interface TrainResult {
+  status: Exclude<RunStatus, 'running'>;
+  step: number;
+  totalSteps: number;
+  /** adapter/ or model/ folder when done. */
+  output?: string;
+  lastCheckpoint?: string;
+  message?: string;
+}
+
+export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const run = new RunDirectory(args.out);
+  const checkpoint = args.resume ? latestCheckpoint(run) : null;
+  if (!args.resume) run.prepareFresh();
+  const started = performance.now();
+  let prepared: PreparedTraining | undefined;
+  try {
+    prepared = await prepareTraining(args, hooks.onInfo ?? (() => {}));
+    return await trainPrepared(args, prepared, run, checkpoint, hooks);
+  } catch (error) {
+    // A failure before or during the loop still leaves a readable record: a final error event and run.json status.
+    const message = error instanceof Error ? error.message : String(error);
+    const now = new Date().toISOString();
+    const before: RunInfo = existsSync(run.runJson) ? run.readRunInfo() : { version: 1, status: 'running', config: { ...args }, resolved: prepared?.resolved ?? {}, startedAt: now, updatedAt: now, step: 0 };
+    const event: RunEvent = { type: 'error', step: before.step, message, elapsedMs: Math.round(performance.now() - started) };
+    run.append(event);
+    hooks.onEvent?.(event);
+    run.writeRunInfo({ ...before, status: 'error', updatedAt: now, message });
+    throw error;
+  } finally {
+    await prepared?.session.release();
+  }
+}
+
+async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining, run: RunDirectory, checkpoint: string | null, hooks: TrainHooks): Promise<TrainResult> {
+  const { session, totalSteps, warmupSteps } = prepared;
+  let position: LoopPosition = { step: 0, data: { epoch: 0, batch: 0 }, seed: args.seed, elapsedMs: 0 };
+  if (checkpoint) {
+    position = loadCheckpoint(checkpoint, session.trainable);
+    if (position.seed !== args.seed) throw new Error(`the checkpoint was made with --seed ${position.seed}, not ${args.seed}: resume with the run's own options (--config ${run.runJson})`);
+    run.prepareResume(position.step);
+    hooks.onInfo?.(`resuming from ${relative(process.cwd(), checkpoint) || checkpoint} (step ${position.step})`);
+  } else if (args.resume) {
+    hooks.onInfo?.('no checkpoint to resume from: starting from step 0');
+    run.prepareResume(0);
+  }
+  const emit = (event: RunEvent) => {
+    run.append(event);
+    hooks.onEvent?.(event);
+  };
+  const info: RunInfo = { version: 1, status: 'running', config: { ...args }, resolved: prepared.resolved, startedAt: new Date().toISOString(), updatedAt: '', step: position.step };
+  const writeInfo = (changes: Partial<RunInfo>) => run.writeRunInfo(Object.assign(info, changes, { updatedAt: new Date().toISOString() }));
+  writeInfo({});
+  hooks.onStart?.({ totalSteps, startStep: position.step, resolved: prepared.resolved });
+
+  const data = new BatchStream(prepared.train, args.batchSize, args.seed, prepared.padId, position.data);
+  const schedule = { peakLr: resolvedLearningRate(args), totalSteps, warmupSteps, minLrRatio: args.minLrRatio };
+  const startedAt = performance.now() - position.elapsedMs;
+  const elapsed = () => Math.round(performance.now() - startedAt);
+  let lastCheckpoint = checkpoint ?? undefined;
+  const save = (step: number) => {
+    lastCheckpoint = saveCheckpoint(run, session.trainable, { step, data: data.next, seed: args.seed, elapsedMs: elapsed() });
+    writeInfo({ step, lastCheckpoint: relative(run.path, lastCheckpoint) });
+  };
+  const finish = (status: TrainResult['status'], step: number, extra: Partial<TrainResult> = {}): TrainResult => {
+    writeInfo({ status, step, message: extra.message, output: extra.output && relative(run.path, extra.output) });
+    return { status, step, totalSteps, lastCheckpoint, ...extra };
+  };
+
+  const sample = async (at: number) => {
+    const completion = await prepared.sample();
+    if (completion !== null) emit({ type: 'sample', step: at, prompt: args.samplePrompt!, completion });
+  };
+
+  let step = position.step;
+  let lastLoss: number | undefined;
+  while (step < totalSteps) {
+    if (hooks.signal?.aborted) {
+      if (step > position.step) save(step);
+      emit({ type: 'cancelled', step, elapsedMs: elapsed(), checkpoint: lastCheckpoint && relative(run.path, lastCheckpoint) });
+      return finish('cancelled', step);
+    }
+    const stepStart = performance.now();
+    const microBatches: Batch[] = Array.from({ length: args.gradAccumulation }, () => data.take());
+    const learningRate = learningRateAt(step + 1, schedule);
+    const result = await session.step(microBatches, { learningRate, step: step + 1 });
+    if (!result.applied) {
+      // Nothing is saved now: the last checkpoint written (never with non-finite values) stays the one to resume from.
+      const message = `training diverged at step ${step + 1} (loss ${result.loss}, gradient norm ${result.gradNorm}): NaN or infinite values, so the update was not applied and the run stopped. Resume from the last checkpoint with a lower --lr, or check the data on lines ${microBatches.flatMap((batch) => batch.lines).map((line) => line + 1).join(', ')}.`;
+      emit({ type: 'error', step: step + 1, message, elapsedMs: elapsed(), checkpoint: lastCheckpoint && relative(run.path, lastCheckpoint) });
+      return finish('error', step, { message });
+    }
+    step++;
+    lastLoss = result.loss;
+    const tokens = microBatches.reduce((sum, batch) => sum + batch.tokens, 0);
+    if (step % args.logEvery === 0 || step === totalSteps) {
+      const seconds = (performance.now() - stepStart) / 1000;
+      emit({ type: 'step', step, loss: result.loss, lr: learningRate, tokens, tokensPerSecond: Math.round(tokens / seconds), elapsedMs: elapsed(), gradNorm: result.gradNorm, epoch: data.next.epoch });
+    }
+    if (prepared.eval.length > 0 && args.evalEvery > 0 && step % args.evalEvery === 0 && step < totalSteps) emit(await evaluate(args, prepared, step, elapsed()));
+    if (args.sampleEvery > 0 && step % args.sampleEvery === 0 && step < totalSteps) await sample(step);
+    if (args.saveEvery > 0 && step % args.saveEvery === 0 && step < totalSteps) save(step);
+  }
+
+  const evalEvent = prepared.eval.length > 0 ? await evaluate(args, prepared, step, elapsed()) : undefined;
+  if (evalEvent) emit(evalEvent);
+  await sample(step);
+  save(step);
+  const output = prepared.exportResult(run);
+  hooks.onInfo?.(`wrote ${output}`);
+  emit({ type: 'done', step, elapsedMs: elapsed(), output: relative(run.path, output), loss: lastLoss, evalLoss: evalEvent?.loss });
+  return finish('done', step, { output });
+}
+
+/** Mean token loss over the eval examples, in batches of the training batch size. */
+async function evaluate(args: TrainingArguments, prepared: PreparedTraining, step: number, elapsedMs: number): Promise<EvalEvent> {
+  let lossSum = 0;
+  let targets = 0;
+  let tokens = 0;
+  const order = prepared.eval.map((_, index) => index).sort((a, b) => prepared.eval[b].ids.length - prepared.eval[a].ids.length);
+  for (let start = 0; start < order.length; start += args.batchSize) {
+    const batch = makeBatch(prepared.eval, order.slice(start, start + args.batchSize), prepared.padId);
+    const result = await prepared.session.evaluate(batch);
+    lossSum += result.lossSum;
+    targets += result.targetTokens;
+    tokens += batch.tokens;
+  }
+  return { type: 'eval', step, loss: targets > 0 ? lossSum / targets : NaN, tokens, elapsedMs };
+}

@@ -1,0 +1,88 @@
+// Everything the loop needs, prepared from the training arguments: the model folder, the tokenized train and eval
+// sets, the method's trainable tensors, the compiled step session, and the run's length and warmup.
+import { loadModelFolder } from '../io/model-folder';
+import { resolvedLearningRate, type TrainingArguments } from './arguments';
+import { planEpoch, type TokenizedExample } from './batching';
+import { loadTrainingFile, splitForEval, type TokenizedDataset } from './data';
+import { createFullPlan } from './methods/full';
+import { createLoraPlan } from './methods/lora';
+import type { MethodPlan } from './methods/types';
+import type { RunDirectory } from './run-dir';
+import { defaultWarmupSteps } from './schedule';
+import { sampleReply } from './sample';
+import { createTrainingSession } from './step-graph';
+import type { TrainingSession } from './types';
+
+export interface PreparedTraining {
+  session: TrainingSession;
+  train: TokenizedExample[];
+  eval: TokenizedExample[];
+  padId: number;
+  totalSteps: number;
+  warmupSteps: number;
+  /** Derived values recorded in run.json. */
+  resolved: Record<string, unknown>;
+  /** Writes adapter/ or model/ from the current trainable values; returns the folder. */
+  exportResult(run: RunDirectory): string;
+  /** The current model's greedy reply to --sample-prompt (null without one). */
+  sample(): Promise<string | null>;
+}
+
+function describeData(name: string, data: TokenizedDataset, count: number): string {
+  const notes = [data.truncated > 0 ? `${data.truncated} truncated to --max-seq-len` : '', data.skipped > 0 ? `${data.skipped} skipped (no trained tokens left)` : ''].filter(Boolean);
+  return `${name}: ${count} examples${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+}
+
+export async function prepareTraining(args: TrainingArguments, onInfo: (message: string) => void): Promise<PreparedTraining> {
+  if (args.method === 'qlora' || args.method === 'prompt') throw new Error(`--method ${args.method} is not yet supported; use lora or full`);
+  const model = loadModelFolder(args.model, { requireTokenizer: true });
+  const tokenizer = model.tokenizer!;
+  const trainData = await loadTrainingFile(args.data, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, evalFile: args.eval });
+  let trainExamples = trainData.examples;
+  let evalExamples: TokenizedExample[] = [];
+  let evalData: TokenizedDataset | null = null;
+  if (args.eval) {
+    evalData = await loadTrainingFile(args.eval, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model });
+    evalExamples = evalData.examples;
+  } else if (args.evalFraction > 0) {
+    ({ train: trainExamples, eval: evalExamples } = splitForEval(trainData.examples, args.evalFraction, args.seed));
+  }
+  if (trainExamples.length === 0) throw new Error(`${args.data}: no example has a trained token to learn from`);
+  onInfo(describeData(`train ${args.data}`, trainData, trainExamples.length));
+  if (evalExamples.length > 0) onInfo(describeData(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evalExamples.length));
+
+  const plan: MethodPlan = args.method === 'lora' ? createLoraPlan(model, { ...args, seed: args.seed }) : createFullPlan(model);
+  const session = await createTrainingSession(model, plan, args);
+  onInfo(session.deviceDescription);
+
+  const batchesPerEpoch = planEpoch(trainExamples.map((example) => example.ids.length), args.batchSize, args.seed, 0).length;
+  const totalSteps = args.steps ?? Math.max(1, Math.ceil((args.epochs * batchesPerEpoch) / args.gradAccumulation));
+  const warmupSteps = args.warmupSteps ?? defaultWarmupSteps(totalSteps);
+  const trainableParameters = plan.trainable.reduce((sum, tensor) => sum + tensor.value.length, 0);
+  onInfo(`${args.method}: ${trainableParameters.toLocaleString('en-US')} trainable parameters in ${plan.trainable.length} tensors; ${totalSteps} steps`);
+  const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
+  return {
+    session,
+    train: trainExamples,
+    eval: evalExamples,
+    padId,
+    totalSteps,
+    warmupSteps,
+    resolved: {
+      learningRate: resolvedLearningRate(args),
+      totalSteps,
+      warmupSteps,
+      batchesPerEpoch,
+      device: session.deviceDescription,
+      trainableParameters,
+      trainExamples: trainExamples.length,
+      evalExamples: evalExamples.length,
+      truncatedExamples: trainData.truncated + (evalData?.truncated ?? 0),
+      skippedExamples: trainData.skipped + (evalData?.skipped ?? 0),
+      architecture: model.config.arch,
+    },
+    exportResult: (run) => plan.exportTo(run, model),
+    sample: async () =>
+      args.samplePrompt ? sampleReply(model, plan, { prompt: args.samplePrompt, maxNewTokens: args.sampleMaxTokens, device: args.device, threads: args.threads }) : null,
+  };
+}

@@ -1,0 +1,144 @@
+// The training step as ONE ONNX graph, built once per run: forward (models/, with the method's hooks) → transformers'
+// causal-LM loss → reverse-mode gradients of the trainable tensors (autodiff/) → global-norm clipping and AdamW
+// (optim/). Frozen weights are initializers (they stay with the session, on the device); trainable tensors and
+// their moments travel as inputs/outputs; every hyperparameter is a scalar input, so the schedule needs no rebuild.
+//
+// Gradient accumulation runs the same graph once per micro-batch: each run adds its gradient to the running sum
+// `acc.<name>` it is fed (optim/accumulateInto); the last micro-batch's run also applies AdamW to that sum. The loss
+// gradient is seeded with `loss_weight` = the micro-batch's share of the step's target tokens, so the accumulated
+// gradient is that of the mean loss over all target tokens (not a mean of per-batch means).
+import type * as ort from 'onnxruntime-node';
+import { gradients } from '../autodiff';
+import { Graph, tensor } from '../graph';
+import type { ModelFolder } from '../io/model-folder';
+import { initializerParameters } from '../models/parameters';
+import { buildCausalLM } from '../models/registry';
+import { NAMES } from '../models/types';
+import { accumulateInto, appendAdamW, HYPERPARAMETER_INPUTS, hyperparameterInputs, stateNames } from '../optim';
+import { describeDevice } from '../runtime/devices';
+import { openGraphSession } from '../runtime/graph-session';
+import type { TrainingArguments } from './arguments';
+import { IGNORE_INDEX, type Batch } from './batching';
+import type { TrainableTensor } from './checkpoint';
+import type { MethodPlan } from './methods/types';
+import type { StepHyperparameters, StepResult, TrainingSession } from './types';
+
+const LOSS_WEIGHT = 'loss_weight';
+
+/** Norm scales and biases are not decayed (the usual AdamW practice, as in transformers' Trainer). */
+function decays(tensor: TrainableTensor): boolean {
+  return tensor.shape.length > 1;
+}
+
+export function buildStepGraph(model: ModelFolder, plan: MethodPlan, accumulate: boolean): Graph {
+  const graph = new Graph({ name: 'train_step' });
+  const frozen = initializerParameters(graph, model.weights);
+  const { hooks, inputs } = plan.attach(graph, frozen);
+  const lm = buildCausalLM(graph, model.config, { ...hooks, output: { kind: 'loss', ignoreIndex: IGNORE_INDEX } });
+  const loss = lm.outputs.loss!;
+  const params = plan.trainable.map((trainable) => inputs.get(trainable.name)!);
+  const lossWeight = graph.input(LOSS_WEIGHT, 'float32', []);
+  let grads = gradients(graph, loss, params, { seed: lossWeight });
+  if (accumulate) grads = accumulateInto(graph, plan.trainable.map((trainable, index) => ({ name: trainable.name, grad: grads[index] })));
+  const hyper = hyperparameterInputs(graph);
+  const tail = appendAdamW(
+    plan.trainable.map((trainable, index) => ({
+      param: params[index],
+      grad: grads[index],
+      m: graph.input(stateNames.m(trainable.name), 'float32', trainable.shape),
+      v: graph.input(stateNames.v(trainable.name), 'float32', trainable.shape),
+      decay: decays(trainable),
+    })),
+    hyper,
+  );
+  plan.trainable.forEach((trainable, index) => {
+    graph.output(tail.states[index].param, stateNames.newParam(trainable.name));
+    graph.output(tail.states[index].m, stateNames.newM(trainable.name));
+    graph.output(tail.states[index].v, stateNames.newV(trainable.name));
+  });
+  graph.output(tail.gradNorm, stateNames.gradNorm);
+  return graph;
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let index = 0; index < values.length; index++) if (!Number.isFinite(values[index])) return false;
+  return true;
+}
+
+function scalar(value: number): ort.Tensor {
+  return tensor('float32', [], new Float32Array([value]));
+}
+
+function batchFeeds(batch: Batch): Record<string, ort.Tensor> {
+  const dims = [batch.batchSize, batch.sequenceLength];
+  return {
+    [NAMES.inputIds]: tensor('int64', dims, batch.inputIds),
+    [NAMES.attentionMask]: tensor('int64', dims, batch.attentionMask),
+    [NAMES.labels]: tensor('int64', dims, batch.labels),
+  };
+}
+
+export async function createTrainingSession(model: ModelFolder, plan: MethodPlan, args: TrainingArguments): Promise<TrainingSession> {
+  const accumulate = args.gradAccumulation > 1;
+  const graph = buildStepGraph(model, plan, accumulate);
+  const opened = await openGraphSession(graph, { device: args.device, runtime: { intraOpThreads: args.threads, ...(args.optimization ? { optimization: args.optimization } : {}) } });
+  const session = opened.session;
+  const trainable = plan.trainable;
+  const constantHyperparameters = { beta1: args.beta1, beta2: args.beta2, eps: args.adamEpsilon, weightDecay: args.weightDecay, maxGradNorm: args.maxGradNorm, gradScale: 1 };
+  // Zero running sums for the first micro-batch; allocated once.
+  const zeros: Float32Array[] = accumulate ? trainable.map((t) => new Float32Array(t.value.length)) : [];
+
+  /** Every input the graph declares: onnxruntime-node refuses a run that leaves one out, whatever it fetches. */
+  const feedsFor = (batch: Batch, lossWeight: number, hyper: StepHyperparameters, sums: Float32Array[]): Record<string, ort.Tensor> => {
+    const feeds: Record<string, ort.Tensor> = { ...batchFeeds(batch), [LOSS_WEIGHT]: scalar(lossWeight) };
+    const values = { ...constantHyperparameters, lr: hyper.learningRate, step: hyper.step };
+    for (const [key, name] of Object.entries(HYPERPARAMETER_INPUTS)) feeds[name] = scalar(values[key as keyof typeof values]);
+    trainable.forEach((t, index) => {
+      feeds[t.name] = tensor('float32', t.shape, t.value);
+      feeds[stateNames.m(t.name)] = tensor('float32', t.shape, t.firstMoment);
+      feeds[stateNames.v(t.name)] = tensor('float32', t.shape, t.secondMoment);
+      if (accumulate) feeds[stateNames.accumulated(t.name)] = tensor('float32', t.shape, sums[index]);
+    });
+    return feeds;
+  };
+
+  return {
+    deviceDescription: describeDevice(opened),
+    trainable,
+    async step(microBatches, hyper): Promise<StepResult> {
+      const totalTargets = microBatches.reduce((sum, batch) => sum + batch.targetTokens, 0);
+      let sums: Float32Array[] = zeros;
+      let loss = 0;
+      for (let index = 0; index < microBatches.length - 1; index++) {
+        const batch = microBatches[index];
+        const weight = batch.targetTokens / Math.max(1, totalTargets);
+        const outputs = await session.run(feedsFor(batch, weight, hyper, sums), [NAMES.loss, ...trainable.map((t) => stateNames.newAccumulated(t.name))]);
+        loss += (outputs[NAMES.loss].data as Float32Array)[0] * weight;
+        sums = trainable.map((t) => outputs[stateNames.newAccumulated(t.name)].data as Float32Array);
+      }
+      const last = microBatches[microBatches.length - 1];
+      const weight = last.targetTokens / Math.max(1, totalTargets);
+      const fetches = [NAMES.loss, stateNames.gradNorm, ...trainable.flatMap((t) => [stateNames.newParam(t.name), stateNames.newM(t.name), stateNames.newV(t.name)])];
+      const outputs = await session.run(feedsFor(last, weight, hyper, sums), fetches);
+      loss += (outputs[NAMES.loss].data as Float32Array)[0] * weight;
+      const gradNorm = (outputs[stateNames.gradNorm].data as Float32Array)[0];
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { loss, gradNorm, applied: false };
+      // An update can overflow even from finite gradients (a huge learning rate): such a step is refused too.
+      if (!trainable.every((t) => allFinite(outputs[stateNames.newParam(t.name)].data as Float32Array))) return { loss: NaN, gradNorm, applied: false };
+      for (const t of trainable) {
+        t.value.set(outputs[stateNames.newParam(t.name)].data as Float32Array);
+        t.firstMoment.set(outputs[stateNames.newM(t.name)].data as Float32Array);
+        t.secondMoment.set(outputs[stateNames.newV(t.name)].data as Float32Array);
+      }
+      return { loss, gradNorm, applied: true };
+    },
+    async evaluate(batch) {
+      // Fetching only the loss skips the backward and optimizer nodes.
+      const outputs = await session.run(feedsFor(batch, 1, { learningRate: 0, step: 1 }, zeros), [NAMES.loss]);
+      return { lossSum: (outputs[NAMES.loss].data as Float32Array)[0] * batch.targetTokens, targetTokens: batch.targetTokens };
+    },
+    async release() {
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// The seams between the training loop and what it drives: the compiled step (step-graph.ts) and the dataset
+// (data.ts). The loop only sees these interfaces, so it reads in one screen and tests can follow it step by step.
+import type { Batch } from './batching';
+import type { TrainableTensor } from './checkpoint';
+
+/** Hyperparameters fed to the step graph as scalar inputs, so the schedule never rebuilds it. */
+export interface StepHyperparameters {
+  learningRate: number;
+  /** 1-based optimizer step (AdamW bias correction). */
+  step: number;
+}
+
+export interface StepResult {
+  /** Mean loss over the target tokens of all micro-batches. */
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** False when the loss or gradients were NaN/inf: the update was not applied. */
+  applied: boolean;
+}
+
+export interface TrainingSession {
+  /** The device that runs the step (after `auto` resolution), and why better ones were skipped. */
+  readonly deviceDescription: string;
+  /** Trainable tensors with their moments; a successful step updates them in place. */
+  readonly trainable: TrainableTensor[];
+  /** One optimizer step over the given micro-batches (gradient accumulation when there are several). */
+  step(microBatches: readonly Batch[], hyperparameters: StepHyperparameters): Promise<StepResult>;
+  /** Summed token loss and target count of a batch, without updating anything. */
+  evaluate(batch: Batch): Promise<{ lossSum: number; targetTokens: number }>;
+  release(): Promise<void>;
+}

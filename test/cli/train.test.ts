@@ -1,0 +1,56 @@
+// `finetune train` through the real command line: plain progress lines when stderr is not a terminal, the run
+// folder per the contract, and clear refusals (unsupported method, missing flag) with exit code 1.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createFixture, type Fixture } from '../engine/train/helpers';
+
+let fixture: Fixture;
+before(() => {
+  fixture = createFixture();
+});
+after(() => fixture.cleanup());
+
+function finetune(args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'engine/src/cli/main.ts', ...args], { encoding: 'utf8' });
+}
+
+test('train writes the run folder and prints one progress line per step', () => {
+  const out = join(fixture.dir, 'cli-run');
+  const result = finetune(['train', '--model', fixture.model, '--data', fixture.data, '--out', out, '--steps', '3', '--batch-size', '8', '--rank', '4', '--target-modules', 'q_proj,v_proj', '--device', 'cpu', '--threads', '1']);
+  assert.equal(result.status, 0, result.stderr);
+  const stepLines = result.stderr.split('\n').filter((line) => /^step \d+\/3 /.test(line));
+  assert.equal(stepLines.length, 3);
+  assert.ok(stepLines.every((line) => /loss \d+\.\d+/.test(line) && /tok\/s/.test(line) && /ETA/.test(line)));
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  assert.equal(run.status, 'done');
+  assert.equal(run.config.method, 'lora');
+  assert.equal(run.resolved.totalSteps, 3);
+  assert.ok(existsSync(join(out, 'adapter', 'adapter_model.safetensors')));
+  const last = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+  assert.equal(last.type, 'done');
+});
+
+test('unsupported methods and missing flags are refused with exit code 1', () => {
+  for (const method of ['qlora', 'prompt']) {
+    const result = finetune(['train', '--model', fixture.model, '--data', fixture.data, '--out', join(fixture.dir, method), '--method', method]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`--method ${method}`));
+    assert.equal(existsSync(join(fixture.dir, method)), false);
+  }
+  const missing = finetune(['train', '--data', fixture.data, '--out', join(fixture.dir, 'none')]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /--model/);
+});
+
+test('--config supplies options the command line does not override', () => {
+  const out = join(fixture.dir, 'from-config');
+  const first = join(fixture.dir, 'cli-run', 'run.json');
+  const result = finetune(['train', '--config', first, '--out', out, '--steps', '2']);
+  assert.equal(result.status, 0, result.stderr);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  assert.equal(run.config.rank, 4);
+  assert.equal(run.resolved.totalSteps, 2);
+});
