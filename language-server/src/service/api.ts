@@ -17,6 +17,11 @@ export interface TokenCounter {
   readonly estimated: boolean;
   count(example: CanonicalExample): TokenCounts;
   render(example: CanonicalExample): RenderedExample;
+  /**
+   * A cheap number that is never below count().total, when the counter has one (a byte-level tokenizer never makes
+   * more tokens than UTF-8 bytes plus the template's): `too-long` skips the exact count when the bound fits.
+   */
+  upperBound?(example: CanonicalExample): number;
 }
 
 /** An incremental LSP-style content change: a range replaced by text, or (no range) the whole text. */

@@ -55,6 +55,7 @@ export interface CanonicalTurn {
   trained: boolean;
 }
 
+/** Format 'text' has one trained turn holding the raw text: the trainer uses it as is, without a chat template. */
 export interface CanonicalExample {
   /** 0-based line in the file. */
   line: number;
@@ -77,6 +78,11 @@ export interface DatasetSettings {
   minResponseChars: number;
   /** Diagnostics shown per file before a summary diagnostic takes over. */
   maxFindingsPerFile: number;
+  /**
+   * Open documents above this size (MB of text) get one `file-too-large` finding instead of validation, so an editor
+   * never freezes; `finetune lint` streams files of any size. Default 50 (VS Code stops syncing bigger files).
+   */
+  maxDocumentSizeMB?: number;
 }
 
 export interface TokenCounts {

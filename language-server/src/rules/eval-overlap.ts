@@ -1,0 +1,14 @@
+// eval-overlap: a training record whose conversation, or whose prompt, also appears in the configured eval file:
+// evaluation on it would measure memorisation. Points to the eval file's line.
+import type { RuleMeta } from './rule';
+
+export const meta: RuleMeta = {
+  id: 'eval-overlap',
+  defaultSeverity: 'warning',
+  scope: 'cross-record',
+  description: 'The record (or its prompt) also appears in the eval file set by `evalFile`; related information points to it.',
+};
+
+export function message(evalLine: number, samePrompt: boolean): string {
+  return samePrompt ? `the eval file asks the same prompt (line ${evalLine + 1})` : `this record is also in the eval file (line ${evalLine + 1})`;
+}

@@ -1,0 +1,17 @@
+// format-mix: the file as a whole mixes several formats (the records that deviate get mixed-format each); shown on
+// line 1 with the counts.
+import type { FormatId } from '../service/types';
+import type { RuleMeta } from './rule';
+
+export const meta: RuleMeta = {
+  id: 'format-mix',
+  defaultSeverity: 'info',
+  scope: 'dataset',
+  description: 'The file mixes several dataset formats; the finding on line 1 lists how many records use each.',
+};
+
+export function check(formats: Partial<Record<FormatId, number>>): string | null {
+  const used = Object.entries(formats).filter(([, count]) => (count ?? 0) > 0).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  if (used.length < 2) return null;
+  return `the file mixes ${used.length} formats: ${used.map(([format, count]) => `${count} ${format}`).join(', ')}`;
+}

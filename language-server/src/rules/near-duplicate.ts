@@ -1,0 +1,15 @@
+// near-duplicate: a record whose text is almost the same as an earlier one's (estimated Jaccard similarity of
+// 5-character shingles at or above `nearDuplicateThreshold`, by MinHash with LSH bands; see service/fingerprint.ts).
+import type { RuleMeta } from './rule';
+
+export const meta: RuleMeta = {
+  id: 'near-duplicate',
+  defaultSeverity: 'info',
+  scope: 'cross-record',
+  description: 'The record is nearly identical to an earlier one (MinHash Jaccard ≥ `nearDuplicateThreshold`, default 0.8).',
+  fix: 'Delete the near-duplicate line.',
+};
+
+export function message(firstLine: number, similarity: number): string {
+  return `nearly the same as line ${firstLine + 1} (about ${Math.round(similarity * 100)}% similar)`;
+}

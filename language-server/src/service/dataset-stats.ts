@@ -1,0 +1,82 @@
+// File-level bookkeeping shared by documents and streamed files: the file's format (decided by the first records)
+// and the counts behind the dataset-level rules (too few examples, format mix, length distribution).
+import * as formatMix from '../rules/format-mix';
+import * as lengthDistribution from '../rules/length-distribution';
+import type { RuleMeta } from '../rules/rule';
+import * as tooFewExamples from '../rules/too-few-examples';
+import type { LineAnalysis } from './analyze-line';
+import type { DatasetSettings, FormatId, Severity } from './types';
+
+/** The file's format is the one most of its first records use (their own keys deciding); ties go to the earliest. */
+export const FORMAT_SAMPLE = 1000;
+
+export class FormatVote {
+  private readonly counts = new Map<FormatId, number>();
+  private records = 0;
+
+  add(analysis: LineAnalysis): void {
+    if (analysis.kind !== 'record' || this.records >= FORMAT_SAMPLE) return;
+    this.records++;
+    if (analysis.ownFormat) this.counts.set(analysis.ownFormat, (this.counts.get(analysis.ownFormat) ?? 0) + 1);
+  }
+
+  get decided(): boolean {
+    return this.records >= FORMAT_SAMPLE;
+  }
+
+  winner(): FormatId | null {
+    let best: FormatId | null = null;
+    let bestCount = 0;
+    for (const [format, count] of this.counts) {
+      if (count > bestCount) {
+        best = format;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+}
+
+export function fileFormat(settings: DatasetSettings, vote: FormatVote): FormatId | null {
+  return settings.format === 'auto' ? vote.winner() : settings.format;
+}
+
+export class DatasetCounts {
+  records = 0;
+  blankLines = 0;
+  overLimit = 0;
+  readonly formats: Partial<Record<FormatId, number>> = {};
+
+  add(analysis: LineAnalysis): void {
+    if (analysis.kind === 'blank') this.blankLines++;
+    if (analysis.kind !== 'record') return;
+    this.records++;
+    if (analysis.overLimit) this.overLimit++;
+    const format = analysis.ownFormat ?? analysis.format;
+    if (format) this.formats[format] = (this.formats[format] ?? 0) + 1;
+  }
+}
+
+export interface DatasetFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+}
+
+function severity(settings: DatasetSettings, meta: RuleMeta): Severity | null {
+  const value = settings.severities[meta.id] ?? meta.defaultSeverity;
+  return value === 'off' ? null : value;
+}
+
+/** The dataset-level findings, shown on line 1. */
+export function datasetFindings(counts: DatasetCounts, settings: DatasetSettings, estimated: boolean): DatasetFinding[] {
+  const found: DatasetFinding[] = [];
+  const add = (meta: RuleMeta, message: string | null) => {
+    const level = severity(settings, meta);
+    if (message && level) found.push({ rule: meta.id, severity: level, message });
+  };
+  add(tooFewExamples.meta, tooFewExamples.check(counts.records, settings.minExamples));
+  add(formatMix.meta, formatMix.check(counts.formats));
+  add(lengthDistribution.meta, lengthDistribution.check(counts.records, counts.overLimit, settings.maxSeqLen, estimated));
+  return found;
+}

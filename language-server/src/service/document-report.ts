@@ -1,0 +1,110 @@
+// The dataset report (counts, findings by rule, token-length histogram, top duplicate groups, loss distribution)
+// and the hover of a record, both built from a document's entries.
+import type { TokenCounter } from './api';
+import type { Entry } from './document-index';
+import { lineRange } from './findings';
+import type { CanonicalExample, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, LengthHistogram, TokenCounts } from './types';
+
+export interface ReportInput {
+  uri: string;
+  entries: readonly Entry[];
+  findings: readonly Finding[];
+  format: FormatId | null;
+  counter: TokenCounter;
+  settings: DatasetSettings;
+  duplicateGroups: ReadonlyArray<Set<Entry>>;
+  losses: { values: number[]; median: number } | null;
+}
+
+function tokensOf(entry: Entry, counter: TokenCounter, line: number): TokenCounts | null {
+  const analysis = entry.analysis;
+  if (!analysis?.turns || !analysis.format || analysis.turns.length === 0) return null;
+  return (analysis.tokens ??= counter.count({ line, format: analysis.format, turns: analysis.turns }));
+}
+
+/** Bucket edges doubling from 32 tokens to twice the limit; the last bucket also holds everything longer. */
+export function lengthEdges(maxSeqLen: number): number[] {
+  const edges: number[] = [];
+  for (let edge = 32; edges.length === 0 || edges[edges.length - 1] < maxSeqLen * 2; edge *= 2) edges.push(edge);
+  return edges;
+}
+
+function histogram(values: number[], edges: number[]): number[] {
+  const counts = new Array<number>(edges.length).fill(0);
+  for (const value of values) {
+    let bucket = edges.findIndex((edge) => value <= edge);
+    if (bucket < 0) bucket = edges.length - 1;
+    counts[bucket]++;
+  }
+  return counts;
+}
+
+export function buildReport(input: ReportInput): DatasetReport {
+  const { entries, settings, counter } = input;
+  const formats: Partial<Record<FormatId, number>> = {};
+  let records = 0;
+  let blankLines = 0;
+  const lengths: number[] = [];
+  entries.forEach((entry, line) => {
+    const analysis = entry.analysis;
+    if (!analysis) return;
+    if (analysis.kind === 'blank') blankLines++;
+    if (analysis.kind !== 'record') return;
+    records++;
+    const format = analysis.ownFormat ?? analysis.format;
+    if (format) formats[format] = (formats[format] ?? 0) + 1;
+    const tokens = tokensOf(entry, counter, line);
+    if (tokens) lengths.push(tokens.total);
+  });
+  const findingsByRule: DatasetReport['findingsByRule'] = {};
+  let errors = 0;
+  let warnings = 0;
+  for (const finding of input.findings) {
+    const bucket = (findingsByRule[finding.rule] ??= { severity: finding.severity, count: 0 });
+    bucket.count++;
+    if (finding.severity === 'error') errors++;
+    else if (finding.severity === 'warning') warnings++;
+  }
+  const edges = lengthEdges(settings.maxSeqLen);
+  const tokens: LengthHistogram = {
+    bucketEdges: edges,
+    counts: histogram(lengths, edges),
+    maxSeqLen: settings.maxSeqLen,
+    overLimit: lengths.filter((length) => length > settings.maxSeqLen).length,
+    estimated: counter.estimated,
+  };
+  const topDuplicates = [...input.duplicateGroups]
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 10)
+    .map((group) => {
+      const members = [...group].sort((a, b) => a.index - b.index);
+      const turns = members[0].analysis?.turns ?? [];
+      const text = (turns.find((turn) => turn.role === 'user') ?? turns[0])?.content ?? '';
+      return { lines: members.map((entry) => entry.index), preview: text.replace(/\s+/g, ' ').trim().slice(0, 120) };
+    });
+  const report: DatasetReport = { uri: input.uri, records, blankLines, formats, detectedFormat: input.format, findingsByRule, errors, warnings, tokens, topDuplicates };
+  if (input.losses && input.losses.values.length) {
+    const values = input.losses.values;
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    const step = (high - low) / 20 || 1;
+    const lossEdges = Array.from({ length: 20 }, (_, i) => low + step * (i + 1));
+    report.losses = { bucketEdges: lossEdges, counts: histogram(values, lossEdges), median: input.losses.median };
+  }
+  return report;
+}
+
+export function hoverFor(example: CanonicalExample, entry: Entry, counter: TokenCounter, settings: DatasetSettings, line: number): HoverInfo {
+  const tokens = tokensOf(entry, counter, line)!;
+  const roles = example.turns.map((turn) => turn.role);
+  const trained = example.turns.filter((turn) => turn.trained).length;
+  const about = tokens.estimated ? '≈' : '';
+  const over = tokens.total > settings.maxSeqLen ? ` — **over the limit**, training truncates it` : '';
+  const lines = [
+    `**${example.format}** record · ${example.turns.length} turn${example.turns.length === 1 ? '' : 's'} (${roles.join(' → ')}) · ${trained} trained`,
+    '',
+    `Tokens: prompt ${about}${tokens.prompt} · response ${about}${tokens.response} · total ${about}${tokens.total} / ${settings.maxSeqLen}${over}`,
+  ];
+  if (tokens.estimated) lines.push('', '_Estimated: set a base model (`baseModel`) for exact counts with its tokenizer and chat template._');
+  return { range: lineRange(line, 0, entry.text.replace(/\r$/, '').length), contents: lines.join('\n') };
+}

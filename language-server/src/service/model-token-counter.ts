@@ -1,0 +1,47 @@
+// Exact token counts from a Hugging Face model folder: the engine's ChatTokenizer (tokenizer.json + chat template)
+// is the one implementation of "which tokens does the loss cover", shared with the trainer's data loader.
+import { loadChatTokenizer, type ChatTokenizer } from '../../../engine/src/io/tokenizer';
+import type { TokenCounter } from './api';
+import { createEstimateTokenCounter } from './token-estimate';
+import type { CanonicalExample, RenderedExample, TokenCounts } from './types';
+
+/** Slack for tokenizers that add a prefix space or BOS/EOS to plain text. */
+const BOUND_MARGIN = 8;
+
+export function createModelTokenCounter(modelDir: string): TokenCounter {
+  const tokenizer: ChatTokenizer = loadChatTokenizer(modelDir);
+  const count = (example: CanonicalExample): TokenCounts => {
+    if (example.format === 'text') {
+      const total = tokenizer.tokenizeText(example.turns.map((turn) => turn.content).join('')).ids.length;
+      return { prompt: 0, response: total, total, estimated: false };
+    }
+    return tokenizer.countTokens(example.turns);
+  };
+  return {
+    estimated: false,
+    count,
+    render(example: CanonicalExample): RenderedExample {
+      if (example.format === 'text') {
+        const text = example.turns.map((turn) => turn.content).join('');
+        return { text, trainedSpans: [[0, text.length]], tokens: count(example), templateSource: tokenizer.chatTemplate.source };
+      }
+      const { text, spans } = tokenizer.renderTrainingText(example.turns);
+      return { text, trainedSpans: spans, tokens: count(example), templateSource: tokenizer.chatTemplate.source };
+    },
+    // Every token of a byte-level or byte-fallback tokenizer covers at least one UTF-8 byte of the rendered text.
+    upperBound(example: CanonicalExample): number {
+      const text = example.format === 'text' ? example.turns.map((turn) => turn.content).join('') : tokenizer.renderChat(example.turns);
+      return Buffer.byteLength(text, 'utf8') + BOUND_MARGIN;
+    },
+  };
+}
+
+/** The model's counter when `baseModel` is set and loads, else the estimate, with the reason it fell back. */
+export function createTokenCounter(baseModel: string | undefined): { counter: TokenCounter; problem: string | null } {
+  if (!baseModel) return { counter: createEstimateTokenCounter(), problem: null };
+  try {
+    return { counter: createModelTokenCounter(baseModel), problem: null };
+  } catch (error) {
+    return { counter: createEstimateTokenCounter(), problem: `cannot load the tokenizer of ${baseModel}: ${(error as Error).message}; token counts are estimates` };
+  }
+}

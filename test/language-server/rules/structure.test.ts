@@ -1,0 +1,132 @@
+// Structure rules: one table per rule, valid and invalid JSONL with the exact positions of each finding.
+import { at, chat, ruleTester } from './rule-tester';
+
+const good = chat('What is 2 + 2?', 'Two plus two is four.');
+
+{
+  const trailing = '{"messages": [{"role": "user", "content": "Hi"},]}';
+  const single = "{'messages': []}";
+  const cut = '{"messages": [{"role": "user"';
+  const control = '{"text": "a\tb"}';
+  ruleTester('json-syntax', {
+    valid: [good, [good, '', good], '\ufeff' + good, good + '\r'],
+    invalid: [
+      { text: trailing, errors: [{ ...at(trailing, ']') }] },
+      { text: single, errors: [{ column: 2, endColumn: 3 }] },
+      { text: cut, errors: [{ column: cut.length, endColumn: cut.length + 1 }] },
+      { text: control, errors: [{ ...at(control, '\t') }] },
+      { text: [good, '{"text": "unterminated}'], errors: [{ line: 2, column: 10 }] },
+      { text: '\ufeff{"text": 1,}', errors: [{ column: 13, endColumn: 14 }] },
+    ],
+  });
+}
+
+ruleTester('not-object', {
+  valid: [good],
+  invalid: [
+    { text: '["user", "hi"]', errors: [{ column: 1, endColumn: 15 }] },
+    { text: '  "just a string"', errors: [{ column: 3, endColumn: 18 }] },
+    { text: [good, '42'], errors: [{ line: 2, column: 1, endColumn: 3 }] },
+  ],
+});
+
+{
+  const noContent = '{"messages": [{"role": "user", "content": "Name a colour."}, {"role": "assistant"}]}';
+  const noOutput = '{"instruction": "Say hi.", "input": ""}';
+  const nothing = '{"foo": 1}';
+  ruleTester('missing-field', {
+    valid: [good, '{"instruction": "Say hi.", "output": "Hi!"}', '{"messages": [{"role": "user", "content": "Weather?"}, {"role": "assistant", "content": null, "tool_calls": []}]}'],
+    invalid: [
+      { text: noContent, errors: [{ ...at(noContent, '{"role": "assistant"}') }] },
+      { text: [good, noOutput], errors: [{ line: 2, ...at(noOutput, '"instruction"') }] },
+      { text: nothing, errors: [{ column: 1, endColumn: 2 }] },
+    ],
+  });
+}
+
+{
+  const number = '{"messages": [{"role": "user", "content": 42}, {"role": "assistant", "content": "Forty-two."}]}';
+  const notList = '{"messages": {"role": "user"}}';
+  const weight = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello.", "weight": "high"}]}';
+  const history = '{"instruction": "Continue.", "output": "Sure.", "history": [["only one"]]}';
+  ruleTester('wrong-type', {
+    valid: [good, '{"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}, {"role": "assistant", "content": "Hello.", "weight": 0}]}'],
+    invalid: [
+      { text: number, errors: [{ ...at(number, '42') }] },
+      { text: notList, errors: [{ ...at(notList, '{"role": "user"}') }] },
+      { text: weight, errors: [{ ...at(weight, '"high"') }] },
+      { text: history, errors: [{ ...at(history, '["only one"]') }] },
+    ],
+  });
+}
+
+{
+  const emptyAnswer = chat('What rhymes with orange?', '');
+  const blankInstruction = '{"instruction": "   ", "output": "Nothing."}';
+  const noTurns = '{"messages": []}';
+  ruleTester('empty-field', {
+    valid: [good, '{"instruction": "Say hi.", "input": "", "output": "Hi!"}'],
+    invalid: [
+      { text: emptyAnswer, errors: [{ ...at(emptyAnswer, '""') }] },
+      { text: blankInstruction, errors: [{ ...at(blankInstruction, '"   "') }] },
+      { text: noTurns, errors: [{ ...at(noTurns, '[]') }] },
+    ],
+  });
+}
+
+{
+  const typo = '{"instrucion": "Say hi.", "instruction": "Say hello.", "output": "Hello!"}';
+  const messageKey = '{"messages": [{"role": "user", "content": "Hi", "contnet": "x"}, {"role": "assistant", "content": "Hello."}]}';
+  const stray = JSON.stringify({ messages: JSON.parse(good).messages, rating: 5 });
+  const rename = '{"mesages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}';
+  ruleTester('unknown-key', {
+    valid: [good, JSON.stringify({ id: 'a1', source: 'forum', messages: JSON.parse(good).messages })],
+    invalid: [
+      { text: typo, errors: [{ ...at(typo, '"instrucion"') }] },
+      { text: messageKey, errors: [{ ...at(messageKey, '"contnet"') }] },
+      { text: stray, errors: [{ ...at(stray, '"rating"') }] },
+      { text: [good, rename], errors: [{ line: 2, ...at(rename, '"mesages"') }] },
+    ],
+  });
+}
+
+{
+  const alpaca = '{"instruction": "Convert 5 km to miles.", "output": "About 3.1 miles."}';
+  ruleTester('mixed-format', {
+    valid: [[good, good.replace('four', 'four indeed')], [alpaca, alpaca.replace('About', 'Roughly')]],
+    invalid: [
+      { text: [good, chat('Hi', 'Hello there.'), alpaca], errors: [{ line: 3, ...at(alpaca, '"instruction"') }] },
+      { text: [alpaca], errors: [{ ...at(alpaca, '"instruction"') }], settings: { format: 'messages' } },
+    ],
+  });
+}
+
+{
+  const human = '{"messages": [{"role": "human", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}';
+  const capital = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "Assistant", "content": "Hello."}]}';
+  const sharegpt = '{"conversations": [{"from": "human", "value": "Hi"}, {"from": "bot", "value": "Hello."}]}';
+  ruleTester('unknown-role', {
+    valid: [good, '{"conversations": [{"from": "system", "value": "Be brief."}, {"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello."}]}'],
+    invalid: [
+      { text: human, errors: [{ ...at(human, '"human"') }] },
+      { text: capital, errors: [{ ...at(capital, '"Assistant"') }] },
+      { text: sharegpt, errors: [{ ...at(sharegpt, '"bot"') }] },
+    ],
+  });
+}
+
+{
+  const twoUsers = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hello?"}, {"role": "assistant", "content": "Hello."}]}';
+  const lateSystem = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "system", "content": "Be brief."}, {"role": "assistant", "content": "Hello."}]}';
+  const noAnswer = '{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]}';
+  const untrained = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello.", "train": false}]}';
+  ruleTester('role-order', {
+    valid: [good, chat('Hi', 'Hello.', 'How are you?', 'Fine, thanks.'), '{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}'],
+    invalid: [
+      { text: twoUsers, errors: [{ ...at(twoUsers, '"user"', 2) }] },
+      { text: lateSystem, errors: [{ ...at(lateSystem, '"system"') }] },
+      { text: noAnswer, errors: [{ ...at(noAnswer, '"messages"') }] },
+      { text: untrained, errors: [{ ...at(untrained, '"messages"') }] },
+    ],
+  });
+}

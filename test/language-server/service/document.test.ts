@@ -1,0 +1,120 @@
+// The open document: incremental edits give exactly the findings a fresh parse of the same text gives; CRLF, BOM,
+// blank lines; hover, render, report and example; fixes stay inside their line and keep it valid JSON.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { createDatasetDocument, defaultSettings, type DatasetSettings, type Finding, type Range } from '../../../language-server/src/service/index';
+
+const settings: DatasetSettings = { ...defaultSettings(), minExamples: 5 };
+const problems = readFileSync('examples/problems/problems.jsonl', 'utf8');
+
+function offsetOf(text: string, line: number, character: number): number {
+  let offset = 0;
+  for (let i = 0; i < line; i++) offset = text.indexOf('\n', offset) + 1;
+  return offset + character;
+}
+
+function applyEdit(text: string, range: Range, newText: string): string {
+  return text.slice(0, offsetOf(text, range.start.line, range.start.character)) + newText + text.slice(offsetOf(text, range.end.line, range.end.character));
+}
+
+function key(findings: Finding[]): string[] {
+  return findings.map((finding) => `${finding.range.start.line}:${finding.range.start.character}-${finding.range.end.line}:${finding.range.end.character} ${finding.rule} ${finding.message}`).sort();
+}
+
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+test('random edits leave the document exactly as a fresh parse of the same text', () => {
+  const next = random(11);
+  let text = problems;
+  const document = createDatasetDocument('file:///p.jsonl', text, settings);
+  const pieces = ['"', '{', '}', '\n', 'x', ' ', '\n{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}', ''];
+  for (let step = 0; step < 60; step++) {
+    const lines = text.split('\n');
+    const startLine = Math.floor(next() * lines.length);
+    const endLine = Math.min(lines.length - 1, startLine + (next() < 0.8 ? 0 : 1 + Math.floor(next() * 2)));
+    const start = { line: startLine, character: Math.floor(next() * (lines[startLine].length + 1)) };
+    const end = endLine === startLine ? { line: endLine, character: start.character + Math.floor(next() * 5) } : { line: endLine, character: Math.floor(next() * (lines[endLine].length + 1)) };
+    end.character = Math.min(end.character, lines[endLine].length);
+    const range = { start, end };
+    const inserted = pieces[Math.floor(next() * pieces.length)];
+    text = applyEdit(text, range, inserted);
+    document.applyChanges([{ range, text: inserted }]);
+    if (step % 10 === 9) assert.deepEqual(key(document.findings()), key(createDatasetDocument('file:///p.jsonl', text, settings).findings()), `after edit ${step}`);
+  }
+});
+
+test('a duplicate appears and disappears as lines are edited', () => {
+  const line = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello there."}]}';
+  const document = createDatasetDocument('file:///d.jsonl', `${line}\n${line.replace('there', 'you')}`, settings);
+  const duplicates = () => document.findings().filter((finding) => finding.rule === 'duplicate');
+  assert.equal(duplicates().length, 0);
+  const at = line.indexOf('there') + 0;
+  document.applyChanges([{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + 3 } }, text: 'there' }]);
+  const found = duplicates();
+  assert.equal(found.length, 1);
+  assert.equal(found[0].range.start.line, 1);
+  assert.equal(found[0].related?.[0].range.start.line, 0);
+  // deleting the first line makes the second the first occurrence
+  document.applyChanges([{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
+  assert.equal(duplicates().length, 0);
+});
+
+test('CRLF line breaks, a byte order mark and blank lines keep positions right', () => {
+  const record = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "human", "content": "Hello."}]}';
+  const document = createDatasetDocument('file:///crlf.jsonl', `\ufeff${record}\r\n\r\n${record}\r\n`, settings);
+  const roles = document.findings().filter((finding) => finding.rule === 'unknown-role');
+  const column = record.indexOf('"human"');
+  assert.deepEqual(roles.map((finding) => [finding.range.start.line, finding.range.start.character]), [[0, column + 1], [2, column]]);
+  assert.equal(document.report().blankLines, 2);
+  // typing at the end of a CRLF line edits before the '\r'
+  const end = { line: 2, character: record.length };
+  document.applyChanges([{ range: { start: end, end }, text: ' ' }]);
+  assert.equal(document.findings().filter((finding) => finding.rule === 'json-syntax').length, 0);
+});
+
+test('hover, example, render and report describe records', () => {
+  const text = readFileSync('examples/chat.jsonl', 'utf8');
+  const document = createDatasetDocument('file:///chat.jsonl', text, settings);
+  const hover = document.hover({ line: 0, character: 5 });
+  assert.ok(hover);
+  assert.match(hover.contents, /messages/);
+  assert.match(hover.contents, /≈\d+/);
+  const example = document.example(0);
+  assert.deepEqual(example?.turns.map((turn) => [turn.role, turn.trained]), [['system', false], ['user', false], ['assistant', true]]);
+  const rendered = document.render(0);
+  assert.ok(rendered);
+  assert.equal(rendered.trainedSpans.length, 1);
+  assert.ok(rendered.text.slice(...rendered.trainedSpans[0]).startsWith(example!.turns[2].content));
+  const report = document.report();
+  assert.equal(report.records, text.trim().split('\n').length);
+  assert.equal(report.detectedFormat, 'messages');
+  assert.equal(report.tokens.counts.reduce((sum, count) => sum + count, 0), report.records);
+  assert.equal(report.tokens.estimated, true);
+  assert.equal(document.hover({ line: 9999, character: 0 }), null);
+});
+
+test('every fix edits only its own line (or removes it) and leaves valid JSON behind', () => {
+  const document = createDatasetDocument('file:///p.jsonl', problems, settings);
+  const lines = problems.split('\n');
+  let fixes = 0;
+  for (const finding of document.findings()) {
+    for (const fix of finding.fixes ?? []) {
+      fixes++;
+      const after = fix.edits.reduceRight((text, edit) => applyEdit(text, edit.range, edit.newText), problems).split('\n');
+      const line = finding.range.start.line;
+      for (const edit of fix.edits) assert.ok(edit.range.start.line >= line - 1 && edit.range.end.line <= line + 1, `${finding.rule} edits only around its line`);
+      if (after.length === lines.length) {
+        assert.deepEqual(after.filter((_, i) => i !== line), lines.filter((_, i) => i !== line), `${finding.rule} leaves other lines alone`);
+        assert.doesNotThrow(() => JSON.parse(after[line]), `${finding.rule} fix keeps line ${line + 1} valid JSON`);
+      } else assert.deepEqual(after, lines.filter((_, i) => i !== line), `${finding.rule} deletes exactly its line`);
+    }
+  }
+  assert.ok(fixes >= 8);
+});
