@@ -33,12 +33,12 @@ test('train writes the run folder and prints one progress line per step', () => 
   assert.equal(last.type, 'done');
 });
 
-test('unsupported methods and missing flags are refused with exit code 1', () => {
-  for (const method of ['qlora', 'prompt']) {
-    const result = finetune(['train', '--model', fixture.model, '--data', fixture.data, '--out', join(fixture.dir, method), '--method', method]);
+test('unknown methods, bad method options and missing flags are refused with exit code 1', () => {
+  for (const [flag, value] of [['--method', 'prefix'], ['--quant-type', 'fp8']]) {
+    const result = finetune(['train', '--model', fixture.model, '--data', fixture.data, '--out', join(fixture.dir, value), flag, value]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, new RegExp(`--method ${method}`));
-    assert.equal(existsSync(join(fixture.dir, method)), false);
+    assert.match(result.stderr, new RegExp(flag));
+    assert.equal(existsSync(join(fixture.dir, value)), false);
   }
   const missing = finetune(['train', '--data', fixture.data, '--out', join(fixture.dir, 'none')]);
   assert.equal(missing.status, 1);

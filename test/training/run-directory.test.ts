@@ -37,12 +37,13 @@ describe('run directory', () => {
   });
 
   it('folds key figures, with the ETA from the average step time', () => {
-    const snapshot = applyResolved(snapshotOf([step(1), step(2), { type: 'eval', step: 2, loss: 4.5, tokens: 10, elapsedMs: 250 }, step(3), step(4)]), { totalSteps: 10, device: 'cpu' });
+    const snapshot = applyResolved(snapshotOf([step(1), step(2), { type: 'eval', step: 2, loss: 4.5, tokens: 10, elapsedMs: 250 }, step(3), step(4)]), { totalSteps: 10, device: 'cpu', deviceDescription: 'device: cpu (cuda unavailable (no library))' });
     assert.equal(snapshot.step, 4);
     assert.equal(snapshot.loss, 4.6);
     assert.equal(snapshot.bestEvalLoss, 4.5);
     assert.equal(snapshot.etaMs, 600); // 6 steps left at 100 ms each
     assert.equal(snapshot.device, 'cpu');
+    assert.match(snapshot.deviceDescription ?? '', /cuda unavailable/);
     assert.equal(snapshotOf([step(1), { type: 'done', step: 1, elapsedMs: 100, output: 'adapter' }]).etaMs, undefined);
   });
 

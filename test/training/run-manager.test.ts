@@ -66,7 +66,8 @@ describe('run manager with the real engine worker', () => {
     assert.equal(end.status, 'done', JSON.stringify(end));
     assert.deepEqual(stepsOf(handle.events), [1, 2, 3, 4, 5, 6]);
     assert.equal(handle.snapshot.totalSteps, 6);
-    assert.match(handle.snapshot.device ?? '', /cpu/); // the device actually used, as the trainer describes it
+    assert.equal(handle.snapshot.device, 'cpu'); // the device actually used, as the trainer resolved it
+    assert.match(handle.snapshot.deviceDescription ?? '', /^device: cpu/);
     assert.ok(streamed.length > 0 && streamed[streamed.length - 1].type === 'done');
     assert.ok(handle.events.every((event) => event.type !== 'step' || Number.isFinite(event.loss)));
     // The notifications are the same events the trainer wrote to metrics.jsonl.

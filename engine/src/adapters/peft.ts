@@ -1,11 +1,12 @@
-// Reading a PEFT LoRA adapter folder (the layout `PeftModel.save_pretrained` writes): adapter_config.json and
+// Reading a PEFT adapter folder — LoRA, or prompt tuning (adapters/prompt.ts) — a LoRA one being (the layout `PeftModel.save_pretrained` writes): adapter_config.json and
 // adapter_model.safetensors with `base_model.model.<module>.lora_A.weight` [r, in] and `.lora_B.weight` [out, r].
 // Score and generate merge it into the base weights (W + scale·B·A, what `merge_and_unload` computes) so inference
 // runs the plain graph at full speed; training keeps LoRA as a separate branch (see engine/src/models/README.md).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFileError } from '../io/errors';
 import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
+import { readAdapterConfigJson, readPromptEmbeddings, type PromptEmbeddings } from './prompt';
 
 export interface PeftLoraConfig {
   r: number;
@@ -33,25 +34,22 @@ export interface LoraModule {
 
 export interface PeftAdapter {
   dir: string;
-  config: PeftLoraConfig;
+  /** The LoRA settings; absent for a prompt-tuning adapter. */
+  config?: PeftLoraConfig;
+  /** LoRA modules by module name (empty for a prompt-tuning adapter). */
   modules: Map<string, LoraModule>;
+  /** Prompt tuning: the virtual token embeddings placed before every input. */
+  prompt?: PromptEmbeddings;
 }
 
 const PREFIX = 'base_model.model.';
 const LORA_KEY = /^base_model\.model\.(.+)\.lora_([AB])(?:\.default)?\.weight$/;
 
-function readConfig(dir: string): PeftLoraConfig {
+function readConfig(dir: string, json: Record<string, unknown>): PeftLoraConfig {
   const file = join(dir, 'adapter_config.json');
-  if (!existsSync(file)) throw new ModelFileError('missing-file', file, 'no adapter_config.json: not a PEFT adapter folder');
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new ModelFileError('bad-json', file, `not valid JSON (${(error as Error).message})`);
-  }
   const unsupported = (key: string, why: string) => new ModelFileError('unsupported-feature', file, why, { key });
   const bad = (key: string, why: string) => new ModelFileError('bad-config', file, why, { key });
-  if (json.peft_type !== 'LORA') throw unsupported('peft_type', `peft_type ${JSON.stringify(json.peft_type)} is not supported (only LORA)`);
+  if (json.peft_type !== 'LORA') throw unsupported('peft_type', `peft_type ${JSON.stringify(json.peft_type)} is not supported (only LORA and PROMPT_TUNING)`);
   if (json.use_dora === true) throw unsupported('use_dora', 'DoRA adapters are not supported');
   if (json.fan_in_fan_out === true) throw unsupported('fan_in_fan_out', 'fan_in_fan_out adapters (GPT-2 Conv1D layers) are not supported');
   if (json.bias !== undefined && json.bias !== 'none') throw unsupported('bias', `bias ${JSON.stringify(json.bias)} is not supported (only "none")`);
@@ -94,7 +92,9 @@ export function loraScale(config: PeftLoraConfig, module: string, rank: number):
 
 /** Reads and validates an adapter folder; every module must have both A and B with matching ranks. */
 export function readPeftAdapter(dir: string): PeftAdapter {
-  const config = readConfig(dir);
+  const json = readAdapterConfigJson(dir);
+  if (json.peft_type === 'PROMPT_TUNING') return { dir, modules: new Map(), prompt: readPromptEmbeddings(dir, json) };
+  const config = readConfig(dir, json);
   const file = join(dir, 'adapter_model.safetensors');
   if (!existsSync(file)) {
     const pickle = existsSync(join(dir, 'adapter_model.bin'));

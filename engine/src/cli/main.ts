@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./commands/generate')).command,
   eval: async () => (await import('./commands/eval')).command,
   bench: async () => (await import('./commands/bench')).command,
+  export: async () => (await import('./commands/export')).command,
 };
 
 function usage(): string {

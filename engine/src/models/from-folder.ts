@@ -1,4 +1,5 @@
-// A loaded model folder (and optionally a PEFT LoRA adapter, merged into the weights) → an inference graph.
+// A loaded model folder (and optionally a PEFT adapter: LoRA merged into the weights, or prompt tuning's virtual
+// tokens as constants) → an inference graph.
 // Score, generate and the golden tests build through here; training builds through the hooks directly.
 import { Graph } from '../graph';
 import { mergeLora, type PeftAdapter } from '../adapters/peft';
@@ -28,13 +29,19 @@ export function buildInferenceGraph(folder: ModelFolder, options: InferenceGraph
         }
       : undefined,
   });
-  const model = buildCausalLM(graph, folder.config, { parameter, output: options.output, kvCache: options.kvCache, positionIds: options.positionIds });
+  // A prompt-tuning adapter's virtual tokens are constants of the inference graph.
+  const prompt = adapter?.prompt;
+  const virtualTokens = prompt ? graph.initializer('prompt_embeddings', 'float32', [prompt.numVirtualTokens, prompt.tokenDim], prompt.embeddings) : undefined;
+  const model = buildCausalLM(graph, folder.config, { parameter, output: options.output, kvCache: options.kvCache, positionIds: options.positionIds, virtualTokens });
   return { graph, model };
 }
 
 /** Every adapted module must be a projection of this model with the adapter's sizes (a wrong base is caught here). */
-function checkAdapterFits(folder: ModelFolder, adapter: PeftAdapter): void {
+export function checkAdapterFits(folder: ModelFolder, adapter: PeftAdapter): void {
   const file = `${adapter.dir}/adapter_model.safetensors`;
+  if (adapter.prompt && adapter.prompt.tokenDim !== folder.config.hiddenSize) {
+    throw new ModelFileError('wrong-shape', file, `prompt embeddings are ${adapter.prompt.tokenDim} wide but the model's hidden size is ${folder.config.hiddenSize} (adapter for another base model?)`, { tensor: 'prompt_embeddings' });
+  }
   for (const lora of adapter.modules.values()) {
     const weightName = `${lora.module}.weight`;
     const tied = lora.module === 'lm_head' && folder.config.tieWordEmbeddings;

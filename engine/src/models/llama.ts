@@ -77,6 +77,43 @@ function block(context: Context, layer: number, x: Value, past?: { key: Value; v
   return { output, key: attended.key, value: attended.value };
 }
 
+/**
+ * Virtual tokens for the KV-cache graph: their keys and values depend on the weights only (they come first and
+ * attend only to each other), so they are computed by a P-token forward from constants (ORT's constant folding can
+ * precompute it) and put before the past of every layer; real tokens sit at positions P, P+1, … as in training.
+ */
+function virtualPrefix(
+  graph: Graph,
+  config: ModelConfig,
+  options: CausalLMOptions,
+  virtualTokens: Value,
+  inputIds: Value,
+  past: { key: Value; value: Value }[] | undefined,
+): { past: { key: Value; value: Value }[]; ones: Value; count: Value; length: number } {
+  const length = virtualTokens.shape[0] as number;
+  const dtype = virtualTokens.dtype as ComputeType;
+  const zero = graph.scalar(0, 'int64');
+  const count = graph.scalar(length, 'int64');
+  const positions = graph.constant('int64', [1, length], Array.from({ length }, (_, index) => index));
+  const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
+  const bias = attentionBias(graph.constant('int64', [1, length], new Array<number>(length).fill(1)), zero, count, length, config.slidingWindow, dtype);
+  const context: Context = { config, options, bias, cos, sin };
+  let hidden = ops.unsqueeze(virtualTokens, [0]);
+  const batch = ops.shapeOf(inputIds, 0, 1);
+  const cacheShape = ops.concat([batch, graph.int64s([config.numKvHeads, length, config.headDim])], 0);
+  const expand = (x: Value) => ops.expand(x, cacheShape, ['batch', config.numKvHeads, length, config.headDim]);
+  const prefixPast: { key: Value; value: Value }[] = [];
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    const result = block(context, layer, hidden);
+    hidden = result.output;
+    const key = expand(result.key);
+    const value = expand(result.value);
+    prefixPast.push(past ? { key: ops.concat([key, past[layer].key], 2), value: ops.concat([value, past[layer].value], 2) } : { key, value });
+  }
+  const ones = ops.constantOfShape(ops.concat([batch, graph.int64s([length])], 0), ['batch', length], 'int64', 1);
+  return { past: prefixPast, ones, count, length };
+}
+
 /** LlamaForCausalLM: embeddings (+ virtual tokens), decoder layers, final norm, LM head and the requested output. */
 export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
   const { parameter } = options;
@@ -97,9 +134,12 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   const embedded = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
   let hidden = embedded;
   let mask = attentionMask;
-  const virtualCount = options.virtualTokens ? (options.virtualTokens.shape[0] as number) : 0;
-  if (options.virtualTokens) {
-    if (options.kvCache || positionIds) throw new Error('virtual tokens are only supported without a KV cache and with in-graph positions');
+  // With a KV cache (or given positions) the virtual tokens enter as a cached prefix instead (virtualPrefix).
+  const prefixed = options.virtualTokens && (options.kvCache || positionIds) ? virtualPrefix(graph, config, options, options.virtualTokens, inputIds, past) : undefined;
+  if (prefixed) mask = ops.concat([prefixed.ones, attentionMask], 1);
+  const layerPast = prefixed?.past ?? past;
+  const virtualCount = options.virtualTokens && !prefixed ? (options.virtualTokens.shape[0] as number) : 0;
+  if (options.virtualTokens && !prefixed) {
     const batch = ops.shapeOf(inputIds, 0, 1);
     const virtualShape = ops.concat([batch, graph.int64s([virtualCount, config.hiddenSize])], 0);
     const virtual = ops.expand(ops.unsqueeze(options.virtualTokens, [0]), virtualShape, ['batch', virtualCount, config.hiddenSize]);
@@ -109,9 +149,10 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   }
 
   const zero = graph.scalar(0, 'int64');
-  const pastLength = past ? runtimeSize(past[0].key, 2) : zero;
+  const pastLength = layerPast ? runtimeSize(layerPast[0].key, 2) : zero;
   const seqLength = runtimeSize(hidden, 1);
-  const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), hidden.shape[1]), pastLength), [0]);
+  const givenPositions = positionIds && prefixed ? ops.add(positionIds, prefixed.count) : positionIds;
+  const positions = givenPositions ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), hidden.shape[1]), pastLength), [0]);
   const dtype = hidden.dtype as ComputeType;
   const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
   const bias = attentionBias(mask, pastLength, seqLength, hidden.shape[1], config.slidingWindow, dtype);
@@ -119,7 +160,7 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
 
   const present: { key: Value; value: Value }[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
-    const result = block(context, layer, hidden, past?.[layer]);
+    const result = block(context, layer, hidden, layerPast?.[layer]);
     hidden = result.output;
     present.push({ key: result.key, value: result.value });
   }
@@ -151,9 +192,11 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
     }
   }
   if (past) {
+    // The cache handed back covers the real tokens only: the virtual prefix is re-added inside every run.
+    const real = (x: Value) => (prefixed ? ops.slice(x, [2], [prefixed.length], [Number.MAX_SAFE_INTEGER]) : x);
     outputs.present = present.map((entry, layer) => ({
-      key: graph.output(entry.key, NAMES.presentKey(layer)),
-      value: graph.output(entry.value, NAMES.presentValue(layer)),
+      key: graph.output(real(entry.key), NAMES.presentKey(layer)),
+      value: graph.output(real(entry.value), NAMES.presentValue(layer)),
     }));
   }
   const inputs: CausalLMInputs = { inputIds, attentionMask, positionIds, labels, past };

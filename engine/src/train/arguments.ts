@@ -3,6 +3,7 @@
 // Precedence: command line, then config file, then defaults.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { QUANT_TYPES } from '../quantize/types';
 
 export const METHODS = ['full', 'lora', 'qlora', 'prompt'] as const;
 export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
@@ -25,7 +26,7 @@ export const TRAINING_OPTIONS = {
   epochs: { schema: z.number().positive().default(1), help: 'Passes over the training data when --steps is not set.' },
   batchSize: { schema: positiveInt.default(4), help: 'Sequences per micro-batch.' },
   gradAccumulation: { schema: positiveInt.default(1), help: 'Micro-batches summed per optimizer step.' },
-  lr: { schema: z.number().positive().optional(), help: 'Peak learning rate (default 2e-4 for lora, 2e-5 for full).' },
+  lr: { schema: z.number().positive().optional(), help: 'Peak learning rate (default 2e-4 for lora/qlora, 2e-5 for full, 3e-2 for prompt).' },
   warmupSteps: { schema: nonNegativeInt.optional(), help: 'Linear warmup steps (default 5% of the steps).' },
   minLrRatio: { schema: z.number().min(0).max(1).default(0.1), help: 'Cosine decay ends at lr × this ratio.' },
   weightDecay: { schema: nonNegative.default(0), help: 'AdamW decoupled weight decay.' },
@@ -38,6 +39,9 @@ export const TRAINING_OPTIONS = {
   dropout: { schema: z.number().min(0).lt(1).default(0), help: 'LoRA dropout on the adapter input.' },
   targetModules: { schema: z.array(z.string().min(1)).min(1).default(['q_proj', 'v_proj']), help: 'Linear modules LoRA wraps (comma-separated).' },
   rslora: { schema: z.boolean().default(false), help: 'Rank-stabilised LoRA scaling alpha/sqrt(r).' },
+  quantType: { schema: z.enum(QUANT_TYPES).default('nf4'), help: 'qlora: 4-bit format of the frozen base (nf4 | int4, blocks of 64).' },
+  virtualTokens: { schema: positiveInt.default(20), help: 'prompt: number of trainable virtual tokens.' },
+  promptInit: { schema: z.string().min(1).optional(), help: 'prompt: initial virtual tokens, text:"…" (embeddings of that text, repeated) or random (default: random).' },
   maxSeqLen: { schema: positiveInt.default(512), help: 'Longer examples are truncated (and counted).' },
   seed: { schema: nonNegativeInt.default(42), help: 'Seed for initialisation, shuffling and dropout.' },
   logEvery: { schema: positiveInt.default(1), help: 'Write a step event every N steps.' },
@@ -66,7 +70,7 @@ export type TrainingArgumentsInput = z.input<typeof trainingArgumentsSchema>;
 
 /** The default peak learning rate, which depends on the method (LoRA tolerates a much higher rate). */
 export function resolvedLearningRate(args: TrainingArguments): number {
-  return args.lr ?? (args.method === 'full' ? 2e-5 : 2e-4);
+  return args.lr ?? (args.method === 'full' ? 2e-5 : args.method === 'prompt' ? 3e-2 : 2e-4);
 }
 
 export function flagName(key: string): string {

@@ -70,7 +70,7 @@ export function writePeftAdapter(run: RunDirectory, folder: string, settings: Lo
 }
 
 /** Files of a model folder that are not weights (config, tokenizer, chat template, generation config). */
-function isModelSideFile(name: string): boolean {
+export function isModelSideFile(name: string): boolean {
   return name.endsWith('.json') && !name.endsWith('.safetensors.index.json') || name.endsWith('.jinja') || name === 'tokenizer.model';
 }
 

@@ -1,11 +1,13 @@
 // Everything the loop needs, prepared from the training arguments: the model folder, the tokenized train and eval
 // sets, the method's trainable tensors, the compiled step session, and the run's length and warmup.
-import { loadModelFolder } from '../io/model-folder';
+import { loadModelFolder, type ModelFolder } from '../io/model-folder';
 import { resolvedLearningRate, type TrainingArguments } from './arguments';
 import { planEpoch, type TokenizedExample } from './batching';
 import { loadTrainingFile, splitForEval, type TokenizedDataset } from './data';
 import { createFullPlan } from './methods/full';
 import { createLoraPlan } from './methods/lora';
+import { createPromptPlan } from './methods/prompt';
+import { createQloraPlan } from './methods/qlora';
 import type { MethodPlan } from './methods/types';
 import type { RunDirectory } from './run-dir';
 import { defaultWarmupSteps } from './schedule';
@@ -33,8 +35,28 @@ function describeData(name: string, data: TokenizedDataset, count: number): stri
   return `${name}: ${count} examples${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
+/** The method's plan; `note` is a line for the log (QLoRA: the base's size in 4 bits). */
+function createPlan(model: ModelFolder, args: TrainingArguments): MethodPlan & { note?: string; details?: Record<string, unknown> } {
+  switch (args.method) {
+    case 'lora':
+      return createLoraPlan(model, args);
+    case 'qlora': {
+      const plan = createQloraPlan(model, args);
+      const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+      return {
+        ...plan,
+        note: `qlora: ${plan.base.tensors.size} base projections in ${args.quantType} (${mb(plan.base.quantizedBytes)} instead of ${mb(plan.base.float32Bytes)} in float32)`,
+        details: { quantType: args.quantType, quantizedBaseBytes: plan.base.quantizedBytes, float32BaseBytes: plan.base.float32Bytes },
+      };
+    }
+    case 'prompt':
+      return createPromptPlan(model, args);
+    case 'full':
+      return createFullPlan(model);
+  }
+}
+
 export async function prepareTraining(args: TrainingArguments, onInfo: (message: string) => void): Promise<PreparedTraining> {
-  if (args.method === 'qlora' || args.method === 'prompt') throw new Error(`--method ${args.method} is not yet supported; use lora or full`);
   const model = loadModelFolder(args.model, { requireTokenizer: true });
   const tokenizer = model.tokenizer!;
   const trainData = await loadTrainingFile(args.data, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, evalFile: args.eval });
@@ -51,7 +73,8 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
   onInfo(describeData(`train ${args.data}`, trainData, trainExamples.length));
   if (evalExamples.length > 0) onInfo(describeData(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evalExamples.length));
 
-  const plan: MethodPlan = args.method === 'lora' ? createLoraPlan(model, { ...args, seed: args.seed }) : createFullPlan(model);
+  const plan = createPlan(model, args);
+  if (plan.note) onInfo(plan.note);
   const session = await createTrainingSession(model, plan, args);
   onInfo(session.deviceDescription);
 
@@ -73,13 +96,15 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
       totalSteps,
       warmupSteps,
       batchesPerEpoch,
-      device: session.deviceDescription,
+      device: session.device,
+      deviceDescription: session.deviceDescription,
       trainableParameters,
       trainExamples: trainExamples.length,
       evalExamples: evalExamples.length,
       truncatedExamples: trainData.truncated + (evalData?.truncated ?? 0),
       skippedExamples: trainData.skipped + (evalData?.skipped ?? 0),
       architecture: model.config.arch,
+      ...plan.details,
     },
     exportResult: (run) => plan.exportTo(run, model),
     sample: async () =>

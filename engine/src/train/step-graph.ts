@@ -81,7 +81,8 @@ function batchFeeds(batch: Batch): Record<string, ort.Tensor> {
 export async function createTrainingSession(model: ModelFolder, plan: MethodPlan, args: TrainingArguments): Promise<TrainingSession> {
   const accumulate = args.gradAccumulation > 1;
   const graph = buildStepGraph(model, plan, accumulate);
-  const opened = await openGraphSession(graph, { device: args.device, runtime: { intraOpThreads: args.threads, ...(args.optimization ? { optimization: args.optimization } : {}) } });
+  const runtime = { intraOpThreads: args.threads, ...(args.optimization ? { optimization: args.optimization } : {}) };
+  const opened = await openGraphSession(graph, { device: args.device, runtime, ...(plan.sessionConfig ? { extra: plan.sessionConfig } : {}) });
   const session = opened.session;
   const trainable = plan.trainable;
   const constantHyperparameters = { beta1: args.beta1, beta2: args.beta2, eps: args.adamEpsilon, weightDecay: args.weightDecay, maxGradNorm: args.maxGradNorm, gradScale: 1 };
@@ -103,6 +104,7 @@ export async function createTrainingSession(model: ModelFolder, plan: MethodPlan
   };
 
   return {
+    device: opened.device,
     deviceDescription: describeDevice(opened),
     trainable,
     async step(microBatches, hyper): Promise<StepResult> {

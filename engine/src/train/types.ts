@@ -20,7 +20,9 @@ export interface StepResult {
 }
 
 export interface TrainingSession {
-  /** The device that runs the step (after `auto` resolution), and why better ones were skipped. */
+  /** The device that runs the step (after `auto` resolution). */
+  readonly device: string;
+  /** One line: the device, and why better ones were skipped. */
   readonly deviceDescription: string;
   /** Trainable tensors with their moments; a successful step updates them in place. */
   readonly trainable: TrainableTensor[];

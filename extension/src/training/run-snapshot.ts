@@ -14,6 +14,8 @@ export interface RunSnapshot {
   elapsedMs: number;
   etaMs?: number;
   device?: string;
+  /** The device line with why better devices were skipped (shown as a tooltip). */
+  deviceDescription?: string;
   memoryBytes?: number;
   ended?: 'done' | 'cancelled' | 'error';
   errorMessage?: string;
@@ -61,9 +63,10 @@ export function snapshotOf(events: readonly RunEvent[]): RunSnapshot {
 }
 
 /** What the trainer resolved at start (run.json `resolved`): the total step count and the device actually used. */
-export function applyResolved(snapshot: RunSnapshot, resolved: { totalSteps?: unknown; device?: unknown } | undefined): RunSnapshot {
+export function applyResolved(snapshot: RunSnapshot, resolved: { totalSteps?: unknown; device?: unknown; deviceDescription?: unknown } | undefined): RunSnapshot {
   if (typeof resolved?.totalSteps === 'number') snapshot.totalSteps = resolved.totalSteps;
   if (typeof resolved?.device === 'string') snapshot.device = resolved.device;
+  if (typeof resolved?.deviceDescription === 'string') snapshot.deviceDescription = resolved.deviceDescription;
   snapshot.etaMs = snapshot.ended ? undefined : estimateRemainingMs(snapshot);
   return snapshot;
 }

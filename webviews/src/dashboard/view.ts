@@ -65,6 +65,8 @@ export function renderFigures(snapshot: RunSnapshot, status: DashboardRunStatus)
       term.textContent = label;
       const definition = document.createElement('dd');
       definition.textContent = value;
+      // The device card names the device; the full line (why a GPU was skipped) would not fit, so it is the tooltip.
+      if (key === 'device' && snapshot.deviceDescription) item.title = snapshot.deviceDescription;
       item.append(term, definition);
       return item;
     }),

@@ -1,5 +1,5 @@
 // `finetune bench [--json] [--only lint,train,generate] [--quick]`: the project's speed figures as one JSON object of
-// named numbers. Every figure is measured at run time on this machine; nothing is a stored expectation.
+// named numbers, on the CPU (as bench/train.ts). Every figure is measured at run time on this machine; nothing is a stored expectation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ async function benchGenerate(quick: boolean): Promise<Figures> {
     const figures: Figures = {};
     for (const size of quick ? (['tiny'] as const) : (['tiny', 'small'] as const)) {
       initModel({ arch: 'llama', size, out: join(dir, size), seed: 1 });
-      const result = await benchmarkInference(loadModelFolder(join(dir, size)), { promptTokens: 64, newTokens: 32 });
+      const result = await benchmarkInference(loadModelFolder(join(dir, size)), { device: 'cpu', promptTokens: 64, newTokens: 32 });
       figures[`generate.${size}.forward64Ms`] = Number(result.forwardMs.toFixed(3));
       figures[`generate.${size}.prefill64Ms`] = Number(result.prefillMs.toFixed(3));
       figures[`generate.${size}.decodeTokensPerSecond`] = Math.round(result.decodeTokensPerSecond);

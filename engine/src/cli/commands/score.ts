@@ -13,7 +13,7 @@ const HELP = `usage: finetune score --model DIR [--adapter DIR] --text STR [--js
 
 Prints the log-probability of each token given the tokens before it (the first has none).
   --model DIR       Hugging Face model folder (config.json, safetensors, tokenizer.json)
-  --adapter DIR     PEFT LoRA adapter folder, merged into the weights
+  --adapter DIR     PEFT adapter folder (LoRA, merged into the weights; or prompt tuning)
   --text STR        the text to score
   --json            one JSON object: {"tokens": [ids], "logprobs": [null, …]}
 ${RUNTIME_HELP}`;

@@ -17,9 +17,6 @@ export const command: Command = {
     }
     const fromFile = configPath ? readConfigFile(configPath) : {};
     const args = resolveTrainingArguments([fromFile, layer], configPath ? `${configPath} + command line` : 'command line');
-    if (args.method === 'qlora' || args.method === 'prompt') {
-      throw new UserError(`--method ${args.method} is not yet supported; use --method lora or --method full`);
-    }
 
     const controller = new AbortController();
     let interrupts = 0;

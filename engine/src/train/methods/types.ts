@@ -11,11 +11,15 @@ export interface MethodHooks {
   /** The Value of a weight by its transformers name (trainable ones are graph inputs). */
   parameter: (name: string) => Value;
   linear?: LinearHook;
+  /** Prompt tuning: [virtual tokens, hidden] placed before the token embeddings. */
+  virtualTokens?: Value;
 }
 
 export interface MethodPlan {
   /** Trainable tensors in a fixed order, named as their graph inputs; moments start at zero. */
   trainable: TrainableTensor[];
+  /** ORT session config entries the step graph needs (QLoRA: the MatMulNBits accuracy level). */
+  sessionConfig?: Record<string, unknown>;
   /** Folder under the run directory the result goes to. */
   outputFolder: 'adapter' | 'model';
   /**

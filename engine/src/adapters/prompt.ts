@@ -1,0 +1,80 @@
+// PEFT prompt tuning (Lester et al. 2021) adapters, the layout `PeftModel.save_pretrained` writes for a
+// PromptTuningConfig: adapter_config.json (peft_type PROMPT_TUNING, num_virtual_tokens, token_dim, …) and
+// adapter_model.safetensors holding one tensor, `prompt_embeddings` [num_virtual_tokens × submodules, token_dim].
+// The virtual tokens go in front of every input (models/README.md, `virtualTokens`).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ModelFileError } from '../io/errors';
+import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
+
+export const PROMPT_EMBEDDINGS_TENSOR = 'prompt_embeddings';
+
+export interface PromptEmbeddings {
+  numVirtualTokens: number;
+  tokenDim: number;
+  /** [numVirtualTokens, tokenDim] row-major. */
+  embeddings: Float32Array;
+}
+
+export interface PromptTuningSettings {
+  baseModel: string;
+  numVirtualTokens: number;
+  tokenDim: number;
+  numAttentionHeads: number;
+  numLayers: number;
+  /** PEFT's PromptTuningInit: RANDOM, TEXT (with the text) or SAMPLE_VOCAB. */
+  init: { kind: 'RANDOM' } | { kind: 'TEXT'; text: string };
+}
+
+/** PromptTuningConfig's fields as PEFT ≥ 0.7 writes them (decoder-only models have one transformer submodule). */
+export function promptTuningConfig(settings: PromptTuningSettings): Record<string, unknown> {
+  return {
+    peft_type: 'PROMPT_TUNING',
+    task_type: 'CAUSAL_LM',
+    base_model_name_or_path: resolve(settings.baseModel),
+    num_virtual_tokens: settings.numVirtualTokens,
+    token_dim: settings.tokenDim,
+    num_transformer_submodules: 1,
+    num_attention_heads: settings.numAttentionHeads,
+    num_layers: settings.numLayers,
+    prompt_tuning_init: settings.init.kind,
+    prompt_tuning_init_text: settings.init.kind === 'TEXT' ? settings.init.text : null,
+    tokenizer_name_or_path: settings.init.kind === 'TEXT' ? resolve(settings.baseModel) : null,
+    tokenizer_kwargs: null,
+    inference_mode: true,
+    revision: null,
+  };
+}
+
+/** Reads a PROMPT_TUNING adapter whose config has already been parsed; checks the tensor against the config. */
+export function readPromptEmbeddings(dir: string, json: Record<string, unknown>): PromptEmbeddings {
+  const configFile = join(dir, 'adapter_config.json');
+  const bad = (key: string, why: string) => new ModelFileError('bad-config', configFile, why, { key });
+  const count = json.num_virtual_tokens;
+  const tokenDim = json.token_dim;
+  const submodules = json.num_transformer_submodules ?? 1;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count <= 0) throw bad('num_virtual_tokens', `num_virtual_tokens must be a positive integer, got ${JSON.stringify(count)}`);
+  if (typeof tokenDim !== 'number' || !Number.isInteger(tokenDim) || tokenDim <= 0) throw bad('token_dim', `token_dim must be a positive integer, got ${JSON.stringify(tokenDim)}`);
+  if (submodules !== 1) throw new ModelFileError('unsupported-feature', configFile, `num_transformer_submodules ${JSON.stringify(submodules)} is not supported (decoder-only models use 1)`, { key: 'num_transformer_submodules' });
+  const file = join(dir, 'adapter_model.safetensors');
+  if (!existsSync(file)) throw new ModelFileError('missing-file', file, 'no adapter_model.safetensors');
+  const header = readSafetensorsHeader(file);
+  const info = header.tensors.get(PROMPT_EMBEDDINGS_TENSOR);
+  if (!info) throw new ModelFileError('missing-tensor', file, `a prompt-tuning adapter needs '${PROMPT_EMBEDDINGS_TENSOR}'`, { tensor: PROMPT_EMBEDDINGS_TENSOR });
+  if (info.shape.length !== 2 || info.shape[0] !== count || info.shape[1] !== tokenDim) {
+    throw new ModelFileError('wrong-shape', file, `is [${info.shape}] but the config says [${count}, ${tokenDim}]`, { tensor: PROMPT_EMBEDDINGS_TENSOR });
+  }
+  return { numVirtualTokens: count, tokenDim, embeddings: readTensorFloat32(info) };
+}
+
+export function readAdapterConfigJson(dir: string): Record<string, unknown> {
+  const file = join(dir, 'adapter_config.json');
+  if (!existsSync(file)) throw new ModelFileError('missing-file', file, 'no adapter_config.json: not a PEFT adapter folder');
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ModelFileError('bad-json', file, `not valid JSON (${(error as Error).message})`);
+  }
+}

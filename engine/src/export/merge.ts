@@ -1,0 +1,31 @@
+// The weights of base + adapter as one model: LoRA merged as W + scale·B·A (PEFT's merge_and_unload), tensor by
+// tensor and only when asked for, so a large model is never held twice in memory.
+import { checkAdapterFits } from '../models/from-folder';
+import { mergeLora, type PeftAdapter } from '../adapters/peft';
+import type { ModelFolder } from '../io/model-folder';
+
+export interface MergedTensor {
+  name: string;
+  shape: number[];
+  /** Float32 values, produced on demand. */
+  read: () => Float32Array;
+  /** Whether an adapter changed this tensor. */
+  merged: boolean;
+}
+
+export function mergedTensors(folder: ModelFolder, adapter: PeftAdapter | undefined): MergedTensor[] {
+  if (adapter) checkAdapterFits(folder, adapter);
+  const unused = new Set(folder.unusedTensors);
+  return folder.weights
+    .names()
+    .filter((name) => !unused.has(name))
+    .map((name) => {
+      const lora = adapter && name.endsWith('.weight') ? adapter.modules.get(name.slice(0, -'.weight'.length)) : undefined;
+      return {
+        name,
+        shape: [...folder.weights.info(name).shape],
+        read: () => (lora ? mergeLora(folder.weights.readFloat32(name), lora) : folder.weights.readFloat32(name)),
+        merged: lora !== undefined,
+      };
+    });
+}

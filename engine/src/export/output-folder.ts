@@ -1,0 +1,39 @@
+// Where an export goes: a fresh folder filled under a temporary name beside it and renamed into place, so a reader
+// never sees half a model; a non-empty destination is refused unless `force` (then the old one is replaced).
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../cli/user-error';
+import { isModelSideFile } from '../train/export';
+
+export function writeFolderAtomically(target: string, force: boolean, fill: (temporary: string) => void): void {
+  const out = resolve(target);
+  if (existsSync(out)) {
+    if (!statSync(out).isDirectory()) throw new UserError(`${out}: exists and is not a folder`);
+    if (readdirSync(out).length > 0 && !force) throw new UserError(`${out}: folder is not empty (use --force to replace it)`);
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  const temporary = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
+  rmSync(temporary, { recursive: true, force: true });
+  mkdirSync(temporary);
+  try {
+    fill(temporary);
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
+  if (existsSync(out)) renameSync(out, old);
+  renameSync(temporary, out);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Copies config, tokenizer, chat template and generation config files (not the weights) from a model folder. */
+export function copyModelSideFiles(from: string, to: string, skip: ReadonlySet<string> = new Set()): string[] {
+  const copied: string[] = [];
+  for (const name of readdirSync(from)) {
+    if (!isModelSideFile(name) || skip.has(name) || !statSync(join(from, name)).isFile()) continue;
+    copyFileSync(join(from, name), join(to, name));
+    copied.push(name);
+  }
+  return copied;
+}

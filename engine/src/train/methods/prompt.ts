@@ -1,0 +1,89 @@
+// Prompt tuning (Lester et al. 2021) as PEFT implements it: N trainable virtual token embeddings [N, hidden] go in
+// front of every sequence; the model stays frozen. Virtual tokens take positions 0..N-1 and are always attended;
+// the model's outputs (and so the loss and its label masks) cover the real tokens only (models/README.md), so the
+// batches need no change. Initialised like PEFT: RANDOM draws N(0, 1) (torch.nn.Embedding's default), TEXT takes
+// the embeddings of the text's tokens, cut or repeated to N.
+import { join } from 'node:path';
+import { PROMPT_EMBEDDINGS_TENSOR, promptTuningConfig, type PromptTuningSettings } from '../../adapters/prompt';
+import type { Graph, Value } from '../../graph';
+import type { ModelFolder } from '../../io/model-folder';
+import { writeSafetensors } from '../../io/safetensors-writer';
+import { SeededRandom } from '../random';
+import { writeJsonAtomic, type RunDirectory } from '../run-dir';
+import { trainableTensor, type MethodPlan } from './types';
+
+export interface PromptOptions {
+  virtualTokens: number;
+  /** `text:…` or `random` (the default). */
+  promptInit?: string;
+  seed: number;
+}
+
+export function parsePromptInit(value: string | undefined): PromptTuningSettings['init'] {
+  if (value === undefined || value === 'random') return { kind: 'RANDOM' };
+  if (value.startsWith('text:')) {
+    const text = value.slice('text:'.length).replace(/^"(.*)"$/s, '$1');
+    if (text.length > 0) return { kind: 'TEXT', text };
+  }
+  throw Object.assign(new Error(`--prompt-init: expected random or text:"…", got ${JSON.stringify(value)}`), { name: 'UserError' });
+}
+
+/** Standard normal draws (Box–Muller) from the run's seeded generator. */
+function normal(random: SeededRandom, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let index = 0; index < count; index += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - random.next()));
+    const angle = 2 * Math.PI * random.next();
+    out[index] = radius * Math.cos(angle);
+    if (index + 1 < count) out[index + 1] = radius * Math.sin(angle);
+  }
+  return out;
+}
+
+/** PEFT's TEXT init: the text's token ids (special tokens as the tokenizer adds them) cut or repeated to `count`. */
+function textInit(model: ModelFolder, text: string, count: number): Float32Array {
+  const tokenizer = model.tokenizer;
+  if (!tokenizer) throw new Error(`${model.dir}: --prompt-init text needs the model's tokenizer`);
+  const ids = tokenizer.encode(text, { addSpecialTokens: true });
+  if (ids.length === 0) throw Object.assign(new Error('--prompt-init: the text has no tokens'), { name: 'UserError' });
+  const hidden = model.config.hiddenSize;
+  const embedding = model.weights.readFloat32('model.embed_tokens.weight');
+  const out = new Float32Array(count * hidden);
+  for (let token = 0; token < count; token++) out.set(embedding.subarray(ids[token % ids.length] * hidden, (ids[token % ids.length] + 1) * hidden), token * hidden);
+  return out;
+}
+
+export function createPromptPlan(model: ModelFolder, options: PromptOptions): MethodPlan {
+  const hidden = model.config.hiddenSize;
+  const init = parsePromptInit(options.promptInit);
+  const initial = init.kind === 'TEXT' ? textInit(model, init.text, options.virtualTokens) : normal(new SeededRandom(options.seed).fork('prompt-init'), options.virtualTokens * hidden);
+  const prompt = trainableTensor(PROMPT_EMBEDDINGS_TENSOR, [options.virtualTokens, hidden], initial);
+  const settings: PromptTuningSettings = {
+    baseModel: model.dir,
+    numVirtualTokens: options.virtualTokens,
+    tokenDim: hidden,
+    numAttentionHeads: model.config.numHeads,
+    numLayers: model.config.numLayers,
+    init,
+  };
+
+  return {
+    trainable: [prompt],
+    outputFolder: 'adapter',
+    attach(graph: Graph, frozen: (name: string) => Value) {
+      const virtualTokens = graph.input(prompt.name, 'float32', prompt.shape);
+      return { hooks: { parameter: frozen, virtualTokens }, inputs: new Map([[prompt.name, virtualTokens]]) };
+    },
+    exportTo(run: RunDirectory): string {
+      const folder = join(run.path, 'adapter');
+      run.replaceFolder(folder, (temporary) => {
+        writeJsonAtomic(join(temporary, 'adapter_config.json'), promptTuningConfig(settings));
+        writeSafetensors(join(temporary, 'adapter_model.safetensors'), [{ name: PROMPT_EMBEDDINGS_TENSOR, dtype: 'F32', shape: prompt.shape, data: prompt.value }], { format: 'pt' });
+      });
+      return folder;
+    },
+    inferenceView(base: ModelFolder) {
+      return { folder: base, adapter: { dir: '(training)', modules: new Map(), prompt: { numVirtualTokens: options.virtualTokens, tokenDim: hidden, embeddings: prompt.value.slice() } } };
+    },
+  };
+}
