@@ -1,34 +1,14 @@
-// The playground's HTML page, built by the panel host and by the browser test (with file URLs). Strict CSP: nothing
-// by default, the script by nonce, styles and fonts only from the extension's own files.
-export interface PlaygroundPageOptions {
-  scriptUri: string;
-  styleUri: string;
-  cspSource: string;
-  nonce: string;
-}
+// The playground's HTML page, built by the panel host and by the browser test (with file URLs), in the shared shell.
+import { webviewPage, type WebviewPageOptions } from '../shared/page';
 
-export function createNonce(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
-}
-
-const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+export { createNonce } from '../shared/page';
+export type PlaygroundPageOptions = WebviewPageOptions;
 
 export function playgroundHtml(options: PlaygroundPageOptions): string {
-  const { cspSource, nonce } = options;
-  const csp = ["default-src 'none'", `style-src ${cspSource} 'nonce-${nonce}'`, `font-src ${cspSource}`, `img-src ${cspSource} data:`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${escapeAttribute(options.styleUri)}">
-<title>Playground</title>
-</head>
-<body>
-<div class="layout">
+  return webviewPage({ ...options, title: 'Playground', body: BODY });
+}
+
+const BODY = `<div class="layout">
   <aside class="settings" aria-label="Generation settings">
     <label for="model">Model</label>
     <vscode-single-select id="model" aria-label="Model"></vscode-single-select>
@@ -57,8 +37,4 @@ export function playgroundHtml(options: PlaygroundPageOptions): string {
       </div>
     </div>
   </main>
-</div>
-<script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>
-</body>
-</html>`;
-}
+</div>`;
