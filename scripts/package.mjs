@@ -59,7 +59,8 @@ try {
   const binaries = files.filter((f) => f.startsWith(ONNX_BINARIES));
   if (binaries.length === 0) throw new Error(`no onnxruntime-node binaries for ${values.target} would be packaged`);
   mkdirSync(dirname(outFile), { recursive: true });
-  await createVSIX({ cwd: root, packagePath: outFile, target: values.target, ignoreFile: ignore.file, dependencies: true });
+  // The README's screenshot links stay relative: vsce can only rewrite them for a GitHub/GitLab repository URL.
+  await createVSIX({ cwd: root, packagePath: outFile, target: values.target, ignoreFile: ignore.file, dependencies: true, rewriteRelativeLinks: false });
 
   // Size report: the VSIX itself and, uncompressed, what dominates it.
   const groups = new Map();

@@ -7,6 +7,7 @@ import { Ctx } from './ctx';
 import { ReportPanel } from './report/panel';
 import { registerTraining } from './training';
 import { registerPreview } from './preview';
+import { registerExport } from './export';
 
 /** What activate returns: the context, for the parts registered later (training) and for integration tests. */
 export interface FineTuneApi {
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FineTu
   registerCommands(ctx, datasetCommands);
   registerTraining(ctx);
   registerPreview(ctx);
+  registerExport(ctx);
   ctx.pushDisposable(ReportPanel.registerSerializer(ctx));
   ctx.pushDisposable(
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval')).command,
   bench: async () => (await import('./commands/bench')).command,
   export: async () => (await import('./commands/export')).command,
+  download: async () => (await import('./commands/download')).command,
 };
 
 function usage(): string {

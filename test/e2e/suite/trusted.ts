@@ -6,6 +6,7 @@ import './quick-fix.e2e';
 import './settings.e2e';
 import './commands.e2e';
 import './preview.e2e';
+import './export.e2e';
 
 export function run(): Promise<void> {
   return runRegistered('trusted', resultsPath(__dirname, 'trusted'));
