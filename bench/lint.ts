@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLineBatches } from '../language-server/src/service/line-reader';
 import { createDatasetDocument, defaultSettings, lintFile } from '../language-server/src/service/index';
+import { parallelWorkers } from '../language-server/src/service/lint-parallel';
 import { chatDatasetText, writeChatDataset } from './lint-data';
 
 export interface LintBenchOptions {
@@ -61,10 +62,19 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
     cpu = process.cpuUsage();
     let findings = 0;
     for await (const finding of lintFile(path, defaultSettings())) if (finding) findings++;
+    const threadedFindings = findings;
     const lintMs = performance.now() - start;
     const lintCpuMs = cpuMs(process.cpuUsage(cpu));
     clearInterval(sampler);
     peakHeap = process.memoryUsage().heapUsed;
+    const workers = parallelWorkers({ sizeBytes: bytes });
+
+    // the same lint on one thread: its CPU time is the work itself, without the threads' overhead
+    start = performance.now();
+    cpu = process.cpuUsage();
+    for await (const finding of lintFile(path, defaultSettings(), { workers: 0 })) if (finding) findings--;
+    const singleMs = performance.now() - start;
+    const singleCpuMs = cpuMs(process.cpuUsage(cpu));
 
     const lines = options.documentLines ?? 100_000;
     const text = chatDatasetText(lines, 250);
@@ -87,11 +97,17 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
       lintReadParseMs: Math.round(parseMs),
       lintMs: Math.round(lintMs),
       lintToParseRatio: Math.round((lintMs / parseMs) * 100) / 100,
-      // CPU time is steadier than wall time on a shared machine
+      // CPU time is steadier than wall time on a shared machine; with workers it counts every thread
       lintReadParseCpuMs: Math.round(parseCpuMs),
       lintCpuMs: Math.round(lintCpuMs),
       lintToParseCpuRatio: Math.round((lintCpuMs / parseCpuMs) * 100) / 100,
-      lintFindings: findings,
+      lintFindings: threadedFindings,
+      lintWorkers: workers,
+      lintSingleThreadMs: Math.round(singleMs),
+      lintSingleThreadCpuMs: Math.round(singleCpuMs),
+      lintSingleThreadToParseRatio: Math.round((singleMs / parseMs) * 100) / 100,
+      // both passes must agree: 0 when the threaded and single-threaded runs found the same number of findings
+      lintThreadedMinusSingleFindings: findings,
       lintPeakRssMB: Math.round(peakRss / 1048576),
       lintHeapAfterMB: Math.round(peakHeap / 1048576),
       lintDocumentLines: lines,

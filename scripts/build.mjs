@@ -11,6 +11,7 @@ const nodeEntries = [
   ['language-server/src/server.ts', 'dist/server.js', ['onnxruntime-node']],
   ['engine/src/cli/main.ts', 'dist/cli.js', ['onnxruntime-node']],
   ['engine/src/worker/main.ts', 'dist/worker.js', ['onnxruntime-node']],
+  ['language-server/src/service/lint-worker.ts', 'dist/lint-worker.js', ['onnxruntime-node']],
 ];
 
 const jobs = [];

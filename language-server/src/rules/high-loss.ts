@@ -21,6 +21,12 @@ function median(sorted: Float64Array): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The median of the finite losses, or null when there are none. */
+export function medianOf(losses: Iterable<number>): number | null {
+  const values = Float64Array.from([...losses].filter((loss) => Number.isFinite(loss))).sort();
+  return values.length ? median(values) : null;
+}
+
 /** Null when there are too few losses (under 5) to call any of them an outlier. */
 export function threshold(losses: Iterable<number>): LossThreshold | null {
   const values = Float64Array.from([...losses].filter((loss) => Number.isFinite(loss))).sort();

@@ -23,7 +23,7 @@ function mayHoldPlaceholder(text: string): boolean {
 
 export function check(record: RecordContext): void {
   for (const field of record.fields) {
-    if (!mayHoldPlaceholder(field.text)) continue;
+    if (!record.stats(field).placeholderHint || !mayHoldPlaceholder(field.text)) continue;
     PLACEHOLDER.lastIndex = 0;
     const match = PLACEHOLDER.exec(field.text);
     if (match) record.report(meta, { path: field.path, from: match.index, to: match.index + match[0].length }, `placeholder text "${match[0]}"`);

@@ -25,9 +25,11 @@ function mayRefuse(text: string): boolean {
 export function check(record: RecordContext): void {
   for (const field of record.fields) {
     if (field.role !== 'assistant') continue;
-    if (!mayRefuse(field.text) && record.stats(field).cjkChars === 0) continue;
     const stats = record.stats(field);
-    const patterns = [mayRefuse(field.text) ? ENGLISH : null, stats.cjkChars > 0 ? CHINESE : null];
+    // the scan's word hint first (every English alternative needs one of its words), then the literals
+    const english = stats.refusalHint && mayRefuse(field.text);
+    if (!english && stats.cjkChars === 0) continue;
+    const patterns = [english ? ENGLISH : null, stats.cjkChars > 0 ? CHINESE : null];
     for (const regex of patterns) {
       if (!regex) continue;
       regex.lastIndex = 0;

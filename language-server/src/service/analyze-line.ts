@@ -8,7 +8,7 @@ import { describeValue, meta as notObjectMeta } from '../rules/not-object';
 import type { RuleMeta } from '../rules/rule';
 import { overLimit } from '../rules/too-long';
 import type { TokenCounter } from './api';
-import { fingerprint, newShingleSink, type Fingerprint } from './fingerprint';
+import { fingerprint, freshShingleSink, type Fingerprint } from './fingerprint';
 import { decisiveFormat, FORMAT_ORDER, guessFormat } from './formats';
 import { findSyntaxError, objectKeys, skipWhitespace, valueEnd } from './json-scan';
 import { RecordContext, type LocalFinding } from './record';
@@ -80,7 +80,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
   }
   const record = new RecordContext(line, start, object, format, ownFormat, settings, counter);
   const needsFingerprint = CROSS_RECORD_RULES.some((id) => (settings.severities[id] ?? 'warning') !== 'off');
-  const sink = needsFingerprint ? newShingleSink() : null;
+  const sink = needsFingerprint ? freshShingleSink() : null;
   record.scanAll(sink);
   for (const rule of RECORD_RULES) {
     if (severityOff(settings, rule.meta)) continue;
@@ -107,6 +107,24 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     tokens: record.cachedTokenCounts ?? null,
     overLimit: over !== null,
   };
+}
+
+/**
+ * What the file-format vote needs from a line, without analysing it: whether it is a record (a JSON object) and the
+ * format its own keys decide. Agrees with analyzeLine's `kind` and `ownFormat`.
+ */
+export function voteOf(rawLine: string): Pick<LineAnalysis, 'kind' | 'ownFormat'> {
+  const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
+  const start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (isBlank(line, start)) return { kind: 'blank', ownFormat: null };
+  let value: unknown;
+  try {
+    value = JSON.parse(start ? line.slice(start) : line);
+  } catch {
+    return { kind: 'invalid', ownFormat: null };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', ownFormat: null };
+  return { kind: 'record', ownFormat: decisiveFormat(value as Record<string, unknown>) };
 }
 
 /** Offsets of the record's primary key token in its line (the first occurrence), computed once. */

@@ -14,7 +14,7 @@ export class FormatVote {
   private readonly counts = new Map<FormatId, number>();
   private records = 0;
 
-  add(analysis: LineAnalysis): void {
+  add(analysis: Pick<LineAnalysis, 'kind' | 'ownFormat'>): void {
     if (analysis.kind !== 'record' || this.records >= FORMAT_SAMPLE) return;
     this.records++;
     if (analysis.ownFormat) this.counts.set(analysis.ownFormat, (this.counts.get(analysis.ownFormat) ?? 0) + 1);
@@ -47,7 +47,7 @@ export class DatasetCounts {
   overLimit = 0;
   readonly formats: Partial<Record<FormatId, number>> = {};
 
-  add(analysis: LineAnalysis): void {
+  add(analysis: Pick<LineAnalysis, 'kind' | 'overLimit' | 'ownFormat' | 'format'>): void {
     if (analysis.kind === 'blank') this.blankLines++;
     if (analysis.kind !== 'record') return;
     this.records++;

@@ -3,7 +3,7 @@
 // Adding or removing one line touches only its own keys and buckets, so an edit never re-scans the file.
 import { BANDS, MAX_BUCKET_CANDIDATES, similarity } from './fingerprint';
 import type { LineAnalysis } from './analyze-line';
-import { NumberMultiMap } from './multimap';
+import { Int32MultiMap } from './multimap';
 
 export interface Entry {
   readonly id: number;
@@ -19,18 +19,24 @@ export interface Entry {
   loss: number | undefined;
 }
 
+/** A key's entries: most keys have one, held as is; a Set only once a second arrives (100k Sets cost real time). */
+type Group = Entry | Set<Entry>;
+
 export class DocumentIndex {
-  readonly exactGroups = new Map<number, Set<Entry>>();
-  readonly promptGroups = new Map<number, Set<Entry>>();
+  private readonly exactGroups = new Map<number, Group>();
+  private readonly promptGroups = new Map<number, Group>();
   /** Groups holding more than one entry: the only ones findings() needs to visit. */
   readonly repeatedExact = new Set<Set<Entry>>();
   readonly repeatedPrompt = new Set<Set<Entry>>();
   readonly withNeighbours = new Set<Entry>();
-  private readonly bands = new NumberMultiMap();
+  private readonly bands: Int32MultiMap;
   private readonly byId = new Map<number, Entry>();
   private dead = 0;
 
-  constructor(private readonly threshold: number, private readonly nearDuplicates: boolean) {}
+  /** `expectedLines` sizes the near-duplicate table once (a document knows its line count when it opens). */
+  constructor(private readonly threshold: number, private readonly nearDuplicates: boolean, expectedLines = 0) {
+    this.bands = new Int32MultiMap(nearDuplicates ? expectedLines * BANDS : 0);
+  }
 
   add(entry: Entry): void {
     const print = entry.analysis?.fingerprint;
@@ -39,18 +45,22 @@ export class DocumentIndex {
     if (print.prompt !== null && print.response !== null) addToGroup(this.promptGroups, this.repeatedPrompt, print.prompt, entry);
     if (!this.nearDuplicates || !print.signature || !print.bands) return;
     this.byId.set(entry.id, entry);
-    const seen = new Set<number>();
+    // candidates repeat across bands; they are few, so a list beats a Set
+    let seen: number[] | null = null;
     for (let band = 0; band < BANDS; band++) {
-      this.bands.forEach(print.bands[band], (id) => {
-        if (seen.has(id)) return;
-        seen.add(id);
+      const key = print.bands[band];
+      let visited = 0;
+      for (let at = this.bands.firstEntry(key); at >= 0 && visited < MAX_BUCKET_CANDIDATES; at = this.bands.nextEntry(key, at), visited++) {
+        const id = this.bands.valueAt(at);
+        if (seen?.includes(id)) continue;
+        (seen ??= []).push(id);
         const other = this.byId.get(id);
         const otherPrint = other?.analysis?.fingerprint;
-        if (!other || other === entry || !otherPrint?.signature || otherPrint.full === print.full) return;
-        if (similarity(print.signature!, otherPrint.signature) >= this.threshold) link(this.withNeighbours, entry, other);
-      }, MAX_BUCKET_CANDIDATES);
+        if (!other || other === entry || !otherPrint?.signature || otherPrint.full === print.full) continue;
+        if (similarity(print.signature, otherPrint.signature) >= this.threshold) link(this.withNeighbours, entry, other);
+      }
     }
-    for (const key of print.bands) this.bands.add(key, entry.id);
+    for (let band = 0; band < BANDS; band++) this.bands.add(print.bands[band], entry.id);
   }
 
   remove(entry: Entry): void {
@@ -76,19 +86,30 @@ export class DocumentIndex {
   }
 }
 
-function addToGroup(groups: Map<number, Set<Entry>>, repeated: Set<Set<Entry>>, key: number, entry: Entry): void {
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = new Set()));
-  group.add(entry);
-  if (group.size === 2) repeated.add(group);
+function addToGroup(groups: Map<number, Group>, repeated: Set<Set<Entry>>, key: number, entry: Entry): void {
+  const group = groups.get(key);
+  if (!group) groups.set(key, entry);
+  else if (group instanceof Set) group.add(entry);
+  else if (group !== entry) {
+    const pair = new Set([group, entry]);
+    groups.set(key, pair);
+    repeated.add(pair);
+  }
 }
 
-function removeFromGroup(groups: Map<number, Set<Entry>>, repeated: Set<Set<Entry>>, key: number, entry: Entry): void {
+function removeFromGroup(groups: Map<number, Group>, repeated: Set<Set<Entry>>, key: number, entry: Entry): void {
   const group = groups.get(key);
   if (!group) return;
+  if (!(group instanceof Set)) {
+    if (group === entry) groups.delete(key);
+    return;
+  }
   group.delete(entry);
-  if (group.size < 2) repeated.delete(group);
-  if (group.size === 0) groups.delete(key);
+  if (group.size >= 2) return;
+  repeated.delete(group);
+  const [last] = group;
+  if (last) groups.set(key, last);
+  else groups.delete(key);
 }
 
 function link(withNeighbours: Set<Entry>, a: Entry, b: Entry): void {

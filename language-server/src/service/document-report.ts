@@ -94,7 +94,13 @@ export function buildReport(input: ReportInput): DatasetReport {
   return report;
 }
 
-export function hoverFor(example: CanonicalExample, entry: Entry, counter: TokenCounter, settings: DatasetSettings, line: number): HoverInfo {
+/** A run's loss statistics for the hover: the median of every scored record, and the high-loss threshold if any. */
+export interface LossSummary {
+  median: number;
+  threshold: number | null;
+}
+
+export function hoverFor(example: CanonicalExample, entry: Entry, counter: TokenCounter, settings: DatasetSettings, line: number, losses: LossSummary | null = null): HoverInfo {
   const tokens = tokensOf(entry, counter, line)!;
   const roles = example.turns.map((turn) => turn.role);
   const trained = example.turns.filter((turn) => turn.trained).length;
@@ -105,6 +111,10 @@ export function hoverFor(example: CanonicalExample, entry: Entry, counter: Token
     '',
     `Tokens: prompt ${about}${tokens.prompt} · response ${about}${tokens.response} · total ${about}${tokens.total} / ${settings.maxSeqLen}${over}`,
   ];
+  if (entry.loss !== undefined && losses) {
+    const high = losses.threshold !== null && entry.loss > losses.threshold ? ' — **far above the median**' : '';
+    lines.push('', `Loss (last run): ${entry.loss.toFixed(3)} · median ${losses.median.toFixed(3)}${high}`);
+  }
   if (tokens.estimated) lines.push('', '_Estimated: set a base model (`baseModel`) for exact counts with its tokenizer and chat template._');
   return { range: lineRange(line, 0, entry.text.replace(/\r$/, '').length), contents: lines.join('\n') };
 }

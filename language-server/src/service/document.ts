@@ -41,6 +41,8 @@ export class Dataset implements DatasetDocument {
   private chars = 0;
   private tooLarge = false;
   private lossLimits: highLoss.LossThreshold | null = null;
+  /** The median loss of the scored records (even when too few for high-loss to judge), for hovers. */
+  private lossMedian: number | null = null;
 
   constructor(readonly uri: string, text: string, readonly settings: DatasetSettings, context: DocumentContext = {}) {
     if (context.tokenCounter) this.counter = context.tokenCounter;
@@ -54,8 +56,8 @@ export class Dataset implements DatasetDocument {
     this.reset(text);
   }
 
-  private newIndex(): DocumentIndex {
-    return new DocumentIndex(this.settings.nearDuplicateThreshold, isEnabled(this.settings, nearDuplicate.meta));
+  private newIndex(expectedLines = 0): DocumentIndex {
+    return new DocumentIndex(this.settings.nearDuplicateThreshold, isEnabled(this.settings, nearDuplicate.meta), expectedLines);
   }
 
   private readEvalFile(): EvalIndex | null {
@@ -73,10 +75,10 @@ export class Dataset implements DatasetDocument {
   }
 
   private reset(text: string): void {
-    this.index = this.newIndex();
     this.chars = text.length;
     this.tooLarge = this.chars > this.limitChars;
     this.entries = text.split('\n').map((line) => this.newEntry(line));
+    this.index = this.newIndex(this.tooLarge ? 0 : this.entries.length);
     if (this.tooLarge) return;
     this.format = null;
     for (const entry of this.entries) entry.analysis = this.analyze(entry.text);
@@ -298,7 +300,8 @@ export class Dataset implements DatasetDocument {
   hover(position: Position): HoverInfo | null {
     const entry = this.entries[position.line];
     if (!entry?.analysis || entry.analysis.kind !== 'record' || !entry.analysis.turns) return null;
-    return hoverFor(this.exampleOf(entry, position.line)!, entry, this.counter, this.settings, position.line);
+    const losses = this.lossMedian === null ? null : { median: this.lossMedian, threshold: this.lossLimits?.threshold ?? null };
+    return hoverFor(this.exampleOf(entry, position.line)!, entry, this.counter, this.settings, position.line, losses);
   }
 
   report(): DatasetReport {
@@ -334,12 +337,15 @@ export class Dataset implements DatasetDocument {
   setLosses(losses: ReadonlyMap<number, number> | null): void {
     for (const entry of this.entries) entry.loss = undefined;
     this.lossLimits = null;
+    this.lossMedian = null;
     if (!losses) return;
     for (const [line, loss] of losses) {
       const entry = this.entries[line];
       if (entry && Number.isFinite(loss)) entry.loss = loss;
     }
-    this.lossLimits = highLoss.threshold(this.entries.flatMap((entry) => (entry.loss === undefined ? [] : [entry.loss])));
+    const scored = this.entries.flatMap((entry) => (entry.loss === undefined ? [] : [entry.loss]));
+    this.lossLimits = highLoss.threshold(scored);
+    this.lossMedian = highLoss.medianOf(scored);
   }
 
   /** Used by tests and the bench. */

@@ -29,13 +29,39 @@ export interface Fingerprint {
   prompt: number | null;
   response: number | null;
   signature: Uint16Array | null;
-  /** One key per band (band index folded in), for the LSH multimap. */
-  bands: number[] | null;
+  /** One int32 key per band (seeded with the band index), for the LSH multimap. */
+  bands: ArrayLike<number> | null;
 }
 
-export function newShingleSink(): ShingleSink {
-  return new ShingleSink(MAX_SHINGLED_TOKENS);
+const sharedSink = new ShingleSink(MAX_SHINGLED_TOKENS);
+
+/**
+ * The one sink records are shingled into, emptied for each record: a 256-byte typed array lives off the V8 heap,
+ * and allocating one per record cost more than filling it. Line analysis is synchronous, so nothing else holds it.
+ */
+export function freshShingleSink(): ShingleSink {
+  sharedSink.mins.fill(0x7fffffff);
+  sharedSink.shingles = 0;
+  sharedSink.tokens = 0;
+  return sharedSink;
 }
+
+// Signatures are views into shared slabs for the same reason (one ArrayBuffer per 1,024 records, not per record).
+const SLAB_SIGNATURES = 1024;
+let slab = new Uint16Array(0);
+let slabUsed = 0;
+
+function newSignature(): Uint16Array {
+  if (slabUsed === slab.length) {
+    slab = new Uint16Array(SLAB_SIGNATURES * SIGNATURE_BINS);
+    slabUsed = 0;
+  }
+  const signature = slab.subarray(slabUsed, slabUsed + SIGNATURE_BINS);
+  slabUsed += SIGNATURE_BINS;
+  return signature;
+}
+
+const fullBins = new Int32Array(SIGNATURE_BINS);
 
 export interface HashedField {
   role: Role;
@@ -72,8 +98,8 @@ export function fingerprint(fields: readonly HashedField[], answer: number, sink
 
 /** Rotation densification: an empty bin borrows the next non-empty bin's value, mixed with the distance. */
 function densify(mins: Int32Array): { signature: Uint16Array; bands: number[] } {
-  const signature = new Uint16Array(SIGNATURE_BINS);
-  const full = new Int32Array(SIGNATURE_BINS);
+  const signature = newSignature();
+  const full = fullBins;
   for (let bin = 0; bin < SIGNATURE_BINS; bin++) {
     let source = bin;
     let distance = 0;
@@ -88,7 +114,7 @@ function densify(mins: Int32Array): { signature: Uint16Array; bands: number[] } 
   for (let band = 0; band < BANDS; band++) {
     let h = band + 1;
     for (let row = 0; row < BAND_ROWS; row++) h = fmix32(Math.imul(h, 0x01000193) ^ full[band * BAND_ROWS + row]);
-    bands.push(band * 4294967296 + h);
+    bands.push(h | 0);
   }
   return { signature, bands };
 }

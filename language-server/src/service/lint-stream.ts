@@ -1,20 +1,22 @@
 // `finetune lint` and the trainer's loader: validate a file of any size in one streaming pass. Findings come out in
 // line order (dataset-level ones last), with the same rules and settings as an open document; memory holds the
 // cross-record indexes, never the file.
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { meta as jsonSyntaxMeta } from '../rules/json-syntax';
 import * as nearDuplicate from '../rules/near-duplicate';
-import { analyzeLine, primaryRange, type LineAnalysis } from './analyze-line';
+import { meta as evalOverlapMeta } from '../rules/eval-overlap';
+import { meta as tooLongMeta } from '../rules/too-long';
+import { analyzeLine, primaryRange, voteOf, type LineAnalysis } from './analyze-line';
 import type { TokenCounter } from './api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
-import { meta as evalOverlapMeta } from '../rules/eval-overlap';
-import { crossFinding, evalOverlapFinding, isEnabled, lineRange, mixedFormatFinding, publish, severityOf } from './findings';
+import { isEnabled, lineRange, severityOf } from './findings';
+import { LineFindings } from './line-findings';
 import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from './line-reader';
-import { StreamIndex } from './stream-index';
+import { lintInWorkers, parallelWorkers } from './lint-parallel';
 import { createTokenCounter } from './model-token-counter';
-import { meta as tooLongMeta } from '../rules/too-long';
+import { StreamIndex } from './stream-index';
 import type { CanonicalExample, DatasetSettings, Finding } from './types';
 
 export interface LintContext {
@@ -24,6 +26,14 @@ export interface LintContext {
   onExample?: (example: CanonicalExample) => void;
   /** Lines longer than this (bytes) are reported and skipped; default MAX_LINE_BYTES (64 MB). */
   maxLineBytes?: number;
+  /**
+   * lintFile only: worker threads for the per-line analysis, a count or 'auto' (the default: one per core, up to 4,
+   * for files of PARALLEL_MIN_BYTES or more); 0 analyses in this thread. Not used with `onExample` or a
+   * `tokenCounter`, which live in this thread.
+   */
+  workers?: number | 'auto';
+  /** The source's size in bytes when known: sizes the near-duplicate index. */
+  sizeBytes?: number;
 }
 
 /** At most this many lines wait while the first records decide the file's format. */
@@ -47,7 +57,9 @@ export async function* lintFile(path: string, settings: DatasetSettings, context
     yield { rule: jsonSyntaxMeta.id, severity, range: lineRange(0, 0, 1), message: 'this is a binary file (it contains NUL bytes), not JSON Lines text' };
     return;
   }
-  yield* lintStream(createReadStream(path, { highWaterMark: 1 << 20 }), settings, context);
+  const sizeBytes = statSync(path).size;
+  const workers = context.onExample || context.tokenCounter ? 0 : parallelWorkers({ workers: context.workers, sizeBytes });
+  yield* lintSource(workers ? { path, workers } : { stream: createReadStream(path, { highWaterMark: 1 << 20 }) }, settings, { sizeBytes, ...context });
 }
 
 export async function* lintText(text: string, settings: DatasetSettings, context: LintContext = {}): AsyncGenerator<Finding> {
@@ -55,6 +67,11 @@ export async function* lintText(text: string, settings: DatasetSettings, context
 }
 
 export async function* lintStream(stream: Readable, settings: DatasetSettings, context: LintContext = {}): AsyncGenerator<Finding> {
+  yield* lintSource({ stream }, settings, context);
+}
+
+/** A stream is analysed in this thread; a file may be analysed by worker threads (lint-parallel.ts). */
+async function* lintSource(source: { stream: Readable } | { path: string; workers: number }, settings: DatasetSettings, context: LintContext): AsyncGenerator<Finding> {
   let counter = context.tokenCounter;
   if (!counter) {
     const made = createTokenCounter(settings.baseModel);
@@ -72,73 +89,40 @@ export async function* lintStream(stream: Readable, settings: DatasetSettings, c
   }
   const vote = new FormatVote();
   const counts = new DatasetCounts();
-  const index = new StreamIndex(settings.nearDuplicateThreshold, isEnabled(settings, nearDuplicate.meta));
-  let buffered: SourceLine[] | null = [];
+  // a guess at the record count (1 KB a record) sizes the near-duplicate index once; a wrong guess only costs growth
+  const index = new StreamIndex(settings.nearDuplicateThreshold, isEnabled(settings, nearDuplicate.meta), Math.round((context.sizeBytes ?? 0) / 1024));
+  const maxLineBytes = context.maxLineBytes ?? MAX_LINE_BYTES;
   let format = fileFormat(settings, vote);
-
-  const process = (line: SourceLine, analysis: LineAnalysis): Finding[] => {
-    const out: Finding[] = [];
-    if (line.oversizedBytes !== undefined) {
-      const severity = severityOf(settings, jsonSyntaxMeta);
-      if (severity) out.push({ rule: jsonSyntaxMeta.id, severity, range: lineRange(line.number, 0, 1), message: `this line is ${(line.oversizedBytes / 1048576).toFixed(1)} MB, over the ${((context.maxLineBytes ?? MAX_LINE_BYTES) / 1048576).toFixed(0)} MB a record may have: is a line break missing?` });
-      return out;
-    }
-    counts.add(analysis);
-    for (const local of analysis.findings) out.push(publish(local, line.number));
-    if (analysis.kind !== 'record') return out;
-    let located: Finding['range'] | null = null;
-    const range = () => {
-      if (!located) {
-        const offsets = primaryRange(line.text, analysis);
-        located = lineRange(line.number, offsets.start, offsets.end);
-      }
-      return located;
+  const lines = new LineFindings(settings, counts, index, evalIndex ?? null, () => format, maxLineBytes);
+  if ('path' in source) {
+    for await (const found of lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, decided: (decided) => (format = decided) })) yield* found;
+  } else {
+    let buffered: SourceLine[] | null = [];
+    const analyzed = (line: SourceLine, analysis: LineAnalysis): Finding[] => {
+      if (context.onExample && analysis.turns && analysis.format) context.onExample({ line: line.number, format: analysis.format, turns: analysis.turns });
+      return lines.process(line.number, line.oversizedBytes, analysis, () => primaryRange(line.text, analysis));
     };
-    if (analysis.ownFormat && format && analysis.ownFormat !== format) {
-      const mixed = mixedFormatFinding(settings, analysis.ownFormat, format, range());
-      if (mixed) out.push(mixed);
-    }
-    const print = analysis.fingerprint;
-    if (print) {
-      const match = index.add(line.number, print);
-      if (match) {
-        const found = crossFinding(settings, match, range(), lineRange(match.first, 0, 0), { start: { line: line.number, character: 0 }, end: { line: line.number + 1, character: 0 } });
-        if (found) out.push(found);
-      }
-      if (evalIndex) {
-        const fullLine = print.full !== null ? evalIndex.full.get(print.full) : undefined;
-        const promptLine = fullLine === undefined && print.prompt !== null ? evalIndex.prompt.get(print.prompt) : undefined;
-        const evalLine = fullLine ?? promptLine;
-        if (evalLine !== undefined) {
-          const found = evalOverlapFinding(settings, range(), evalIndex.uri, evalLine, fullLine === undefined);
-          if (found) out.push(found);
+    for await (const batch of readLineBatches(source.stream, context.maxLineBytes)) {
+      for (const line of batch) {
+        if (buffered) {
+          // the file's format is not known yet: vote with this record, keep the line until it is
+          vote.add(voteOf(line.text));
+          buffered.push(line);
+          if (!vote.decided && buffered.length < MAX_BUFFERED_LINES) continue;
+          format = fileFormat(settings, vote);
+          const waiting: SourceLine[] = buffered;
+          buffered = null;
+          for (const held of waiting) yield* analyzed(held, analyzeLine(held.text, settings, counter, format));
+          continue;
         }
+        const findings = analyzed(line, analyzeLine(line.text, settings, counter, format));
+        for (const finding of findings) yield finding;
       }
     }
-    if (context.onExample && analysis.turns && analysis.format) context.onExample({ line: line.number, format: analysis.format, turns: analysis.turns });
-    return out;
-  };
-
-  for await (const batch of readLineBatches(stream, context.maxLineBytes)) {
-    for (const line of batch) {
-      if (buffered) {
-        // the file's format is not known yet: vote with this record, keep the line until it is
-        vote.add(analyzeLine(line.text, settings, counter, null));
-        buffered.push(line);
-        if (!vote.decided && buffered.length < MAX_BUFFERED_LINES) continue;
-        format = fileFormat(settings, vote);
-        const waiting: SourceLine[] = buffered;
-        buffered = null;
-        for (const held of waiting) yield* process(held, analyzeLine(held.text, settings, counter, format));
-        continue;
-      }
-      const findings = process(line, analyzeLine(line.text, settings, counter, format));
-      for (const finding of findings) yield finding;
+    if (buffered) {
+      format = fileFormat(settings, vote);
+      for (const held of buffered) yield* analyzed(held, analyzeLine(held.text, settings, counter, format));
     }
-  }
-  if (buffered) {
-    format = fileFormat(settings, vote);
-    for (const held of buffered) yield* process(held, analyzeLine(held.text, settings, counter, format));
   }
   for (const found of datasetFindings(counts, settings, counter.estimated)) yield { ...found, range: lineRange(0, 0, 1) };
   if (index.nearDuplicateLimitReached) {

@@ -1,8 +1,8 @@
 // Cross-record checks for a file read once from top to bottom (`finetune lint`, the trainer's loader): each record
 // is compared with the ones before it, so findings stream out in line order. Memory stays near 40 bytes per record
 // (typed-array multimaps, 16-bit MinHash signatures); near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
-import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, similarity, type Fingerprint } from './fingerprint';
-import { NumberMultiMap } from './multimap';
+import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
+import { Int32MultiMap, NumberMultiMap } from './multimap';
 
 export const NEAR_DUPLICATE_LIMIT = 500_000;
 
@@ -15,101 +15,168 @@ export class StreamIndex {
   private readonly exact = new NumberMultiMap();
   private readonly prompts = new NumberMultiMap();
   private responses = new Float64Array(1024);
-  private readonly bands = new NumberMultiMap();
+  private promptLines = new Int32Array(1024);
+  /**
+   * One LSH table per band. A block of records is searched band by band (addBlock), so each pass works in one
+   * band's table, small enough for the caches, where record by record every lookup lands in a different table.
+   */
+  private readonly bands: Int32MultiMap[] = [];
   private signatures = new Uint16Array(1024 * SIGNATURE_BINS);
   private signatureLines = new Int32Array(1024);
   private signatureCount = 0;
   /** Set once near-duplicate search stopped for size. */
   nearDuplicateLimitReached = false;
+  /** Where the reads of Int32MultiMap.touch go, so the compiler cannot drop them. */
+  private touched = 0;
 
-  constructor(private readonly threshold: number, private readonly nearDuplicates: boolean) {}
-
-  private firstOf(map: NumberMultiMap, key: number): number {
-    let first = -1;
-    map.forEach(key, (line) => {
-      first = line;
-      return false;
-    });
-    return first;
+  /** `expectedRecords`, when known (from the file size), sizes the LSH tables once. */
+  constructor(private readonly threshold: number, private readonly nearDuplicates: boolean, expectedRecords = 0) {
+    const expected = nearDuplicates ? Math.min(expectedRecords, NEAR_DUPLICATE_LIMIT) : 0;
+    for (let band = 0; band < BANDS; band++) this.bands.push(new Int32MultiMap(expected));
+    if (expected > 1024) {
+      this.signatures = new Uint16Array(expected * SIGNATURE_BINS);
+      this.signatureLines = new Int32Array(expected);
+    }
   }
 
   /** The earlier record this one repeats, conflicts with or nearly repeats (in that order of precedence), or null. */
   add(line: number, print: Fingerprint): CrossMatch | null {
-    if (print.full !== null) {
-      const first = this.firstOf(this.exact, print.full);
-      if (first >= 0) return { rule: 'duplicate', first };
-      this.exact.add(print.full, line);
-    }
-    let conflict: CrossMatch | null = null;
-    if (print.prompt !== null && print.response !== null) {
-      const first = this.firstOf(this.prompts, print.prompt);
-      if (first < 0) {
-        this.prompts.add(print.prompt, this.prompts.size);
-        this.growResponses(this.prompts.size);
-        this.responses[this.prompts.size - 1] = print.response;
-        this.lines(this.prompts.size - 1, line);
-      } else if (this.responses[first] !== print.response) conflict = { rule: 'conflicting-duplicate', first: this.promptLines[first] };
-    }
+    const exact = this.exactMatch(line, print);
+    if (exact) return exact;
+    const conflict = this.conflictOf(line, print);
+    const slot = this.signatureSlot(line, print);
     let near: CrossMatch | null = null;
-    if (this.nearDuplicates && print.signature && print.bands) {
-      if (this.signatureCount >= NEAR_DUPLICATE_LIMIT) this.nearDuplicateLimitReached = true;
-      else {
-        const found = this.nearest(print.signature, print.bands);
-        if (found) near = { rule: 'near-duplicate', first: found.line, similarity: found.similarity };
-        this.addSignature(line, print.signature, print.bands);
+    if (slot >= 0) {
+      const candidates: number[] = [];
+      for (let band = 0; band < BANDS; band++) this.searchBand(band, print.bands![band], slot, candidates);
+      near = this.nearest(slot, candidates);
+    }
+    return combine(conflict, near);
+  }
+
+  /**
+   * `add` for a block of records in file order (null: a line without a fingerprint), with the same results: the
+   * exact and prompt indexes record by record, then the near-duplicate search band by band.
+   */
+  addBlock(lines: ArrayLike<number>, prints: ReadonlyArray<Fingerprint | null>): Array<CrossMatch | null> {
+    const results: Array<CrossMatch | null> = new Array<CrossMatch | null>(prints.length).fill(null);
+    const slots = new Int32Array(prints.length).fill(-1);
+    let searched = 0;
+    prints.forEach((print, i) => {
+      if (!print) return;
+      results[i] = this.exactMatch(lines[i], print);
+      if (results[i]) return;
+      results[i] = this.conflictOf(lines[i], print);
+      slots[i] = this.signatureSlot(lines[i], print);
+      if (slots[i] >= 0) searched++;
+    });
+    if (searched === 0) return results;
+    const candidates: Array<number[] | undefined> = new Array<number[] | undefined>(prints.length);
+    const found: number[] = [];
+    for (let band = 0; band < BANDS; band++) {
+      const table = this.bands[band];
+      let touched = 0;
+      for (let i = 0; i < prints.length; i++) if (slots[i] >= 0) touched ^= table.touch(prints[i]!.bands![band]);
+      this.touched ^= touched;
+      for (let i = 0; i < prints.length; i++) {
+        if (slots[i] < 0) continue;
+        found.length = 0;
+        this.searchBand(band, prints[i]!.bands![band], slots[i], found);
+        if (found.length) (candidates[i] ??= []).push(...found);
       }
     }
-    // the same prompt with an almost identical answer is a near-duplicate, not two conflicting answers
-    if (conflict && near && near.first === conflict.first) return near;
-    return conflict ?? near;
-  }
-
-  private promptLines = new Int32Array(1024);
-
-  private lines(slot: number, line: number): void {
-    if (slot >= this.promptLines.length) {
-      const grown = new Int32Array(this.promptLines.length * 2);
-      grown.set(this.promptLines);
-      this.promptLines = grown;
+    for (let i = 0; i < prints.length; i++) {
+      const list = candidates[i];
+      if (slots[i] >= 0 && list) results[i] = combine(results[i], this.nearest(slots[i], list));
     }
-    this.promptLines[slot] = line;
+    return results;
   }
 
-  private growResponses(size: number): void {
-    if (size <= this.responses.length) return;
-    const grown = new Float64Array(this.responses.length * 2);
-    grown.set(this.responses);
-    this.responses = grown;
+  private firstOf(map: NumberMultiMap, key: number): number {
+    const entry = map.firstEntry(key);
+    return entry < 0 ? -1 : map.valueAt(entry);
   }
 
-  private nearest(signature: Uint16Array, bands: number[]): { line: number; similarity: number } | null {
-    let best: { line: number; similarity: number } | null = null;
-    const seen = new Set<number>();
-    for (let band = 0; band < BANDS; band++) {
-      this.bands.forEach(bands[band], (slot) => {
-        if (seen.has(slot)) return;
-        seen.add(slot);
-        const other = this.signatures.subarray(slot * SIGNATURE_BINS, (slot + 1) * SIGNATURE_BINS);
-        const score = similarity(signature, other);
-        const line = this.signatureLines[slot];
-        if (score >= this.threshold && (!best || line < best.line)) best = { line, similarity: score };
-      }, MAX_BUCKET_CANDIDATES);
+  private exactMatch(line: number, print: Fingerprint): CrossMatch | null {
+    if (print.full === null) return null;
+    const first = this.firstOf(this.exact, print.full);
+    if (first >= 0) return { rule: 'duplicate', first };
+    this.exact.add(print.full, line);
+    return null;
+  }
+
+  private conflictOf(line: number, print: Fingerprint): CrossMatch | null {
+    if (print.prompt === null || print.response === null) return null;
+    const first = this.firstOf(this.prompts, print.prompt);
+    if (first < 0) {
+      const slot = this.prompts.size;
+      this.prompts.add(print.prompt, slot);
+      if (slot >= this.responses.length) {
+        this.responses = grown(this.responses, new Float64Array(this.responses.length * 2));
+        this.promptLines = grown(this.promptLines, new Int32Array(this.promptLines.length * 2));
+      }
+      this.responses[slot] = print.response;
+      this.promptLines[slot] = line;
+      return null;
     }
-    return best;
+    return this.responses[first] !== print.response ? { rule: 'conflicting-duplicate', first: this.promptLines[first] } : null;
   }
 
-  private addSignature(line: number, signature: Uint16Array, bands: number[]): void {
+  /** Stores the record's signature and returns its slot, or -1 when it takes no part in the near-duplicate search. */
+  private signatureSlot(line: number, print: Fingerprint): number {
+    if (!this.nearDuplicates || !print.signature || !print.bands) return -1;
+    if (this.signatureCount >= NEAR_DUPLICATE_LIMIT) {
+      this.nearDuplicateLimitReached = true;
+      return -1;
+    }
     const slot = this.signatureCount++;
     if (slot >= this.signatureLines.length) {
-      const lines = new Int32Array(this.signatureLines.length * 2);
-      lines.set(this.signatureLines);
-      this.signatureLines = lines;
-      const signatures = new Uint16Array(this.signatures.length * 2);
-      signatures.set(this.signatures);
-      this.signatures = signatures;
+      this.signatureLines = grown(this.signatureLines, new Int32Array(this.signatureLines.length * 2));
+      this.signatures = grown(this.signatures, new Uint16Array(this.signatures.length * 2));
     }
     this.signatureLines[slot] = line;
-    this.signatures.set(signature, slot * SIGNATURE_BINS);
-    for (const key of bands) this.bands.add(key, slot);
+    this.signatures.set(print.signature, slot * SIGNATURE_BINS);
+    return slot;
   }
+
+  /** Adds the newest records sharing this band key (at most MAX_BUCKET_CANDIDATES) to `into`, then the record. */
+  private searchBand(band: number, key: number, slot: number, into: number[]): void {
+    const table = this.bands[band];
+    let visited = 0;
+    for (let entry = table.firstEntry(key); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) into.push(table.valueAt(entry));
+    table.add(key, slot);
+  }
+
+  /** The earliest candidate at or above the threshold. */
+  private nearest(slot: number, candidates: readonly number[]): CrossMatch | null {
+    let bestLine = -1;
+    let bestScore = 0;
+    const signatures = this.signatures;
+    const own = slot * SIGNATURE_BINS;
+    for (let c = 0; c < candidates.length; c++) {
+      const other = candidates[c];
+      if (candidates.indexOf(other) < c) continue;
+      let same = 0;
+      const base = other * SIGNATURE_BINS;
+      for (let bin = 0; bin < SIGNATURE_BINS; bin++) if (signatures[base + bin] === signatures[own + bin]) same++;
+      const score = same / SIGNATURE_BINS;
+      const line = this.signatureLines[other];
+      if (score >= this.threshold && (bestLine < 0 || line < bestLine)) {
+        bestLine = line;
+        bestScore = score;
+      }
+    }
+    return bestLine < 0 ? null : { rule: 'near-duplicate', first: bestLine, similarity: bestScore };
+  }
+}
+
+/** The same prompt with an almost identical answer is a near-duplicate, not two conflicting answers. */
+function combine(conflict: CrossMatch | null, near: CrossMatch | null): CrossMatch | null {
+  if (conflict && near && near.first === conflict.first) return near;
+  return conflict ?? near;
+}
+
+function grown<T extends Int32Array | Float64Array | Uint16Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

@@ -23,6 +23,12 @@ export interface TextStats {
   hasLoneSurrogate: boolean;
   hasMojibakeLead: boolean;
   hasAt: boolean;
+  /** A run of 13+ characters of [A-Za-z0-9_-] or five dashes: every credential pattern of `secret` needs one. */
+  secretHint: boolean;
+  /** What the placeholder expression needs: '<', '[', 待, 填, a word of 3+ capitals (TODO), "lorem ipsum", "your answer". */
+  placeholderHint: boolean;
+  /** A word pair the English refusal expression needs: "an ai", "i'm sorry", "i cannot", "language model". */
+  refusalHint: boolean;
   /** 53-bit hash of the text folded to lower case with whitespace runs collapsed and trimmed. */
   normalizedHash: number;
 }
@@ -64,33 +70,81 @@ export function isControl(code: number): boolean {
 
 const WORD_PRIME = 16777619;
 
-/** Shingle state between calls of emitToken: previous token, the one before, tokens seen, shingles made. */
-const SHINGLE_STATE = new Int32Array(4);
-
-function emitToken(mins: Int32Array, token: number): void {
-  const state = SHINGLE_STATE;
-  if (++state[2] >= 3) {
-    const shingle = fmix32(Math.imul(state[1], 0x9e3779b1) ^ Math.imul(state[0], 0x85ebca77) ^ token);
-    const bin = shingle >>> 26;
-    const value = shingle & 0x3ffffff;
-    if (value < mins[bin]) mins[bin] = value;
-    state[3]++;
-  }
-  state[1] = state[0];
-  state[0] = token;
+// ASCII code units by what the scan does with them: one table load instead of a chain of comparisons.
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+const SPACE_CLASS = 4;
+const CONTROL = 5;
+const AT = 6;
+/** '<' and '[': placeholders such as `<answer here>` and `[insert …]` open with them. */
+const OPENER = 7;
+const DASH = 8;
+const UNDERSCORE = 9;
+const ASCII_CLASS = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  let kind = 0;
+  if (code >= 97 && code <= 122) kind = LOWER;
+  else if (code >= 65 && code <= 90) kind = UPPER;
+  else if (code >= 48 && code <= 57) kind = DIGIT;
+  else if (code === 32 || (code >= 9 && code <= 13)) kind = SPACE_CLASS;
+  else if (code < 32 || code === 0x7f) kind = CONTROL;
+  else if (code === 64) kind = AT;
+  else if (code === 60 || code === 91) kind = OPENER;
+  else if (code === 45) kind = DASH;
+  else if (code === 95) kind = UNDERSCORE;
+  ASCII_CLASS[code] = kind;
 }
 
-const SPACE = 0;
-const WORD = 1;
-const CJK = 2;
-const OTHER = 3;
+const WORD_BASIS = 0x811c9dc5 | 0;
 
+function wordHash(word: string): number {
+  let hash = WORD_BASIS;
+  for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), WORD_PRIME);
+  return hash;
+}
+
+// Pairs of whole lower-cased words that the English refusal and placeholder expressions cannot match without (each
+// alternative holds one pair, adjacent, between word boundaries): "an ai", "i'm sorry", "i cannot", "language
+// model"; "lorem ipsum", "your answer". Text without any skips those expressions.
+const [AN, AI, M, AM, SORRY, AFRAID, I, CANNOT, LANGUAGE, MODEL, LOREM, IPSUM, YOUR, ANSWER, RESPONSE] = [
+  'an', 'ai', 'm', 'am', 'sorry', 'afraid', 'i', 'cannot', 'language', 'model', 'lorem', 'ipsum', 'your', 'answer', 'response',
+].map(wordHash);
+const REFUSAL = 1;
+const PLACEHOLDER = 2;
+
+/** Hint bits for a word that just ended, given the word before it (see the pairs above). */
+function wordHints(word: number, previousWord: number, ascii: boolean, other: boolean, upper: number): number {
+  if (!ascii) return 0;
+  // a word mixing ASCII and other letters may hide an English word behind a regex word boundary: assume it does
+  if (other) return REFUSAL | PLACEHOLDER;
+  let bits = upper >= 3 ? PLACEHOLDER : 0; // TODO, FIXME, TBD
+  if (
+    (word === AI && previousWord === AN) ||
+    ((word === SORRY || word === AFRAID) && (previousWord === M || previousWord === AM)) ||
+    (word === CANNOT && previousWord === I) ||
+    (word === MODEL && previousWord === LANGUAGE)
+  ) bits |= REFUSAL;
+  else if ((word === IPSUM && previousWord === LOREM) || ((word === ANSWER || word === RESPONSE) && previousWord === YOUR)) bits |= PLACEHOLDER;
+  return bits;
+}
+/** Every secret pattern spans this many characters of [A-Za-z0-9_-] (or a private key's five dashes). */
+export const SECRET_MIN_RUN = 13;
+
+/**
+ * One pass over the text (see the file comment). The shingle tokens are words of letters and digits (lower-cased)
+ * and single CJK characters; a word ends at any other character. Whole words also feed the refusal and placeholder
+ * hints: a word mixing ASCII and other letters could hide an English word behind a regex word boundary, so it sets
+ * both hints rather than risk a miss.
+ */
 export function scanText(text: string, sink: ShingleSink | null = null): TextStats {
   const fold = caseFoldTable();
-  // a plain array: small typed arrays cost more to allocate than they save here
+  const classes = ASCII_CLASS;
   const scriptCounts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-  let letters = 0;
-  let asciiChars = 0;
+  const length = text.length;
+  let asciiLetters = 0;
+  let nonAsciiUnits = 0;
+  let otherLetters = 0;
   let cjkChars = 0;
   let otherChars = 0;
   let digits = 0;
@@ -100,65 +154,119 @@ export function scanText(text: string, sink: ShingleSink | null = null): TextSta
   let hasLoneSurrogate = false;
   let hasMojibakeLead = false;
   let hasAt = false;
+  let hints = 0;
+  let placeholderHint = false;
+  // runs of [A-Za-z0-9_-] (secrets); five dashes open a private key's armour
+  let run = 0;
+  let longestRun = 0;
+  let dashRun = false;
   // normalised hash: two multiply lanes; a pending space is emitted only before the next non-space character
   let h1 = 0xdeadbeef | 0;
   let h2 = 0x41c6ce57 | 0;
   let pendingSpace = false;
   let started = false;
-  // shingles: words of letters and digits, each CJK character a token of its own; state in SHINGLE_STATE
-  const mins = sink && sink.tokens < sink.maxTokens ? sink.mins : null;
-  SHINGLE_STATE.fill(0);
-  const maxTokens = sink ? sink.maxTokens - sink.tokens : 0;
-  let word = 0;
+  // the current word: its hash, whether it has ASCII / other letters, its upper-case letters
+  let word = WORD_BASIS;
+  let previousWord = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  let wordAscii = false;
+  let wordOther = false;
+  let wordUpper = 0;
+  // shingles: the two previous tokens, tokens seen, shingles made
+  const mins = sink && sink.tokens < sink.maxTokens ? sink.mins : null;
+  const maxTokens = sink ? sink.maxTokens - sink.tokens : 0;
+  let previous = 0;
+  let beforePrevious = 0;
+  let tokens = 0;
+  let shingles = 0;
+  for (let i = 0; i < length; i++) {
     let code = text.charCodeAt(i);
-    let kind = OTHER;
+    // for the word and hash logic below: -1 whitespace, 0 any other character (ends a word), 1 part of a word, 2 CJK
+    let wordPart = 0;
     if (code < 0x80) {
-      asciiChars++;
-      if (code >= 97 && code <= 122) {
-        scriptCounts[0]++;
-        letters++;
-        kind = WORD;
-      } else if (code === 32) kind = SPACE;
-      else if (code >= 65 && code <= 90) {
-        scriptCounts[0]++;
-        letters++;
-        kind = WORD;
-        code += 32;
-      } else if (code >= 48 && code <= 57) {
-        digits++;
-        kind = WORD;
-      } else if (code < 32) {
-        if (code >= 9 && code <= 13) kind = SPACE;
-        else hasControl = true;
-      } else if (code === 64) hasAt = true;
-      else if (code === 0x7f) hasControl = true;
-    } else if (code >= 0xd800 && code <= 0xdfff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) otherChars++;
-      else hasLoneSurrogate = true;
-    } else if (isWhitespaceCode(code)) {
-      otherChars++;
-      kind = SPACE;
-    } else {
-      if (code <= 0x9f) hasControl = true;
-      else if (code >= 0xc2 && code <= 0xf4) hasMojibakeLead = true;
-      else if (code === 0xfffd) hasReplacement = true;
-      else if (isZeroWidth(code)) hasZeroWidth = true;
-      const script = scriptIndex(code);
-      if (script >= 0) {
-        scriptCounts[script]++;
-        letters++;
-        kind = script >= 1 && script <= 3 ? CJK : WORD;
+      const kind = classes[code];
+      if (kind === LOWER) {
+        asciiLetters++;
+        run++;
+        if (pendingSpace) {
+          h1 = Math.imul(h1 ^ 32, 2654435761);
+          h2 = Math.imul(h2 ^ 32, 1597334677);
+          pendingSpace = false;
+        }
+        h1 = Math.imul(h1 ^ code, 2654435761);
+        h2 = Math.imul(h2 ^ code, 1597334677);
+        word = Math.imul(word ^ code, WORD_PRIME);
+        inWord = true;
+        wordAscii = true;
+        started = true;
+        continue;
       }
-      if (kind === CJK || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef)) cjkChars++;
-      else otherChars++;
-      code = fold[code];
-    }
-    if (kind === SPACE) {
-      pendingSpace = started;
+      if (kind === SPACE_CLASS) {
+        if (run > longestRun) longestRun = run;
+        run = 0;
+        pendingSpace = started;
+        wordPart = -1;
+      } else {
+        if (kind === UPPER) {
+          asciiLetters++;
+          code += 32;
+          wordUpper++;
+          wordAscii = true;
+          wordPart = 1;
+          run++;
+        } else if (kind === DIGIT) {
+          digits++;
+          wordPart = 1;
+          run++;
+        } else if (kind === DASH || kind === UNDERSCORE) {
+          run++;
+          if (kind === DASH && !dashRun && text.startsWith('-----', i)) dashRun = true;
+        } else {
+          if (run > longestRun) longestRun = run;
+          run = 0;
+          if (kind === AT) hasAt = true;
+          else if (kind === OPENER) placeholderHint = true;
+          else if (kind === CONTROL) hasControl = true;
+        }
+      }
     } else {
+      nonAsciiUnits++;
+      if (run > longestRun) longestRun = run;
+      run = 0;
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
+        if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) otherChars++;
+        else if (code <= 0xdbff || !(i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) hasLoneSurrogate = true;
+      } else if (isWhitespaceCode(code)) {
+        otherChars++;
+        code = -1;
+      } else {
+        if (code <= 0x9f) hasControl = true;
+        else if (code >= 0xc2 && code <= 0xf4) hasMojibakeLead = true;
+        else if (code === 0xfffd) hasReplacement = true;
+        else if (isZeroWidth(code)) hasZeroWidth = true;
+        else if (code === 0x5f85 || code === 0x586b) placeholderHint = true; // 待, 填
+        const script = scriptIndex(code);
+        if (script >= 0) {
+          scriptCounts[script]++;
+          otherLetters++;
+          if (script >= 1 && script <= 3) wordPart = 2;
+          else {
+            wordPart = 1;
+            wordOther = true;
+          }
+        }
+        if (wordPart === 2 || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef)) cjkChars++;
+        else otherChars++;
+        code = fold[code];
+      }
+      if (code < 0) {
+        pendingSpace = started;
+        code = 0;
+        wordPart = -1;
+      }
+    }
+    if (wordPart >= 0) {
       if (pendingSpace) {
         h1 = Math.imul(h1 ^ 32, 2654435761);
         h2 = Math.imul(h2 ^ 32, 1597334677);
@@ -167,27 +275,81 @@ export function scanText(text: string, sink: ShingleSink | null = null): TextSta
       started = true;
       h1 = Math.imul(h1 ^ code, 2654435761);
       h2 = Math.imul(h2 ^ code, 1597334677);
+      if (wordPart === 1) {
+        word = Math.imul(word ^ code, WORD_PRIME);
+        inWord = true;
+        continue;
+      }
     }
-    if (mins === null) continue;
-    if (kind === WORD) {
-      word = Math.imul((inWord ? word : 0x811c9dc5) ^ code, WORD_PRIME);
-      inWord = true;
-      continue;
-    }
-    if (SHINGLE_STATE[2] >= maxTokens) continue;
+    if (!inWord && wordPart !== 2) continue;
+    // a word ended (or a CJK character is a token of its own): hints, then shingles
     if (inWord) {
-      emitToken(mins, word);
+      hints |= wordHints(word, previousWord, wordAscii, wordOther, wordUpper);
+      previousWord = word;
+      if (mins !== null && tokens < maxTokens) {
+        if (++tokens >= 3) {
+          const shingle = fmix32(Math.imul(beforePrevious, 0x9e3779b1) ^ Math.imul(previous, 0x85ebca77) ^ word);
+          const bin = shingle >>> 26;
+          const value = shingle & 0x3ffffff;
+          if (value < mins[bin]) mins[bin] = value;
+          shingles++;
+        }
+        beforePrevious = previous;
+        previous = word;
+      }
+      word = WORD_BASIS;
       inWord = false;
+      wordAscii = false;
+      wordOther = false;
+      wordUpper = 0;
     }
-    if (kind === CJK) emitToken(mins, Math.imul(code, 0x27d4eb2d) ^ 0x5bd1e995);
+    if (wordPart === 2 && mins !== null && tokens < maxTokens) {
+      const token = Math.imul(code, 0x27d4eb2d) ^ 0x5bd1e995;
+      if (++tokens >= 3) {
+        const shingle = fmix32(Math.imul(beforePrevious, 0x9e3779b1) ^ Math.imul(previous, 0x85ebca77) ^ token);
+        const bin = shingle >>> 26;
+        const value = shingle & 0x3ffffff;
+        if (value < mins[bin]) mins[bin] = value;
+        shingles++;
+      }
+      beforePrevious = previous;
+      previous = token;
+    }
   }
-  if (mins !== null && inWord && SHINGLE_STATE[2] < maxTokens) emitToken(mins, word);
+  if (run > longestRun) longestRun = run;
+  if (inWord) {
+    hints |= wordHints(word, previousWord, wordAscii, wordOther, wordUpper);
+    if (mins !== null && tokens < maxTokens) {
+      if (++tokens >= 3) {
+        const shingle = fmix32(Math.imul(beforePrevious, 0x9e3779b1) ^ Math.imul(previous, 0x85ebca77) ^ word);
+        const bin = shingle >>> 26;
+        const value = shingle & 0x3ffffff;
+        if (value < mins[bin]) mins[bin] = value;
+        shingles++;
+      }
+    }
+  }
   if (sink) {
-    sink.tokens += SHINGLE_STATE[2];
-    sink.shingles += SHINGLE_STATE[3];
+    sink.tokens += tokens;
+    sink.shingles += shingles;
   }
+  scriptCounts[0] += asciiLetters;
   return {
-    scriptCounts, letters, asciiChars, cjkChars, otherChars, digits, hasControl, hasZeroWidth, hasReplacement, hasLoneSurrogate, hasMojibakeLead, hasAt,
+    scriptCounts,
+    letters: asciiLetters + otherLetters,
+    asciiChars: length - nonAsciiUnits,
+    cjkChars,
+    otherChars,
+    digits,
+    hasControl,
+    hasZeroWidth,
+    hasReplacement,
+    hasLoneSurrogate,
+    hasMojibakeLead,
+    hasAt,
+    secretHint: longestRun >= SECRET_MIN_RUN || dashRun,
+    placeholderHint: placeholderHint || (hints & PLACEHOLDER) !== 0,
+    refusalHint: (hints & REFUSAL) !== 0,
     normalizedHash: digest(h1, h2),
   };
 }

@@ -100,6 +100,24 @@ test('hover, example, render and report describe records', () => {
   assert.equal(document.hover({ line: 9999, character: 0 }), null);
 });
 
+test('after a scoring run, the hover of every scored record shows its loss and the median; unscored records show none', () => {
+  const text = readFileSync('examples/chat.jsonl', 'utf8');
+  const document = createDatasetDocument('file:///chat.jsonl', text, settings);
+  const records = text.trim().split('\n').length;
+  assert.ok(records >= 3);
+  // every record but the last is scored; one is far above the rest
+  const losses = new Map(Array.from({ length: records - 1 }, (_, line) => [line, line === 1 ? 7.25 : 1.5 + line * 0.125]));
+  document.setLosses(losses);
+  const sorted = [...losses.values()].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const numbers = (line: number) => (document.hover({ line, character: 1 })?.contents.match(/\d+\.\d{3}/g) ?? []).map(Number);
+  for (const [line, loss] of losses) assert.deepEqual(numbers(line), [loss, Number(median.toFixed(3))], `line ${line}`);
+  assert.deepEqual(numbers(records - 1), []);
+  document.setLosses(null);
+  assert.deepEqual(numbers(0), []);
+});
+
 test('every fix edits only its own line (or removes it) and leaves valid JSON behind', () => {
   const document = createDatasetDocument('file:///p.jsonl', problems, settings);
   const lines = problems.split('\n');

@@ -1,0 +1,225 @@
+// `finetune lint` on several cores: the main thread streams the file as blocks of whole lines (bytes, never decoded
+// here) to worker threads that analyse every line (lint-worker.ts), then takes their results in file order and runs
+// the cross-record indexes, which need one ordered view of the file. The file's format is voted on first, from the
+// first records, exactly as the single-threaded pass does, so both report the same findings.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { voteOf } from './analyze-line';
+import { fileFormat, type FormatVote } from './dataset-stats';
+import { BANDS, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
+import { FORMAT_ORDER } from './formats';
+import type { AnalysedLine, LineFindings } from './line-findings';
+import { readFileLineChunks, type LineChunk } from './line-chunks';
+import {
+  FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
+  type LintBlock, type LintBlockResult, type LintWorkerData,
+} from './lint-worker';
+import type { DatasetSettings, Finding, FormatId } from './types';
+
+/** Below this, starting threads costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** Lines that vote on the file's format at most (as in lint-stream.ts). */
+const MAX_VOTING_LINES = 5000;
+
+/** The worker's script next to this module: the bundle's dist/lint-worker.js, or the TypeScript source under tsx. */
+function workerScript(): string | null {
+  const source = __filename.endsWith('.ts');
+  const script = join(__dirname, source ? 'lint-worker.ts' : 'lint-worker.js');
+  return existsSync(script) ? script : null;
+}
+
+/** Workers to use (0: lint in this thread). */
+export function parallelWorkers(context: { workers?: number | 'auto'; sizeBytes?: number }): number {
+  const wanted = context.workers ?? 'auto';
+  if (wanted === 'auto' && (context.sizeBytes ?? 0) < PARALLEL_MIN_BYTES) return 0;
+  const count = wanted === 'auto' ? Math.min(4, availableParallelism()) : Math.floor(wanted);
+  if (count < 1 || (wanted === 'auto' && count < 2)) return 0;
+  return workerScript() ? count : 0;
+}
+
+function startWorker(data: LintWorkerData): Worker {
+  const script = workerScript()!;
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: data });
+  // tests and the bench run the TypeScript sources through tsx, whose loader a worker must register itself
+  const resolve = require.resolve;
+  const code = `require(${JSON.stringify(resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(script)});`;
+  return new Worker(code, { eval: true, workerData: data });
+}
+
+/** Worker threads answering blocks in the order each received them. */
+class Pool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting: Array<Array<{ resolve: (result: LintBlockResult) => void; reject: (error: Error) => void }>> = [];
+  private nextWorker = 0;
+  private failure: Error | null = null;
+  /** Block buffers the workers handed back. */
+  readonly spares: Uint8Array[] = [];
+
+  constructor(count: number, data: LintWorkerData) {
+    for (let i = 0; i < count; i++) {
+      const worker = startWorker(data);
+      const queue: (typeof this.waiting)[number] = [];
+      worker.on('message', (result: LintBlockResult) => {
+        this.spares.push(new Uint8Array(result.bytes.buffer));
+        queue.shift()?.resolve(result);
+      });
+      const fail = (error: Error) => {
+        this.failure ??= error;
+        for (const waiter of queue.splice(0)) waiter.reject(error);
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (code !== 0) fail(new Error(`a lint worker stopped with exit code ${code}`));
+      });
+      this.workers.push(worker);
+      this.waiting.push(queue);
+    }
+  }
+
+  submit(block: LintBlock): Promise<LintBlockResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const index = this.nextWorker++ % this.workers.length;
+    return new Promise((resolve, reject) => {
+      this.waiting[index].push({ resolve, reject });
+      this.workers[index].postMessage(block, [block.bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+export interface ParallelOptions {
+  workers: number;
+  maxLineBytes: number;
+  vote: FormatVote;
+  lines: LineFindings;
+  /** Told the file's format once the vote has decided it. */
+  decided(format: FormatId | null): void;
+}
+
+function formatOf(code: number): FormatId | null {
+  return code === 0 ? null : FORMAT_ORDER[code - 1];
+}
+
+/** The findings of each block's lines, in file order (dataset-level findings are the caller's). */
+export async function* lintInWorkers(path: string, settings: DatasetSettings, options: ParallelOptions): AsyncGenerator<Finding[]> {
+  const { vote, lines } = options;
+  let pool: Pool | null = null;
+  const chunks = readFileLineChunks(path, options.maxLineBytes, () => pool?.spares.pop());
+  // the vote: decode the first lines here (cheaply: JSON.parse and the keys), holding their blocks
+  const held: LineChunk[] = [];
+  let voted = 0;
+  let next = await chunks.next();
+  for (; !next.done; next = await chunks.next()) {
+    const chunk = next.value;
+    held.push(chunk);
+    if (chunk.kind === 'oversized') voted++;
+    else {
+      const text = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
+      let start = 0;
+      for (let i = 0; i < chunk.count && !vote.decided && voted < MAX_VOTING_LINES; i++, voted++) {
+        let end = text.indexOf(10, start);
+        if (end < 0) end = text.length;
+        if (end - start <= options.maxLineBytes) vote.add(voteOf(text.toString('utf8', start, end)));
+        start = end + 1;
+      }
+    }
+    if (vote.decided || voted >= MAX_VOTING_LINES) break;
+  }
+  const format = fileFormat(settings, vote);
+  options.decided(format);
+
+  const workers = new Pool(options.workers, { lintWorker: true, settings, fileFormat: format, maxLineBytes: options.maxLineBytes });
+  pool = workers;
+  const pending: Array<{ chunk: LineChunk; result: Promise<LintBlockResult> | null }> = [];
+  let id = 0;
+  const enqueue = (chunk: LineChunk) => {
+    const result = chunk.kind === 'lines' ? workers.submit({ id: id++, bytes: chunk.bytes, count: chunk.count }) : null;
+    // a failed block is reported when its turn comes, not as an unhandled rejection meanwhile
+    result?.catch(() => undefined);
+    pending.push({ chunk, result });
+  };
+  const take = async (): Promise<Finding[]> => {
+    const { chunk, result } = pending.shift()!;
+    if (chunk.kind === 'oversized') return lines.process(chunk.line, chunk.bytes, OVERSIZED, NO_RANGE);
+    return blockFindings(chunk.firstLine, await result!, lines);
+  };
+  try {
+    for (const chunk of held) enqueue(chunk);
+    held.length = 0;
+    if (!next.done) next = await chunks.next();
+    for (; !next.done; next = await chunks.next()) {
+      enqueue(next.value);
+      // two blocks per worker in flight: one being analysed, one waiting, and memory stays bounded
+      while (pending.length > options.workers * 2) yield await take();
+    }
+    while (pending.length) yield await take();
+  } finally {
+    await chunks.return(undefined);
+    await workers.close();
+  }
+}
+
+const OVERSIZED: AnalysedLine = { kind: 'blank', findings: [], ownFormat: null, format: null, overLimit: false, fingerprint: null };
+const NO_RANGE = () => ({ start: 0, end: 1 });
+
+function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFindings): Finding[] {
+  const count = result.kinds.length;
+  const prints = new Array<Fingerprint | null>(count).fill(null);
+  const numbers = new Int32Array(count);
+  const records: number[] = [];
+  for (let i = 0; i < count; i++) {
+    numbers[i] = firstLine + i;
+    const code = result.kinds[i];
+    if ((code & 3) !== KIND_RECORD || !(code & FLAG_FINGERPRINT)) continue;
+    records.push(i);
+    prints[i] = fingerprintAt(result, i);
+  }
+  // the cross-record indexes for the whole block at once (band by band), then each line's findings in order
+  const recordPrints = records.map((i) => prints[i]);
+  const matches = lines.index.addBlock(records.map((i) => numbers[i]), recordPrints);
+  const matchOf = new Map<number, ReturnType<typeof lines.index.add>>();
+  records.forEach((i, at) => matchOf.set(i, matches[at]));
+  const out: Finding[] = [];
+  let withFindings = 0;
+  for (let i = 0; i < count; i++) {
+    const code = result.kinds[i];
+    const kind = code & 3;
+    const number = numbers[i];
+    if (kind === KIND_OVERSIZED) {
+      out.push(...lines.process(number, result.ranges[i * 2], OVERSIZED, NO_RANGE));
+      continue;
+    }
+    let findings: AnalysedLine['findings'] = [];
+    if (withFindings < result.findings.length && result.findings[withFindings][0] === i) findings = result.findings[withFindings++][1];
+    const analysis: AnalysedLine = {
+      kind: kind === KIND_BLANK ? 'blank' : kind === KIND_INVALID ? 'invalid' : 'record',
+      findings,
+      ownFormat: formatOf(result.formats[i * 2]),
+      format: formatOf(result.formats[i * 2 + 1]),
+      overLimit: (code & FLAG_OVER_LIMIT) !== 0,
+      fingerprint: prints[i],
+    };
+    const found = lines.process(number, undefined, analysis, () => ({ start: result.ranges[i * 2], end: result.ranges[i * 2 + 1] }), prints[i] ? matchOf.get(i) : undefined);
+    for (const finding of found) out.push(finding);
+  }
+  return out;
+}
+
+function fingerprintAt(result: LintBlockResult, i: number): Fingerprint {
+  const full = result.keys[i * 3];
+  const prompt = result.keys[i * 3 + 1];
+  const response = result.keys[i * 3 + 2];
+  const signed = (result.kinds[i] & FLAG_SIGNATURE) !== 0;
+  return {
+    full: Number.isNaN(full) ? null : full,
+    prompt: Number.isNaN(prompt) ? null : prompt,
+    response: Number.isNaN(response) ? null : response,
+    signature: signed ? result.signatures.subarray(i * SIGNATURE_BINS, (i + 1) * SIGNATURE_BINS) : null,
+    bands: signed ? result.bands.subarray(i * BANDS, (i + 1) * BANDS) : null,
+  };
+}
