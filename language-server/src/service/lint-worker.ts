@@ -97,8 +97,11 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
       result.keys[i * 3 + 2] = print.response ?? NaN;
       if (print.signature && print.bands) {
         kind |= FLAG_SIGNATURE;
-        result.signatures.set(print.signature, i * SIGNATURE_BINS);
-        result.bands.set(print.bands, i * BANDS);
+        // plain loops: TypedArray.prototype.set costs a builtin call per record, several times these copies
+        const signature = print.signature;
+        const bands = print.bands;
+        for (let bin = 0, at = i * SIGNATURE_BINS; bin < SIGNATURE_BINS; bin++) result.signatures[at + bin] = signature[bin];
+        for (let band = 0, at = i * BANDS; band < BANDS; band++) result.bands[at + band] = bands[band];
       }
     }
     result.kinds[i] = kind;

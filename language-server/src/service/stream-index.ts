@@ -72,7 +72,6 @@ export class StreamIndex {
     });
     if (searched === 0) return results;
     const candidates: Array<number[] | undefined> = new Array<number[] | undefined>(prints.length);
-    const found: number[] = [];
     for (let band = 0; band < BANDS; band++) {
       const table = this.bands[band];
       let touched = 0;
@@ -80,9 +79,13 @@ export class StreamIndex {
       this.touched ^= touched;
       for (let i = 0; i < prints.length; i++) {
         if (slots[i] < 0) continue;
-        found.length = 0;
-        this.searchBand(band, prints[i]!.bands![band], slots[i], found);
-        if (found.length) (candidates[i] ??= []).push(...found);
+        // searchBand inlined: most keys are new, so the candidate list is only made when a bucket has entries
+        const key = prints[i]!.bands![band];
+        let visited = 0;
+        for (let entry = table.firstEntry(key); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) {
+          (candidates[i] ??= []).push(table.valueAt(entry));
+        }
+        table.add(key, slots[i]);
       }
     }
     for (let i = 0; i < prints.length; i++) {
@@ -135,7 +138,11 @@ export class StreamIndex {
       this.signatures = grown(this.signatures, new Uint16Array(this.signatures.length * 2));
     }
     this.signatureLines[slot] = line;
-    this.signatures.set(print.signature, slot * SIGNATURE_BINS);
+    // a plain loop: TypedArray.prototype.set costs a builtin call per record, several times these 64 copies
+    const signatures = this.signatures;
+    const signature = print.signature;
+    const base = slot * SIGNATURE_BINS;
+    for (let bin = 0; bin < SIGNATURE_BINS; bin++) signatures[base + bin] = signature[bin];
     return slot;
   }
 
