@@ -48,7 +48,8 @@ export function buildReport(input: ReportInput): DatasetReport {
   entries.forEach((entry, line) => {
     const analysis = entry.analysis;
     if (!analysis) return;
-    if (analysis.kind === 'blank') blankLines++;
+    // The empty line after a final newline is the file's end, not a blank line (as `finetune lint` counts).
+    if (analysis.kind === 'blank' && line < entries.length - 1) blankLines++;
     if (analysis.kind !== 'record') return;
     records++;
     const format = analysis.ownFormat ?? analysis.format;
