@@ -3,15 +3,14 @@
 // JSON Lines (engine/src/evaluate/loss-file.ts) for the `high-loss` rule and the dataset report.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readPeftAdapter } from '../../adapters/peft';
 import { loadScoringFile } from '../../evaluate/dataset';
 import { formatLossFile, lossFileLines, PER_EXAMPLE_LOSS_FILE, writeLossFile } from '../../evaluate/loss-file';
 import { scoreExamples } from '../../evaluate/per-example';
 import { resolveRunTarget, runDirOfAdapter } from '../../evaluate/run-target';
-import { loadModelFolder } from '../../io/model-folder';
-import { parseRuntimeFlags, RUNTIME_FLAGS, RUNTIME_HELP } from '../../runtime/cli-options';
+import { RUNTIME_HELP } from '../../runtime/cli-options';
 import { describeDevice } from '../../runtime/devices';
 import type { Command } from '../main';
+import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../user-error';
 
 const HELP = `usage: finetune eval (--model DIR [--adapter DIR] | --run RUN_DIR) --data FILE [--per-example] [options]
@@ -42,8 +41,7 @@ export const command: Command = {
     const { values } = parseArgs({
       args: argv,
       options: {
-        model: { type: 'string' },
-        adapter: { type: 'string' },
+        ...MODEL_FLAGS,
         run: { type: 'string' },
         data: { type: 'string' },
         'per-example': { type: 'boolean', default: false },
@@ -51,8 +49,6 @@ export const command: Command = {
         'max-seq-len': { type: 'string' },
         'batch-size': { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        ...RUNTIME_FLAGS,
       },
       strict: true,
     });
@@ -69,10 +65,7 @@ export const command: Command = {
     if (values.out && !values['per-example']) throw new UserError('--out needs --per-example');
     const maxSeqLen = positiveInteger('max-seq-len', values['max-seq-len'], 512);
     const batchSize = positiveInteger('batch-size', values['batch-size'], 8);
-    const { device, runtime } = parseRuntimeFlags(values);
-
-    const folder = loadModelFolder(modelDir, { requireTokenizer: true });
-    const adapter = adapterDir ? readPeftAdapter(adapterDir) : undefined;
+    const { folder, adapter, device, runtime } = openModel(modelDir, adapterDir, values);
     const data = await loadScoringFile(values.data, folder.tokenizer!, maxSeqLen);
     if (data.examples.length === 0) throw new UserError(`${values.data}: no record has a trained token to score`);
     const result = await scoreExamples(folder, data.examples, { adapter, device, runtime, batchSize });

@@ -1,13 +1,13 @@
 // `finetune generate`: streams a continuation of a prompt (or, with --chat, the assistant's reply to it as a user
 // turn) to stdout, token by token, through the KV-cache graph. Ctrl-C stops generation and keeps what was written.
 import { parseArgs } from 'node:util';
-import { readPeftAdapter } from '../../adapters/peft';
 import { Generator, type GenerateOptions } from '../../generate/generator';
 import { validateSampling } from '../../generate/sampling';
-import { loadModelFolder, type GenerationConfig } from '../../io/model-folder';
-import { parseRuntimeFlags, RUNTIME_FLAGS, RUNTIME_HELP } from '../../runtime/cli-options';
+import type { GenerationConfig } from '../../io/model-folder';
+import { RUNTIME_HELP } from '../../runtime/cli-options';
 import { describeDevice } from '../../runtime/devices';
 import type { Command } from '../main';
+import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../user-error';
 
 const HELP = `usage: finetune generate --model DIR [--adapter DIR] --prompt STR [options]
@@ -58,8 +58,7 @@ export const command: Command = {
     const { values } = parseArgs({
       args: argv,
       options: {
-        model: { type: 'string' },
-        adapter: { type: 'string' },
+        ...MODEL_FLAGS,
         prompt: { type: 'string' },
         chat: { type: 'boolean', default: false },
         system: { type: 'string' },
@@ -71,8 +70,6 @@ export const command: Command = {
         seed: { type: 'string' },
         stop: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        ...RUNTIME_FLAGS,
       },
       strict: true,
     });
@@ -83,11 +80,9 @@ export const command: Command = {
     if (!values.model) throw new UserError('--model DIR is required');
     if (values.prompt === undefined) throw new UserError('--prompt STR is required');
     if (values.system !== undefined && !values.chat) throw new UserError('--system needs --chat');
-    const { device, runtime } = parseRuntimeFlags(values);
-    const folder = loadModelFolder(values.model);
+    const { folder, adapter, device, runtime } = openModel(values.model, values.adapter, values);
     const tokenizer = folder.tokenizer!;
     const options = samplingOptions(values, folder.generationConfig);
-    const adapter = values.adapter ? readPeftAdapter(values.adapter) : undefined;
 
     let promptIds: number[];
     if (values.chat) {

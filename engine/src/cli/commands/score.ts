@@ -1,12 +1,11 @@
 // `finetune score`: the log-probability of each token of a text given the ones before it, under a model and
-// optionally a PEFT LoRA adapter. The text is tokenized as is (no chat template), with BOS if the tokenizer adds one.
+// optionally a PEFT adapter. The text is tokenized as is (no chat template), with BOS if the tokenizer adds one.
 import { parseArgs } from 'node:util';
-import { readPeftAdapter } from '../../adapters/peft';
 import { scoreTokens } from '../../generate/score';
-import { loadModelFolder } from '../../io/model-folder';
-import { parseRuntimeFlags, RUNTIME_FLAGS, RUNTIME_HELP } from '../../runtime/cli-options';
+import { RUNTIME_HELP } from '../../runtime/cli-options';
 import { describeDevice } from '../../runtime/devices';
 import type { Command } from '../main';
+import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../user-error';
 
 const HELP = `usage: finetune score --model DIR [--adapter DIR] --text STR [--json]
@@ -24,12 +23,9 @@ export const command: Command = {
     const { values } = parseArgs({
       args: argv,
       options: {
-        model: { type: 'string' },
-        adapter: { type: 'string' },
+        ...MODEL_FLAGS,
         text: { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        ...RUNTIME_FLAGS,
       },
       strict: true,
     });
@@ -39,9 +35,7 @@ export const command: Command = {
     }
     if (!values.model) throw new UserError('--model DIR is required');
     if (values.text === undefined) throw new UserError('--text STR is required');
-    const { device, runtime } = parseRuntimeFlags(values);
-    const folder = loadModelFolder(values.model);
-    const adapter = values.adapter ? readPeftAdapter(values.adapter) : undefined;
+    const { folder, adapter, device, runtime } = openModel(values.model, values.adapter, values);
     const tokenizer = folder.tokenizer!;
     const ids = tokenizer.encode(values.text, { addSpecialTokens: true });
     if (ids.length === 0) throw new UserError('--text tokenizes to no tokens');
