@@ -1,14 +1,13 @@
 // `finetune generate` through the built CLI (run `npm run build` first) on a tiny model made by init-model.
+import { finetune } from './finetune-cli';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel } from '../../engine/src/init/init-model';
 import { loadModelFolder, type ModelFolder } from '../../engine/src/io/model-folder';
 
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'finetune.js');
 
 interface JsonResult {
   text: string;
@@ -16,10 +15,6 @@ interface JsonResult {
   finishReason: string;
   promptTokens: number;
   device: string;
-}
-
-function finetune(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 }
 
 let root: string;

@@ -1,7 +1,7 @@
 // `finetune score` through the built CLI (run `npm run build` first) on a tiny model made by init-model.
+import { finetune } from './finetune-cli';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +12,7 @@ import { writeSafetensors } from '../../engine/src/io/safetensors-writer';
 import { buildInferenceGraph } from '../../engine/src/models/from-folder';
 import { openGraphSession } from '../../engine/src/runtime/graph-session';
 
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'finetune.js');
 const TEXT = 'Data is the new code, 数据 🙂';
-
-function finetune(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-}
 
 let root: string;
 let modelDir: string;

@@ -1,11 +1,11 @@
 // `finetune train` through the real command line: plain progress lines when stderr is not a terminal, the run
 // folder per the contract, and clear refusals (unsupported method, missing flag) with exit code 1.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createFixture, type Fixture } from '../engine/train/helpers';
+import { finetune } from './finetune-cli';
 
 let fixture: Fixture;
 before(() => {
@@ -13,13 +13,9 @@ before(() => {
 });
 after(() => fixture.cleanup());
 
-function finetune(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'engine/src/cli/main.ts', ...args], { encoding: 'utf8' });
-}
-
 test('train writes the run folder and prints one progress line per step', () => {
   const out = join(fixture.dir, 'cli-run');
-  const result = finetune(['train', '--model', fixture.model, '--data', fixture.data, '--out', out, '--steps', '3', '--batch-size', '8', '--rank', '4', '--target-modules', 'q_proj,v_proj', '--device', 'cpu', '--threads', '1']);
+  const result = finetune('train', '--model', fixture.model, '--data', fixture.data, '--out', out, '--steps', '3', '--batch-size', '8', '--rank', '4', '--target-modules', 'q_proj,v_proj', '--device', 'cpu', '--threads', '1');
   assert.equal(result.status, 0, result.stderr);
   const stepLines = result.stderr.split('\n').filter((line) => /^step \d+\/3 /.test(line));
   assert.equal(stepLines.length, 3);
@@ -35,12 +31,12 @@ test('train writes the run folder and prints one progress line per step', () => 
 
 test('unknown methods, bad method options and missing flags are refused with exit code 1', () => {
   for (const [flag, value] of [['--method', 'prefix'], ['--quant-type', 'fp8']]) {
-    const result = finetune(['train', '--model', fixture.model, '--data', fixture.data, '--out', join(fixture.dir, value), flag, value]);
+    const result = finetune('train', '--model', fixture.model, '--data', fixture.data, '--out', join(fixture.dir, value), flag, value);
     assert.equal(result.status, 1);
     assert.match(result.stderr, new RegExp(flag));
     assert.equal(existsSync(join(fixture.dir, value)), false);
   }
-  const missing = finetune(['train', '--data', fixture.data, '--out', join(fixture.dir, 'none')]);
+  const missing = finetune('train', '--data', fixture.data, '--out', join(fixture.dir, 'none'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /--model/);
 });
@@ -48,7 +44,7 @@ test('unknown methods, bad method options and missing flags are refused with exi
 test('--config supplies options the command line does not override', () => {
   const out = join(fixture.dir, 'from-config');
   const first = join(fixture.dir, 'cli-run', 'run.json');
-  const result = finetune(['train', '--config', first, '--out', out, '--steps', '2']);
+  const result = finetune('train', '--config', first, '--out', out, '--steps', '2');
   assert.equal(result.status, 0, result.stderr);
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.equal(run.config.rank, 4);
