@@ -1,128 +1,63 @@
-// Compact multimaps from hash keys to int32 ids, in typed arrays: millions of entries cost 16–20 bytes each instead
-// of a Map of arrays' ~100, which keeps `finetune lint` on a multi-gigabyte file within memory (and fresh memory is
-// not free either: every page a grown array touches is a page fault). Entries are never removed one by one; owners
-// mark ids dead and call `compact` when dead entries pile up. Walks are closure-free: firstEntry/nextEntry/valueAt.
+// Compact maps from hash keys to int32 ids, in typed arrays: millions of entries cost 16–30 bytes each instead of a
+// Map of arrays' ~100, which keeps `finetune lint` on a multi-gigabyte file within memory (and fresh memory is not
+// free either: every page a grown array touches is a page fault). Multimap entries are never removed one by one;
+// owners mark ids dead and call `compact` when dead entries pile up. Walks are closure-free: firstEntry/nextEntry/valueAt.
 import { fmix32 } from './hash';
-
-abstract class ChainedMultiMap {
-  protected values = new Int32Array(1024);
-  protected next = new Int32Array(1024);
-  protected heads = new Int32Array(1024).fill(-1);
-  protected count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  protected abstract slotOf(entry: number, mask: number): number;
-  protected abstract keyIs(entry: number, key: number): boolean;
-  protected abstract slotOfKey(key: number, mask: number): number;
-  protected abstract setKey(entry: number, key: number): void;
-  protected abstract growKeys(capacity: number): void;
-  protected abstract keyAt(entry: number): number;
-
-  add(key: number, value: number): void {
-    if (this.count === this.values.length) this.grow();
-    const entry = this.count++;
-    this.setKey(entry, key);
-    this.values[entry] = value;
-    const slot = this.slotOfKey(key, this.heads.length - 1);
-    this.next[entry] = this.heads[slot];
-    this.heads[slot] = entry;
-  }
-
-  /** The newest entry stored under `key`, or -1. */
-  firstEntry(key: number): number {
-    return this.skipTo(key, this.heads[this.slotOfKey(key, this.heads.length - 1)]);
-  }
-
-  /** The next older entry under `key` after `entry`, or -1. */
-  nextEntry(key: number, entry: number): number {
-    return this.skipTo(key, this.next[entry]);
-  }
-
-  valueAt(entry: number): number {
-    return this.values[entry];
-  }
-
-  private skipTo(key: number, entry: number): number {
-    while (entry >= 0 && !this.keyIs(entry, key)) entry = this.next[entry];
-    return entry;
-  }
-
-  /** Calls `visit` with every id stored under `key` (at most `limit`), newest first; stop early by returning false. */
-  forEach(key: number, visit: (value: number) => boolean | void, limit = Infinity): void {
-    let visited = 0;
-    for (let entry = this.firstEntry(key); entry >= 0; entry = this.nextEntry(key, entry)) {
-      if (visit(this.values[entry]) === false || ++visited >= limit) return;
-    }
-  }
-
-  has(key: number): boolean {
-    return this.firstEntry(key) >= 0;
-  }
-
-  /** Keeps only the entries whose id is still alive. */
-  compact(isAlive: (value: number) => boolean): void {
-    const live: number[] = [];
-    for (let entry = 0; entry < this.count; entry++) if (isAlive(this.values[entry])) live.push(this.keyAt(entry), this.values[entry]);
-    this.count = 0;
-    this.heads.fill(-1);
-    for (let i = 0; i < live.length; i += 2) this.add(live[i], live[i + 1]);
-  }
-
-  private grow(): void {
-    const capacity = this.values.length * 2;
-    this.growKeys(capacity);
-    const values = new Int32Array(capacity);
-    values.set(this.values);
-    this.values = values;
-    this.next = new Int32Array(capacity);
-    this.heads = new Int32Array(capacity).fill(-1);
-    const mask = capacity - 1;
-    for (let entry = 0; entry < this.count; entry++) {
-      const slot = this.slotOf(entry, mask);
-      this.next[entry] = this.heads[slot];
-      this.heads[slot] = entry;
-    }
-  }
-}
-
-/** Keys are 53-bit hashes (exact as doubles): exact-duplicate keys, where a collision would be a false finding. */
-export class NumberMultiMap extends ChainedMultiMap {
-  private keys = new Float64Array(1024);
-
-  protected slotOfKey(key: number, mask: number): number {
-    const low = key >>> 0;
-    const high = Math.floor(key / 4294967296);
-    return fmix32(low ^ Math.imul(high, 0x9e3779b1)) & mask;
-  }
-
-  protected slotOf(entry: number, mask: number): number {
-    return this.slotOfKey(this.keys[entry], mask);
-  }
-
-  protected keyIs(entry: number, key: number): boolean {
-    return this.keys[entry] === key;
-  }
-
-  protected setKey(entry: number, key: number): void {
-    this.keys[entry] = key;
-  }
-
-  protected keyAt(entry: number): number {
-    return this.keys[entry];
-  }
-
-  protected growKeys(capacity: number): void {
-    const keys = new Float64Array(capacity);
-    keys.set(this.keys);
-    this.keys = keys;
-  }
-}
 
 /** Linear probing stays short at this load (probes mostly stay in one cache line), and memory is time here. */
 const MAX_LOAD = 0.8;
+
+/**
+ * The first value stored under each 53-bit hash key (exact as a double): what the exact-duplicate and same-prompt
+ * indexes need, where a collision would be a false finding, so the whole key is compared. Open addressing in two
+ * typed arrays (12 bytes a slot), sized once when the expected count is known. Most lookups miss, and a miss probes
+ * until a free slot, so the load stays at most one half.
+ */
+export class FirstValueMap {
+  private keys: Float64Array;
+  private values: Int32Array;
+  private used = 0;
+
+  constructor(expected = 0) {
+    const slots = 2 ** Math.max(10, Math.ceil(Math.log2(2 * expected + 1)));
+    this.keys = new Float64Array(slots);
+    this.values = new Int32Array(slots).fill(-1);
+  }
+
+  get size(): number {
+    return this.used;
+  }
+
+  private slotOf(key: number): number {
+    const mask = this.values.length - 1;
+    let slot = fmix32((key >>> 0) ^ Math.imul(Math.floor(key / 4294967296), 0x9e3779b1)) & mask;
+    while (this.values[slot] >= 0 && this.keys[slot] !== key) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  /** The value first stored under `key`, or -1 after storing `value` there (values are never negative). */
+  firstOrAdd(key: number, value: number): number {
+    const slot = this.slotOf(key);
+    if (this.values[slot] >= 0) return this.values[slot];
+    this.keys[slot] = key;
+    this.values[slot] = value;
+    if (++this.used > this.values.length / 2) this.rehash();
+    return -1;
+  }
+
+  private rehash(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2).fill(-1);
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (values[slot] < 0) continue;
+      const at = this.slotOf(keys[slot]);
+      this.keys[at] = keys[slot];
+      this.values[at] = values[slot];
+    }
+  }
+}
 
 /**
  * Keys are int32 hashes: LSH band keys, whose candidates are verified by comparing signatures anyway. Open addressing
@@ -158,6 +93,18 @@ export class Int32MultiMap {
   }
 
   add(key: number, value: number): void {
+    this.addAndGetPrevious(key, value);
+  }
+
+  firstEntry(key: number): number {
+    return this.table[2 * this.find(key) + 1] - 1;
+  }
+
+  /**
+   * `add` that also returns the entry that was newest under `key` before (-1: none), walked on with nextEntry: one
+   * probe for the lookup and the insert together.
+   */
+  addAndGetPrevious(key: number, value: number): number {
     if (this.count === this.values.length) this.growEntries();
     const entry = this.count++;
     this.values[entry] = value;
@@ -167,10 +114,7 @@ export class Int32MultiMap {
     this.table[2 * slot] = key;
     this.table[2 * slot + 1] = entry + 1;
     if (head === 0 && ++this.used > (this.table.length >> 1) * MAX_LOAD) this.rehash(this.table.length * 2);
-  }
-
-  firstEntry(key: number): number {
-    return this.table[2 * this.find(key) + 1] - 1;
+    return head - 1;
   }
 
   /**

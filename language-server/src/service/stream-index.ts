@@ -1,8 +1,8 @@
 // Cross-record checks for a file read once from top to bottom (`finetune lint`, the trainer's loader): each record
-// is compared with the ones before it, so findings stream out in line order. Memory stays near 40 bytes per record
-// (typed-array multimaps, 16-bit MinHash signatures); near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
+// is compared with the ones before it, so findings stream out in line order. Memory stays near 400 bytes per record
+// (typed-array maps, 16-bit MinHash signatures); near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
 import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
-import { Int32MultiMap, NumberMultiMap } from './multimap';
+import { FirstValueMap, Int32MultiMap } from './multimap';
 
 export const NEAR_DUPLICATE_LIMIT = 500_000;
 
@@ -12,8 +12,8 @@ export type CrossMatch =
   | { rule: 'near-duplicate'; first: number; similarity: number };
 
 export class StreamIndex {
-  private readonly exact = new NumberMultiMap();
-  private readonly prompts = new NumberMultiMap();
+  private readonly exact: FirstValueMap;
+  private readonly prompts: FirstValueMap;
   private responses = new Float64Array(1024);
   private promptLines = new Int32Array(1024);
   /**
@@ -21,9 +21,16 @@ export class StreamIndex {
    * band's table, small enough for the caches, where record by record every lookup lands in a different table.
    */
   private readonly bands: Int32MultiMap[] = [];
-  private signatures = new Uint16Array(1024 * SIGNATURE_BINS);
+  /**
+   * Signatures stay where the analysis wrote them (a worker's block, a slab of fingerprint.ts): each slot points into
+   * one of `signatureSources`. Copying them would touch as much fresh memory again, and page faults are not cheap.
+   */
+  private readonly signatureSources: Uint16Array[] = [];
+  private signatureSource = new Int32Array(1024);
+  private signatureOffset = new Int32Array(1024);
   private signatureLines = new Int32Array(1024);
   private signatureCount = 0;
+  private lastSourceBuffer: ArrayBufferLike | null = null;
   /** Set once near-duplicate search stopped for size. */
   nearDuplicateLimitReached = false;
   /** Where the reads of Int32MultiMap.touch go, so the compiler cannot drop them. */
@@ -31,10 +38,17 @@ export class StreamIndex {
 
   /** `expectedRecords`, when known (from the file size), sizes the LSH tables once. */
   constructor(private readonly threshold: number, private readonly nearDuplicates: boolean, expectedRecords = 0) {
+    this.exact = new FirstValueMap(expectedRecords);
+    this.prompts = new FirstValueMap(expectedRecords);
+    if (expectedRecords > 1024) {
+      this.responses = new Float64Array(expectedRecords);
+      this.promptLines = new Int32Array(expectedRecords);
+    }
     const expected = nearDuplicates ? Math.min(expectedRecords, NEAR_DUPLICATE_LIMIT) : 0;
     for (let band = 0; band < BANDS; band++) this.bands.push(new Int32MultiMap(expected));
     if (expected > 1024) {
-      this.signatures = new Uint16Array(expected * SIGNATURE_BINS);
+      this.signatureSource = new Int32Array(expected);
+      this.signatureOffset = new Int32Array(expected);
       this.signatureLines = new Int32Array(expected);
     }
   }
@@ -82,10 +96,9 @@ export class StreamIndex {
         // searchBand inlined: most keys are new, so the candidate list is only made when a bucket has entries
         const key = prints[i]!.bands![band];
         let visited = 0;
-        for (let entry = table.firstEntry(key); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) {
+        for (let entry = table.addAndGetPrevious(key, slots[i]); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) {
           (candidates[i] ??= []).push(table.valueAt(entry));
         }
-        table.add(key, slots[i]);
       }
     }
     for (let i = 0; i < prints.length; i++) {
@@ -95,25 +108,17 @@ export class StreamIndex {
     return results;
   }
 
-  private firstOf(map: NumberMultiMap, key: number): number {
-    const entry = map.firstEntry(key);
-    return entry < 0 ? -1 : map.valueAt(entry);
-  }
-
   private exactMatch(line: number, print: Fingerprint): CrossMatch | null {
     if (print.full === null) return null;
-    const first = this.firstOf(this.exact, print.full);
-    if (first >= 0) return { rule: 'duplicate', first };
-    this.exact.add(print.full, line);
-    return null;
+    const first = this.exact.firstOrAdd(print.full, line);
+    return first >= 0 ? { rule: 'duplicate', first } : null;
   }
 
   private conflictOf(line: number, print: Fingerprint): CrossMatch | null {
     if (print.prompt === null || print.response === null) return null;
-    const first = this.firstOf(this.prompts, print.prompt);
+    const slot = this.prompts.size;
+    const first = this.prompts.firstOrAdd(print.prompt, slot);
     if (first < 0) {
-      const slot = this.prompts.size;
-      this.prompts.add(print.prompt, slot);
       if (slot >= this.responses.length) {
         this.responses = grown(this.responses, new Float64Array(this.responses.length * 2));
         this.promptLines = grown(this.promptLines, new Int32Array(this.promptLines.length * 2));
@@ -134,38 +139,42 @@ export class StreamIndex {
     }
     const slot = this.signatureCount++;
     if (slot >= this.signatureLines.length) {
-      this.signatureLines = grown(this.signatureLines, new Int32Array(this.signatureLines.length * 2));
-      this.signatures = grown(this.signatures, new Uint16Array(this.signatures.length * 2));
+      const length = this.signatureLines.length * 2;
+      this.signatureLines = grown(this.signatureLines, new Int32Array(length));
+      this.signatureSource = grown(this.signatureSource, new Int32Array(length));
+      this.signatureOffset = grown(this.signatureOffset, new Int32Array(length));
     }
     this.signatureLines[slot] = line;
-    // a plain loop: TypedArray.prototype.set costs a builtin call per record, several times these 64 copies
-    const signatures = this.signatures;
     const signature = print.signature;
-    const base = slot * SIGNATURE_BINS;
-    for (let bin = 0; bin < SIGNATURE_BINS; bin++) signatures[base + bin] = signature[bin];
+    if (signature.buffer !== this.lastSourceBuffer) {
+      this.lastSourceBuffer = signature.buffer;
+      this.signatureSources.push(new Uint16Array(signature.buffer));
+    }
+    this.signatureSource[slot] = this.signatureSources.length - 1;
+    this.signatureOffset[slot] = signature.byteOffset >> 1;
     return slot;
   }
 
-  /** Adds the newest records sharing this band key (at most MAX_BUCKET_CANDIDATES) to `into`, then the record. */
+  /** Adds the record under its band key, and to `into` the newest records that had that key (at most MAX_BUCKET_CANDIDATES). */
   private searchBand(band: number, key: number, slot: number, into: number[]): void {
     const table = this.bands[band];
     let visited = 0;
-    for (let entry = table.firstEntry(key); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) into.push(table.valueAt(entry));
-    table.add(key, slot);
+    for (let entry = table.addAndGetPrevious(key, slot); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) into.push(table.valueAt(entry));
   }
 
   /** The earliest candidate at or above the threshold. */
   private nearest(slot: number, candidates: readonly number[]): CrossMatch | null {
     let bestLine = -1;
     let bestScore = 0;
-    const signatures = this.signatures;
-    const own = slot * SIGNATURE_BINS;
+    const ownSignatures = this.signatureSources[this.signatureSource[slot]];
+    const own = this.signatureOffset[slot];
     for (let c = 0; c < candidates.length; c++) {
       const other = candidates[c];
       if (candidates.indexOf(other) < c) continue;
       let same = 0;
-      const base = other * SIGNATURE_BINS;
-      for (let bin = 0; bin < SIGNATURE_BINS; bin++) if (signatures[base + bin] === signatures[own + bin]) same++;
+      const signatures = this.signatureSources[this.signatureSource[other]];
+      const base = this.signatureOffset[other];
+      for (let bin = 0; bin < SIGNATURE_BINS; bin++) if (signatures[base + bin] === ownSignatures[own + bin]) same++;
       const score = same / SIGNATURE_BINS;
       const line = this.signatureLines[other];
       if (score >= this.threshold && (bestLine < 0 || line < bestLine)) {
@@ -183,7 +192,7 @@ function combine(conflict: CrossMatch | null, near: CrossMatch | null): CrossMat
   return conflict ?? near;
 }
 
-function grown<T extends Int32Array | Float64Array | Uint16Array>(from: T, to: T): T {
+function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

@@ -3,10 +3,10 @@
 // hash (duplicates, echo) and the word shingles of the MinHash signature (near-duplicates). Reading each character
 // once instead of once per rule is what keeps `finetune lint` close to the cost of JSON.parse itself.
 import { scanAscii } from './ascii-scan';
-import { caseFoldTable, fmix32, isWhitespaceCode } from './hash';
+import { caseFoldTable, isWhitespaceCode } from './hash';
 import {
-  ASCII_CLASS, AT, CONTROL, DASH, digest, DIGIT, LOWER, OPENER, PLACEHOLDER, REFUSAL, SECRET_MIN_RUN, SPACE_CLASS,
-  UNDERSCORE, UPPER, WORD_BASIS, WORD_PRIME, wordHints,
+  addShingle, ASCII_CLASS, AT, CHAR_MIX_1, CHAR_MIX_2, CONTROL, DASH, digest, DIGIT, HASH_BASIS_1, HASH_BASIS_2, LOWER, OPENER,
+  PLACEHOLDER, REFUSAL, SECRET_MIN_RUN, SPACE_CLASS, UNDERSCORE, UPPER, WORD_BASIS, WORD_MIX_1, WORD_MIX_2, WORD_PRIME, wordHints,
 } from './text-words';
 
 export { SECRET_MIN_RUN } from './text-words';
@@ -85,7 +85,8 @@ export function scanText(text: string, sink: ShingleSink | null = null): TextSta
   return scanAscii(text, sink) ?? scanAnyText(text, sink);
 }
 
-function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
+/** The general scan: any code units. Exported for the test that holds scanAscii equal to it. */
+export function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
   const fold = caseFoldTable();
   const classes = ASCII_CLASS;
   const scriptCounts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -108,9 +109,9 @@ function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
   let run = 0;
   let longestRun = 0;
   let dashRun = false;
-  // normalised hash: two multiply lanes; a pending space is emitted only before the next non-space character
-  let h1 = 0xdeadbeef | 0;
-  let h2 = 0x41c6ce57 | 0;
+  // normalised hash over tokens (text-words.ts); a pending space is emitted only before the next token
+  let h1 = HASH_BASIS_1;
+  let h2 = HASH_BASIS_2;
   let pendingSpace = false;
   let started = false;
   // the current word: its hash, whether it has ASCII / other letters, its upper-case letters
@@ -127,34 +128,29 @@ function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
   let beforePrevious = 0;
   let tokens = 0;
   let shingles = 0;
-  for (let i = 0; i < length; i++) {
-    let code = text.charCodeAt(i);
-    // for the word and hash logic below: -1 whitespace, 0 any other character (ends a word), 1 part of a word, 2 CJK
+  for (let i = 0; i <= length; i++) {
+    // i === length ends the last word
+    let code = i < length ? text.charCodeAt(i) : 32;
+    // -1 whitespace, 0 any other character (a token of its own, ends a word), 1 part of a word, 2 CJK (a token)
     let wordPart = 0;
-    if (code < 0x80) {
+    if (i === length) wordPart = -1;
+    else if (code < 0x80) {
       const kind = classes[code];
       if (kind === LOWER) {
-        if (pendingSpace) {
-          h1 = Math.imul(h1 ^ 32, 2654435761);
-          h2 = Math.imul(h2 ^ 32, 1597334677);
-          pendingSpace = false;
-        }
-        // most text is runs of lower-case letters: a tight loop with only the three hashes live runs ~3x faster
-        // than the general path (its many live variables spill registers)
-        let a = h1;
-        let b = h2;
+        // most text is runs of lower-case letters: a tight loop with only the word hash live
         let w = word;
         let j = i;
         for (;;) {
-          a = Math.imul(a ^ code, 2654435761);
-          b = Math.imul(b ^ code, 1597334677);
           w = Math.imul(w ^ code, WORD_PRIME);
           if (++j === length) break;
           code = text.charCodeAt(j);
           if (code < 97 || code > 122) break;
         }
-        h1 = a;
-        h2 = b;
+        if (!inWord && pendingSpace) {
+          h1 = Math.imul(h1 ^ 32, CHAR_MIX_1);
+          h2 = Math.imul(h2 ^ 32, CHAR_MIX_2);
+          pendingSpace = false;
+        }
         word = w;
         asciiLetters += j - i;
         run += j - i;
@@ -167,30 +163,27 @@ function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
       if (kind === SPACE_CLASS) {
         if (run > longestRun) longestRun = run;
         run = 0;
-        pendingSpace = started;
         wordPart = -1;
+      } else if (kind === UPPER) {
+        asciiLetters++;
+        code += 32;
+        wordUpper++;
+        wordAscii = true;
+        wordPart = 1;
+        run++;
+      } else if (kind === DIGIT) {
+        digits++;
+        wordPart = 1;
+        run++;
+      } else if (kind === DASH || kind === UNDERSCORE) {
+        run++;
+        if (kind === DASH && !dashRun && text.startsWith('-----', i)) dashRun = true;
       } else {
-        if (kind === UPPER) {
-          asciiLetters++;
-          code += 32;
-          wordUpper++;
-          wordAscii = true;
-          wordPart = 1;
-          run++;
-        } else if (kind === DIGIT) {
-          digits++;
-          wordPart = 1;
-          run++;
-        } else if (kind === DASH || kind === UNDERSCORE) {
-          run++;
-          if (kind === DASH && !dashRun && text.startsWith('-----', i)) dashRun = true;
-        } else {
-          if (run > longestRun) longestRun = run;
-          run = 0;
-          if (kind === AT) hasAt = true;
-          else if (kind === OPENER) placeholderHint = true;
-          else if (kind === CONTROL) hasControl = true;
-        }
+        if (run > longestRun) longestRun = run;
+        run = 0;
+        if (kind === AT) hasAt = true;
+        else if (kind === OPENER) placeholderHint = true;
+        else if (kind === CONTROL) hasControl = true;
       }
     } else {
       nonAsciiUnits++;
@@ -202,7 +195,7 @@ function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
         else if (code <= 0xdbff || !(i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) hasLoneSurrogate = true;
       } else if (isWhitespaceCode(code)) {
         otherChars++;
-        code = -1;
+        wordPart = -1;
       } else {
         if (code <= 0x9f) hasControl = true;
         else if (code >= 0xc2 && code <= 0xf4) hasMojibakeLead = true;
@@ -223,38 +216,27 @@ function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
         else otherChars++;
         code = fold[code];
       }
-      if (code < 0) {
-        pendingSpace = started;
-        code = 0;
-        wordPart = -1;
-      }
     }
-    if (wordPart >= 0) {
-      if (pendingSpace) {
-        h1 = Math.imul(h1 ^ 32, 2654435761);
-        h2 = Math.imul(h2 ^ 32, 1597334677);
+    if (wordPart === 1) {
+      if (!inWord && pendingSpace) {
+        h1 = Math.imul(h1 ^ 32, CHAR_MIX_1);
+        h2 = Math.imul(h2 ^ 32, CHAR_MIX_2);
         pendingSpace = false;
       }
       started = true;
-      h1 = Math.imul(h1 ^ code, 2654435761);
-      h2 = Math.imul(h2 ^ code, 1597334677);
-      if (wordPart === 1) {
-        word = Math.imul(word ^ code, WORD_PRIME);
-        inWord = true;
-        continue;
-      }
+      word = Math.imul(word ^ code, WORD_PRIME);
+      inWord = true;
+      continue;
     }
-    if (!inWord && wordPart !== 2) continue;
-    // a word ended (or a CJK character is a token of its own): hints, then shingles
     if (inWord) {
+      // a word ended: the normalised hash, hints, then shingles
+      h1 = Math.imul(h1 ^ word, WORD_MIX_1);
+      h2 = Math.imul(h2 ^ word, WORD_MIX_2);
       hints |= wordHints(word, previousWord, wordAscii, wordOther, wordUpper);
       previousWord = word;
       if (mins !== null && tokens < maxTokens) {
         if (++tokens >= 3) {
-          const shingle = fmix32(Math.imul(beforePrevious, 0x9e3779b1) ^ Math.imul(previous, 0x85ebca77) ^ word);
-          const bin = shingle >>> 26;
-          const value = shingle & 0x3ffffff;
-          if (value < mins[bin]) mins[bin] = value;
+          addShingle(mins, beforePrevious, previous, word);
           shingles++;
         }
         beforePrevious = previous;
@@ -266,13 +248,23 @@ function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
       wordOther = false;
       wordUpper = 0;
     }
+    if (wordPart === -1) {
+      pendingSpace = started;
+      continue;
+    }
+    // a character token
+    if (pendingSpace) {
+      h1 = Math.imul(h1 ^ 32, CHAR_MIX_1);
+      h2 = Math.imul(h2 ^ 32, CHAR_MIX_2);
+      pendingSpace = false;
+    }
+    started = true;
+    h1 = Math.imul(h1 ^ code, CHAR_MIX_1);
+    h2 = Math.imul(h2 ^ code, CHAR_MIX_2);
     if (wordPart === 2 && mins !== null && tokens < maxTokens) {
       const token = Math.imul(code, 0x27d4eb2d) ^ 0x5bd1e995;
       if (++tokens >= 3) {
-        const shingle = fmix32(Math.imul(beforePrevious, 0x9e3779b1) ^ Math.imul(previous, 0x85ebca77) ^ token);
-        const bin = shingle >>> 26;
-        const value = shingle & 0x3ffffff;
-        if (value < mins[bin]) mins[bin] = value;
+        addShingle(mins, beforePrevious, previous, token);
         shingles++;
       }
       beforePrevious = previous;
@@ -280,18 +272,6 @@ function scanAnyText(text: string, sink: ShingleSink | null): TextStats {
     }
   }
   if (run > longestRun) longestRun = run;
-  if (inWord) {
-    hints |= wordHints(word, previousWord, wordAscii, wordOther, wordUpper);
-    if (mins !== null && tokens < maxTokens) {
-      if (++tokens >= 3) {
-        const shingle = fmix32(Math.imul(beforePrevious, 0x9e3779b1) ^ Math.imul(previous, 0x85ebca77) ^ word);
-        const bin = shingle >>> 26;
-        const value = shingle & 0x3ffffff;
-        if (value < mins[bin]) mins[bin] = value;
-        shingles++;
-      }
-    }
-  }
   if (sink) {
     sink.tokens += tokens;
     sink.shingles += shingles;

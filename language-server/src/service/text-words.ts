@@ -79,6 +79,17 @@ export function addShingle(mins: Int32Array, beforePrevious: number, previous: n
   if (value < mins[bin]) mins[bin] = value;
 }
 
+// The normalised hash is taken over tokens, not characters: a word (its case-folded FNV hash, which the scan computes
+// for the shingles anyway), a single other character, or one space for a run of whitespace. The text a token sequence
+// stands for is unique, so equal hashes still mean equal normalised text, and the per-character loop keeps one
+// multiply chain instead of three. Words and characters mix with different multipliers so neither can pose as the other.
+export const HASH_BASIS_1 = 0xdeadbeef | 0;
+export const HASH_BASIS_2 = 0x41c6ce57 | 0;
+export const CHAR_MIX_1 = 2654435761;
+export const CHAR_MIX_2 = 1597334677;
+export const WORD_MIX_1 = 0x85ebca6b;
+export const WORD_MIX_2 = 0xc2b2ae35;
+
 /** The 53-bit digest of the normalised hash's two lanes. */
 export function digest(a: number, b: number): number {
   let h1 = a;
