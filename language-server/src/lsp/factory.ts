@@ -1,6 +1,6 @@
 // Creates service documents with what they share across documents: one token counter per base model folder
 // (loading a tokenizer takes a while) and one index per eval file. Both are cached until settings change.
-import { createDatasetDocument, createTokenCounter, loadEvalIndex, type DatasetDocument, type DatasetSettings, type EvalIndex, type TokenCounter } from '../service';
+import { createTokenCounter, loadEvalIndex, openDatasetDocument, type DatasetDocument, type DatasetSettings, type EvalIndex, type TokenCounter } from '../service';
 
 export class DatasetFactory {
   private readonly counters = new Map<string, TokenCounter>();
@@ -11,7 +11,7 @@ export class DatasetFactory {
 
   async create(uri: string, text: string, settings: DatasetSettings): Promise<DatasetDocument> {
     const evalIndex = settings.evalFile ? await this.evalIndex(settings.evalFile) : undefined;
-    return createDatasetDocument(uri, text, settings, { tokenCounter: this.counter(settings.baseModel), evalIndex });
+    return openDatasetDocument(uri, text, settings, { tokenCounter: this.counter(settings.baseModel), evalIndex });
   }
 
   private counter(baseModel: string | undefined): TokenCounter | undefined {

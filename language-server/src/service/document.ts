@@ -27,6 +27,10 @@ export interface DocumentContext {
 
 /** How many analyses of lines that left the document are kept, so undo and retyping reuse them. */
 const ANALYSIS_CACHE_SIZE = 4096;
+/** Lines analysed or indexed between two looks at the clock when a document opens cooperatively. */
+const LINES_PER_STEP = 500;
+/** How long a cooperative open works before it lets other tasks (requests for other documents) run. */
+const SLICE_MS = 20;
 
 export class Dataset implements DatasetDocument {
   private entries: Entry[] = [];
@@ -44,7 +48,8 @@ export class Dataset implements DatasetDocument {
   /** The median loss of the scored records (even when too few for high-loss to judge), for hovers. */
   private lossMedian: number | null = null;
 
-  constructor(readonly uri: string, text: string, readonly settings: DatasetSettings, context: DocumentContext = {}) {
+  /** `deferred`: leave the document empty; `open` fills it in without holding the event loop for long. */
+  constructor(readonly uri: string, text: string, readonly settings: DatasetSettings, context: DocumentContext = {}, deferred = false) {
     if (context.tokenCounter) this.counter = context.tokenCounter;
     else {
       const made = createTokenCounter(settings.baseModel);
@@ -53,7 +58,21 @@ export class Dataset implements DatasetDocument {
     }
     this.evalIndex = context.evalIndex ?? this.readEvalFile();
     this.index = this.newIndex();
-    this.reset(text);
+    if (!deferred) this.reset(text);
+  }
+
+  /**
+   * Fills a deferred document with `text` in slices of about SLICE_MS, yielding to the event loop between them: a
+   * large file (100k lines take about two seconds) then keeps the language server answering meanwhile.
+   */
+  async open(text: string): Promise<void> {
+    let slice = performance.now();
+    for (const step of this.resetSteps(text)) {
+      void step;
+      if (performance.now() - slice < SLICE_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
   }
 
   private newIndex(expectedLines = 0): DocumentIndex {
@@ -75,15 +94,26 @@ export class Dataset implements DatasetDocument {
   }
 
   private reset(text: string): void {
+    for (const step of this.resetSteps(text)) void step;
+  }
+
+  /** The work of reset, pausing (yielding) every LINES_PER_STEP lines; nothing reads the document in between. */
+  private *resetSteps(text: string): Generator<void> {
     this.chars = text.length;
     this.tooLarge = this.chars > this.limitChars;
     this.entries = text.split('\n').map((line) => this.newEntry(line));
     this.index = this.newIndex(this.tooLarge ? 0 : this.entries.length);
     if (this.tooLarge) return;
     this.format = null;
-    for (const entry of this.entries) entry.analysis = this.analyze(entry.text);
+    for (let i = 0; i < this.entries.length; i++) {
+      this.entries[i].analysis = this.analyze(this.entries[i].text);
+      if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+    }
     this.refreshFormat(true);
-    for (const entry of this.entries) this.addToIndex(entry);
+    for (let i = 0; i < this.entries.length; i++) {
+      this.addToIndex(this.entries[i]);
+      if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+    }
   }
 
   private newEntry(text: string): Entry {

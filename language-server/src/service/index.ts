@@ -33,3 +33,10 @@ export type { DocumentContext } from './document';
 export function createDatasetDocument(uri: string, text: string, settings: DatasetSettings, context?: DocumentContext): DatasetDocument {
   return new Dataset(uri, text, settings, context);
 }
+
+/** createDatasetDocument without holding the event loop for more than a few milliseconds at a time (the server's way). */
+export async function openDatasetDocument(uri: string, text: string, settings: DatasetSettings, context?: DocumentContext): Promise<DatasetDocument> {
+  const dataset = new Dataset(uri, '', settings, context, true);
+  await dataset.open(text);
+  return dataset;
+}

@@ -168,6 +168,28 @@ test('hovers show the format, turns and token counts of the record under the cur
   server.close(uri);
 });
 
+test('a large dataset opens in slices: an edit elsewhere is re-validated while it is checked', async () => {
+  const small = newUri();
+  const smallOpened = server.nextDiagnostics(small);
+  server.open(small, `${chat('What is two plus two?', 'Two plus two is four.')}\n`, 1);
+  await smallOpened;
+  const big = newUri();
+  const lines = Array.from({ length: 30_000 }, (_, i) => chat(`Question number ${i} about gardens and rivers?`, `Answer number ${i}: water the garden early, before the heat of the day.`));
+  const events: string[] = [];
+  const bigChecked = server.nextDiagnostics(big).then(() => events.push('big dataset checked'));
+  server.open(big, lines.join('\n'), 1);
+  // the check starts once the server has this document's settings and takes over a second: edit well inside it
+  while (!server.configurationRequests.includes(big)) await new Promise((resolve) => setTimeout(resolve, 1));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const edited = server.nextDiagnostics(small, (params) => params.version === 2).then(() => events.push('edit re-validated'));
+  server.change(small, 2, [{ text: `${chat('What is two plus three?', 'Two plus three is five.')}\n` }]);
+  await Promise.all([edited, bigChecked]);
+  // a server that checked the big file in one go would read the edit only after it, and publish the big file first
+  assert.deepEqual(events, ['edit re-validated', 'big dataset checked']);
+  server.close(big);
+  server.close(small);
+});
+
 test('closing a document clears its diagnostics', async () => {
   const uri = newUri();
   const opened = server.nextDiagnostics(uri);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { createDatasetDocument, defaultSettings, type DatasetSettings, type Finding, type Range } from '../../../language-server/src/service/index';
+import { createDatasetDocument, defaultSettings, openDatasetDocument, type DatasetSettings, type Finding, type Range } from '../../../language-server/src/service/index';
 
 const settings: DatasetSettings = { ...defaultSettings(), minExamples: 5 };
 const problems = readFileSync('examples/problems/problems.jsonl', 'utf8');
@@ -47,6 +47,21 @@ test('random edits leave the document exactly as a fresh parse of the same text'
     text = applyEdit(text, range, inserted);
     document.applyChanges([{ range, text: inserted }]);
     if (step % 10 === 9) assert.deepEqual(key(document.findings()), key(createDatasetDocument('file:///p.jsonl', text, settings).findings()), `after edit ${step}`);
+  }
+});
+
+test('a large document opens in slices (other tasks run meanwhile) and ends up as a synchronous open would', async () => {
+  const lines = problems.split('\n').filter((line) => line.trim());
+  const text = Array.from({ length: 6_000 }, (_, i) => lines[i % lines.length].replace('"messages"', i % 3 ? '"messages"' : '"messages" ')).join('\n');
+  let turns = 0;
+  const ticker = setInterval(() => turns++, 1);
+  try {
+    const opened = await openDatasetDocument('file:///big.jsonl', text, settings);
+    assert.ok(turns > 0, 'the event loop never turned while the document opened');
+    assert.deepEqual(opened.findings(), createDatasetDocument('file:///big.jsonl', text, settings).findings());
+    assert.ok(opened.findings().length > 100);
+  } finally {
+    clearInterval(ticker);
   }
 });
 
