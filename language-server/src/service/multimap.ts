@@ -4,9 +4,6 @@
 // owners mark ids dead and call `compact` when dead entries pile up. Walks are closure-free: firstEntry/nextEntry/valueAt.
 import { fmix32 } from './hash';
 
-/** Linear probing stays short at this load (probes mostly stay in one cache line), and memory is time here. */
-const MAX_LOAD = 0.8;
-
 /**
  * The first value stored under each 53-bit hash key (exact as a double): what the exact-duplicate and same-prompt
  * indexes need, where a collision would be a false finding, so the whole key is compared. Open addressing in two
@@ -58,6 +55,9 @@ export class FirstValueMap {
     }
   }
 }
+
+/** Linear probing stays short at this load (probes mostly stay in one cache line), and memory is time here. */
+const MAX_LOAD = 0.8;
 
 /**
  * Keys are int32 hashes: LSH band keys, whose candidates are verified by comparing signatures anyway. Open addressing
