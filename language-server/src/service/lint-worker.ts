@@ -13,7 +13,6 @@ export interface LintWorkerData {
   /** Marks a lint worker: the module is also loaded (for its constants) in other threads, which it must leave be. */
   lintWorker: true;
   settings: DatasetSettings;
-  fileFormat: FormatId | null;
   maxLineBytes: number;
 }
 
@@ -21,6 +20,8 @@ export interface LintBlock {
   id: number;
   bytes: Uint8Array;
   count: number;
+  /** The file's format, decided by the vote (which runs while the workers start). */
+  fileFormat: FormatId | null;
 }
 
 /** Per line: KIND_* in the low bits, flags above. */
@@ -78,7 +79,7 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
     }
     const text = bytes.toString('utf8', start, end);
     start = end + 1;
-    const analysis = analyzeLine(text, data.settings, counter, data.fileFormat);
+    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat);
     let kind = analysis.kind === 'blank' ? KIND_BLANK : analysis.kind === 'invalid' ? KIND_INVALID : KIND_RECORD;
     if (analysis.findings.length) result.findings.push([i, analysis.findings]);
     if (analysis.overLimit) kind |= FLAG_OVER_LIMIT;

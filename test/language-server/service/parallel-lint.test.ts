@@ -3,12 +3,13 @@
 // scan's prefilter hints never hide a secret, placeholder or refusal the rules' expressions would find.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findSecrets } from '../../../language-server/src/rules/secret';
 import { defaultSettings, lintFile, type Finding } from '../../../language-server/src/service/index';
 import { BLOCK_BYTES } from '../../../language-server/src/service/line-chunks';
+import { parallelMinBytes, parallelWorkers } from '../../../language-server/src/service/lint-parallel';
 import { scanText } from '../../../language-server/src/service/text-stats';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-parallel-'));
@@ -62,6 +63,17 @@ test('worker threads report the same findings in the same order as one thread', 
     assert.equal(oversized.length, maxLineBytes < 1_000_000 ? 2 : 0);
     assert.deepEqual(parallel, single);
   }
+});
+
+test("'auto' starts worker threads only for files big enough to pay for their start-up", () => {
+  const cores = availableParallelism();
+  const threshold = parallelMinBytes(cores);
+  assert.equal(parallelWorkers({ sizeBytes: threshold - 1 }), 0);
+  assert.equal(parallelWorkers({ sizeBytes: threshold }), cores >= 2 ? Math.min(4, cores) : 0);
+  // two cores: the main thread competes with the workers, so they pay off later
+  assert.ok(parallelMinBytes(2) > parallelMinBytes(8));
+  assert.equal(parallelWorkers({ workers: 3, sizeBytes: 10 }), 3);
+  assert.equal(parallelWorkers({ workers: 0, sizeBytes: threshold }), 0);
 });
 
 test('the scan hints are set whenever the secret, placeholder or refusal expressions could match', () => {
