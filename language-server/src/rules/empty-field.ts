@@ -1,7 +1,6 @@
 // empty-field: a prompt, response or turn that is empty or only whitespace, or a conversation with no turns.
 import { isBlankText, type RecordContext } from '../service/record';
 import type { RuleMeta } from './rule';
-import { turnObjects } from './util';
 
 export const meta: RuleMeta = {
   id: 'empty-field',
@@ -21,7 +20,7 @@ export function check(record: RecordContext): void {
   }
   const turns = record.spec.turns;
   if (!turns) return;
-  for (const { object, path } of turnObjects(record)) {
+  for (const { object, path } of record.turnObjects) {
     const content = object[turns.contentKey];
     if (typeof content === 'string' && isBlankText(content) && !('tool_calls' in object)) {
       record.report(meta, { path: [...path, turns.contentKey] }, `the ${typeof object[turns.roleKey] === 'string' ? `${object[turns.roleKey] as string} ` : ''}turn is empty`);

@@ -4,7 +4,6 @@
 import type { RecordContext } from '../service/record';
 import type { Role } from '../service/types';
 import type { RuleMeta } from './rule';
-import { turnObjects } from './util';
 
 export const meta: RuleMeta = {
   id: 'role-order',
@@ -18,23 +17,23 @@ export function check(record: RecordContext): void {
   if (!spec) return;
   const turnsField = record.spec.fields.find((field) => field.kind === 'turns');
   if (!turnsField || !Array.isArray(record.value[turnsField.key]) || (record.value[turnsField.key] as unknown[]).length === 0) return;
-  const objects = turnObjects(record);
+  const objects = record.turnObjects;
   // with an unknown role the order cannot be judged; unknown-role reports it
-  if (objects.some(({ object }) => {
+  for (const { object } of objects) {
     const name = object[spec.roleKey];
-    return typeof name !== 'string' || !(name in spec.roles);
-  })) return;
+    if (typeof name !== 'string' || !(name in spec.roles)) return;
+  }
   let previous: Role | null = record.value.system !== undefined ? 'system' : null;
   let seenNonSystem = false;
   for (const { object, path } of objects) {
-    const name = object[spec.roleKey];
-    const role = typeof name === 'string' ? spec.roles[name] : undefined;
+    const role = spec.roles[object[spec.roleKey] as string] as Role | undefined;
     if (!role) continue;
-    const at = { path: [...path, spec.roleKey] };
-    if (role === 'system' && (seenNonSystem || previous === 'system')) record.report(meta, at, 'a system turn should come first, once');
-    else if (role !== 'system' && !seenNonSystem && role !== 'user') record.report(meta, at, `the conversation opens with ${role === 'assistant' ? 'the assistant' : 'a tool result'} instead of the user`);
-    else if (role === previous && (role === 'user' || role === 'assistant')) record.report(meta, at, `two ${role} turns in a row: merge them or add the missing turn between`);
-    else if (role === 'tool' && previous !== 'assistant' && previous !== 'tool') record.report(meta, at, 'a tool result should follow the assistant turn that called the tool');
+    let problem: string | null = null;
+    if (role === 'system' && (seenNonSystem || previous === 'system')) problem = 'a system turn should come first, once';
+    else if (role !== 'system' && !seenNonSystem && role !== 'user') problem = `the conversation opens with ${role === 'assistant' ? 'the assistant' : 'a tool result'} instead of the user`;
+    else if (role === previous && (role === 'user' || role === 'assistant')) problem = `two ${role} turns in a row: merge them or add the missing turn between`;
+    else if (role === 'tool' && previous !== 'assistant' && previous !== 'tool') problem = 'a tool result should follow the assistant turn that called the tool';
+    if (problem) record.report(meta, { path: [...path, spec.roleKey] }, problem);
     if (role !== 'system') seenNonSystem = true;
     previous = role;
   }

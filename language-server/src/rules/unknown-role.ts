@@ -3,7 +3,7 @@
 import { closest } from '../service/formats';
 import type { RecordContext } from '../service/record';
 import type { RuleMeta } from './rule';
-import { jsonString, turnObjects } from './util';
+import { jsonString } from './util';
 
 export const meta: RuleMeta = {
   id: 'unknown-role',
@@ -17,7 +17,7 @@ export function check(record: RecordContext): void {
   const turns = record.spec.turns;
   if (!turns) return;
   const names = Object.keys(turns.roles);
-  for (const { object, path } of turnObjects(record)) {
+  for (const { object, path } of record.turnObjects) {
     const role = object[turns.roleKey];
     if (typeof role !== 'string' || role in turns.roles) continue;
     const lower = role.trim().toLowerCase();

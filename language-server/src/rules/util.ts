@@ -1,6 +1,4 @@
-// Small helpers the rule files share: JSON type names for messages, and a walk over a record's turn objects.
-import type { RecordContext } from '../service/record';
-import type { JsonPath } from '../service/json-scan';
+// Small helpers the rule files share: JSON type names for messages, a JSON string for edits, visible length.
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -13,25 +11,6 @@ export function typeName(value: unknown): string {
   if (typeof value === 'string') return 'a string';
   if (typeof value === 'number') return 'a number';
   return `a ${typeof value}`;
-}
-
-export interface TurnObject {
-  object: Record<string, unknown>;
-  path: JsonPath;
-  index: number;
-}
-
-/** The turn objects of a messages/sharegpt record (elements that are not objects are wrong-type's business). */
-export function turnObjects(record: RecordContext): TurnObject[] {
-  const field = record.spec.fields.find((candidate) => candidate.kind === 'turns');
-  if (!field) return [];
-  const list = record.value[field.key];
-  if (!Array.isArray(list)) return [];
-  const result: TurnObject[] = [];
-  list.forEach((element, index) => {
-    if (isObject(element)) result.push({ object: element, path: [field.key, index], index });
-  });
-  return result;
 }
 
 /** JSON text of a string value for an edit that replaces a whole key or value token. */

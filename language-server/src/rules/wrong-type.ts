@@ -2,7 +2,7 @@
 // turns belongs, a `weight` that is not a number…).
 import type { RecordContext } from '../service/record';
 import type { RuleMeta } from './rule';
-import { isObject, turnObjects, typeName } from './util';
+import { isObject, typeName } from './util';
 
 export const meta: RuleMeta = {
   id: 'wrong-type',
@@ -36,7 +36,7 @@ export function check(record: RecordContext): void {
   }
   const turns = record.spec.turns;
   if (!turns) return;
-  for (const { object, path } of turnObjects(record)) {
+  for (const { object, path } of record.turnObjects) {
     const role = object[turns.roleKey];
     if (role !== undefined && typeof role !== 'string') record.report(meta, { path: [...path, turns.roleKey] }, `'${turns.roleKey}' should be a string, not ${typeName(role)}`);
     const content = object[turns.contentKey];

@@ -97,6 +97,28 @@ export const FORMAT_SPECS: Record<FormatId, FormatSpec> = {
 };
 
 /** Detection order: when a record has the required keys of several formats, the first wins. */
+/** Each format's key lists, derived once from its spec (rules check every record against them). */
+export interface FormatKeys {
+  /** Top-level keys the format requires. */
+  required: string[];
+  /** Every top-level key it defines. */
+  defined: string[];
+  /** The keys a turn may carry (none for formats without turns). */
+  turn: string[];
+}
+
+export const FORMAT_KEYS = Object.fromEntries(
+  Object.values(FORMAT_SPECS).map((spec) => {
+    const turns = spec.turns;
+    const keys: FormatKeys = {
+      required: spec.fields.filter((field) => field.required).map((field) => field.key),
+      defined: spec.fields.map((field) => field.key),
+      turn: turns ? [turns.roleKey, turns.contentKey, ...turns.optionalKeys] : [],
+    };
+    return [spec.id, keys];
+  }),
+) as Record<FormatId, FormatKeys>;
+
 export const FORMAT_ORDER: readonly FormatId[] = ['messages', 'sharegpt', 'alpaca', 'instruction-response', 'prompt-completion', 'text'];
 
 /** Bookkeeping keys datasets commonly carry; the trainer ignores them and `unknown-key` stays quiet about them. */

@@ -20,11 +20,12 @@ import type { DatasetSettings, Finding, FormatId } from './types';
 
 /**
  * Below this, starting threads costs more than it saves: each worker's start and JIT warm-up cost ~0.3 s of CPU.
- * With two cores the main thread competes with the workers, and threads won only from ~50 MB on (measured: a 40 MB
- * file linted in 1.33–1.52 s on one thread vs 1.45–1.60 s with two workers; 60 MB: 1.71–2.02 s vs 1.60–1.84 s).
+ * With two cores the main thread competes with the workers, and measured in fresh processes threads broke even only
+ * from ~64–80 MB on (60 MB: 1.32–1.36 s on one thread vs 1.32–1.42 s with two workers; 80 MB: 1.55–1.59 s vs
+ * 1.49–1.60 s; 20 MB: 1.0 s vs 1.3 s).
  */
 export function parallelMinBytes(cores: number): number {
-  return (cores <= 2 ? 48 : 16) * 1024 * 1024;
+  return (cores <= 2 ? 64 : 16) * 1024 * 1024;
 }
 /** Lines that vote on the file's format at most (as in lint-stream.ts). */
 const MAX_VOTING_LINES = 5000;

@@ -41,6 +41,13 @@ export interface FieldView {
   stats?: TextStats;
 }
 
+/** A turn object of a messages/sharegpt record (elements that are not objects are wrong-type's business). */
+export interface TurnObject {
+  object: Record<string, unknown>;
+  path: JsonPath;
+  index: number;
+}
+
 /** Where a finding points: a key or value by path, a span inside a string value (decoded offsets), or raw offsets. */
 export type Target =
   | { path: JsonPath; part?: 'key' | 'value' }
@@ -59,6 +66,7 @@ export class RecordContext {
   readonly fields: FieldView[] = [];
   private located: Map<string, Located | null> | null = null;
   private counts: TokenCounts | undefined;
+  private objects: TurnObject[] | undefined;
 
   constructor(
     /** The line without its line break. */
@@ -122,6 +130,20 @@ export class RecordContext {
     return first === undefined ? [] : [first];
   }
 
+  /** The record's turn objects, found once: several rules walk them. */
+  get turnObjects(): readonly TurnObject[] {
+    if (this.objects) return this.objects;
+    this.objects = [];
+    const field = this.spec.fields.find((candidate) => candidate.kind === 'turns');
+    const list = field ? this.value[field.key] : undefined;
+    if (!field || !Array.isArray(list)) return this.objects;
+    for (let index = 0; index < list.length; index++) {
+      const element: unknown = list[index];
+      if (typeof element === 'object' && element !== null && !Array.isArray(element)) this.objects.push({ object: element as Record<string, unknown>, path: [field.key, index], index });
+    }
+    return this.objects;
+  }
+
   recordTarget(): Target {
     const path = this.primaryPath;
     return path.length ? { path, part: 'key' } : { start: this.start, end: Math.min(this.line.length, this.start + 1) };
@@ -139,11 +161,19 @@ export class RecordContext {
 
   /** A turn's text summed over its fields ('\n\n' joins count as two ASCII characters, as in the joined content). */
   turnStats(turn: number): Pick<TextStats, 'scriptCounts' | 'letters' | 'asciiChars' | 'cjkChars' | 'otherChars'> {
-    const own = this.fields.filter((field) => field.turn === turn);
-    if (own.length === 1) return this.stats(own[0]);
+    // nearly every turn has one field: its own stats, with no list or sum allocated
+    let only: FieldView | null = null;
+    let count = 0;
+    for (const field of this.fields) {
+      if (field.turn !== turn) continue;
+      only = field;
+      count++;
+    }
+    if (count === 1) return this.stats(only!);
     const total = { scriptCounts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], letters: 0, asciiChars: 0, cjkChars: 0, otherChars: 0 };
     let parts = 0;
-    for (const field of own) {
+    for (const field of this.fields) {
+      if (field.turn !== turn) continue;
       const stats = this.stats(field);
       for (let i = 0; i < total.scriptCounts.length; i++) total.scriptCounts[i] += stats.scriptCounts[i];
       total.letters += stats.letters;
@@ -190,11 +220,11 @@ export class RecordContext {
     let prompt = 0;
     let response = 0;
     const overhead = this.format === 'text' ? 0 : TURN_OVERHEAD;
-    this.turns.forEach((turn, index) => {
+    for (let index = 0; index < this.turns.length; index++) {
       const tokens = estimateTokens(this.turnStats(index)) + overhead;
-      if (turn.trained) response += tokens;
+      if (this.turns[index].trained) response += tokens;
       else prompt += tokens;
-    });
+    }
     return { prompt, response, total: prompt + response, estimated: true };
   }
 
@@ -211,6 +241,12 @@ function addTurn(record: RecordContext, role: Role, trained: boolean, parts: Arr
   const turn = record.turns.length;
   record.turns.push({ role, trained, content: parts.map((part) => part.text).join('\n\n') });
   for (const part of parts) record.fields.push({ path: part.path, text: part.text, role, turn });
+}
+
+/** addTurn for the usual turn of one string (no parts list to build and join). */
+function addTextTurn(record: RecordContext, role: Role, trained: boolean, path: JsonPath, text: string): void {
+  record.fields.push({ path, text, role, turn: record.turns.length });
+  record.turns.push({ role, trained, content: text });
 }
 
 /** Message content: a string, null (a tool call), or OpenAI-style parts [{type:'text', text}]. */
@@ -237,12 +273,12 @@ function buildConversation(record: RecordContext): void {
       if (previous && previous.role === 'user' && field.role === 'user') {
         previous.content += `\n\n${raw}`;
         record.fields.push({ path: [field.key], text: raw, role: 'user', turn: record.turns.length - 1 });
-      } else if (raw !== '' || field.role !== 'system') addTurn(record, field.role, field.role === 'assistant', [{ path: [field.key], text: raw }]);
+      } else if (raw !== '' || field.role !== 'system') addTextTurn(record, field.role, field.role === 'assistant', [field.key], raw);
     } else if (field.kind === 'pairs' && Array.isArray(raw)) {
       raw.forEach((pair, index) => {
         if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return;
-        addTurn(record, 'user', false, [{ path: [field.key, index, 0], text: pair[0] }]);
-        addTurn(record, 'assistant', true, [{ path: [field.key, index, 1], text: pair[1] }]);
+        addTextTurn(record, 'user', false, [field.key, index, 0], pair[0]);
+        addTextTurn(record, 'assistant', true, [field.key, index, 1], pair[1]);
       });
     } else if (field.kind === 'turns' && Array.isArray(raw) && spec.turns) {
       const turns = spec.turns;
@@ -259,7 +295,9 @@ function buildConversation(record: RecordContext): void {
         let trained = role === 'assistant';
         if (typeof object.train === 'boolean') trained = object.train;
         else if (typeof object.weight === 'number') trained = object.weight > 0;
-        addTurn(record, role, trained, contentParts(object[turns.contentKey], [field.key, index, turns.contentKey]));
+        const content = object[turns.contentKey];
+        if (typeof content === 'string') addTextTurn(record, role, trained, [field.key, index, turns.contentKey], content);
+        else addTurn(record, role, trained, contentParts(content, [field.key, index, turns.contentKey]));
       });
     }
   }
