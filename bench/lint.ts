@@ -132,13 +132,14 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 50);
-    let threadedFindings = 0;
+    // lint as `finetune lint` runs it: worker threads or not, as parallelWorkers decides for this file and machine
+    let lintFindings = 0;
     for (let run = 0; run < RUNS; run++) {
       parse.push(await timed(() => readAndParse(path)));
       lint.push(
         await timed(async () => {
-          threadedFindings = 0;
-          for await (const finding of lintFile(path, defaultSettings())) if (finding) threadedFindings++;
+          lintFindings = 0;
+          for await (const finding of lintFile(path, defaultSettings())) if (finding) lintFindings++;
         }),
       );
     }
@@ -151,13 +152,15 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
     const lintCpuMs = median(lint.map((timing) => timing.cpuMs));
     const readlineMs = median(readline);
     const workers = parallelWorkers({ sizeBytes: bytes });
-    // the same lint on one thread: its CPU time is the work itself, without the threads' overhead
-    let findings = threadedFindings;
+    // both ways once more, whichever the default is: one thread (its CPU time is the work itself, without the threads'
+    // overhead) and worker threads (at least two, so a 2-core machine shows what they would give)
+    let findings = 0;
     const single = await timed(async () => {
       for await (const finding of lintFile(path, defaultSettings(), { workers: 0 })) if (finding) findings--;
     });
-    const singleMs = single.ms;
-    const singleCpuMs = single.cpuMs;
+    const threaded = await timed(async () => {
+      for await (const finding of lintFile(path, defaultSettings(), { workers: Math.max(2, parallelWorkers({ sizeBytes: Infinity })) })) if (finding) findings++;
+    });
 
     // as a user runs them: each in a fresh process (lint exits 1 when a finding is an error)
     const cli = cliBundle();
@@ -203,11 +206,12 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
             lintProcessToParseRatio: Math.round((median(lintProcess) / median(parseProcess)) * 100) / 100,
           }
         : {}),
-      lintFindings: threadedFindings,
+      lintFindings,
       lintWorkers: workers,
-      lintSingleThreadMs: Math.round(singleMs),
-      lintSingleThreadCpuMs: Math.round(singleCpuMs),
-      lintSingleThreadToParseRatio: Math.round((singleMs / parseMs) * 100) / 100,
+      lintSingleThreadMs: Math.round(single.ms),
+      lintSingleThreadCpuMs: Math.round(single.cpuMs),
+      lintThreadedMs: Math.round(threaded.ms),
+      lintThreadedCpuMs: Math.round(threaded.cpuMs),
       // both passes must agree: 0 when the threaded and single-threaded runs found the same number of findings
       lintThreadedMinusSingleFindings: findings,
       lintPeakRssMB: Math.round(peakRss / 1048576),

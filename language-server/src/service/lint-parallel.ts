@@ -20,12 +20,12 @@ import type { DatasetSettings, Finding, FormatId } from './types';
 
 /**
  * Below this, starting threads costs more than it saves: each worker's start and JIT warm-up cost ~0.3 s of CPU.
- * With two cores the main thread competes with the workers, and measured in fresh processes threads broke even only
- * from ~64–80 MB on (60 MB: 1.32–1.36 s on one thread vs 1.32–1.42 s with two workers; 80 MB: 1.55–1.59 s vs
- * 1.49–1.60 s; 20 MB: 1.0 s vs 1.3 s).
+ * With two cores the main thread and the compiler threads compete with the workers; `finetune lint` (a fresh process)
+ * measured with two workers vs one thread: 60 MB 1.32–1.42 s vs 1.32–1.36 s, 80 MB 1.45–1.60 s vs 1.51–1.59 s,
+ * 118 MB 1.78–2.54 s vs 2.08–2.48 s (even, in alternating runs), 240 MB 3.02–3.56 s vs 3.65–4.12 s.
  */
 export function parallelMinBytes(cores: number): number {
-  return (cores <= 2 ? 64 : 16) * 1024 * 1024;
+  return (cores <= 2 ? 96 : 16) * 1024 * 1024;
 }
 /** Lines that vote on the file's format at most (as in lint-stream.ts). */
 const MAX_VOTING_LINES = 5000;
