@@ -96,7 +96,6 @@ export const FORMAT_SPECS: Record<FormatId, FormatSpec> = {
   },
 };
 
-/** Detection order: when a record has the required keys of several formats, the first wins. */
 /** Each format's key lists, derived once from its spec (rules check every record against them). */
 export interface FormatKeys {
   /** Top-level keys the format requires. */
@@ -119,6 +118,7 @@ export const FORMAT_KEYS = Object.fromEntries(
   }),
 ) as Record<FormatId, FormatKeys>;
 
+/** Detection order: when a record has the required keys of several formats, the first wins. */
 export const FORMAT_ORDER: readonly FormatId[] = ['messages', 'sharegpt', 'alpaca', 'instruction-response', 'prompt-completion', 'text'];
 
 /** Bookkeeping keys datasets commonly carry; the trainer ignores them and `unknown-key` stays quiet about them. */
@@ -131,7 +131,7 @@ export const PASSTHROUGH_KEYS = new Set([
 export function decisiveFormat(keys: ReadonlySet<string> | Record<string, unknown>): FormatId | null {
   const has = (key: string) => (keys instanceof Set ? keys.has(key) : Object.prototype.hasOwnProperty.call(keys, key));
   for (const id of FORMAT_ORDER) {
-    if (FORMAT_SPECS[id].fields.every((field) => !field.required || has(field.key))) return id;
+    if (FORMAT_KEYS[id].required.every(has)) return id;
   }
   return null;
 }
@@ -178,7 +178,7 @@ export function guessFormat(keys: readonly string[]): FormatId | null {
   let best: FormatId | null = null;
   let bestScore = 0;
   for (const id of FORMAT_ORDER) {
-    const names = FORMAT_SPECS[id].fields.map((field) => field.key);
+    const names = FORMAT_KEYS[id].defined;
     let score = 0;
     for (const key of keys) {
       if (names.includes(key)) score += 2;
