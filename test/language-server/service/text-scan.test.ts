@@ -1,8 +1,9 @@
-// The text scan: its ASCII fast path gives exactly what the general scan gives, and its normalised hash is equal
-// exactly when two texts are equal after case folding and whitespace collapsing.
+// The text scan: its ASCII fast path gives exactly what the general scan gives, its case folding is toLowerCase's, and
+// its normalised hash is equal exactly when two texts are equal after case folding and whitespace collapsing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scanAscii } from '../../../language-server/src/service/ascii-scan';
+import { caseFoldTable } from '../../../language-server/src/service/hash';
 import { ShingleSink, scanAnyText, scanText } from '../../../language-server/src/service/text-stats';
 
 function random(seed: number): () => number {
@@ -14,6 +15,14 @@ function random(seed: number): () => number {
 }
 
 const PIECES = ['the', 'Model', 'TODO', 'an', 'AI', "I'm", 'sorry', '42', 'x9', ' ', '  ', '\t', '\n', '-', '_', '-----', '@', '<', '[', ',', '.', '\u0001', 'sk_live_0123456789abcdef', 'lorem ipsum', 'Your answer'];
+
+test('the case-fold table folds every code unit as toLowerCase does (when that gives one code unit)', () => {
+  const table = caseFoldTable();
+  for (let code = 0; code < 65536; code++) {
+    const lower = code >= 0xd800 && code <= 0xdfff ? '' : String.fromCharCode(code).toLowerCase();
+    assert.equal(table[code], lower.length === 1 ? lower.charCodeAt(0) : code, `U+${code.toString(16)}`);
+  }
+});
 
 test('the ASCII fast path equals the general scan, shingles included', () => {
   const next = random(3);
