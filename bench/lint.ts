@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { readLineBatches } from '../language-server/src/service/line-reader';
 import { createDatasetDocument, defaultSettings, lintFile } from '../language-server/src/service/index';
 import { parallelWorkers } from '../language-server/src/service/lint-parallel';
@@ -104,6 +106,13 @@ async function timed(run: () => Promise<unknown>): Promise<Timing> {
   return { ms: performance.now() - start, cpuMs: cpuMs(process.cpuUsage(cpu)), busyMs: performance.eventLoopUtilization(loop).active };
 }
 
+/** Heap in use after a full collection, so garbage does not count (the bench is not started with --expose-gc). */
+function settledHeapBytes(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1];
@@ -173,10 +182,12 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
 
     const lines = options.documentLines ?? 100_000;
     const text = chatDatasetText(lines, 250);
+    const heapBefore = settledHeapBytes();
     let start = performance.now();
     const document = createDatasetDocument('file:///bench.jsonl', text, defaultSettings());
     document.findings();
     const openMs = performance.now() - start;
+    const documentHeapBytes = settledHeapBytes() - heapBefore;
     const editTimes: number[] = [];
     for (let i = 0; i < 21; i++) {
       const line = Math.floor((lines * (i + 1)) / 23);
@@ -219,6 +230,8 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
       lintDocumentLines: lines,
       lintDocumentMB: Math.round((text.length / 1048576) * 10) / 10,
       lintDocumentOpenMs: Math.round(openMs),
+      // what the open document keeps on the heap (its text not counted: the editor holds that anyway)
+      lintDocumentHeapMB: Math.round(documentHeapBytes / 1048576),
       lintDocumentEditMs: Math.round(median(editTimes) * 10) / 10,
       lintDocumentEditMaxMs: Math.round(Math.max(...editTimes) * 10) / 10,
     };

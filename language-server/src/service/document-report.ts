@@ -3,7 +3,7 @@
 import type { TokenCounter } from './api';
 import type { Entry } from './document-index';
 import { lineRange } from './findings';
-import type { CanonicalExample, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, LengthHistogram, TokenCounts } from './types';
+import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, LengthHistogram, TokenCounts } from './types';
 
 export interface ReportInput {
   uri: string;
@@ -14,12 +14,18 @@ export interface ReportInput {
   settings: DatasetSettings;
   duplicateGroups: ReadonlyArray<Set<Entry>>;
   losses: { values: number[]; median: number } | null;
+  /** A record's turns: documents do not keep them (they would hold a second copy of the text) but parse the line again. */
+  turnsOf(entry: Entry): CanonicalTurn[] | null;
 }
 
-function tokensOf(entry: Entry, counter: TokenCounter, line: number): TokenCounts | null {
+/** Token counts of a record, counted once (the estimate comes with the analysis; a tokenizer needs the turns). */
+function tokensOf(entry: Entry, counter: TokenCounter, line: number, turnsOf: (entry: Entry) => CanonicalTurn[] | null): TokenCounts | null {
   const analysis = entry.analysis;
-  if (!analysis?.turns || !analysis.format || analysis.turns.length === 0) return null;
-  return (analysis.tokens ??= counter.count({ line, format: analysis.format, turns: analysis.turns }));
+  if (!analysis || analysis.kind !== 'record' || !analysis.format) return null;
+  if (analysis.tokens) return analysis.tokens;
+  const turns = turnsOf(entry);
+  if (!turns || turns.length === 0) return null;
+  return (analysis.tokens = counter.count({ line, format: analysis.format, turns }));
 }
 
 /** Bucket edges doubling from 32 tokens to twice the limit; the last bucket also holds everything longer. */
@@ -54,7 +60,7 @@ export function buildReport(input: ReportInput): DatasetReport {
     records++;
     const format = analysis.ownFormat ?? analysis.format;
     if (format) formats[format] = (formats[format] ?? 0) + 1;
-    const tokens = tokensOf(entry, counter, line);
+    const tokens = tokensOf(entry, counter, line, input.turnsOf);
     if (tokens) lengths.push(tokens.total);
   });
   const findingsByRule: DatasetReport['findingsByRule'] = {};
@@ -79,7 +85,7 @@ export function buildReport(input: ReportInput): DatasetReport {
     .slice(0, 10)
     .map((group) => {
       const members = [...group].sort((a, b) => a.index - b.index);
-      const turns = members[0].analysis?.turns ?? [];
+      const turns = input.turnsOf(members[0]) ?? [];
       const text = (turns.find((turn) => turn.role === 'user') ?? turns[0])?.content ?? '';
       return { lines: members.map((entry) => entry.index), preview: text.replace(/\s+/g, ' ').trim().slice(0, 120) };
     });
@@ -102,7 +108,7 @@ export interface LossSummary {
 }
 
 export function hoverFor(example: CanonicalExample, entry: Entry, counter: TokenCounter, settings: DatasetSettings, line: number, losses: LossSummary | null = null): HoverInfo {
-  const tokens = tokensOf(entry, counter, line)!;
+  const tokens = tokensOf(entry, counter, line, () => example.turns)!;
   const roles = example.turns.map((turn) => turn.role);
   const trained = example.turns.filter((turn) => turn.trained).length;
   const about = tokens.estimated ? '≈' : '';

@@ -17,7 +17,7 @@ import { crossFinding, evalOverlapFinding, isEnabled, lineRange, mixedFormatFind
 import type { LocalFinding } from './record';
 import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from './settings';
 import { createTokenCounter } from './model-token-counter';
-import type { CanonicalExample, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample } from './types';
+import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample } from './types';
 
 export interface DocumentContext {
   tokenCounter?: TokenCounter;
@@ -123,7 +123,17 @@ export class Dataset implements DatasetDocument {
   private analyze(text: string): LineAnalysis {
     const cached = this.cache.get(text);
     if (cached && (!cached.dependsOnFileFormat || cached.format === this.format)) return cached;
-    return analyzeLine(text, this.settings, this.counter, this.format);
+    const analysis = analyzeLine(text, this.settings, this.counter, this.format);
+    // the parsed turns would keep a second copy of the document's text (70 of 155 MB for 100k lines): turnsOf parses again
+    analysis.turns = null;
+    return analysis;
+  }
+
+  /** A record's turns, from its line parsed again (for a hover, an example, the report). */
+  private turnsOf(entry: Entry): CanonicalTurn[] | null {
+    const analysis = entry.analysis;
+    if (!analysis || analysis.kind !== 'record' || !analysis.format) return null;
+    return analyzeLine(entry.text, this.settings, this.counter, this.format).turns;
   }
 
   private remember(entry: Entry): void {
@@ -329,9 +339,10 @@ export class Dataset implements DatasetDocument {
 
   hover(position: Position): HoverInfo | null {
     const entry = this.entries[position.line];
-    if (!entry?.analysis || entry.analysis.kind !== 'record' || !entry.analysis.turns) return null;
+    const example = entry ? this.exampleOf(entry, position.line) : null;
+    if (!entry || !example) return null;
     const losses = this.lossMedian === null ? null : { median: this.lossMedian, threshold: this.lossLimits?.threshold ?? null };
-    return hoverFor(this.exampleOf(entry, position.line)!, entry, this.counter, this.settings, position.line, losses);
+    return hoverFor(example, entry, this.counter, this.settings, position.line, losses);
   }
 
   report(): DatasetReport {
@@ -345,13 +356,14 @@ export class Dataset implements DatasetDocument {
       settings: this.settings,
       duplicateGroups: [...this.index.repeatedExact],
       losses: this.lossLimits ? { values: this.entries.flatMap((entry) => (entry.loss === undefined ? [] : [entry.loss])), median: this.lossLimits.median } : null,
+      turnsOf: (entry) => this.turnsOf(entry),
     });
   }
 
   private exampleOf(entry: Entry, line: number): CanonicalExample | null {
-    const analysis = entry.analysis;
-    if (!analysis?.turns || !analysis.format) return null;
-    return { line, format: analysis.format, turns: analysis.turns };
+    const format = entry.analysis?.format;
+    const turns = this.turnsOf(entry);
+    return turns && format ? { line, format, turns } : null;
   }
 
   example(line: number): CanonicalExample | null {
