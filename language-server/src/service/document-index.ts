@@ -50,7 +50,8 @@ export class DocumentIndex {
     for (let band = 0; band < BANDS; band++) {
       const key = print.bands[band];
       let visited = 0;
-      for (let at = this.bands.firstEntry(key); at >= 0 && visited < MAX_BUCKET_CANDIDATES; at = this.bands.nextEntry(key, at), visited++) {
+      // one probe adds the entry under the key and gives the entries that were there before it
+      for (let at = this.bands.addAndGetPrevious(key, entry.id); at >= 0 && visited < MAX_BUCKET_CANDIDATES; at = this.bands.nextEntry(key, at), visited++) {
         const id = this.bands.valueAt(at);
         if (seen?.includes(id)) continue;
         (seen ??= []).push(id);
@@ -60,7 +61,6 @@ export class DocumentIndex {
         if (similarity(print.signature, otherPrint.signature) >= this.threshold) link(this.withNeighbours, entry, other);
       }
     }
-    for (let band = 0; band < BANDS; band++) this.bands.add(print.bands[band], entry.id);
   }
 
   remove(entry: Entry): void {
