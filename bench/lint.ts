@@ -1,7 +1,8 @@
 // Lint speed: `finetune lint`'s streaming pass over a 100k-record (~120 MB) chat dataset against merely reading the
 // file and JSON.parse-ing each line (with the service's line reader, the target's baseline, and with Node's
-// readline, the usual way), with peak memory; and how long an open 100k-line document takes to re-diagnose
-// after a one-character edit. The data is generated into a temp folder at bench time and deleted afterwards.
+// readline, the usual way), with peak memory, in this process and as fresh processes (as a user runs them); and how
+// long an open 100k-line document takes to open and to re-diagnose after a one-character edit, and the heap it keeps.
+// The data is generated into a temp folder at bench time and deleted afterwards.
 import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
