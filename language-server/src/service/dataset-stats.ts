@@ -10,9 +10,29 @@ import type { DatasetSettings, FormatId, Severity } from './types';
 /** The file's format is the one most of its first records use (their own keys deciding); ties go to the earliest. */
 export const FORMAT_SAMPLE = 1000;
 
+/**
+ * Lines read while the vote is open wait to be analysed, so the vote also ends after this many lines or characters
+ * without enough records: a file of long lines that are not records (a log, a CSV) must not be held whole.
+ */
+export const VOTE_MAX_LINES = 5000;
+export const VOTE_MAX_CHARS = 16 * 1024 * 1024;
+
 export class FormatVote {
   private readonly counts = new Map<FormatId, number>();
   private records = 0;
+  private lines = 0;
+  private chars = 0;
+
+  /** Counts a line read while the vote is open (`chars`: its length, 0 for a line too long to read). */
+  read(chars: number): void {
+    this.lines++;
+    this.chars += chars;
+  }
+
+  /** Enough records decided it, or enough lines or text went by without them. */
+  get closed(): boolean {
+    return this.decided || this.lines >= VOTE_MAX_LINES || this.chars >= VOTE_MAX_CHARS;
+  }
 
   add(analysis: Pick<LineAnalysis, 'kind' | 'ownFormat'>): void {
     if (analysis.kind !== 'record' || this.records >= FORMAT_SAMPLE) return;

@@ -27,8 +27,6 @@ import type { DatasetSettings, Finding, FormatId } from './types';
 export function parallelMinBytes(cores: number): number {
   return (cores <= 2 ? 96 : 16) * 1024 * 1024;
 }
-/** Lines that vote on the file's format at most (as in lint-stream.ts). */
-const MAX_VOTING_LINES = 5000;
 
 /** The worker's script next to this module: the bundle's dist/lint-worker.js, or the TypeScript source under tsx. */
 function workerScript(): string | null {
@@ -158,22 +156,24 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
 async function voteOnFormat(chunks: AsyncGenerator<LineChunk>, options: ParallelOptions): Promise<{ held: LineChunk[]; rest: boolean }> {
   const { vote } = options;
   const held: LineChunk[] = [];
-  let voted = 0;
   for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
     const chunk = next.value;
     held.push(chunk);
-    if (chunk.kind === 'oversized') voted++;
+    if (chunk.kind === 'oversized') vote.read(0);
     else {
-      const text = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
+      const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
       let start = 0;
-      for (let i = 0; i < chunk.count && !vote.decided && voted < MAX_VOTING_LINES; i++, voted++) {
-        let end = text.indexOf(10, start);
-        if (end < 0) end = text.length;
-        if (end - start <= options.maxLineBytes) vote.add(voteOf(text.toString('utf8', start, end)));
+      for (let i = 0; i < chunk.count && !vote.closed; i++) {
+        let end = bytes.indexOf(10, start);
+        if (end < 0) end = bytes.length;
+        // counted as lint-stream.ts counts it, so both passes close the vote at the same line
+        const text = end - start <= options.maxLineBytes ? bytes.toString('utf8', start, end) : '';
+        vote.read(text.length);
+        if (text) vote.add(voteOf(text));
         start = end + 1;
       }
     }
-    if (vote.decided || voted >= MAX_VOTING_LINES) return { held, rest: true };
+    if (vote.closed) return { held, rest: true };
   }
   return { held, rest: false };
 }

@@ -36,8 +36,6 @@ export interface LintContext {
   sizeBytes?: number;
 }
 
-/** At most this many lines wait while the first records decide the file's format. */
-const MAX_BUFFERED_LINES = 5000;
 
 /** A file whose first bytes hold NUL is not text; one finding says so instead of thousands of syntax errors. */
 export function looksBinary(path: string): boolean {
@@ -106,9 +104,10 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
       for (const line of batch) {
         if (buffered) {
           // the file's format is not known yet: vote with this record, keep the line until it is
+          vote.read(line.text.length);
           vote.add(voteOf(line.text));
           buffered.push(line);
-          if (!vote.decided && buffered.length < MAX_BUFFERED_LINES) continue;
+          if (!vote.closed) continue;
           format = fileFormat(settings, vote);
           const waiting: SourceLine[] = buffered;
           buffered = null;

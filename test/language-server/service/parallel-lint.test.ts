@@ -65,6 +65,25 @@ test('worker threads report the same findings in the same order as one thread', 
   }
 });
 
+test('the format vote also ends after 16M characters of non-records, at the same line in both passes', async () => {
+  const records: string[] = [];
+  for (let i = 0; i < 30; i++) records.push(chat(`question ${i} about rivers`, `answer ${i} about stones and clouds`));
+  for (let i = 0; i < 10; i++) records.push(JSON.stringify({ instruction: `task ${i}`, output: `result ${i}` }));
+  const settings = { ...defaultSettings(), minExamples: 0 };
+  const mixed = async (junkLine: string) => {
+    const path = join(dir, `vote-${junkLine.length}.jsonl`);
+    writeFileSync(path, [...Array.from({ length: 16 }, () => junkLine), ...records].join('\n'));
+    const single = await collect(lintFile(path, settings, { workers: 0 }));
+    const parallel = await collect(lintFile(path, settings, { workers: 2 }));
+    assert.deepEqual(parallel, single);
+    return single.filter((finding) => finding.rule === 'mixed-format').length;
+  };
+  // short junk: the vote goes on into the records, decides "messages", and the alpaca records are out of place
+  assert.equal(await mixed('not json at all'), 10);
+  // 16 lines of 1.1M characters: the vote closes before the records (nothing held waits for them), no file format
+  assert.equal(await mixed('not json '.repeat(120_000)), 0);
+});
+
 test("'auto' starts worker threads only for files big enough to pay for their start-up", () => {
   const cores = availableParallelism();
   const threshold = parallelMinBytes(cores);
