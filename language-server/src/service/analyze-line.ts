@@ -53,10 +53,26 @@ function finding(settings: DatasetSettings, meta: RuleMeta, start: number, end: 
   return severity === 'off' ? [] : [{ rule: meta.id, severity, start, end, message }];
 }
 
+/** The line without the '\r' of a CRLF line break. */
+function withoutCR(rawLine: string): string {
+  return rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
+}
+
+/** Where the JSON starts: after a leading byte order mark. */
+function jsonStart(line: string): number {
+  return line.charCodeAt(0) === 0xfeff ? 1 : 0;
+}
+
+/** The format a record is read as: its own, else the pinned one, else the file's, else a guess from its keys. */
+function readFormat(object: Record<string, unknown>, ownFormat: FormatId | null, settings: DatasetSettings, fileFormat: FormatId | null): FormatId | null {
+  const pinned = settings.format === 'auto' ? null : settings.format;
+  return ownFormat ?? pinned ?? fileFormat ?? guessFormat(Object.keys(object));
+}
+
 /** `line` may still carry the '\r' of a CRLF line break; a leading byte order mark is skipped. */
 export function analyzeLine(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): LineAnalysis {
-  const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
-  const start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const line = withoutCR(rawLine);
+  const start = jsonStart(line);
   if (isBlank(line, start)) return emptyAnalysis('blank');
   let value: unknown;
   try {
@@ -71,8 +87,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
   }
   const object = value as Record<string, unknown>;
   const ownFormat = decisiveFormat(object);
-  const pinned = settings.format === 'auto' ? null : settings.format;
-  const format = ownFormat ?? pinned ?? fileFormat ?? guessFormat(Object.keys(object));
+  const format = readFormat(object, ownFormat, settings, fileFormat);
   if (!format) {
     const keyStart = skipWhitespace(line, start);
     const message = `no key of a known dataset format (${FORMAT_ORDER.join(', ')}): expected e.g. "messages" or "instruction" and "output"`;
@@ -114,8 +129,8 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
  * format its own keys decide. Agrees with analyzeLine's `kind` and `ownFormat`.
  */
 export function voteOf(rawLine: string): Pick<LineAnalysis, 'kind' | 'ownFormat'> {
-  const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
-  const start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const line = withoutCR(rawLine);
+  const start = jsonStart(line);
   if (isBlank(line, start)) return { kind: 'blank', ownFormat: null };
   let value: unknown;
   try {
@@ -127,10 +142,30 @@ export function voteOf(rawLine: string): Pick<LineAnalysis, 'kind' | 'ownFormat'
   return { kind: 'record', ownFormat: decisiveFormat(value as Record<string, unknown>) };
 }
 
+/**
+ * The canonical turns of a record line, as analyzeLine reads them but without running the rules or fingerprinting:
+ * for documents, which do not keep turns (a hover, an example, the report ask for them again). Null if not a record.
+ */
+export function lineTurns(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): CanonicalTurn[] | null {
+  const line = withoutCR(rawLine);
+  const start = jsonStart(line);
+  let value: unknown;
+  try {
+    value = JSON.parse(start ? line.slice(start) : line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const object = value as Record<string, unknown>;
+  const ownFormat = decisiveFormat(object);
+  const format = readFormat(object, ownFormat, settings, fileFormat);
+  return format ? new RecordContext(line, start, object, format, ownFormat, settings, counter).turns : null;
+}
+
 /** Offsets of the record's primary key token in its line (the first occurrence), computed once. */
 export function primaryRange(line: string, analysis: LineAnalysis): { start: number; end: number } {
   if (analysis.primaryStart < 0) {
-    const start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+    const start = jsonStart(line);
     const key = objectKeys(line, start, analysis.primaryKey ?? undefined).find((candidate) => candidate.name === analysis.primaryKey);
     const open = skipWhitespace(line, start);
     analysis.primaryStart = key ? key.start : open;

@@ -7,7 +7,7 @@ import * as nearDuplicate from '../rules/near-duplicate';
 import * as tooManyFindings from '../rules/too-many-findings';
 import * as evalOverlap from '../rules/eval-overlap';
 import * as tooLong from '../rules/too-long';
-import { analyzeLine, primaryRange, type LineAnalysis } from './analyze-line';
+import { analyzeLine, lineTurns, primaryRange, type LineAnalysis } from './analyze-line';
 import type { ContentChange, DatasetDocument, TokenCounter } from './api';
 import { DatasetCounts, datasetFindings, FormatVote } from './dataset-stats';
 import { buildReport, hoverFor } from './document-report';
@@ -133,7 +133,7 @@ export class Dataset implements DatasetDocument {
   private turnsOf(entry: Entry): CanonicalTurn[] | null {
     const analysis = entry.analysis;
     if (!analysis || analysis.kind !== 'record' || !analysis.format) return null;
-    return analyzeLine(entry.text, this.settings, this.counter, this.format).turns;
+    return lineTurns(entry.text, this.settings, this.counter, this.format);
   }
 
   private remember(entry: Entry): void {

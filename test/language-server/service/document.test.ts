@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { analyzeLine, lineTurns } from '../../../language-server/src/service/analyze-line';
 import { createDatasetDocument, defaultSettings, openDatasetDocument, type DatasetSettings, type Finding, type Range } from '../../../language-server/src/service/index';
+import { createEstimateTokenCounter } from '../../../language-server/src/service/token-estimate';
 
 const settings: DatasetSettings = { ...defaultSettings(), minExamples: 5 };
 const problems = readFileSync('examples/problems/problems.jsonl', 'utf8');
@@ -113,6 +115,22 @@ test('hover, example, render and report describe records', () => {
   assert.equal(report.tokens.counts.reduce((sum, count) => sum + count, 0), report.records);
   assert.equal(report.tokens.estimated, true);
   assert.equal(document.hover({ line: 9999, character: 0 }), null);
+});
+
+test('a document asks for turns again and gets what the analysis had (it does not keep them)', () => {
+  const counter = createEstimateTokenCounter();
+  const lines = [...problems.split('\n'), '\ufeff{"instruction":"a","output":"b"}\r', '{"text":"plain"}', '[1]', '{"nothing":1}', ''];
+  let records = 0;
+  for (const fileFormat of [null, 'messages', 'alpaca'] as const) {
+    for (const line of lines) {
+      const analysis = analyzeLine(line, settings, counter, fileFormat);
+      assert.deepEqual(lineTurns(line, settings, counter, fileFormat), analysis.format ? analysis.turns : null, line);
+      if (analysis.turns?.length) records++;
+    }
+  }
+  assert.ok(records > 60);
+  const document = createDatasetDocument('file:///turns.jsonl', problems, settings);
+  assert.deepEqual(document.example(0)?.turns, analyzeLine(problems.split('\n')[0], settings, counter, 'messages').turns);
 });
 
 test('after a scoring run, the hover of every scored record shows its loss and the median; unscored records show none', () => {
