@@ -132,14 +132,19 @@ export function voteOf(rawLine: string): Pick<LineAnalysis, 'kind' | 'ownFormat'
   const line = withoutCR(rawLine);
   const start = jsonStart(line);
   if (isBlank(line, start)) return { kind: 'blank', ownFormat: null };
+  const object = parseRecord(line, start);
+  return object ? { kind: 'record', ownFormat: decisiveFormat(object) } : { kind: 'invalid', ownFormat: null };
+}
+
+/** The line's JSON object, or null when it does not parse or is not an object (analyzeLine says which and where). */
+function parseRecord(line: string, start: number): Record<string, unknown> | null {
   let value: unknown;
   try {
     value = JSON.parse(start ? line.slice(start) : line);
   } catch {
-    return { kind: 'invalid', ownFormat: null };
+    return null;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', ownFormat: null };
-  return { kind: 'record', ownFormat: decisiveFormat(value as Record<string, unknown>) };
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
 /**
@@ -149,14 +154,8 @@ export function voteOf(rawLine: string): Pick<LineAnalysis, 'kind' | 'ownFormat'
 export function lineTurns(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): CanonicalTurn[] | null {
   const line = withoutCR(rawLine);
   const start = jsonStart(line);
-  let value: unknown;
-  try {
-    value = JSON.parse(start ? line.slice(start) : line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const object = value as Record<string, unknown>;
+  const object = parseRecord(line, start);
+  if (!object) return null;
   const ownFormat = decisiveFormat(object);
   const format = readFormat(object, ownFormat, settings, fileFormat);
   return format ? new RecordContext(line, start, object, format, ownFormat, settings, counter).turns : null;

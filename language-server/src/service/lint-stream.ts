@@ -36,7 +36,6 @@ export interface LintContext {
   sizeBytes?: number;
 }
 
-
 /** A file whose first bytes hold NUL is not text; one finding says so instead of thousands of syntax errors. */
 export function looksBinary(path: string): boolean {
   const fd = openSync(path, 'r');
