@@ -49,9 +49,12 @@ async function readlineAndParse(path: string): Promise<number> {
  * The baseline as a program of its own, for the figures a user sees (start-up and a cold JIT included): a fresh
  * Node process reads the file into one reused 1 MB buffer and JSON.parses each line. Written tight on purpose: the
  * stream-based ways take 3–4× longer in a fresh process (every chunk is fresh memory), which would flatter lint.
+ * `visit` runs on each parsed record.
  */
-const READ_PARSE_PROGRAM = `
+function readParseProgram(visit: string): string {
+  return `
 const fs = require('node:fs');
+${visit}
 const fd = fs.openSync(process.argv[1], 'r');
 let buffer = Buffer.allocUnsafe(1 << 20);
 let filled = 0;
@@ -62,15 +65,32 @@ for (;;) {
   const end = filled + read;
   let start = 0;
   for (let at = buffer.indexOf(10, filled); at >= 0 && at < end; at = buffer.indexOf(10, start)) {
-    if (at > start) { JSON.parse(buffer.toString('utf8', start, at)); records++; }
+    if (at > start) { visit(JSON.parse(buffer.toString('utf8', start, at))); records++; }
     start = at + 1;
   }
-  if (read === 0) { if (end > start) { JSON.parse(buffer.toString('utf8', start, end)); records++; } break; }
+  if (read === 0) { if (end > start) { visit(JSON.parse(buffer.toString('utf8', start, end))); records++; } break; }
   buffer.copy(buffer, 0, start, end);
   filled = end - start;
 }
 if (!records) process.exit(2);
 `;
+}
+
+const READ_PARSE_PROGRAM = readParseProgram('function visit() {}');
+
+/**
+ * The floor of any linter written in JavaScript: the baseline plus reading every character of every string once
+ * (a sum of char codes, nothing kept). Lint cannot be faster than this on one thread; its ratio to the baseline
+ * says how much of the 2× budget merely touching the text spends on this machine.
+ */
+const READ_PARSE_TOUCH_PROGRAM = readParseProgram(`
+let sum = 0;
+function visit(value) {
+  if (typeof value === 'string') { for (let i = 0; i < value.length; i++) sum = (sum + value.charCodeAt(i)) | 0; }
+  else if (Array.isArray(value)) { for (const item of value) visit(item); }
+  else if (value !== null && typeof value === 'object') { for (const key in value) visit(value[key]); }
+}
+`);
 
 /** The bundled CLI (the bench runs inside it; under tsx, the build's copy), or null when there is none. */
 function cliBundle(): string | null {
@@ -176,8 +196,10 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
     const cli = cliBundle();
     const lintProcess: number[] = [];
     const parseProcess: number[] = [];
+    const touchProcess: number[] = [];
     for (let run = 0; cli && run < PROCESS_RUNS; run++) {
       parseProcess.push(processMs(['-e', READ_PARSE_PROGRAM, path]));
+      touchProcess.push(processMs(['-e', READ_PARSE_TOUCH_PROGRAM, path]));
       lintProcess.push(processMs([cli, 'lint', path]));
     }
 
@@ -216,6 +238,8 @@ export async function benchLint(options: LintBenchOptions = {}): Promise<Record<
             lintProcessMs: Math.round(median(lintProcess)),
             lintReadParseProcessMs: Math.round(median(parseProcess)),
             lintProcessToParseRatio: Math.round((median(lintProcess) / median(parseProcess)) * 100) / 100,
+            lintReadParseTouchProcessMs: Math.round(median(touchProcess)),
+            lintTouchToParseRatio: Math.round((median(touchProcess) / median(parseProcess)) * 100) / 100,
           }
         : {}),
       lintFindings,
