@@ -26,9 +26,9 @@ export class LineFindings {
 
   /**
    * `locate` gives the offsets of the record's primary key, asked for only when a finding needs them; `match` is the
-   * cross-record match when the caller already looked it up (StreamIndex.addBlock).
+   * record's cross-record match, which the caller looked up for its whole block (StreamIndex.addBlock).
    */
-  process(number: number, oversizedBytes: number | undefined, analysis: AnalysedLine, locate: () => { start: number; end: number }, match?: CrossMatch | null): Finding[] {
+  process(number: number, oversizedBytes: number | undefined, analysis: AnalysedLine, locate: () => { start: number; end: number }, match: CrossMatch | null = null): Finding[] {
     const { settings, evalIndex } = this;
     const out: Finding[] = [];
     if (oversizedBytes !== undefined) {
@@ -54,7 +54,6 @@ export class LineFindings {
     }
     const print = analysis.fingerprint;
     if (print) {
-      if (match === undefined) match = this.index.add(number, print);
       if (match) {
         const found = crossFinding(settings, match, range(), lineRange(match.first, 0, 0), { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } });
         if (found) out.push(found);

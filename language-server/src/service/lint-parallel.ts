@@ -185,19 +185,13 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
   const count = result.kinds.length;
   const prints = new Array<Fingerprint | null>(count).fill(null);
   const numbers = new Int32Array(count);
-  const records: number[] = [];
   for (let i = 0; i < count; i++) {
     numbers[i] = firstLine + i;
     const code = result.kinds[i];
-    if ((code & 3) !== KIND_RECORD || !(code & FLAG_FINGERPRINT)) continue;
-    records.push(i);
-    prints[i] = fingerprintAt(result, i);
+    if ((code & 3) === KIND_RECORD && code & FLAG_FINGERPRINT) prints[i] = fingerprintAt(result, i);
   }
   // the cross-record indexes for the whole block at once (band by band), then each line's findings in order
-  const recordPrints = records.map((i) => prints[i]);
-  const matches = lines.index.addBlock(records.map((i) => numbers[i]), recordPrints);
-  const matchOf = new Map<number, ReturnType<typeof lines.index.add>>();
-  records.forEach((i, at) => matchOf.set(i, matches[at]));
+  const matches = lines.index.addBlock(numbers, prints);
   const out: Finding[] = [];
   let withFindings = 0;
   for (let i = 0; i < count; i++) {
@@ -218,7 +212,7 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
       overLimit: (code & FLAG_OVER_LIMIT) !== 0,
       fingerprint: prints[i],
     };
-    const found = lines.process(number, undefined, analysis, () => ({ start: result.ranges[i * 2], end: result.ranges[i * 2 + 1] }), prints[i] ? matchOf.get(i) : undefined);
+    const found = lines.process(number, undefined, analysis, () => ({ start: result.ranges[i * 2], end: result.ranges[i * 2 + 1] }), matches[i]);
     for (const finding of found) out.push(finding);
   }
   return out;

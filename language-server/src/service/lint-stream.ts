@@ -7,7 +7,7 @@ import { meta as jsonSyntaxMeta } from '../rules/json-syntax';
 import * as nearDuplicate from '../rules/near-duplicate';
 import { meta as evalOverlapMeta } from '../rules/eval-overlap';
 import { meta as tooLongMeta } from '../rules/too-long';
-import { analyzeLine, primaryRange, voteOf, type LineAnalysis } from './analyze-line';
+import { analyzeLine, primaryRange, voteOf } from './analyze-line';
 import type { TokenCounter } from './api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
@@ -94,32 +94,44 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   if ('path' in source) {
     for await (const found of lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, decided: (decided) => (format = decided) })) yield* found;
   } else {
-    let buffered: SourceLine[] | null = [];
-    const analyzed = (line: SourceLine, analysis: LineAnalysis): Finding[] => {
-      if (context.onExample && analysis.turns && analysis.format) context.onExample({ line: line.number, format: analysis.format, turns: analysis.turns });
-      return lines.process(line.number, line.oversizedBytes, analysis, () => primaryRange(line.text, analysis));
+    // each batch of lines is analysed, then searched in the cross-record indexes at once (band by band, as the
+    // parallel pass does), then reported line by line
+    const analyzedBatch = (batch: readonly SourceLine[]): Finding[] => {
+      const analyses = batch.map((line) => analyzeLine(line.text, settings, counter, format));
+      const matches = lines.index.addBlock(
+        batch.map((line) => line.number),
+        analyses.map((analysis) => (analysis.kind === 'record' ? analysis.fingerprint : null)),
+      );
+      const out: Finding[] = [];
+      batch.forEach((line, i) => {
+        const analysis = analyses[i];
+        if (context.onExample && analysis.turns && analysis.format) context.onExample({ line: line.number, format: analysis.format, turns: analysis.turns });
+        for (const finding of lines.process(line.number, line.oversizedBytes, analysis, () => primaryRange(line.text, analysis), matches[i])) out.push(finding);
+      });
+      return out;
     };
+    // until the file's format is known (fileFormat decides it from the first records), lines wait for the vote
+    let buffered: SourceLine[] | null = [];
     for await (const batch of readLineBatches(source.stream, context.maxLineBytes)) {
-      for (const line of batch) {
-        if (buffered) {
-          // the file's format is not known yet: vote with this record, keep the line until it is
+      let from = 0;
+      if (buffered) {
+        while (from < batch.length && !vote.closed) {
+          const line = batch[from++];
           vote.read(line.text.length);
           vote.add(voteOf(line.text));
           buffered.push(line);
-          if (!vote.closed) continue;
-          format = fileFormat(settings, vote);
-          const waiting: SourceLine[] = buffered;
-          buffered = null;
-          for (const held of waiting) yield* analyzed(held, analyzeLine(held.text, settings, counter, format));
-          continue;
         }
-        const findings = analyzed(line, analyzeLine(line.text, settings, counter, format));
-        for (const finding of findings) yield finding;
+        if (!vote.closed) continue;
+        format = fileFormat(settings, vote);
+        const waiting: SourceLine[] = buffered;
+        buffered = null;
+        yield* analyzedBatch(waiting);
       }
+      yield* analyzedBatch(from === 0 ? batch : batch.slice(from));
     }
     if (buffered) {
       format = fileFormat(settings, vote);
-      for (const held of buffered) yield* analyzed(held, analyzeLine(held.text, settings, counter, format));
+      yield* analyzedBatch(buffered);
     }
   }
   for (const found of datasetFindings(counts, settings, counter.estimated)) yield { ...found, range: lineRange(0, 0, 1) };

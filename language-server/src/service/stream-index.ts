@@ -53,24 +53,10 @@ export class StreamIndex {
     }
   }
 
-  /** The earlier record this one repeats, conflicts with or nearly repeats (in that order of precedence), or null. */
-  add(line: number, print: Fingerprint): CrossMatch | null {
-    const exact = this.exactMatch(line, print);
-    if (exact) return exact;
-    const conflict = this.conflictOf(line, print);
-    const slot = this.signatureSlot(line, print);
-    let near: CrossMatch | null = null;
-    if (slot >= 0) {
-      const candidates: number[] = [];
-      for (let band = 0; band < BANDS; band++) this.searchBand(band, print.bands![band], slot, candidates);
-      near = this.nearest(slot, candidates);
-    }
-    return combine(conflict, near);
-  }
-
   /**
-   * `add` for a block of records in file order (null: a line without a fingerprint), with the same results: the
-   * exact and prompt indexes record by record, then the near-duplicate search band by band.
+   * For each record of a block in file order (null: a line without a fingerprint), the earlier record it repeats,
+   * conflicts with or nearly repeats (in that order of precedence), or null; records of the block count as earlier
+   * for the ones after them. The exact and prompt indexes go record by record, the near-duplicate search band by band.
    */
   addBlock(lines: ArrayLike<number>, prints: ReadonlyArray<Fingerprint | null>): Array<CrossMatch | null> {
     const results: Array<CrossMatch | null> = new Array<CrossMatch | null>(prints.length).fill(null);
@@ -93,7 +79,8 @@ export class StreamIndex {
       this.touched ^= touched;
       for (let i = 0; i < prints.length; i++) {
         if (slots[i] < 0) continue;
-        // searchBand inlined: most keys are new, so the candidate list is only made when a bucket has entries
+        // adds the record under its band key and takes the newest records that had it (most keys are new: the
+        // candidate list is only made when a bucket has entries)
         const key = prints[i]!.bands![band];
         let visited = 0;
         for (let entry = table.addAndGetPrevious(key, slots[i]); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) {
@@ -153,13 +140,6 @@ export class StreamIndex {
     this.signatureSource[slot] = this.signatureSources.length - 1;
     this.signatureOffset[slot] = signature.byteOffset >> 1;
     return slot;
-  }
-
-  /** Adds the record under its band key, and to `into` the newest records that had that key (at most MAX_BUCKET_CANDIDATES). */
-  private searchBand(band: number, key: number, slot: number, into: number[]): void {
-    const table = this.bands[band];
-    let visited = 0;
-    for (let entry = table.addAndGetPrevious(key, slot); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) into.push(table.valueAt(entry));
   }
 
   /** The earliest candidate at or above the threshold. */
