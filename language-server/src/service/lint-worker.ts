@@ -114,6 +114,11 @@ function serve(): void {
   const port = parentPort;
   const data = workerData as LintWorkerData | undefined;
   if (!port || data?.lintWorker !== true) return;
+  // Sending a result detaches its buffers, and a thread's first detach throws away every optimised function that
+  // reads a typed array (V8 adds detach checks from then on): done here, before anything is hot, the analysis is not
+  // compiled twice. Measured on `finetune lint` of 118 MB, 8 alternating runs: 1.81 -> 1.78 s, 2.84 -> 2.77 s of CPU.
+  const detached = new ArrayBuffer(8);
+  structuredClone(detached, { transfer: [detached] });
   const { counter } = createTokenCounter(data.settings.baseModel);
   port.on('message', (block: LintBlock) => {
     const result = analyzeBlock(block, data, counter);
