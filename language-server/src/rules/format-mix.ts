@@ -1,5 +1,6 @@
 // format-mix: the file as a whole mixes several formats (the records that deviate get mixed-format each); shown on
 // line 1 with the counts.
+import { FORMAT_ORDER } from '../service/formats';
 import type { FormatId } from '../service/types';
 import type { RuleMeta } from './rule';
 
@@ -11,7 +12,8 @@ export const meta: RuleMeta = {
 };
 
 export function check(formats: Partial<Record<FormatId, number>>): string | null {
-  const used = Object.entries(formats).filter(([, count]) => (count ?? 0) > 0).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  // ties in the formats' own order, not the order counts were first made (an open document's history would show)
+  const used = FORMAT_ORDER.flatMap((format) => ((formats[format] ?? 0) > 0 ? [[format, formats[format]!] as const] : [])).sort((a, b) => b[1] - a[1]);
   if (used.length < 2) return null;
   return `the file mixes ${used.length} formats: ${used.map(([format, count]) => `${count} ${format}`).join(', ')}`;
 }

@@ -61,19 +61,30 @@ export function fileFormat(settings: DatasetSettings, vote: FormatVote): FormatI
   return settings.format === 'auto' ? vote.winner() : settings.format;
 }
 
+type CountedLine = Pick<LineAnalysis, 'kind' | 'overLimit' | 'ownFormat' | 'format'>;
+
 export class DatasetCounts {
   records = 0;
   blankLines = 0;
   overLimit = 0;
   readonly formats: Partial<Record<FormatId, number>> = {};
 
-  add(analysis: Pick<LineAnalysis, 'kind' | 'overLimit' | 'ownFormat' | 'format'>): void {
-    if (analysis.kind === 'blank') this.blankLines++;
+  add(analysis: CountedLine): void {
+    this.count(analysis, 1);
+  }
+
+  /** Takes an `add` back: an open document's line that changed or left keeps the counts in step without a recount. */
+  remove(analysis: CountedLine): void {
+    this.count(analysis, -1);
+  }
+
+  private count(analysis: CountedLine, step: 1 | -1): void {
+    if (analysis.kind === 'blank') this.blankLines += step;
     if (analysis.kind !== 'record') return;
-    this.records++;
-    if (analysis.overLimit) this.overLimit++;
+    this.records += step;
+    if (analysis.overLimit) this.overLimit += step;
     const format = analysis.ownFormat ?? analysis.format;
-    if (format) this.formats[format] = (this.formats[format] ?? 0) + 1;
+    if (format) this.formats[format] = (this.formats[format] ?? 0) + step;
   }
 }
 

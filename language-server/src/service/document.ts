@@ -1,6 +1,7 @@
 // An open dataset document: lines with cached analyses, incremental cross-record indexes, and findings assembled
 // on demand. An edit re-analyses only the lines it touches (reusing analyses of identical lines), updates the
-// indexes for those lines, and findings() then walks the lines once without re-parsing anything.
+// indexes and the dataset counts for those lines; findings() then visits only the lines that can have findings
+// (notable-lines.ts and the index's groups), without re-parsing anything.
 import * as fileTooLarge from '../rules/file-too-large';
 import * as highLoss from '../rules/high-loss';
 import * as nearDuplicate from '../rules/near-duplicate';
@@ -12,6 +13,7 @@ import type { ContentChange, DatasetDocument, TokenCounter } from './api';
 import { DatasetCounts, datasetFindings, FormatVote } from './dataset-stats';
 import { buildReport, hoverFor } from './document-report';
 import { DocumentIndex, earliest, type Entry } from './document-index';
+import { NotableLines } from './notable-lines';
 import { loadEvalIndexSync, type EvalIndex } from './eval-index';
 import { crossFinding, evalOverlapFinding, isEnabled, lineRange, mixedFormatFinding, publish, severityOf, severityRank } from './findings';
 import type { LocalFinding } from './record';
@@ -34,6 +36,12 @@ const SLICE_MS = 20;
 
 export class Dataset implements DatasetDocument {
   private entries: Entry[] = [];
+  /** False once lines were inserted or removed: entries' `index` is then stale until renumber(). */
+  private numbered = true;
+  /** The dataset counts of every line's analysis, kept in step by setAnalysis and replace. */
+  private counts = new DatasetCounts();
+  /** The lines findings() visits besides the index's groups. */
+  private notable = new NotableLines();
   private nextId = 0;
   private index: DocumentIndex;
   private format: FormatId | null = null;
@@ -102,11 +110,14 @@ export class Dataset implements DatasetDocument {
     this.chars = text.length;
     this.tooLarge = this.chars > this.limitChars;
     this.entries = text.split('\n').map((line) => this.newEntry(line));
+    this.numbered = false;
+    this.counts = new DatasetCounts();
+    this.notable = new NotableLines();
     this.index = this.newIndex(this.tooLarge ? 0 : this.entries.length);
     if (this.tooLarge) return;
     this.format = null;
     for (let i = 0; i < this.entries.length; i++) {
-      this.entries[i].analysis = this.analyze(this.entries[i].text);
+      this.setAnalysis(this.entries[i], this.analyze(this.entries[i].text));
       if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
     }
     this.refreshFormat(true);
@@ -118,6 +129,13 @@ export class Dataset implements DatasetDocument {
 
   private newEntry(text: string): Entry {
     return { id: this.nextId++, text, analysis: null, index: 0, neighbours: null, evalLine: -1, evalPromptOnly: false, loss: undefined };
+  }
+
+  /** Gives a line its analysis, keeping the dataset counts in step. */
+  private setAnalysis(entry: Entry, analysis: LineAnalysis): void {
+    if (entry.analysis) this.counts.remove(entry.analysis);
+    entry.analysis = analysis;
+    this.counts.add(analysis);
   }
 
   private analyze(text: string): LineAnalysis {
@@ -146,11 +164,13 @@ export class Dataset implements DatasetDocument {
     this.index.add(entry);
     const print = entry.analysis?.fingerprint;
     entry.evalLine = -1;
-    if (!print || !this.evalIndex) return;
-    const full = print.full !== null ? this.evalIndex.full.get(print.full) : undefined;
-    const prompt = print.prompt !== null ? this.evalIndex.prompt.get(print.prompt) : undefined;
-    entry.evalLine = full ?? prompt ?? -1;
-    entry.evalPromptOnly = full === undefined;
+    if (print && this.evalIndex) {
+      const full = print.full !== null ? this.evalIndex.full.get(print.full) : undefined;
+      const prompt = print.prompt !== null ? this.evalIndex.prompt.get(print.prompt) : undefined;
+      entry.evalLine = full ?? prompt ?? -1;
+      entry.evalPromptOnly = full === undefined;
+    }
+    this.notable.update(entry, this.format);
   }
 
   /** Re-decides the file's format; records read through it are re-analysed when it changes. */
@@ -166,9 +186,11 @@ export class Dataset implements DatasetDocument {
     for (const entry of this.entries) {
       if (!entry.analysis?.dependsOnFileFormat || entry.analysis.format === format) continue;
       if (!initial) this.index.remove(entry);
-      entry.analysis = analyzeLine(entry.text, this.settings, this.counter, format);
+      this.setAnalysis(entry, analyzeLine(entry.text, this.settings, this.counter, format));
       if (!initial) this.addToIndex(entry);
     }
+    // which records are in another format than the file's (the initial pass indexes every line afterwards)
+    if (!initial) for (const entry of this.entries) this.notable.update(entry, format);
   }
 
   applyChanges(changes: ContentChange[]): void {
@@ -211,19 +233,26 @@ export class Dataset implements DatasetDocument {
     removed = removed.slice(keepStart, removed.length - keepEnd);
     const added = newLines.slice(keepStart, newLines.length - keepEnd).map((line) => this.newEntry(line));
     this.entries.splice(startLine + keepStart, removed.length, ...added);
+    // as many lines as before: the others keep their numbers, so only the new ones need theirs
+    if (added.length === removed.length) added.forEach((entry, k) => (entry.index = startLine + keepStart + k));
+    else this.numbered = false;
     if (this.tooLarge) return;
     for (const entry of removed) {
       this.index.remove(entry);
+      if (entry.analysis) this.counts.remove(entry.analysis);
+      this.notable.forget(entry);
       this.remember(entry);
     }
     for (const entry of added) {
-      entry.analysis = this.analyze(entry.text);
+      this.setAnalysis(entry, this.analyze(entry.text));
       this.addToIndex(entry);
     }
   }
 
   private renumber(): void {
+    if (this.numbered) return;
     for (let i = 0; i < this.entries.length; i++) this.entries[i].index = i;
+    this.numbered = true;
   }
 
   /** Every finding, uncapped, in line order (dataset-level ones on line 1 first). */
@@ -234,10 +263,8 @@ export class Dataset implements DatasetDocument {
       return [{ rule: fileTooLarge.meta.id, severity, range: lineRange(0, 0, 1), message: fileTooLarge.message(this.chars / 1048576, limit) }];
     }
     this.renumber();
-    const cross = this.crossFindings();
-    const counts = new DatasetCounts();
     const out: Finding[] = [];
-    for (const found of datasetFindings(this.countAll(counts), this.settings, this.counter.estimated)) out.push({ ...found, range: lineRange(0, 0, 1) });
+    for (const found of datasetFindings(this.counts, this.settings, this.counter.estimated)) out.push({ ...found, range: lineRange(0, 0, 1) });
     if (this.evalProblem) {
       const severity = severityOf(this.settings, evalOverlap.meta);
       if (severity) out.push({ rule: evalOverlap.meta.id, severity, range: lineRange(0, 0, 1), message: this.evalProblem });
@@ -246,33 +273,29 @@ export class Dataset implements DatasetDocument {
       const severity = severityOf(this.settings, tooLong.meta);
       if (severity) out.push({ rule: tooLong.meta.id, severity: 'info', range: lineRange(0, 0, 1), message: this.counterProblem });
     }
-    for (const entry of this.entries) {
+    // one pass in line order: each line's own findings, then those of the index's groups, then the other cross-line ones
+    const grouped = this.groupFindings();
+    let next = 0;
+    for (const entry of this.notable.inLineOrder(grouped.map((item) => item.entry))) {
       const analysis = entry.analysis;
       if (!analysis) continue;
       for (const local of analysis.findings) out.push(publish(local, entry.index));
-      const extra = cross.get(entry);
-      if (extra) out.push(...extra);
+      for (; next < grouped.length && grouped[next].entry.index <= entry.index; next++) if (grouped[next].entry === entry) out.push(grouped[next].finding);
+      if (analysis.kind === 'record') this.pushLineCrossFindings(entry, analysis, out);
     }
     return out;
   }
 
-  private countAll(counts: DatasetCounts): DatasetCounts {
-    for (const entry of this.entries) if (entry.analysis) counts.add(entry.analysis);
-    return counts;
+  private rangeOf(entry: Entry): Range {
+    const offsets = entry.analysis ? primaryRange(entry.text, entry.analysis) : { start: 0, end: 0 };
+    return lineRange(entry.index, offsets.start, offsets.end);
   }
 
-  /** Findings that depend on other lines, keyed by the entry they belong to. */
-  private crossFindings(): Map<Entry, Finding[]> {
-    const found = new Map<Entry, Finding[]>();
+  /** Duplicates, conflicting duplicates and near-duplicates from the index's groups, in line order. */
+  private groupFindings(): Array<{ entry: Entry; finding: Finding }> {
+    const found: Array<{ entry: Entry; finding: Finding }> = [];
     const add = (entry: Entry, finding: Finding | null) => {
-      if (!finding) return;
-      const list = found.get(entry);
-      if (list) list.push(finding);
-      else found.set(entry, [finding]);
-    };
-    const range = (entry: Entry) => {
-      const offsets = entry.analysis ? primaryRange(entry.text, entry.analysis) : { start: 0, end: 0 };
-      return lineRange(entry.index, offsets.start, offsets.end);
+      if (finding) found.push({ entry, finding });
     };
     const reported = new Set<Entry>();
     for (const group of this.index.repeatedExact) {
@@ -280,7 +303,7 @@ export class Dataset implements DatasetDocument {
       for (const entry of group) {
         if (entry === first) continue;
         reported.add(entry);
-        add(entry, crossFinding(this.settings, { rule: 'duplicate', first: first.index }, range(entry), range(first), this.deleteRange(entry)));
+        add(entry, crossFinding(this.settings, { rule: 'duplicate', first: first.index }, this.rangeOf(entry), this.rangeOf(first), this.deleteRange(entry)));
       }
     }
     for (const group of this.index.repeatedPrompt) {
@@ -290,7 +313,7 @@ export class Dataset implements DatasetDocument {
         // the same prompt with an almost identical answer is a near-duplicate, reported below
         if (entry.neighbours?.has(first)) continue;
         reported.add(entry);
-        add(entry, crossFinding(this.settings, { rule: 'conflicting-duplicate', first: first.index }, range(entry), range(first), this.deleteRange(entry)));
+        add(entry, crossFinding(this.settings, { rule: 'conflicting-duplicate', first: first.index }, this.rangeOf(entry), this.rangeOf(first), this.deleteRange(entry)));
       }
     }
     for (const entry of this.index.withNeighbours) {
@@ -298,19 +321,23 @@ export class Dataset implements DatasetDocument {
       const first = earliest(entry.neighbours);
       if (!first || first.index > entry.index) continue;
       const score = similarityOf(entry, first);
-      add(entry, crossFinding(this.settings, { rule: 'near-duplicate', first: first.index, similarity: score }, range(entry), range(first), this.deleteRange(entry)));
+      add(entry, crossFinding(this.settings, { rule: 'near-duplicate', first: first.index, similarity: score }, this.rangeOf(entry), this.rangeOf(first), this.deleteRange(entry)));
     }
-    for (const entry of this.entries) {
-      const analysis = entry.analysis;
-      if (!analysis || analysis.kind !== 'record') continue;
-      if (analysis.ownFormat && this.format && analysis.ownFormat !== this.format) add(entry, mixedFormatFinding(this.settings, analysis.ownFormat, this.format, range(entry)));
-      if (entry.evalLine >= 0 && this.evalIndex) add(entry, evalOverlapFinding(this.settings, range(entry), this.evalIndex.uri, entry.evalLine, entry.evalPromptOnly));
-      if (entry.loss !== undefined && this.lossLimits && entry.loss > this.lossLimits.threshold) {
-        const severity = severityOf(this.settings, highLoss.meta);
-        if (severity) add(entry, { rule: highLoss.meta.id, severity, range: range(entry), message: highLoss.message(entry.loss, this.lossLimits) });
-      }
+    // stable: a line's findings keep the order above
+    return found.sort((a, b) => a.entry.index - b.entry.index);
+  }
+
+  /** A record's findings that compare it with the file (its format), the eval file or a scoring run. */
+  private pushLineCrossFindings(entry: Entry, analysis: LineAnalysis, out: Finding[]): void {
+    const push = (finding: Finding | null) => {
+      if (finding) out.push(finding);
+    };
+    if (analysis.ownFormat && this.format && analysis.ownFormat !== this.format) push(mixedFormatFinding(this.settings, analysis.ownFormat, this.format, this.rangeOf(entry)));
+    if (entry.evalLine >= 0 && this.evalIndex) push(evalOverlapFinding(this.settings, this.rangeOf(entry), this.evalIndex.uri, entry.evalLine, entry.evalPromptOnly));
+    if (entry.loss !== undefined && this.lossLimits && entry.loss > this.lossLimits.threshold) {
+      const severity = severityOf(this.settings, highLoss.meta);
+      if (severity) push({ rule: highLoss.meta.id, severity, range: this.rangeOf(entry), message: highLoss.message(entry.loss, this.lossLimits) });
     }
-    return found;
   }
 
   /** This line with its line break (the previous one's for the last line). */
@@ -380,14 +407,17 @@ export class Dataset implements DatasetDocument {
     for (const entry of this.entries) entry.loss = undefined;
     this.lossLimits = null;
     this.lossMedian = null;
+    this.notable.setHighLoss([]);
     if (!losses) return;
     for (const [line, loss] of losses) {
       const entry = this.entries[line];
       if (entry && Number.isFinite(loss)) entry.loss = loss;
     }
     const scored = this.entries.flatMap((entry) => (entry.loss === undefined ? [] : [entry.loss]));
-    this.lossLimits = highLoss.threshold(scored);
+    const limits = highLoss.threshold(scored);
+    this.lossLimits = limits;
     this.lossMedian = highLoss.medianOf(scored);
+    this.notable.setHighLoss(limits ? this.entries.filter((entry) => entry.loss !== undefined && entry.loss > limits.threshold) : []);
   }
 
   /** Used by tests and the bench. */

@@ -35,6 +35,9 @@ function random(seed: number): () => number {
 test('random edits leave the document exactly as a fresh parse of the same text', () => {
   const next = random(11);
   let text = problems;
+  // too-few-examples and length-distribution then report on every step, so their messages check the kept counts;
+  // the eval file brings eval-overlap findings, which follow their lines through the edits
+  const settings: DatasetSettings = { ...defaultSettings(), minExamples: 1000, maxSeqLen: 64, evalFile: 'examples/problems/eval.jsonl' };
   const document = createDatasetDocument('file:///p.jsonl', text, settings);
   const pieces = ['"', '{', '}', '\n', 'x', ' ', '\n{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}', ''];
   for (let step = 0; step < 60; step++) {
@@ -48,7 +51,7 @@ test('random edits leave the document exactly as a fresh parse of the same text'
     const inserted = pieces[Math.floor(next() * pieces.length)];
     text = applyEdit(text, range, inserted);
     document.applyChanges([{ range, text: inserted }]);
-    if (step % 10 === 9) assert.deepEqual(key(document.findings()), key(createDatasetDocument('file:///p.jsonl', text, settings).findings()), `after edit ${step}`);
+    assert.deepEqual(key(document.findings()), key(createDatasetDocument('file:///p.jsonl', text, settings).findings()), `after edit ${step}`);
   }
 });
 
@@ -81,6 +84,22 @@ test('a duplicate appears and disappears as lines are edited', () => {
   // deleting the first line makes the second the first occurrence
   document.applyChanges([{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
   assert.equal(duplicates().length, 0);
+});
+
+test('when an edit changes the file\'s format, mixed-format moves to the records of the other format', () => {
+  // records without findings of their own, so only the format decides which lines are visited
+  const alpaca = (i: number) => `{"instruction": "Which number comes after ${i - 1}?", "output": "The number ${i} comes after ${i - 1}."}`;
+  const chat = (i: number) => `{"messages": [{"role": "user", "content": "Which number comes before ${i + 1}?"}, {"role": "assistant", "content": "The number ${i} comes before ${i + 1}."}]}`;
+  let text = [alpaca(1), alpaca(2), chat(3)].join('\n');
+  const document = createDatasetDocument('file:///f.jsonl', text, settings);
+  const mixed = () => document.findings().filter((finding) => finding.rule === 'mixed-format').map((finding) => finding.range.start.line);
+  assert.deepEqual(mixed(), [2]);
+  const end = { line: 2, character: chat(3).length };
+  const added = `\n${chat(4)}\n${chat(5)}`;
+  document.applyChanges([{ range: { start: end, end }, text: added }]);
+  text += added;
+  assert.deepEqual(mixed(), [0, 1]);
+  assert.deepEqual(key(document.findings()), key(createDatasetDocument('file:///f.jsonl', text, settings).findings()));
 });
 
 test('CRLF line breaks, a byte order mark and blank lines keep positions right', () => {
