@@ -50,6 +50,9 @@ export const scenario = {
     prepareWorkspace(workspace);
     await page.keyboard.press('Escape');
     await openFile(page, DATASET);
+    // the settings file was written a moment ago, and the model picker offers its base model only once VS Code has
+    // read it: the status bar's model item then names the base model
+    await page.locator('.statusbar-item', { hasText: 'Base model' }).first().waitFor({ timeout: 60_000 });
     await runCommand(page, 'Fine-Tune: Start Training…');
     await answer(page, 'dataset', ''); // the active editor's dataset is first
     await answer(page, 'base model', '');

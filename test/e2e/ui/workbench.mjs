@@ -31,12 +31,22 @@ async function quickInput(page, text) {
  */
 export async function openFile(page, fileName) {
   await page.keyboard.press('Escape');
+  // the Explorer may be hidden behind another view
+  await page.keyboard.press('Control+Shift+E');
   const exactName = new RegExp(`^${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const explorerRow = page
-    .locator('.explorer-folders-view .monaco-list-row[aria-level="2"]')
+    .locator('.explorer-folders-view .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: exactName }) })
     .first();
-  if (await explorerRow.isVisible().catch(() => false)) {
+  const shown = (timeout) => explorerRow.waitFor({ timeout }).then(() => true, () => false);
+  let inExplorer = await shown(5_000);
+  if (!inExplorer) {
+    // a file written a moment ago appears once the file watcher reports it, which a loaded machine can take tens of
+    // seconds to do (and Quick Open's index longer): have the Explorer read the folder again
+    await runCommand(page, 'Refresh Explorer');
+    inExplorer = await shown(20_000);
+  }
+  if (inExplorer) {
     await explorerRow.dblclick();
   } else {
     await quickInput(page, fileName);
