@@ -1,21 +1,52 @@
 // Execution-provider selection. ORT does not fall back by itself: a session created with an unavailable provider
-// throws, so `auto` walks the platform's GPU providers in order, catches each failure, and ends on the CPU.
+// throws, so `auto` walks the platform's GPU providers in order, catches each failure, and ends on the CPU. Providers
+// that cannot work here (no CUDA libraries, no GPU behind WebGPU) are skipped before trying, with a calm reason.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { guessWebGpuAdapter } from './webgpu-adapter';
 
-export const DEVICE_NAMES = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
-export type DeviceName = (typeof DEVICE_NAMES)[number];
-export type ConcreteDevice = Exclude<DeviceName, 'auto'>;
+import type { ConcreteDevice, DeviceName } from './device-names';
 
-export function isDeviceName(value: string): value is DeviceName {
-  return (DEVICE_NAMES as readonly string[]).includes(value);
-}
+export { DEVICE_NAMES, isDeviceName, type ConcreteDevice, type DeviceName } from './device-names';
 
 /** The providers `device` means on this platform, best first; `auto` always ends with the CPU. */
 export function candidateDevices(device: DeviceName, platform: NodeJS.Platform = process.platform): ConcreteDevice[] {
   if (device !== 'auto') return [device];
   const gpus: ConcreteDevice[] =
-    platform === 'win32' ? ['cuda', 'dml'] : platform === 'darwin' ? ['coreml'] : platform === 'linux' ? ['cuda'] : [];
+    platform === 'win32' ? ['cuda', 'webgpu', 'dml'] : platform === 'darwin' ? ['webgpu', 'coreml'] : platform === 'linux' ? ['cuda', 'webgpu'] : [];
   return [...gpus, 'cpu'];
+}
+
+/** Where onnxruntime-node keeps its native libraries for this platform. */
+function bindingDir(): string {
+  const packageDir = dirname(require.resolve('onnxruntime-node/package.json'));
+  return join(packageDir, 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/**
+ * Why `auto` should not even try `device` here, or undefined to try it. Saves a noisy library-load failure on every
+ * command of a CPU-only user, and keeps `auto` off software WebGPU adapters (a named `--device webgpu` still uses one).
+ */
+export function reasonToSkip(device: ConcreteDevice): string | undefined {
+  if (device === 'cpu') return undefined;
+  const registered = ort.listSupportedBackends().some((backend) => backend.name === device);
+  if (!registered) return 'not in this build of onnxruntime-node';
+  if (device === 'cuda' && process.platform !== 'darwin') {
+    const library = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    if (!existsSync(join(bindingDir(), library))) return 'CUDA provider libraries not installed (README: GPU)';
+  }
+  if (device === 'webgpu') {
+    const adapter = guessWebGpuAdapter();
+    if (adapter.kind === 'none') return 'no GPU driver found (no Vulkan driver)';
+    if (adapter.kind === 'software') return `only a software adapter (${adapter.description}); --device webgpu uses it`;
+  }
+  return undefined;
+}
+
+/** Which adapter runs a session on `device`, for messages ("Vulkan: NVIDIA"); undefined for the CPU and the rest. */
+export function adapterOf(device: ConcreteDevice): string | undefined {
+  return device === 'webgpu' ? guessWebGpuAdapter().description : undefined;
 }
 
 /** Why one candidate was skipped; surfaced to the user so a silent CPU fallback is never a mystery. */
@@ -27,6 +58,8 @@ export interface DeviceAttempt {
 export interface DeviceSession {
   session: ort.InferenceSession;
   device: ConcreteDevice;
+  /** The adapter behind a GPU device when it can be told ("Vulkan: NVIDIA"). */
+  adapter?: string;
   /** Candidates tried before `device` and why each failed (empty when the first one worked). */
   skipped: DeviceAttempt[];
 }
@@ -44,6 +77,7 @@ export async function createSessionOnDevice(
   model: Uint8Array | string,
   device: DeviceName,
   options: ort.InferenceSession.SessionOptions = {},
+  placement: DevicePlacement = {},
 ): Promise<DeviceSession> {
   const candidates = candidateDevices(device);
   const skipped: DeviceAttempt[] = [];
@@ -53,9 +87,16 @@ export async function createSessionOnDevice(
   if (device === 'auto' && candidates.length > 1) ort.env.logLevel = 'fatal';
   for (const candidate of candidates) {
     const probing = device === 'auto' && candidate !== 'cpu';
+    const skip = probing ? reasonToSkip(candidate) : undefined;
+    if (skip) {
+      skipped.push({ device: candidate, error: skip });
+      continue;
+    }
+    const provider: ort.InferenceSession.ExecutionProviderConfig =
+      candidate === 'webgpu' && placement.webgpuCpuNodes?.length ? { name: 'webgpu', forceCpuNodeNames: placement.webgpuCpuNodes } : candidate;
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       ...options,
-      executionProviders: [candidate],
+      executionProviders: [provider],
       ...(probing ? { logSeverityLevel: 4 as const } : {}),
     };
     try {
@@ -63,7 +104,8 @@ export async function createSessionOnDevice(
         typeof model === 'string'
           ? await ort.InferenceSession.create(model, sessionOptions)
           : await ort.InferenceSession.create(model, sessionOptions);
-      return { session, device: candidate, skipped };
+      const adapter = adapterOf(candidate);
+      return { session, device: candidate, skipped, ...(adapter ? { adapter } : {}) };
     } catch (error) {
       if (!probing) {
         const before = skipped.map((s) => `${s.device}: ${s.error}`).join('; ');
@@ -88,9 +130,14 @@ export class DeviceError extends Error {
   }
 }
 
-/** One line for the user: which device runs, and why the better ones did not. */
-export function describeDevice(result: Pick<DeviceSession, 'device' | 'skipped'>): string {
-  if (result.skipped.length === 0) return `device: ${result.device}`;
-  const reasons = result.skipped.map((s) => `${s.device} unavailable (${s.error})`).join(', ');
-  return `device: ${result.device} (${reasons})`;
+/** Nodes to keep on the CPU when a session runs on WebGPU (kernels that are not exact there: webgpu-placement.ts). */
+export interface DevicePlacement {
+  webgpuCpuNodes?: string[];
+}
+
+/** One line for the user: which device (and adapter) runs, and why the better ones did not. */
+export function describeDevice(result: Pick<DeviceSession, 'device' | 'skipped' | 'adapter'>): string {
+  const head = `device: ${result.device}${result.adapter ? ` (${result.adapter})` : ''}`;
+  if (result.skipped.length === 0) return head;
+  return `${head}; skipped ${result.skipped.map((s) => `${s.device}: ${s.error}`).join('; ')}`;
 }

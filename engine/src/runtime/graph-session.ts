@@ -7,6 +7,7 @@ import type * as ort from 'onnxruntime-node';
 import { serializeModel, writeModel, type Graph } from '../graph';
 import { createSessionOnDevice, type DeviceName, type DeviceSession } from './devices';
 import { sessionOptionsFor, type RuntimeOptions } from './session-options';
+import { webgpuCpuNodes } from './webgpu-placement';
 
 const INLINE_LIMIT_BYTES = 1.8 * 1024 ** 3;
 
@@ -23,13 +24,14 @@ export async function openGraphSession(graph: Graph, options: GraphSessionOption
     ...(options.extra ? { extra: options.extra } : {}),
   };
   const device = options.device ?? 'auto';
+  const placement = { webgpuCpuNodes: webgpuCpuNodes(graph) };
   const total = graph.initializers.reduce((sum, initializer) => sum + initializer.bytes.byteLength, 0);
-  if (total < INLINE_LIMIT_BYTES) return createSessionOnDevice(serializeModel(graph), device, sessionOptions);
+  if (total < INLINE_LIMIT_BYTES) return createSessionOnDevice(serializeModel(graph), device, sessionOptions, placement);
   const dir = mkdtempSync(join(tmpdir(), 'finetune-session-'));
   try {
     const modelPath = join(dir, 'model.onnx');
     writeModel(graph, modelPath, { externalData: 'always' });
-    return await createSessionOnDevice(modelPath, device, sessionOptions);
+    return await createSessionOnDevice(modelPath, device, sessionOptions, placement);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

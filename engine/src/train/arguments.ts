@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { QUANT_TYPES } from '../quantize/types';
+import { DEVICE_HELP, DEVICE_NAMES } from '../runtime/device-names';
 
 export const METHODS = ['full', 'lora', 'qlora', 'prompt'] as const;
-export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
+export const DEVICES = DEVICE_NAMES;
 export type Method = (typeof METHODS)[number];
 export type DeviceChoice = (typeof DEVICES)[number];
 
@@ -51,7 +52,7 @@ export const TRAINING_OPTIONS = {
   sampleEvery: { schema: nonNegativeInt.default(0), help: 'Steps between samples (0: only at the end).' },
   sampleMaxTokens: { schema: positiveInt.default(32), help: 'Most tokens a sample reply may have.' },
   resume: { schema: z.boolean().default(false), help: 'Continue from the run folder\'s last checkpoint.' },
-  device: { schema: z.enum(DEVICES).default('auto'), help: 'auto | cpu | cuda | dml | coreml.' },
+  device: { schema: z.enum(DEVICES).default('auto'), help: DEVICE_HELP },
   threads: { schema: nonNegativeInt.default(0), help: 'onnxruntime intra-op threads (0: one per core).' },
   optimization: { schema: z.enum(['disabled', 'basic', 'extended', 'all']).optional(), help: 'onnxruntime graph optimisation level (default: the engine\'s measured choice).' },
 } as const;

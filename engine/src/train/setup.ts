@@ -97,6 +97,7 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
       warmupSteps,
       batchesPerEpoch,
       device: session.device,
+      ...(session.adapter ? { adapter: session.adapter } : {}),
       deviceDescription: session.deviceDescription,
       trainableParameters,
       trainExamples: trainExamples.length,

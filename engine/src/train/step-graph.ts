@@ -105,6 +105,7 @@ export async function createTrainingSession(model: ModelFolder, plan: MethodPlan
 
   return {
     device: opened.device,
+    ...(opened.adapter ? { adapter: opened.adapter } : {}),
     deviceDescription: describeDevice(opened),
     trainable,
     async step(microBatches, hyper): Promise<StepResult> {

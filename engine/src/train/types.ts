@@ -23,6 +23,8 @@ export interface TrainingSession {
   /** The device that runs the step (after `auto` resolution). */
   readonly device: string;
   /** One line: the device, and why better ones were skipped. */
+  /** The adapter behind a GPU device when it can be told ("Vulkan: NVIDIA"). */
+  readonly adapter?: string;
   readonly deviceDescription: string;
   /** Trainable tensors with their moments; a successful step updates them in place. */
   readonly trainable: TrainableTensor[];

@@ -2,6 +2,7 @@
 // for previews serves these; training workers serve them too but are busy. Every request carries a client-chosen
 // `requestId`; its notifications carry it back, and `job/cancel` (or JSON-RPC's own $/cancelRequest) stops it.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { DeviceName } from '../runtime/device-names';
 
 /** Set on a worker started only for generation: it exits when its client goes away (training workers never do). */
 export const generationWorkerVariable = 'FINETUNE_WORKER_ROLE';
@@ -12,7 +13,7 @@ export interface ModelTarget {
   /** PEFT LoRA adapter folder (absolute), merged into the weights; absent for the base model. */
   adapter?: string;
   /** Execution provider: auto (default) tries the platform's GPU provider, then the CPU. */
-  device?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
+  device?: DeviceName;
 }
 
 export interface ChatTurnParams {

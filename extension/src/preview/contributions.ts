@@ -1,5 +1,7 @@
 // The preview part's command ids, settings and their manifest entries (merged into package.json's contributes by
 // scripts in one go; a test can compare the two).
+import { DEVICE_HELP, DEVICE_NAMES } from '../../../engine/src/runtime/device-names';
+
 export const previewCommandIds = {
   preview: 'finetune.previewExample',
   compare: 'finetune.compareBaseVsTuned',
@@ -44,7 +46,7 @@ export const previewContributions = {
     'finetune.preview.maxNewTokens': { type: 'number', default: 256, minimum: 1, description: 'Most tokens a preview, comparison or playground reply generates.' },
     'finetune.preview.temperature': { type: 'number', default: 0, minimum: 0, description: 'Sampling temperature for previews and comparisons; 0 is greedy (deterministic).' },
     'finetune.preview.topP': { type: 'number', default: 1, exclusiveMinimum: 0, maximum: 1, description: 'Nucleus sampling for previews and comparisons (1 = off).' },
-    'finetune.preview.device': { type: 'string', enum: ['auto', 'cpu', 'cuda', 'dml', 'coreml'], default: 'auto', description: 'Execution provider for generation and scoring (auto: the GPU provider if it loads, else the CPU).' },
+    'finetune.preview.device': { type: 'string', enum: [...DEVICE_NAMES], default: 'auto', description: `Execution provider for generation and scoring: ${DEVICE_HELP}` },
     'finetune.preview.compareLimit': { type: 'number', default: 20, minimum: 1, description: 'Most records a comparison of the eval file generates for.' },
   },
 } as const;

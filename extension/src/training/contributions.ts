@@ -2,6 +2,7 @@
 // activation). scripts/contribute-training.ts merges them into the manifest; a test checks the manifest holds them,
 // so ids here and in the code cannot drift apart. Pure data: no vscode imports.
 import { runConfigurationSchemaPath } from './run-config';
+import { DEVICE_HELP, DEVICE_NAMES } from '../../../engine/src/runtime/device-names';
 
 export const trainingCommandIds = {
   start: 'finetune.startTraining',
@@ -19,6 +20,7 @@ export const runsViewContainerId = 'finetune';
 export const runsViewId = 'finetune.runs';
 export const dashboardViewType = 'finetune.trainingDashboard';
 export const runsFolderSetting = 'finetune.training.runsFolder';
+export const trainingDeviceSetting = 'finetune.training.device';
 
 const ids = trainingCommandIds;
 const isRun = 'view == finetune.runs && viewItem =~ /^run\\./';
@@ -96,6 +98,13 @@ export const trainingContributions = {
             default: '.finetune/runs',
             scope: 'resource',
             markdownDescription: 'Folder (relative to the workspace folder, or absolute) where each training run gets its own folder: `run.json`, `metrics.jsonl`, checkpoints and the adapter or model. The Runs view lists the runs found there.',
+          },
+          [trainingDeviceSetting]: {
+            type: 'string',
+            enum: [...DEVICE_NAMES],
+            default: 'auto',
+            scope: 'resource',
+            markdownDescription: `Where training runs when the run configuration names no \`device\`: ${DEVICE_HELP} The dashboard shows the device and adapter a run got.`,
           },
         },
       },

@@ -9,7 +9,7 @@ import type { TrainingArgumentsInput } from '../../../engine/src/train/arguments
 import { registerCommands, type CommandFactory } from '../commands';
 import type { Ctx } from '../ctx';
 import { RunConfigurationCodeLens } from './codelens';
-import { runsViewId, trainingCommandIds as ids } from './contributions';
+import { runsViewId, trainingCommandIds as ids, trainingDeviceSetting } from './contributions';
 import { DashboardPanel } from './dashboard-panel';
 import { ensureDatasetIsClean } from './dataset-check';
 import { readRunInfo } from './run-directory';
@@ -44,8 +44,11 @@ export function registerTraining(ctx: Ctx): { manager: RunManager } {
     for (const handle of manager.reattachRunning(root)) ctx.output.info(`re-attached to the running run ${handle.runDir}`);
   }
 
-  const start = async (args: TrainingArgumentsInput): Promise<RunHandle | undefined> => {
-    ctx.output.info(`starting ${args.resume ? 'resumed ' : ''}run ${args.out}`);
+  const start = async (given: TrainingArgumentsInput): Promise<RunHandle | undefined> => {
+    // The run configuration's device wins; otherwise the setting (a resumed run keeps the one run.json recorded).
+    const device = given.device ?? (given.resume ? undefined : vscode.workspace.getConfiguration().get<TrainingArgumentsInput['device']>(trainingDeviceSetting));
+    const args = device ? { ...given, device } : given;
+    ctx.output.info(`starting ${args.resume ? 'resumed ' : ''}run ${args.out}${device ? ` on ${device}` : ''}`);
     const handle = await manager.start(args);
     DashboardPanel.show(ctx, manager, handle.runDir);
     return handle;

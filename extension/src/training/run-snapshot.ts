@@ -63,9 +63,10 @@ export function snapshotOf(events: readonly RunEvent[]): RunSnapshot {
 }
 
 /** What the trainer resolved at start (run.json `resolved`): the total step count and the device actually used. */
-export function applyResolved(snapshot: RunSnapshot, resolved: { totalSteps?: unknown; device?: unknown; deviceDescription?: unknown } | undefined): RunSnapshot {
+export function applyResolved(snapshot: RunSnapshot, resolved: { totalSteps?: unknown; device?: unknown; adapter?: unknown; deviceDescription?: unknown } | undefined): RunSnapshot {
   if (typeof resolved?.totalSteps === 'number') snapshot.totalSteps = resolved.totalSteps;
-  if (typeof resolved?.device === 'string') snapshot.device = resolved.device;
+  // A GPU device is shown with its adapter ("webgpu (Vulkan: NVIDIA)"): a software one is worth noticing.
+  if (typeof resolved?.device === 'string') snapshot.device = typeof resolved.adapter === 'string' ? `${resolved.device} (${resolved.adapter})` : resolved.device;
   if (typeof resolved?.deviceDescription === 'string') snapshot.deviceDescription = resolved.deviceDescription;
   snapshot.etaMs = snapshot.ended ? undefined : estimateRemainingMs(snapshot);
   return snapshot;

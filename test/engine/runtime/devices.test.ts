@@ -15,21 +15,34 @@ function doubler(): Graph {
   return graph;
 }
 
-test('auto tries the platform GPU providers in order, then the CPU', () => {
-  assert.deepEqual(candidateDevices('auto', 'linux'), ['cuda', 'cpu']);
-  assert.deepEqual(candidateDevices('auto', 'win32'), ['cuda', 'dml', 'cpu']);
-  assert.deepEqual(candidateDevices('auto', 'darwin'), ['coreml', 'cpu']);
+test('auto tries the platform GPU providers in order (CUDA, then WebGPU), then the CPU', () => {
+  assert.deepEqual(candidateDevices('auto', 'linux'), ['cuda', 'webgpu', 'cpu']);
+  assert.deepEqual(candidateDevices('auto', 'win32'), ['cuda', 'webgpu', 'dml', 'cpu']);
+  assert.deepEqual(candidateDevices('auto', 'darwin'), ['webgpu', 'coreml', 'cpu']);
   assert.deepEqual(candidateDevices('cuda', 'darwin'), ['cuda']);
+  assert.deepEqual(candidateDevices('webgpu', 'linux'), ['webgpu']);
 });
 
-test('auto falls back and says why; the session it returns runs', async () => {
+test('the device line names the adapter and why better devices were skipped', () => {
+  assert.equal(describeDevice({ device: 'cpu', skipped: [] }), 'device: cpu');
+  assert.equal(
+    describeDevice({ device: 'webgpu', adapter: 'Vulkan: NVIDIA', skipped: [{ device: 'cuda', error: 'CUDA provider libraries not installed (README: GPU)' }] }),
+    'device: webgpu (Vulkan: NVIDIA); skipped cuda: CUDA provider libraries not installed (README: GPU)',
+  );
+});
+
+test('auto falls back and says why, calmly; the session it returns runs', async () => {
   const result = await openGraphSession(doubler(), { device: 'auto' });
   try {
     const candidates = candidateDevices('auto');
     assert.ok(candidates.includes(result.device));
     // Every candidate before the one that ran was tried and failed with a reason.
     assert.deepEqual(result.skipped.map((s) => s.device), candidates.slice(0, candidates.indexOf(result.device)));
-    for (const attempt of result.skipped) assert.ok(attempt.error.length > 0);
+    for (const attempt of result.skipped) {
+      assert.ok(attempt.error.length > 0);
+      // A CPU-only machine hears that the libraries are not installed, not a raw library-load failure.
+      assert.doesNotMatch(attempt.error, /Failed to load shared library/);
+    }
     assert.ok(describeDevice(result).includes(result.device));
     const out = await result.session.run({ x: tensor('float32', [3], [1, 2, 3]) });
     assert.deepEqual([...(out.y.data as Float32Array)], [2, 4, 6]);

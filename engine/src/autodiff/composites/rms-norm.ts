@@ -1,5 +1,6 @@
 // RMSNorm (Llama): y = x / sqrt(mean(x², last axis) + eps) · weight. The forward is ORT's fused
-// SimplifiedLayerNormalization, whose second output (1/rms) the backward reuses instead of recomputing it.
+// SimplifiedLayerNormalization; the backward recomputes 1/rms from x (one reduction) rather than reading the fused
+// op's second output, which ORT's WebGPU kernel fills with mean(x) instead of 1/rms (onnxruntime 1.30).
 // Float64 graphs expand it into primitive ops (no float64-statistics kernel).
 
 import { attr, ops, type Value } from '../../graph';
@@ -15,20 +16,27 @@ export function rmsNorm(x: Value, weight: Value, eps: number): Value {
       return { outputs: [ops.mul(ops.mul(x, invRms), weight)], saved: { invRms } };
     }
     // Statistics stay in float32 whatever the input type, as transformers computes RMSNorm.
-    const statsShape = [...x.shape.slice(0, -1), 1];
-    const [y, invRms] = g.node('SimplifiedLayerNormalization', [x, weight], [{ dtype: x.dtype, shape: x.shape }, { dtype: 'float32', shape: statsShape }], {
+    const [y] = g.node('SimplifiedLayerNormalization', [x, weight], [{ dtype: x.dtype, shape: x.shape }], {
       axis: attr.int(-1),
       epsilon: attr.float(eps),
       stash_type: attr.int(onnxDataType.float32),
     });
-    return { outputs: [y], saved: { invRms } };
+    return { outputs: [y] };
   })[0];
+}
+
+/** 1/rms in float32 (the fused op's stash type), in x's type. */
+function inverseRms(x: Value, eps: number): Value {
+  const x32 = x.dtype === 'float32' ? x : ops.cast(x, 'float32');
+  const r = ops.reciprocal(ops.sqrt(ops.add(ops.reduceMean(ops.mul(x32, x32), [-1], true), eps)));
+  return r.dtype === x.dtype ? r : ops.cast(r, x.dtype);
 }
 
 /** dx = r·(dy·w − x̂·mean(dy·w·x̂)), dw = Σ dy·x̂ over the leading axes, with x̂ = x·r and r = 1/rms. */
 export const rmsNormGradient: GradientRule = (ctx) => {
   const [x, weight] = ctx.entry.inputs as Value[];
-  const r = ops.cast(ctx.entry.saved.invRms, x.dtype);
+  const { eps } = ctx.entry.params as { eps: number };
+  const r = (ctx.entry.saved.invRms as Value | undefined) ?? inverseRms(x, eps);
   const dy = ctx.dy[0]!;
   const normalized = ops.mul(x, r);
   let dx: Value | null = null;
