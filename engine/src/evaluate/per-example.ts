@@ -7,7 +7,7 @@ import type { PeftAdapter } from '../adapters/peft';
 import type { ModelFolder } from '../io/model-folder';
 import { buildInferenceGraph } from '../models/from-folder';
 import { NAMES } from '../models/types';
-import type { DeviceName, DeviceSession } from '../runtime/devices';
+import { outcomeOf, type DeviceName, type DeviceOutcome } from '../runtime/devices';
 import { openGraphSession } from '../runtime/graph-session';
 import type { RuntimeOptions } from '../runtime/session-options';
 import { makeBatch, type TokenizedExample } from '../train/batching';
@@ -37,7 +37,7 @@ export interface ScoreExamplesResult {
   meanLoss: number;
   perplexity: number;
   targetTokens: number;
-  device: Pick<DeviceSession, 'device' | 'skipped'>;
+  device: DeviceOutcome;
 }
 
 export class ScoringCancelled extends Error {
@@ -95,5 +95,5 @@ export async function scoreExamples(folder: ModelFolder, examples: readonly Toke
   }
   losses.sort((a, b) => a.line - b.line);
   const meanLoss = targetTokens > 0 ? lossSum / targetTokens : Number.NaN;
-  return { losses, meanLoss, perplexity: Math.exp(meanLoss), targetTokens, device: { device: opened.device, skipped: opened.skipped } };
+  return { losses, meanLoss, perplexity: Math.exp(meanLoss), targetTokens, device: outcomeOf(opened) };
 }

@@ -8,7 +8,7 @@ import type { ModelFolder } from '../io/model-folder';
 import { buildInferenceGraph } from '../models/from-folder';
 import { NAMES } from '../models/types';
 import { openGraphSession } from '../runtime/graph-session';
-import type { ConcreteDevice, DeviceAttempt, DeviceName } from '../runtime/devices';
+import { outcomeOf, type ConcreteDevice, type DeviceName, type DeviceOutcome } from '../runtime/devices';
 import type { RuntimeOptions } from '../runtime/session-options';
 import { Sampler, type SamplingOptions } from './sampling';
 import { IncrementalDecoder, StopStringFilter, type DecodeFunction } from './text-stream';
@@ -49,14 +49,17 @@ export class Generator {
   private constructor(
     private readonly folder: ModelFolder,
     private readonly session: ort.InferenceSession,
-    readonly device: ConcreteDevice,
-    readonly skippedDevices: DeviceAttempt[],
+    readonly outcome: DeviceOutcome,
   ) {}
+
+  get device(): ConcreteDevice {
+    return this.outcome.device;
+  }
 
   static async create(folder: ModelFolder, options: GeneratorOptions = {}): Promise<Generator> {
     const { graph } = buildInferenceGraph(folder, { output: { kind: 'last-logits' }, kvCache: true, positionIds: 'input', adapter: options.adapter, name: 'decode' });
     const opened = await openGraphSession(graph, { device: options.device, runtime: options.runtime });
-    return new Generator(folder, opened.session, opened.device, opened.skipped);
+    return new Generator(folder, opened.session, outcomeOf(opened));
   }
 
   async release(): Promise<void> {

@@ -4,7 +4,7 @@ import type { PeftAdapter } from '../adapters/peft';
 import type { ModelFolder } from '../io/model-folder';
 import { buildInferenceGraph } from '../models/from-folder';
 import { NAMES } from '../models/types';
-import type { DeviceName, DeviceSession } from '../runtime/devices';
+import { outcomeOf, type DeviceName, type DeviceOutcome } from '../runtime/devices';
 import { openGraphSession } from '../runtime/graph-session';
 import type { RuntimeOptions } from '../runtime/session-options';
 
@@ -18,7 +18,7 @@ export interface ScoreResult {
   tokens: number[];
   /** null for the first token (nothing precedes it), else natural-log probabilities. */
   logprobs: (number | null)[];
-  device: Pick<DeviceSession, 'device' | 'skipped'>;
+  device: DeviceOutcome;
 }
 
 export async function scoreTokens(folder: ModelFolder, ids: readonly number[], options: ScoreOptions = {}): Promise<ScoreResult> {
@@ -33,7 +33,7 @@ export async function scoreTokens(folder: ModelFolder, ids: readonly number[], o
     });
     const values = out[NAMES.tokenLogprobs].data as Float32Array;
     const logprobs = Array.from(values, (value, index) => (index === 0 ? null : value));
-    return { tokens: [...ids], logprobs, device: { device: opened.device, skipped: opened.skipped } };
+    return { tokens: [...ids], logprobs, device: outcomeOf(opened) };
   } finally {
     await opened.session.release();
   }

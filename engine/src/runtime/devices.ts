@@ -98,6 +98,9 @@ export async function createSessionOnDevice(
       ...options,
       executionProviders: [provider],
       ...(probing ? { logSeverityLevel: 4 as const } : {}),
+      // Under WebGPU, ORT warns on every session that some nodes run on the CPU: shape ops by its own choice and
+      // the nodes we place there on purpose (webgpu-placement.ts); errors still surface.
+      ...(!probing && candidate === 'webgpu' && options.logSeverityLevel === undefined ? { logSeverityLevel: 3 as const } : {}),
     };
     try {
       const session =
@@ -130,13 +133,20 @@ export class DeviceError extends Error {
   }
 }
 
+/** What the messages need of a session's device: which one ran, on which adapter, and what was skipped. */
+export type DeviceOutcome = Pick<DeviceSession, 'device' | 'skipped' | 'adapter'>;
+
+export function outcomeOf(session: DeviceSession): DeviceOutcome {
+  return { device: session.device, skipped: session.skipped, ...(session.adapter ? { adapter: session.adapter } : {}) };
+}
+
 /** Nodes to keep on the CPU when a session runs on WebGPU (kernels that are not exact there: webgpu-placement.ts). */
 export interface DevicePlacement {
   webgpuCpuNodes?: string[];
 }
 
 /** One line for the user: which device (and adapter) runs, and why the better ones did not. */
-export function describeDevice(result: Pick<DeviceSession, 'device' | 'skipped' | 'adapter'>): string {
+export function describeDevice(result: DeviceOutcome): string {
   const head = `device: ${result.device}${result.adapter ? ` (${result.adapter})` : ''}`;
   if (result.skipped.length === 0) return head;
   return `${head}; skipped ${result.skipped.map((s) => `${s.device}: ${s.error}`).join('; ')}`;

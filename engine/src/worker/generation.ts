@@ -98,7 +98,7 @@ export class GenerationService {
       const promptIds = tokenizer.encode(tokenizer.renderChat(turns, { addGenerationPrompt: true }));
       if (promptIds.length === 0) throw new RangeError('the conversation renders to no tokens');
       const generator = await this.generator(params, folder);
-      const deviceDescription = describeDevice({ device: generator.device, skipped: generator.skippedDevices });
+      const deviceDescription = describeDevice(generator.outcome);
       hooks.onStarted?.({ requestId: params.requestId, device: generator.device, deviceDescription, promptTokens: promptIds.length });
       const stopTokenIds = [...new Set([...tokenizer.endOfTurnTokenIds, ...folder.generationConfig.eosTokenIds])];
       const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });

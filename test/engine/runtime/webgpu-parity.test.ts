@@ -1,6 +1,6 @@
 // onnxruntime's bundled WebGPU provider computes what the CPU computes: every gradient rule's float32 graph (forward
 // and gradients), the AdamW + clipping tail, and a LoRA training curve. Runs on SwiftShader (Debian's chromium), a
-// Vulkan driver on the CPU, so it needs no GPU; `npm run gpu-check` runs the same comparison on a real one.
+// Vulkan driver on the CPU, so it needs no GPU; `npm run gpu-check` runs the same tests on a real one.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,12 +9,12 @@ import { gradients } from '../../../engine/src/autodiff';
 import { Graph, ops, tensor, type Value } from '../../../engine/src/graph';
 import { appendAdamW, HYPERPARAMETER_INPUTS, hyperparameterInputs, stateNames } from '../../../engine/src/optim';
 import { openGraphSession } from '../../../engine/src/runtime/graph-session';
-import { useSwiftShader } from '../../../engine/src/runtime/webgpu-adapter';
 import { WEBGPU_INEXACT_OPS } from '../../../engine/src/runtime/webgpu-placement';
 import { cases } from '../autodiff/gradient-cases';
 import { random } from '../autodiff/gradcheck';
+import { useTestWebGpu } from '../../webgpu-env';
 
-useSwiftShader();
+useTestWebGpu();
 
 /** Largest |a − b| / max(1, |a|) over every output. */
 function worstDifference(a: Record<string, ort.Tensor>, b: Record<string, ort.Tensor>): { error: number; where: string } {

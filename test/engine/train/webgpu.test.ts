@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readSafetensorsHeader, readTensorFloat32 } from '../../../engine/src/io/safetensors';
-import { useSwiftShader } from '../../../engine/src/runtime/webgpu-adapter';
 import { train } from '../../../engine/src/train/loop';
 import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
+import { useTestWebGpu } from '../../webgpu-env';
 import { createFixture, type Fixture } from './helpers';
 
-useSwiftShader();
+const { adapter } = useTestWebGpu();
 
 let fixture: Fixture;
 before(() => {
@@ -55,5 +55,6 @@ test('a LoRA run on WebGPU matches the CPU run within 1e-4 relative at every ste
   }
   const run = JSON.parse(readFileSync(join(runs.webgpu, 'run.json'), 'utf8'));
   assert.equal(run.resolved.device, 'webgpu');
-  assert.match(run.resolved.deviceDescription, /^device: webgpu \(Vulkan: SwiftShader \(software\)\)/);
+  assert.equal(run.resolved.adapter, adapter);
+  assert.ok(run.resolved.deviceDescription.startsWith(`device: webgpu (${adapter})`), run.resolved.deviceDescription);
 });

@@ -94,7 +94,7 @@ export const command: Command = {
     if (promptIds.length === 0) throw new UserError('--prompt tokenizes to no tokens (give some text, or use --chat)');
 
     const generator = await Generator.create(folder, { adapter, device, runtime });
-    console.error(describeDevice({ device: generator.device, skipped: generator.skippedDevices }));
+    console.error(describeDevice(generator.outcome));
     const controller = new AbortController();
     const onInterrupt = () => controller.abort();
     process.once('SIGINT', onInterrupt);
