@@ -47,6 +47,11 @@ describe('run directory', () => {
     assert.equal(snapshotOf([step(1), { type: 'done', step: 1, elapsedMs: 100, output: 'adapter' }]).etaMs, undefined);
   });
 
+  it('shows a GPU device with the adapter that ran it', () => {
+    const snapshot = applyResolved(snapshotOf([step(1)]), { totalSteps: 10, device: 'webgpu', adapter: 'Vulkan: SwiftShader (software)', deviceDescription: 'device: webgpu (Vulkan: SwiftShader (software))' });
+    assert.equal(snapshot.device, 'webgpu (Vulkan: SwiftShader (software))');
+  });
+
   it('lists run folders newest first and ignores other folders', () => {
     const runs = path.join(root, 'runs');
     for (const [name, file, age] of [['old', 'run.json', 3000], ['new', 'metrics.jsonl', 0], ['notes', 'README.md', 0]] as const) {
