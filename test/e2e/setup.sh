@@ -7,7 +7,7 @@ set -euo pipefail
 
 NODE24_VERSION=24.22.3
 CODE_SERVER_VERSION=4.139.1
-DEBIAN_PACKAGES=(chromium libkrb5-dev pkg-config build-essential python3 unzip zip)
+DEBIAN_PACKAGES=(chromium libvulkan1 libkrb5-dev pkg-config build-essential python3 unzip zip)
 CACHE="${FINETUNE_E2E_CACHE:-$HOME/.cache/finetune-studio-e2e}"
 STAMP="$CACHE/installed-node-$NODE24_VERSION-code-server-$CODE_SERVER_VERSION"
 
@@ -61,6 +61,7 @@ install_code_server() {
 
 if [ "${1:-}" = "--force" ]; then rm -rf "$CACHE"; fi
 if [ -f "$STAMP" ] && [ -x /usr/bin/chromium ]; then
+  install_debian_packages # cheap when all are there; a package added to the list since the stamp still arrives
   log "reusing $CACHE"
 else
   started=$SECONDS
