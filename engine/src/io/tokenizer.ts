@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ChatRenderer, selectChatTemplate, type ChatTemplate, type ChatTurn, type SpecialTokenStrings } from './chat-template';
 import { ModelFileError } from './errors';
+import { assertModelFile } from './user-file';
 
 export type { ChatTurn } from './chat-template';
 
@@ -38,6 +39,7 @@ function tokenString(value: unknown): string | null {
 }
 
 function readJson(file: string, what: string): Record<string, unknown> {
+  assertModelFile(file, what);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -161,6 +163,7 @@ export function loadChatTokenizer(dir: string, options: { extraEndOfTurnIds?: nu
   const tokenizerJson = readJson(tokenizerFile, 'tokenizer.json');
   const tokenizerConfig = existsSync(configFile) ? readJson(configFile, 'tokenizer_config.json') : {};
   const jinjaFile = join(dir, 'chat_template.jinja');
+  if (existsSync(jinjaFile)) assertModelFile(jinjaFile, 'chat_template.jinja');
   const chatTemplateFile = existsSync(jinjaFile) ? readFileSync(jinjaFile, 'utf8') : undefined;
   let tokenizer: Tokenizer;
   try {

@@ -3,6 +3,7 @@
 // Precedence: command line, then config file, then defaults.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { assertReadableFile } from '../io/user-file';
 import { QUANT_TYPES } from '../quantize/types';
 
 export const METHODS = ['full', 'lora', 'qlora', 'prompt'] as const;
@@ -108,6 +109,7 @@ export class TrainingArgumentsError extends Error {
 
 /** Reads a `--config` JSON file (a run.json's `config` object or a flat object of options). */
 export function readConfigFile(path: string): Record<string, unknown> {
+  assertReadableFile(path, 'config file');
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));

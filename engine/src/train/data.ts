@@ -2,7 +2,6 @@
 // lints clean trains; its assertTrainable refuses error findings, naming file:line), rendered with the model's chat
 // template through the tokenizer (io/tokenizer.ts, the one mask implementation), truncated to max-seq-len (counted),
 // and split into train/eval.
-import { existsSync } from 'node:fs';
 import {
   assertTrainable,
   createModelTokenCounter,
@@ -13,6 +12,7 @@ import {
   type DatasetSettings,
 } from '../../../language-server/src/service/index';
 import { UserError } from '../cli/user-error';
+import { assertReadableFile } from '../io/user-file';
 import type { TokenizedExample } from './batching';
 import { SeededRandom } from './random';
 
@@ -72,7 +72,8 @@ export function splitForEval<T>(examples: readonly T[], fraction: number, seed: 
  * tokenizes its records. With an eval file, `eval-overlap` findings compare against it.
  */
 export async function loadTrainingFile(file: string, tokenizer: ChatTokenizerLike, options: { maxSeqLen: number; modelDir: string; evalFile?: string }): Promise<TokenizedDataset> {
-  if (!existsSync(file)) throw new UserError(`${file}: no such dataset file`);
+  assertReadableFile(file, 'dataset file');
+  if (options.evalFile) assertReadableFile(options.evalFile, 'eval file');
   let settings: DatasetSettings;
   try {
     settings = { ...settingsForFile(file).settings, maxSeqLen: options.maxSeqLen, baseModel: options.modelDir };
