@@ -7,6 +7,7 @@ import { BatchStream, makeBatch, type Batch } from './batching';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';
 import { learningRateAt } from './schedule';
+import { removeStaleTemporaries } from './stale-temporaries';
 import { prepareTraining, type PreparedTraining } from './setup';
 
 export interface TrainHooks {
@@ -31,8 +32,11 @@ export interface TrainResult {
 
 export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Promise<TrainResult> {
   const run = new RunDirectory(args.out);
-  const checkpoint = args.resume ? latestCheckpoint(run) : null;
   if (!args.resume) run.prepareFresh();
+  // A run killed mid-checkpoint leaves step-N.tmp-PID behind (a checkpoint's size each time): clear them first.
+  const stale = removeStaleTemporaries([run.path, run.checkpoints]);
+  if (stale.length > 0) hooks.onInfo?.(`removed ${stale.length} temporar${stale.length === 1 ? 'y' : 'ies'} left by an interrupted run: ${stale.map((path) => relative(run.path, path)).join(', ')}`);
+  const checkpoint = args.resume ? latestCheckpoint(run) : null;
   const started = performance.now();
   let prepared: PreparedTraining | undefined;
   try {
