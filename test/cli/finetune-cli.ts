@@ -1,9 +1,25 @@
 // Runs the `finetune` command as a user does: the built bin (`npm test` builds before it runs the tests).
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'finetune.js');
 
+/** `timeoutMs` turns a hang into a failed test (the process is killed and `status` is null). */
 export function finetune(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return finetuneWithin(0, ...args);
+}
+
+export function finetuneWithin(timeoutMs: number, ...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs || undefined });
+}
+
+/** Bad input ends in exit code 1 and exactly one `finetune: …` line matching `pattern`: no stack trace, no V8 abort. */
+export function assertOneLineError(result: ReturnType<typeof finetune>, pattern: RegExp): void {
+  assert.equal(result.signal, null, `killed by ${result.signal} (a hang?); stderr: ${result.stderr}`);
+  assert.equal(result.status, 1, `exit code ${result.status}; stderr: ${result.stderr}`);
+  const errors = result.stderr.split('\n').filter((line) => line.startsWith('finetune:'));
+  assert.equal(errors.length, 1, result.stderr);
+  assert.match(errors[0], pattern);
+  assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ModelFileError } from '../io/errors';
 import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
+import { assertModelFile } from '../io/user-file';
 
 export const PROMPT_EMBEDDINGS_TENSOR = 'prompt_embeddings';
 
@@ -70,6 +71,7 @@ export function readPromptEmbeddings(dir: string, json: Record<string, unknown>)
 export function readAdapterConfigJson(dir: string): Record<string, unknown> {
   const file = join(dir, 'adapter_config.json');
   if (!existsSync(file)) throw new ModelFileError('missing-file', file, 'no adapter_config.json: not a PEFT adapter folder');
+  assertModelFile(file, 'adapter_config.json');
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');

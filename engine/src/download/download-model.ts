@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join, resolve } from 'node:path';
 import { loadModelFolder } from '../io/model-folder';
 import { parameterCount } from '../io/tensor-layout';
-import { planFiles, shardsFromIndex } from './file-plan';
+import { assertPlainFileName, planFiles, shardsFromIndex } from './file-plan';
 import { isAlreadyDownloaded, transferFile } from './file-transfer';
 import { DEFAULT_HUB_ENDPOINT, DownloadError, fetchRepoInfo, resolveUrl, type HubConnection, type RepoFile } from './hub-client';
 import { ProgressTracker, type DownloadProgress } from './progress';
@@ -81,6 +81,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     options.onProgress?.(tracker.snapshot());
   };
   const fetchOne = async (file: RepoFile) => {
+    assertPlainFileName(options.repo, file.path); // whatever chose the file, it lands inside `out`
     const target = join(out, file.path);
     tracker.setFile(file.path);
     result.files.push(file.path);

@@ -27,6 +27,19 @@ export interface FilePlan {
   skippedPickle: string[];
 }
 
+/**
+ * Whether a Hub file name is one plain path component, so `join(out, name)` stays inside the model folder on every
+ * platform: no '/' or backslash (both separate on Windows), not '.' or '..', no ':' (a drive or an NTFS stream) or NUL.
+ */
+export function isPlainFileName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\:\0]/.test(name);
+}
+
+/** Refuses a file name that could write outside the model folder (`..\..\evil.safetensors` from a hostile index). */
+export function assertPlainFileName(repo: string, name: string): void {
+  if (!isPlainFileName(name)) throw new DownloadError('unsafe-file-name', repo, `the file name ${JSON.stringify(name)} is not a plain file name (a path separator or '..'); refusing to write it`);
+}
+
 export function isPickleWeights(path: string): boolean {
   return PICKLE_SUFFIXES.some((suffix) => path.endsWith(suffix));
 }
@@ -66,8 +79,9 @@ export function shardsFromIndex(repo: string, indexText: string, files: RepoFile
   const byPath = new Map(files.map((file) => [file.path, file]));
   const shards = [...new Set(Object.values(weightMap as Record<string, unknown>).map(String))].sort();
   return shards.map((shard) => {
+    assertPlainFileName(`${repo}/${INDEX_FILE}`, shard);
     const file = byPath.get(shard);
-    if (!file || shard.includes('/') || !shard.endsWith('.safetensors')) {
+    if (!file || !shard.endsWith('.safetensors')) {
       throw new DownloadError('no-safetensors', `${repo}/${INDEX_FILE}`, `names the shard '${shard}', which the repository does not hold at the top level`);
     }
     return file;

@@ -90,14 +90,19 @@ async function receive(options: TransferOptions, part: string, offset: number): 
   } else if (offset > 0) {
     options.onBytes?.(-offset, 'resumed'); // the server sent the whole file: what the `.part` held is counted again from 0
   }
+  // The file ends at the size the Hub lists: a server that sends more (or never stops) does not fill the disk; the
+  // hash check then decides whether the bytes kept are the file.
+  const limit = options.file.size === undefined ? Number.POSITIVE_INFINITY : options.file.size - (append ? offset : 0);
   const handle = await open(part, append ? 'a' : 'w');
   let count = 0;
   try {
     if (response.body) {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        await handle.write(chunk);
-        count += chunk.length;
-        options.onBytes?.(chunk.length, 'network');
+        const kept = chunk.length > limit - count ? chunk.subarray(0, limit - count) : chunk;
+        await handle.write(kept);
+        count += kept.length;
+        options.onBytes?.(kept.length, 'network');
+        if (count >= limit) break; // leaving the loop cancels the rest of the body
       }
     }
   } catch (error) {

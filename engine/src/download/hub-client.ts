@@ -16,6 +16,7 @@ export type DownloadErrorCode =
   | 'file-not-found'
   | 'pickle-only'
   | 'no-safetensors'
+  | 'unsafe-file-name'
   | 'size-mismatch'
   | 'checksum-mismatch'
   | 'destination-not-empty'

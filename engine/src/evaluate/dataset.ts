@@ -1,11 +1,11 @@
 // Records to score, read through the dataset service's streaming linter (same parser, same format detection as the
 // trainer). Unlike the trainer this does not refuse a file with error findings: scoring looks for bad records, so
 // every record that parses into a conversation is scored, and only unparseable lines are left out (and counted).
-import { existsSync } from 'node:fs';
 import { lintFile } from '../../../language-server/src/service/lint-stream';
 import { defaultSettings } from '../../../language-server/src/service/settings';
 import type { CanonicalExample } from '../../../language-server/src/service/types';
 import { UserError } from '../cli/user-error';
+import { assertReadableFile } from '../io/user-file';
 import { tokenizeExamples, type ChatTokenizerLike, type TokenizedDataset } from '../train/data';
 
 export interface ScoringData extends TokenizedDataset {
@@ -16,7 +16,7 @@ export interface ScoringData extends TokenizedDataset {
 }
 
 export async function loadScoringFile(file: string, tokenizer: ChatTokenizerLike, maxSeqLen: number): Promise<ScoringData> {
-  if (!existsSync(file)) throw new UserError(`${file}: no such dataset file`);
+  assertReadableFile(file, 'dataset file');
   const examples: CanonicalExample[] = [];
   const errorLines = new Set<number>();
   const settings = { ...defaultSettings(), maxSeqLen };

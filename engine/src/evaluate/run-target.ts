@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../cli/user-error';
+import { assertReadableFile } from '../io/user-file';
 
 export interface RunTarget {
   runDir: string;
@@ -14,6 +15,7 @@ export function resolveRunTarget(runDir: string): RunTarget {
   const dir = resolve(runDir);
   const runJson = join(dir, 'run.json');
   if (!existsSync(runJson)) throw new UserError(`${dir}: not a run directory (no run.json)`);
+  assertReadableFile(runJson, 'run.json');
   if (existsSync(join(dir, 'model', 'config.json'))) return { runDir: dir, model: join(dir, 'model') };
   let config: Record<string, unknown> | undefined;
   try {

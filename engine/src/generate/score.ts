@@ -2,6 +2,7 @@
 import { tensor } from '../graph';
 import type { PeftAdapter } from '../adapters/peft';
 import type { ModelFolder } from '../io/model-folder';
+import { nonFiniteOutputError } from '../io/non-finite';
 import { buildInferenceGraph } from '../models/from-folder';
 import { NAMES } from '../models/types';
 import { outcomeOf, type DeviceName, type DeviceOutcome } from '../runtime/devices';
@@ -33,6 +34,8 @@ export async function scoreTokens(folder: ModelFolder, ids: readonly number[], o
     });
     const values = out[NAMES.tokenLogprobs].data as Float32Array;
     const logprobs = Array.from(values, (value, index) => (index === 0 ? null : value));
+    // NaN would print as null (JSON) and look like a result: say which weight or config value causes it instead.
+    if (values.subarray(1).some((value) => !Number.isFinite(value))) throw nonFiniteOutputError(folder, options.adapter, 'the log-probability of the text');
     return { tokens: [...ids], logprobs, device: outcomeOf(opened) };
   } finally {
     await opened.session.release();

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ModelFileError } from './errors';
+import { assertModelFile } from './user-file';
 
 export type Arch = 'llama' | 'qwen2' | 'qwen3';
 
@@ -110,6 +111,7 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
 }
 
 export function readModelConfig(file: string): ModelConfig {
+  assertModelFile(file, 'config.json');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -139,6 +141,11 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
   if (!Number.isInteger(headDim)) throw new ModelFileError('bad-config', file, `hidden_size ${raw.hidden_size} is not divisible by num_attention_heads ${numHeads}; set head_dim`, { key: 'head_dim' });
   if (headDim % 2 !== 0) throw new ModelFileError('bad-config', file, `head_dim ${headDim} must be even for rotary embeddings`, { key: 'head_dim' });
   const ropeKey = raw.rope_parameters ? 'rope_parameters' : 'rope_scaling';
+  const ropeTheta = raw.rope_parameters?.rope_theta ?? raw.rope_theta ?? 10000;
+  // A base at or below 1 gives rotations of a radian or more per position (NaN once they overflow float32).
+  if (ropeTheta <= 1) {
+    throw new ModelFileError('bad-config', file, `rope_theta ${ropeTheta} is not a usable RoPE base: it must be above 1 (models use 10000 to about 1e8)`, { key: raw.rope_parameters?.rope_theta !== undefined ? 'rope_parameters.rope_theta' : 'rope_theta' });
+  }
   const rope = raw.rope_parameters ?? raw.rope_scaling ?? null;
   const attentionBias = raw.attention_bias ?? false;
   // Qwen2/Qwen3 only use the window when use_sliding_window is set; Mistral whenever sliding_window is.
@@ -154,7 +161,7 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
     numKvHeads,
     headDim,
     rmsNormEps: raw.rms_norm_eps ?? 1e-6,
-    ropeTheta: raw.rope_parameters?.rope_theta ?? raw.rope_theta ?? 10000,
+    ropeTheta,
     ropeScaling: parseRopeScaling(rope, file, ropeKey),
     maxPositionEmbeddings: raw.max_position_embeddings ?? 2048,
     tieWordEmbeddings: raw.tie_word_embeddings ?? false,

@@ -4,6 +4,8 @@ import { UserError } from '../cli/user-error';
 
 export type ModelFileErrorCode =
   | 'missing-file'
+  | 'not-a-file'
+  | 'unreadable'
   | 'pickle-weights'
   | 'bad-json'
   | 'bad-config'

@@ -5,10 +5,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readModelConfig, type ModelConfig } from './config';
+import { checkConfigSizes } from './config-sizes';
 import type { LoadedData, SafetensorsDtype } from './dtype';
 import { ModelFileError } from './errors';
 import { readSafetensorsHeader, readTensor, readTensorFloat32, type TensorInfo } from './safetensors';
 import { expectedTensors } from './tensor-layout';
+import { assertModelFile } from './user-file';
 import { loadChatTokenizer, type ChatTokenizer } from './tokenizer';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -51,9 +53,11 @@ export interface ModelFolder {
 const PICKLE_SUFFIXES = ['.bin', '.pt', '.pth', '.ckpt', '.pkl'];
 
 export function loadModelFolder(dir: string, options: { requireTokenizer?: boolean } = {}): ModelFolder {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ModelFileError('missing-file', dir, 'model folder does not exist');
+  if (!existsSync(dir)) throw new ModelFileError('missing-file', dir, 'model folder does not exist');
+  if (!statSync(dir).isDirectory()) throw new ModelFileError('not-a-file', dir, 'is a file, not a model folder');
   const config = readModelConfig(join(dir, 'config.json'));
   const weights = openWeights(dir);
+  checkConfigSizes(config, weights, join(dir, 'config.json'));
   const { weightDtype, unusedTensors } = checkTensors(config, weights);
   const generationConfig = readGenerationConfig(join(dir, 'generation_config.json'), config);
   let tokenizer: ChatTokenizer | null = null;
@@ -118,6 +122,7 @@ function openWeights(dir: string): WeightStore {
 }
 
 function readIndex(file: string): Record<string, string> {
+  assertModelFile(file, INDEX_FILE);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -173,6 +178,7 @@ const generationSchema = z.object({
 export function readGenerationConfig(file: string, config: ModelConfig): GenerationConfig {
   const fallback: GenerationConfig = { bosTokenId: config.bosTokenId, eosTokenIds: config.eosTokenIds, padTokenId: config.padTokenId };
   if (!existsSync(file)) return fallback;
+  assertModelFile(file, 'generation_config.json');
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));

@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DTYPE_BYTES, decodeBytes, isSafetensorsDtype, toFloat32, type LoadedData, type SafetensorsDtype } from './dtype';
 import { ModelFileError } from './errors';
+import { assertModelFile } from './user-file';
 
 /** Headers above this are refused (the Rust implementation uses the same bound). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -39,6 +40,7 @@ function readExactly(fd: number, length: number, position: number): Buffer {
 
 /** Parses and validates the header of `file`; reads no tensor data. */
 export function readSafetensorsHeader(file: string): SafetensorsHeader {
+  assertModelFile(file, 'the safetensors file');
   let fd: number;
   try {
     fd = openSync(file, 'r');

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ChatRenderer, selectChatTemplate, type ChatTemplate, type ChatTurn, type SpecialTokenStrings } from './chat-template';
 import { ModelFileError } from './errors';
+import { characterBudget, cutText, cutTurns } from './long-input';
+import { assertModelFile } from './user-file';
 
 export type { ChatTurn } from './chat-template';
 
@@ -19,6 +21,16 @@ export interface TokenizedChat {
   ids: number[];
   /** 1 where the loss covers the token (the label is the token itself; the trainer shifts). */
   trainedMask: Uint8Array;
+  /** The content was cut before rendering (io/long-input.ts): `ids` then holds more than maxTokens, not all of them. */
+  cut?: boolean;
+}
+
+export interface TokenizeOptions {
+  /**
+   * The caller keeps only this many tokens: content far beyond what they can hold is cut before rendering, so a
+   * huge record costs what its first maxTokens do. `ids` still holds more than maxTokens when it was cut.
+   */
+  maxTokens?: number;
 }
 
 export interface ChatTokenCounts {
@@ -38,6 +50,7 @@ function tokenString(value: unknown): string | null {
 }
 
 function readJson(file: string, what: string): Record<string, unknown> {
+  assertModelFile(file, what);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -63,6 +76,8 @@ export class ChatTokenizer {
   /** Size of the vocabulary including added tokens (the model's vocab_size may be larger: padding). */
   readonly vocabSize: number;
   readonly chatTemplate: ChatTemplate;
+  /** Characters in the longest token string: no token covers more characters of text (io/long-input.ts). */
+  readonly longestTokenLength: number;
   private readonly renderer: ChatRenderer;
 
   constructor(private readonly tokenizer: Tokenizer, tokenizerConfig: Record<string, unknown>, options: { extraEndOfTurnIds?: number[]; chatTemplateFile?: string; file?: string } = {}) {
@@ -77,7 +92,11 @@ export class ChatTokenizer {
     this.bosTokenId = idOf(this.special.bos);
     this.eosTokenId = idOf(this.special.eos);
     this.padTokenId = idOf(this.special.pad);
-    this.vocabSize = tokenizer.get_vocab(true).size;
+    const vocab = tokenizer.get_vocab(true);
+    this.vocabSize = vocab.size;
+    let longest = 1;
+    for (const token of vocab.keys()) longest = Math.max(longest, token.length);
+    this.longestTokenLength = longest;
     this.chatTemplate = selectChatTemplate(tokenizerConfig.chat_template, file, options.chatTemplateFile);
     const endIds = new Set<number>();
     if (this.eosTokenId !== null) endIds.add(this.eosTokenId);
@@ -117,7 +136,8 @@ export class ChatTokenizer {
     return this.renderer.renderWithSpans(turns);
   }
 
-  tokenizeChat(turns: readonly ChatTurn[]): TokenizedChat {
+  tokenizeChat(allTurns: readonly ChatTurn[], options: TokenizeOptions = {}): TokenizedChat {
+    const { turns, cut } = options.maxTokens === undefined ? { turns: allTurns, cut: false } : cutTurns(allTurns, characterBudget(options.maxTokens, this.longestTokenLength));
     const { text, spans } = this.renderer.renderWithSpans(turns);
     const ids = this.encode(text);
     const trainedMask = new Uint8Array(ids.length);
@@ -126,14 +146,17 @@ export class ChatTokenizer {
       const last = this.tokenBoundary(text, ids, end).endExclusive;
       trainedMask.fill(1, first, Math.max(first, last));
     }
-    return { text, spans, ids, trainedMask };
+    return { text, spans, ids, trainedMask, ...(cut ? { cut } : {}) };
   }
 
   /** Plain language-modelling text: every token trained, EOS appended so the model learns where documents end. */
-  tokenizeText(text: string): TokenizedChat {
+  tokenizeText(allText: string, options: TokenizeOptions = {}): TokenizedChat {
+    const text = options.maxTokens === undefined ? allText : cutText(allText, characterBudget(options.maxTokens, this.longestTokenLength));
+    const cut = text.length < allText.length;
     const ids = this.encode(text, { addSpecialTokens: true });
-    if (this.eosTokenId !== null && ids[ids.length - 1] !== this.eosTokenId) ids.push(this.eosTokenId);
-    return { text, spans: [[0, text.length]], ids, trainedMask: new Uint8Array(ids.length).fill(1) };
+    // A cut text has not ended: no EOS (it would sit past maxTokens anyway).
+    if (!cut && this.eosTokenId !== null && ids[ids.length - 1] !== this.eosTokenId) ids.push(this.eosTokenId);
+    return { text, spans: [[0, text.length]], ids, trainedMask: new Uint8Array(ids.length).fill(1), ...(cut ? { cut } : {}) };
   }
 
   /** Prompt = tokens the loss does not cover, response = tokens it does. */
@@ -161,6 +184,7 @@ export function loadChatTokenizer(dir: string, options: { extraEndOfTurnIds?: nu
   const tokenizerJson = readJson(tokenizerFile, 'tokenizer.json');
   const tokenizerConfig = existsSync(configFile) ? readJson(configFile, 'tokenizer_config.json') : {};
   const jinjaFile = join(dir, 'chat_template.jinja');
+  if (existsSync(jinjaFile)) assertModelFile(jinjaFile, 'chat_template.jinja');
   const chatTemplateFile = existsSync(jinjaFile) ? readFileSync(jinjaFile, 'utf8') : undefined;
   let tokenizer: Tokenizer;
   try {

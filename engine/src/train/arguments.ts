@@ -3,6 +3,7 @@
 // Precedence: command line, then config file, then defaults.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { assertReadableFile } from '../io/user-file';
 import { QUANT_TYPES } from '../quantize/types';
 import { DEVICE_HELP, DEVICE_NAMES } from '../runtime/device-names';
 
@@ -109,6 +110,7 @@ export class TrainingArgumentsError extends Error {
 
 /** Reads a `--config` JSON file (a run.json's `config` object or a flat object of options). */
 export function readConfigFile(path: string): Record<string, unknown> {
+  assertReadableFile(path, 'config file');
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));

@@ -2,7 +2,6 @@
 // lints clean trains; its assertTrainable refuses error findings, naming file:line), rendered with the model's chat
 // template through the tokenizer (io/tokenizer.ts, the one mask implementation), truncated to max-seq-len (counted),
 // and split into train/eval.
-import { existsSync } from 'node:fs';
 import {
   assertTrainable,
   createModelTokenCounter,
@@ -13,14 +12,19 @@ import {
   type DatasetSettings,
 } from '../../../language-server/src/service/index';
 import { UserError } from '../cli/user-error';
+import { assertReadableFile } from '../io/user-file';
 import type { TokenizedExample } from './batching';
+import { boundedTokenCounter } from './bounded-token-counter';
 import { SeededRandom } from './random';
 
 /** The part of the model's chat tokenizer the trainer needs (io/tokenizer.ts provides it). */
 export interface ChatTokenizerLike {
-  tokenizeChat(turns: ReadonlyArray<{ role: string; content: string; trained: boolean }>): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
+  /** `maxTokens`: only that many are kept, so content far beyond them may be cut before tokenizing (io/long-input.ts). */
+  tokenizeChat(turns: ReadonlyArray<{ role: string; content: string; trained: boolean }>, options?: { maxTokens?: number }): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
   /** Plain language-modelling text (the `text` format): every token trained, EOS appended. */
-  tokenizeText(text: string): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
+  tokenizeText(text: string, options?: { maxTokens?: number }): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
+  /** Characters in the longest token string (what bounds how much text maxTokens tokens can cover); see io/long-input.ts. */
+  readonly longestTokenLength?: number;
 }
 
 export interface TokenizedDataset {
@@ -36,7 +40,8 @@ export interface TokenizedDataset {
 export function tokenizeExamples(examples: readonly CanonicalExample[], tokenizer: ChatTokenizerLike, maxSeqLen: number): TokenizedDataset {
   const result: TokenizedDataset = { examples: [], truncated: 0, skipped: 0, tokens: 0, targetTokens: 0 };
   for (const example of examples) {
-    const rendered = example.format === 'text' ? tokenizer.tokenizeText(example.turns.map((turn) => turn.content).join('')) : tokenizer.tokenizeChat(example.turns);
+    const limit = { maxTokens: maxSeqLen };
+    const rendered = example.format === 'text' ? tokenizer.tokenizeText(example.turns.map((turn) => turn.content).join(''), limit) : tokenizer.tokenizeChat(example.turns, limit);
     let ids = Array.from(rendered.ids);
     let mask = Uint8Array.from(Array.from(rendered.trainedMask, (value) => (value ? 1 : 0)));
     if (ids.length > maxSeqLen) {
@@ -72,7 +77,8 @@ export function splitForEval<T>(examples: readonly T[], fraction: number, seed: 
  * tokenizes its records. With an eval file, `eval-overlap` findings compare against it.
  */
 export async function loadTrainingFile(file: string, tokenizer: ChatTokenizerLike, options: { maxSeqLen: number; modelDir: string; evalFile?: string }): Promise<TokenizedDataset> {
-  if (!existsSync(file)) throw new UserError(`${file}: no such dataset file`);
+  assertReadableFile(file, 'dataset file');
+  if (options.evalFile) assertReadableFile(options.evalFile, 'eval file');
   let settings: DatasetSettings;
   try {
     settings = { ...settingsForFile(file).settings, maxSeqLen: options.maxSeqLen, baseModel: options.modelDir };
@@ -80,7 +86,8 @@ export async function loadTrainingFile(file: string, tokenizer: ChatTokenizerLik
     throw new UserError((error as Error).message);
   }
   const evalIndex = options.evalFile ? loadEvalIndexSync(options.evalFile) : undefined;
-  const parsed = await parseExamples({ path: file }, settings, { tokenCounter: createModelTokenCounter(options.modelDir), evalIndex });
+  const tokenCounter = boundedTokenCounter(createModelTokenCounter(options.modelDir), tokenizer, options.maxSeqLen);
+  const parsed = await parseExamples({ path: file }, settings, { tokenCounter, evalIndex });
   assertTrainable(parsed, file);
   if (parsed.examples.length === 0) throw new UserError(`${file}: no records to train on`);
   return tokenizeExamples(parsed.examples, tokenizer, options.maxSeqLen);

@@ -7,6 +7,8 @@ import { BatchStream, makeBatch, type Batch } from './batching';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';
 import { learningRateAt } from './schedule';
+import { removeStaleTemporaries } from './stale-temporaries';
+import { asWriteFailure } from './write-failure';
 import { prepareTraining, type PreparedTraining } from './setup';
 
 export interface TrainHooks {
@@ -31,23 +33,37 @@ export interface TrainResult {
 
 export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Promise<TrainResult> {
   const run = new RunDirectory(args.out);
-  const checkpoint = args.resume ? latestCheckpoint(run) : null;
   if (!args.resume) run.prepareFresh();
+  // A run killed mid-checkpoint leaves step-N.tmp-PID behind (a checkpoint's size each time): clear them first.
+  const stale = removeStaleTemporaries([run.path, run.checkpoints]);
+  if (stale.length > 0) hooks.onInfo?.(`removed ${stale.length} temporar${stale.length === 1 ? 'y' : 'ies'} left by an interrupted run: ${stale.map((path) => relative(run.path, path)).join(', ')}`);
+  const checkpoint = args.resume ? latestCheckpoint(run) : null;
   const started = performance.now();
   let prepared: PreparedTraining | undefined;
   try {
     prepared = await prepareTraining(args, hooks.onInfo ?? (() => {}));
     return await trainPrepared(args, prepared, run, checkpoint, hooks);
-  } catch (error) {
+  } catch (thrown) {
     // A failure before or during the loop still leaves a readable record: a final error event and run.json status.
+    // Recording can fail as well (the disk that filled up): the first error is what the user sees, with a note.
+    const error = asWriteFailure(thrown, (thrown as NodeJS.ErrnoException | null)?.path ?? run.path, 'writing the run folder', 'free some space, then run again with --resume');
     const message = error instanceof Error ? error.message : String(error);
     const now = new Date().toISOString();
     const before: RunInfo = existsSync(run.runJson) ? run.readRunInfo() : { version: 1, status: 'running', config: { ...args }, resolved: prepared?.resolved ?? {}, startedAt: now, updatedAt: now, step: 0 };
     const event: RunEvent = { type: 'error', step: before.step, message, elapsedMs: Math.round(performance.now() - started) };
-    run.append(event);
+    const unrecorded: string[] = [];
+    try {
+      run.append(event);
+    } catch {
+      unrecorded.push('metrics.jsonl');
+    }
     hooks.onEvent?.(event);
-    run.writeRunInfo({ ...before, status: 'error', updatedAt: now, message });
-    throw error;
+    try {
+      run.writeRunInfo({ ...before, status: 'error', updatedAt: now, message });
+    } catch {
+      unrecorded.push('run.json');
+    }
+    throw unrecorded.length > 0 ? withNote(error, `this error could not be recorded in ${unrecorded.join(' or ')}`) : error;
   } finally {
     await prepared?.session.release();
   }
@@ -80,7 +96,12 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
   const elapsed = () => Math.round(performance.now() - startedAt);
   let lastCheckpoint = checkpoint ?? undefined;
   const save = (step: number) => {
-    lastCheckpoint = saveCheckpoint(run, session.trainable, { step, data: data.next, seed: args.seed, elapsedMs: elapsed() });
+    try {
+      lastCheckpoint = saveCheckpoint(run, session.trainable, { step, data: data.next, seed: args.seed, elapsedMs: elapsed() });
+    } catch (error) {
+      const kept = lastCheckpoint ? `${relative(run.path, lastCheckpoint)} is kept: free some space, then run again with --resume` : 'there is no earlier checkpoint';
+      throw asWriteFailure(error, run.checkpoints, `writing the checkpoint of step ${step}`, kept);
+    }
     writeInfo({ step, lastCheckpoint: relative(run.path, lastCheckpoint) });
   };
   const finish = (status: TrainResult['status'], step: number, extra: Partial<TrainResult> = {}): TrainResult => {
@@ -131,6 +152,15 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
   hooks.onInfo?.(`wrote ${output}`);
   emit({ type: 'done', step, elapsedMs: elapsed(), output: relative(run.path, output), loss: lastLoss, evalLoss: evalEvent?.loss });
   return finish('done', step, { output });
+}
+
+/** `error` with a note after its message (and in its stack's first line), keeping its name and so how it prints. */
+function withNote(error: unknown, note: string): unknown {
+  if (!(error instanceof Error)) return new Error(`${String(error)} (${note})`);
+  const message = `${error.message} (${note})`;
+  if (error.stack) error.stack = error.stack.replace(error.message, message);
+  error.message = message;
+  return error;
 }
 
 /** Mean token loss over the eval examples, in batches of the training batch size. */

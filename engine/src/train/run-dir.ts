@@ -1,8 +1,10 @@
 // The run folder (DESIGN §4 contract): run.json (resolved config and status), metrics.jsonl (one event per line),
 // checkpoints/ for --resume, and adapter/ (LoRA, PEFT layout) or model/ (full). Every file that a reader may look at
 // while the run goes on is written atomically (temp file + rename), so a crash never leaves half a JSON.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { appendWholeLine } from './whole-line-append';
+import { asWriteFailure, refusedWriteCode } from './write-failure';
 
 export type RunStatus = 'running' | 'done' | 'error' | 'cancelled';
 
@@ -58,8 +60,30 @@ const FINAL_TYPES = new Set(['done', 'error', 'cancelled']);
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, content);
+  try {
+    writeFileSync(temporary, content);
+  } catch (error) {
+    rmSync(temporary, { force: true }); // a half-written temporary would only hold on to the space that ran out
+    throw error;
+  }
   renameSync(temporary, path);
+}
+
+/**
+ * Rewrites `path` in place, only when the new content fits in the blocks the file already holds, so a full disk
+ * cannot refuse it: the last resort for recording a run's final status after the atomic write ran out of space.
+ */
+function overwriteInPlace(path: string, content: string): boolean {
+  const bytes = Buffer.from(content, 'utf8');
+  const fd = openSync(path, 'r+');
+  try {
+    if (bytes.length > fstatSync(fd).blocks * 512) return false;
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    ftruncateSync(fd, bytes.length);
+    return true;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
@@ -105,8 +129,13 @@ export class RunDirectory {
     writeFileAtomic(this.metrics, kept.map((event) => `${JSON.stringify(event)}\n`).join(''));
   }
 
+  /** One whole line or nothing (a full disk leaves no torn line); a refused write becomes a located UserError. */
   append(event: RunEvent): void {
-    appendFileSync(this.metrics, `${JSON.stringify(event)}\n`);
+    try {
+      appendWholeLine(this.metrics, `${JSON.stringify(event)}\n`);
+    } catch (error) {
+      throw asWriteFailure(error, this.metrics, `appending the ${event.type} event`);
+    }
   }
 
   readEvents(): RunEvent[] {
@@ -123,8 +152,20 @@ export class RunDirectory {
       });
   }
 
+  /** Atomic; when the disk is full, rewritten in place if it fits (the final status matters more than atomicity). */
   writeRunInfo(info: RunInfo): void {
-    writeJsonAtomic(this.runJson, info);
+    const content = `${JSON.stringify(info, null, 2)}\n`;
+    try {
+      writeFileAtomic(this.runJson, content);
+    } catch (error) {
+      const outOfSpace = ['ENOSPC', 'EDQUOT'].includes(refusedWriteCode(error) ?? '');
+      try {
+        if (outOfSpace && existsSync(this.runJson) && overwriteInPlace(this.runJson, content)) return;
+      } catch {
+        // The in-place rewrite failed too: report the first failure, which says why.
+      }
+      throw asWriteFailure(error, this.runJson, `recording status ${info.status}`);
+    }
   }
 
   readRunInfo(): RunInfo {
@@ -136,7 +177,12 @@ export class RunDirectory {
     const temporary = `${target}.tmp-${process.pid}`;
     rmSync(temporary, { recursive: true, force: true });
     mkdirSync(temporary, { recursive: true });
-    fill(temporary);
+    try {
+      fill(temporary);
+    } catch (error) {
+      rmSync(temporary, { recursive: true, force: true }); // e.g. a full disk: the old folder stays, no half copy
+      throw error;
+    }
     const old = `${target}.old-${process.pid}`;
     if (existsSync(target)) renameSync(target, old);
     renameSync(temporary, target);

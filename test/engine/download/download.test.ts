@@ -3,7 +3,7 @@
 // same run, and from a `.part` left by an earlier run); gated, missing, pickle-only repositories and a wrong
 // checksum fail with their codes; an index's shards are fetched and a second run fetches nothing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -40,6 +40,12 @@ before(async () => {
   const shards = writeModelSafetensors(sharded, weights.names().map((name) => ({ name, dtype: 'F32' as const, shape: weights.info(name).shape, data: weights.readFloat32(name) })), statSync(join(model, 'model.safetensors')).size / 3);
   assert.ok(shards.length >= 3, 'the sharded fixture has several shards');
   hub.addFolder('acme/sharded', sharded, { 'extra-not-in-index.safetensors': Buffer.alloc(16) });
+  // An index that places a shard at a Windows path outside the folder; the listing holds that name at the top level.
+  const evilName = '..\\..\\..\\evil.safetensors';
+  const evilIndex = Buffer.from(JSON.stringify({ metadata: {}, weight_map: { 'model.embed_tokens.weight': evilName } }));
+  const evil = new Map([['config.json', readFileSync(join(model, 'config.json'))], [INDEX_FILE, evilIndex], [evilName, readFileSync(join(model, 'model.safetensors'))]]);
+  hub.addRepo('acme/evil-shard', evil);
+  hub.addFolder('acme/oversized', model);
 });
 
 after(async () => {
@@ -152,4 +158,24 @@ test('pickle-only, missing repository or revision, wrong checksum and a foreign 
   const foreign = options('acme/tiny');
   writeFileSync(join(dir, 'marker'), '');
   await rejectsWith(downloadModel({ ...foreign, out: dir }), 'destination-not-empty');
+});
+
+test('a shard named with backslashes or .. is refused before anything is fetched for it, on every platform', async () => {
+  const evil = options('acme/evil-shard');
+  await rejectsWith(downloadModel(evil), 'unsafe-file-name');
+  assert.deepEqual(hub.requestsFor('evil.safetensors'), [], 'never requested');
+  assert.ok(!readdirSync(evil.out).some((name) => name.includes('evil')), 'nothing written under any name');
+});
+
+test('a body longer than the listed size is cut at the size: the junk after it never reaches the disk', async () => {
+  hub.oversized.add('model.safetensors');
+  try {
+    const result = await downloadModel(options('acme/oversized'));
+    const file = join(result.out, 'model.safetensors');
+    assert.ok(sameFile(file, join(model, 'model.safetensors')), 'the listed bytes, verified by sha256');
+    // The client hung up at the size; the server would have sent 64 MiB more (what the old code wrote to disk).
+    assert.ok((hub.junkSent.get('model.safetensors') ?? 0) < 16 * 1024 * 1024, `junk sent before the hang-up: ${hub.junkSent.get('model.safetensors')}`);
+  } finally {
+    hub.oversized.delete('model.safetensors');
+  }
 });

@@ -27,6 +27,10 @@ export interface RequestRecord {
 export class FakeHub {
   readonly repos = new Map<string, FakeRepo>();
   readonly requests: RequestRecord[] = [];
+  /** Paths served with endless junk after their bytes (no content-length), until the client hangs up or 64 MiB. */
+  readonly oversized = new Set<string>();
+  /** Junk bytes written after the real ones, per oversized path. */
+  readonly junkSent = new Map<string, number>();
   /** Path inside a repo → how many times more to drop its transfer after this many bytes. */
   readonly drops = new Map<string, { afterBytes: number; times: number }>();
   private hub!: Server;
@@ -128,6 +132,7 @@ export class FakeHub {
         return;
       }
     }
+    if (this.oversized.has(path)) return this.serveOversized(response, data.subarray(start), path);
     const headers: Record<string, string | number> = { 'content-length': data.length - start, 'accept-ranges': 'bytes' };
     if (range) headers['content-range'] = `bytes ${start}-${data.length - 1}/${data.length}`;
     response.writeHead(range ? 206 : 200, headers);
@@ -140,6 +145,26 @@ export class FakeHub {
       return;
     }
     response.end(data.subarray(start));
+  }
+
+  /** The file's bytes, then junk in 64 KiB chunks while the client reads (a server that does not stop at the size). */
+  private serveOversized(response: ServerResponse, data: Buffer, path: string): void {
+    response.writeHead(200, { 'content-type': 'application/octet-stream' });
+    response.write(data);
+    const junk = Buffer.alloc(64 * 1024, 0x58);
+    let sent = 0;
+    const more = (): void => {
+      while (!response.destroyed && sent < 64 * 1024 * 1024) {
+        sent += junk.length;
+        this.junkSent.set(path, sent);
+        if (!response.write(junk)) {
+          response.once('drain', more);
+          return;
+        }
+      }
+      response.end();
+    };
+    more();
   }
 }
 

@@ -2,7 +2,7 @@
 // never pickle or subfolders) and the progress figures (rate over a window, ETA, resumed bytes not counted as speed).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planFiles, shardsFromIndex } from '../../../engine/src/download/file-plan';
+import { isPlainFileName, planFiles, shardsFromIndex } from '../../../engine/src/download/file-plan';
 import { DownloadError } from '../../../engine/src/download/hub-client';
 import { formatDuration, ProgressTracker } from '../../../engine/src/download/progress';
 
@@ -26,6 +26,13 @@ test('planFiles: an index makes the plan sharded; the shards come from its weigh
   assert.deepEqual(shardsFromIndex('a/b', index, files).map((f) => f.path), ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
   const missing = JSON.stringify({ weight_map: { x: 'model-00003-of-00003.safetensors' } });
   assert.throws(() => shardsFromIndex('a/b', missing, files), (error: unknown) => error instanceof DownloadError && error.code === 'no-safetensors');
+});
+
+test('isPlainFileName: one path component on every platform (no / or \\, no .., no drive or stream colon)', () => {
+  for (const name of ['model.safetensors', 'model-00001-of-00002.safetensors', 'weird..name.safetensors', '.hidden']) assert.ok(isPlainFileName(name), name);
+  for (const name of ['', '.', '..', 'a/b.safetensors', '..\\..\\..\\evil.safetensors', 'sub\\x.safetensors', 'C:evil.safetensors', 'x\0y']) assert.ok(!isPlainFileName(name), name);
+  const index = JSON.stringify({ weight_map: { x: '..\\evil.safetensors' } });
+  assert.throws(() => shardsFromIndex('a/b', index, [file('..\\evil.safetensors')]), (error: unknown) => error instanceof DownloadError && error.code === 'unsafe-file-name');
 });
 
 test('planFiles refuses pickle-only repositories and ones without the HF layout', () => {

@@ -54,6 +54,9 @@ test('unsupported and invalid configs are refused with the key', () => {
   expectConfigError({ ...LLAMA, hidden_size: 'big' }, 'bad-config', 'hidden_size');
   expectConfigError({ ...LLAMA, num_key_value_heads: 3 }, 'bad-config', 'num_key_value_heads');
   expectConfigError({ ...LLAMA, vocab_size: undefined }, 'bad-config', 'vocab_size');
+  // A RoPE base at or below 1 overflows the rotation angles to NaN: refused rather than scored as nulls.
+  expectConfigError({ ...LLAMA, rope_theta: 1e-300 }, 'bad-config', 'rope_theta');
+  expectConfigError({ ...LLAMA, rope_parameters: { rope_type: 'default', rope_theta: 1 } }, 'bad-config', 'rope_parameters.rope_theta');
 });
 
 test('RoPE inverse frequencies: default, linear and llama3 scaling', () => {

@@ -98,8 +98,11 @@ test('wrong shapes, missing tensors and non-float weights name the tensor', () =
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, intermediate_size: 96 }));
     expectError(() => loadModelFolder(dir, { requireTokenizer: false }), 'wrong-shape', { tensor: 'model.layers.0.mlp.gate_proj.weight' });
+    // More layers than the weights hold is the config's mistake, found from the tensor names before any layer is listed.
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 3 }));
-    expectError(() => loadModelFolder(dir, { requireTokenizer: false }), 'missing-tensor', { tensor: 'model.layers.2.input_layernorm.weight' });
+    expectError(() => loadModelFolder(dir, { requireTokenizer: false }), 'bad-config', { key: 'num_hidden_layers' });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, vocab_size: config.vocab_size + 1 }));
+    expectError(() => loadModelFolder(dir, { requireTokenizer: false }), 'bad-config', { key: 'vocab_size' });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, model_type: 'qwen2' }));
     expectError(() => loadModelFolder(dir, { requireTokenizer: false }), 'missing-tensor', { tensor: 'model.layers.0.self_attn.q_proj.bias' });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, model_type: 'falcon' }));

@@ -7,6 +7,7 @@ import { loadScoringFile } from '../../evaluate/dataset';
 import { formatLossFile, lossFileLines, PER_EXAMPLE_LOSS_FILE, writeLossFile } from '../../evaluate/loss-file';
 import { scoreExamples } from '../../evaluate/per-example';
 import { resolveRunTarget, runDirOfAdapter } from '../../evaluate/run-target';
+import { nonFiniteOutputError } from '../../io/non-finite';
 import { RUNTIME_HELP } from '../../runtime/cli-options';
 import { describeDevice } from '../../runtime/devices';
 import type { Command } from '../main';
@@ -69,6 +70,8 @@ export const command: Command = {
     const data = await loadScoringFile(values.data, folder.tokenizer!, maxSeqLen);
     if (data.examples.length === 0) throw new UserError(`${values.data}: no record has a trained token to score`);
     const result = await scoreExamples(folder, data.examples, { adapter, device, runtime, batchSize });
+    // A NaN loss is no result: name the weight or config value behind it and exit non-zero.
+    if (!Number.isFinite(result.meanLoss)) throw nonFiniteOutputError(folder, adapter, 'the eval loss');
     console.error(describeDevice(result.device));
 
     const runDir = target?.runDir ?? (adapterDir ? runDirOfAdapter(adapterDir) : undefined);

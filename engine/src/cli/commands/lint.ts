@@ -2,9 +2,10 @@
 // (any size), prints `file:line:column  severity  rule  message` lines and a summary, or with --json one JSON array
 // of {file, line, column, endLine, endColumn, rule, severity, message} (1-based). Exit codes as linters use them:
 // 0 no errors, 1 at least one error-severity finding, 2 bad usage, a missing file or a bad config file.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { lintFile, settingsForFile, type Finding } from '../../../../language-server/src/service/index';
+import { checkReadableFile } from '../../io/user-file';
 import type { Command } from '../main';
 
 const HELP = `usage: finetune lint FILE… [--json] [--config FILE]
@@ -88,8 +89,9 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
     return 2;
   }
   for (const file of files) {
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      io.error(`finetune lint: ${file}: no such file`);
+    const problem = checkReadableFile(file);
+    if (problem) {
+      io.error(`finetune lint: ${file}: ${problem.problem === 'missing' ? 'no such file' : problem.message}`);
       return 2;
     }
   }
