@@ -102,6 +102,24 @@ test('an untrusted workspace never loads a model folder; a trusted one reports a
   assert.ok(second.params.diagnostics.length > 0, 'token counts fall back to the estimate');
 });
 
+test('evalFile: ignored in an untrusted workspace; a path that is not a regular file is reported, not read forever', async () => {
+  const record = chat('Who wrote Hamlet?', 'William Shakespeare.');
+  writeFileSync(path.join(workspace.dir, 'eval.jsonl'), record + '\n');
+  const untrusted = await start({ trusted: false, settings: { evalFile: 'eval.jsonl' } });
+  const first = await openAndWait(untrusted, path.join(workspace.dir, 'eval-untrusted.jsonl'), record + '\n');
+  assert.equal((await untrusted.connection.sendRequest(SettingsRequest, { uri: first.uri }))?.settings.evalFile, undefined);
+  assert.ok(!has(first.params, 'eval-overlap'), 'the eval file was not read');
+  const trusted = await start({ settings: { evalFile: 'eval.jsonl' } });
+  assert.ok(has((await openAndWait(trusted, path.join(workspace.dir, 'eval-trusted.jsonl'), record + '\n')).params, 'eval-overlap'), 'trusted: it is');
+
+  const started = Date.now();
+  const endless = await start({ settings: { evalFile: '/dev/zero' } });
+  const { params } = await openAndWait(endless, path.join(workspace.dir, 'eval-endless.jsonl'), record + '\n');
+  const problem = params.diagnostics.find((d) => d.code === 'eval-overlap');
+  assert.match(problem?.message ?? '', /\/dev\/zero: not a regular file/);
+  assert.ok(Date.now() - started < 10_000);
+});
+
 test('a document above maxDocumentSizeMB gets one file-too-large diagnostic instead of validation', async () => {
   const server = await start({ settings: { maxDocumentSizeMB: 0.0001 } });
   const { params } = await openAndWait(server, path.join(workspace.dir, 'big.jsonl'), PROBLEM_TEXT.repeat(3));
