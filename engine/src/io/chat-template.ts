@@ -9,6 +9,7 @@
 // rendering is append-only (earlier turns render the same whatever follows). Templates that break it (Qwen3 drops
 // earlier reasoning) fall back to finding the turn's content in the full text; if that fails the error says so.
 import { Template } from '@huggingface/jinja';
+import { RenderBudgetError, renderWithBudget, type RenderBudget } from './bounded-template';
 import { ModelFileError } from './errors';
 
 export interface ChatTurn {
@@ -56,8 +57,25 @@ export function selectChatTemplate(value: unknown, file: string, jinjaFile?: str
   throw new ModelFileError('bad-chat-template', file, 'chat_template is neither a string nor a list of named templates', { key: 'chat_template' });
 }
 
+/** Real templates render a conversation in well under a millisecond; a second is far past any of them. */
+const RENDER_TIME_MS = 1000;
+/** Output room beyond the conversation's own text, and how many times that text a template may repeat it. */
+const RENDER_BASE_CHARS = 1_000_000;
+const RENDER_CHARS_PER_INPUT_CHAR = 8;
+/** Longest list a template may build; real ones only walk the messages. */
+const RENDER_BASE_ITEMS = 100_000;
+
+function renderBudget(turns: readonly ChatTurn[], special: SpecialTokenStrings): RenderBudget {
+  let inputChars = 0;
+  for (const turn of turns) inputChars += turn.role.length + turn.content.length;
+  for (const token of Object.values(special)) inputChars += token?.length ?? 0;
+  return { timeMs: RENDER_TIME_MS, maxChars: RENDER_BASE_CHARS + RENDER_CHARS_PER_INPUT_CHAR * inputChars, maxItems: RENDER_BASE_ITEMS + turns.length };
+}
+
 export class ChatRenderer {
   private readonly compiled: Template;
+  /** Set once a render ran out of budget: every later one would too, so they fail at once instead of each waiting. */
+  private exhausted: ModelFileError | null = null;
 
   constructor(readonly template: ChatTemplate, private readonly special: SpecialTokenStrings, private readonly endOfTurnStrings: string[], private readonly file: string) {
     try {
@@ -68,16 +86,21 @@ export class ChatRenderer {
   }
 
   render(turns: readonly ChatTurn[], options: { addGenerationPrompt: boolean }): string {
+    if (this.exhausted) throw this.exhausted;
     try {
-      return this.compiled.render({
+      return renderWithBudget(this.compiled, {
         messages: turns.map((turn) => ({ role: turn.role, content: turn.content })),
         add_generation_prompt: options.addGenerationPrompt,
         bos_token: this.special.bos ?? '',
         eos_token: this.special.eos ?? '',
         pad_token: this.special.pad ?? '',
         unk_token: this.special.unk ?? '',
-      });
+      }, renderBudget(turns, this.special));
     } catch (error) {
+      if (error instanceof RenderBudgetError || error instanceof RangeError) {
+        this.exhausted = new ModelFileError('bad-chat-template', this.file, `the chat template runs away (${error.message}); it is not usable`, { key: 'chat_template' });
+        throw this.exhausted;
+      }
       throw new ModelFileError('bad-chat-template', this.file, `the chat template refused this conversation: ${(error as Error).message}`, { key: 'chat_template' });
     }
   }

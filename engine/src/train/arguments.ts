@@ -123,7 +123,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   const record = parsed as Record<string, unknown>;
   // A run.json holds the resolved options under `config`; accept it directly so a finished run can be repeated.
   const options = typeof record.config === 'object' && record.config !== null ? (record.config as Record<string, unknown>) : record;
-  return Object.fromEntries(Object.entries(options).filter(([key]) => key in TRAINING_OPTIONS));
+  return Object.fromEntries(Object.entries(options).filter(([key]) => Object.hasOwn(TRAINING_OPTIONS, key)));
 }
 
 /** Merges layers (later wins) and validates; `source` names the layers in error messages. */

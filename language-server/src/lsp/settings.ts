@@ -110,8 +110,12 @@ export class SettingsResolver {
         problems.push(error instanceof Error ? error.message : String(error));
       }
     }
-    // Untrusted workspaces: validation only. A model folder's tokenizer and chat template are never loaded.
-    if (!this.source.trusted()) delete settings.baseModel;
+    // Untrusted workspaces: validation of the document only. A model folder's tokenizer and chat template are never
+    // loaded, and no other file is read on a setting's say-so (an eval file could be any path, /dev/zero included).
+    if (!this.source.trusted()) {
+      delete settings.baseModel;
+      delete settings.evalFile;
+    }
     return { settings, configFile, problems };
   }
 

@@ -14,14 +14,14 @@ export const meta: RuleMeta = {
 export function check(record: RecordContext): void {
   const required = FORMAT_KEYS[record.format].required;
   for (const key of required) {
-    if (key in record.value) continue;
+    if (Object.hasOwn(record.value, key)) continue;
     record.report(meta, record.recordTarget(), `missing '${key}': the ${record.format} format needs ${required.map((name) => `'${name}'`).join(' and ')}`);
   }
   const turns = record.spec.turns;
   if (!turns) return;
   for (const { object, path } of record.turnObjects) {
-    if (!(turns.roleKey in object)) record.report(meta, { path }, `this turn has no '${turns.roleKey}'`);
+    if (!Object.hasOwn(object, turns.roleKey)) record.report(meta, { path }, `this turn has no '${turns.roleKey}'`);
     // an assistant turn that only calls tools may leave its content out
-    if (!(turns.contentKey in object) && !('tool_calls' in object)) record.report(meta, { path }, `this turn has no '${turns.contentKey}'`);
+    if (!Object.hasOwn(object, turns.contentKey) && !Object.hasOwn(object, 'tool_calls')) record.report(meta, { path }, `this turn has no '${turns.contentKey}'`);
   }
 }

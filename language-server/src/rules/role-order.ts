@@ -21,12 +21,12 @@ export function check(record: RecordContext): void {
   // with an unknown role the order cannot be judged; unknown-role reports it
   for (const { object } of objects) {
     const name = object[spec.roleKey];
-    if (typeof name !== 'string' || !(name in spec.roles)) return;
+    if (typeof name !== 'string' || !spec.roles.has(name)) return;
   }
   let previous: Role | null = record.value.system !== undefined ? 'system' : null;
   let seenNonSystem = false;
   for (const { object, path } of objects) {
-    const role = spec.roles[object[spec.roleKey] as string] as Role | undefined;
+    const role = spec.roles.get(object[spec.roleKey] as string);
     if (!role) continue;
     let problem: string | null = null;
     if (role === 'system' && (seenNonSystem || previous === 'system')) problem = 'a system turn should come first, once';

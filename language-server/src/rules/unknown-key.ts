@@ -18,7 +18,7 @@ function checkKeys(record: RecordContext, object: Record<string, unknown>, known
   // for-in, not Object.keys: no key array per object (a JSON.parse object has only own, enumerable keys)
   for (const key in object) {
     if (known.includes(key) || (base.length === 0 && PASSTHROUGH_KEYS.has(key))) continue;
-    const suggestion = closest(key, known.filter((name) => !(name in object)));
+    const suggestion = closest(key, known.filter((name) => !Object.hasOwn(object, name)));
     const path = [...base, key];
     let fixes: LocalFix[] | undefined;
     if (suggestion) {

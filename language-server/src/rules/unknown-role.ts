@@ -16,12 +16,12 @@ export const meta: RuleMeta = {
 export function check(record: RecordContext): void {
   const turns = record.spec.turns;
   if (!turns) return;
-  const names = Object.keys(turns.roles);
+  const names = [...turns.roles.keys()];
   for (const { object, path } of record.turnObjects) {
     const role = object[turns.roleKey];
-    if (typeof role !== 'string' || role in turns.roles) continue;
+    if (typeof role !== 'string' || turns.roles.has(role)) continue;
     const lower = role.trim().toLowerCase();
-    const suggestion = lower in turns.roles ? lower : (turns.aliases[lower] ?? closest(lower, names));
+    const suggestion = turns.roles.has(lower) ? lower : (turns.aliases.get(lower) ?? closest(lower, names));
     const rolePath = [...path, turns.roleKey];
     const message = `unknown role '${role}'${suggestion ? `: did you mean '${suggestion}'?` : ''} (expected ${names.slice(0, 4).join(', ')})`;
     const fixes = suggestion

@@ -1,6 +1,6 @@
 // The eval file's records, reduced to the exact keys `eval-overlap` compares: whole conversation and prompt, each
 // mapped to the eval line (0-based) where it first appears. Built once per eval file and shared by documents.
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { analyzeLine } from './analyze-line';
 import { forEachLine } from './line-reader';
 import { defaultSettings } from './settings';
@@ -35,13 +35,53 @@ export function buildEvalIndex(text: string, uri: string): EvalIndex {
   return index;
 }
 
+/** An eval file larger than this is refused: it is a setting's target, read whole by the trainer. */
+export const MAX_EVAL_FILE_BYTES = 512 * 2 ** 20;
+
+/**
+ * Opens the eval file and returns its size, refusing anything but a regular file of bounded size: `evalFile` is a
+ * setting, and "/dev/zero" or a FIFO would otherwise be read forever. Reads then stop at that size, so a file that
+ * grows meanwhile cannot stretch them either.
+ */
+function openEvalFile(path: string): { fd: number; size: number } {
+  // stat before open too: opening a FIFO for reading blocks until something writes to it
+  if (!statSync(path).isFile()) throw new Error('not a regular file');
+  const fd = openSync(path, 'r');
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error('not a regular file');
+    if (stats.size > MAX_EVAL_FILE_BYTES) throw new Error(`larger than ${MAX_EVAL_FILE_BYTES / 2 ** 20} MB`);
+    return { fd, size: stats.size };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
 /** Reads the eval file line by line (it may be large). */
 export async function loadEvalIndex(path: string): Promise<EvalIndex> {
   const index = newIndex(path);
-  await forEachLine(createReadStream(path), (line, lineNumber) => addLine(index, line, lineNumber));
+  const { fd, size } = openEvalFile(path);
+  if (size === 0) {
+    closeSync(fd);
+    return index;
+  }
+  await forEachLine(createReadStream(path, { fd, start: 0, end: size - 1 }), (line, lineNumber) => addLine(index, line, lineNumber));
   return index;
 }
 
 export function loadEvalIndexSync(path: string): EvalIndex {
-  return buildEvalIndex(readFileSync(path, 'utf8'), path);
+  const { fd, size } = openEvalFile(path);
+  try {
+    const buffer = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const count = readSync(fd, buffer, read, size - read, read);
+      if (count === 0) break;
+      read += count;
+    }
+    return buildEvalIndex(buffer.toString('utf8', 0, read), path);
+  } finally {
+    closeSync(fd);
+  }
 }

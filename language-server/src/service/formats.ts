@@ -17,10 +17,13 @@ export interface FieldSpec {
 export interface TurnsSpec {
   roleKey: string;
   contentKey: string;
-  /** Accepted role names → canonical role. */
-  roles: Record<string, Role>;
+  /**
+   * Accepted role names → canonical role. Maps, not object literals: a role is user text, and on a plain object
+   * `'toString' in roles` is true and `roles.constructor` is a function.
+   */
+  roles: ReadonlyMap<string, Role>;
   /** Role names other tools use, with what they most likely mean (for "did you mean" and a fix). */
-  aliases: Record<string, string>;
+  aliases: ReadonlyMap<string, string>;
   /** Other keys a turn may carry. */
   optionalKeys: string[];
 }
@@ -31,19 +34,23 @@ export interface FormatSpec {
   turns?: TurnsSpec;
 }
 
+function mapOf<Value>(entries: Record<string, Value>): ReadonlyMap<string, Value> {
+  return new Map(Object.entries(entries));
+}
+
 const MESSAGE_TURNS: TurnsSpec = {
   roleKey: 'role',
   contentKey: 'content',
-  roles: { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' },
-  aliases: { human: 'user', gpt: 'assistant', bot: 'assistant', model: 'assistant', ai: 'assistant', developer: 'system', function: 'tool', ipython: 'tool' },
+  roles: mapOf({ system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' }),
+  aliases: mapOf({ human: 'user', gpt: 'assistant', bot: 'assistant', model: 'assistant', ai: 'assistant', developer: 'system', function: 'tool', ipython: 'tool' }),
   optionalKeys: ['weight', 'train', 'name', 'tool_calls', 'tool_call_id', 'refusal'],
 };
 
 const SHAREGPT_TURNS: TurnsSpec = {
   roleKey: 'from',
   contentKey: 'value',
-  roles: { system: 'system', human: 'user', gpt: 'assistant', user: 'user', assistant: 'assistant', tool: 'tool', function_call: 'assistant', observation: 'tool', function: 'tool' },
-  aliases: { bot: 'gpt', model: 'gpt', ai: 'gpt', chatgpt: 'gpt', humans: 'human', sys: 'system' },
+  roles: mapOf<Role>({ system: 'system', human: 'user', gpt: 'assistant', user: 'user', assistant: 'assistant', tool: 'tool', function_call: 'assistant', observation: 'tool', function: 'tool' }),
+  aliases: mapOf({ bot: 'gpt', model: 'gpt', ai: 'gpt', chatgpt: 'gpt', humans: 'human', sys: 'system' }),
   optionalKeys: ['weight', 'train'],
 };
 

@@ -8,8 +8,15 @@ import type { CanonicalExample, RenderedExample, TokenCounts } from './types';
 /** Slack for tokenizers that add a prefix space or BOS/EOS to plain text. */
 const BOUND_MARGIN = 8;
 
+/** Rendered once at load, so a template that cannot render (or runs out of its budget) fails here, not per record. */
+const PROBE_TURNS = [
+  { role: 'user', content: 'Hi', trained: false },
+  { role: 'assistant', content: 'Hello.', trained: true },
+];
+
 export function createModelTokenCounter(modelDir: string): TokenCounter {
   const tokenizer: ChatTokenizer = loadChatTokenizer(modelDir);
+  tokenizer.renderTrainingText(PROBE_TURNS);
   const count = (example: CanonicalExample): TokenCounts => {
     if (example.format === 'text') {
       const total = tokenizer.tokenizeText(example.turns.map((turn) => turn.content).join('')).ids.length;

@@ -124,7 +124,7 @@ export class RecordContext {
 
   /** The key a whole-record finding underlines: the format's first required key when present, else the first key. */
   get primaryPath(): JsonPath {
-    const required = this.spec.fields.find((field) => field.required && field.key in this.value);
+    const required = this.spec.fields.find((field) => field.required && Object.hasOwn(this.value, field.key));
     if (required) return [required.key];
     const first = Object.keys(this.value)[0];
     return first === undefined ? [] : [first];
@@ -286,7 +286,7 @@ function buildConversation(record: RecordContext): void {
         if (!message || typeof message !== 'object' || Array.isArray(message)) return;
         const object = message as Record<string, unknown>;
         const roleName = object[turns.roleKey];
-        const role = typeof roleName === 'string' ? turns.roles[roleName] : undefined;
+        const role = typeof roleName === 'string' ? turns.roles.get(roleName) : undefined;
         if (!role) {
           // not part of the conversation (unknown-role says why), but its text still gets the content checks
           for (const part of contentParts(object[turns.contentKey], [field.key, index, turns.contentKey])) record.fields.push({ ...part, role: 'user', turn: -1 });

@@ -57,6 +57,7 @@ test('the dataset commands are declared under Fine-Tune, registered by the exten
 test('untrusted workspaces are limited, the model folder setting restricted; the config file has a schema', () => {
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes('finetune.baseModel'));
+  assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes('finetune.evalFile'));
   const validation = manifest.contributes.jsonValidation.find((entry) => entry.fileMatch === 'finetune.config.json');
   assert.ok(validation);
   assert.ok(existsSync(path.join(ROOT, validation.url)), `${validation.url} exists`);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { ConvertRequest, RenderExampleRequest, ReportRequest, SetLossesNotification, SettingsRequest } from '../../../language-server/src/protocol';
+import { buildTokenizer } from '../../../engine/src/init/tokenizer-builder';
 import { chat, PROBLEM_TEXT, tempWorkspace } from './fixtures';
 import { bundleServer, fileUri, startLanguageServer, type LanguageServer } from './harness';
 
@@ -100,6 +101,38 @@ test('an untrusted workspace never loads a model folder; a trusted one reports a
   assert.equal(trustedSettings?.settings.baseModel, path.join(workspace.dir, 'models/tiny'), 'relative to the workspace folder');
   assert.ok(trusted.statuses.some((s) => s.health === 'warning' && s.message?.includes(path.join(workspace.dir, 'models/tiny'))));
   assert.ok(second.params.diagnostics.length > 0, 'token counts fall back to the estimate');
+});
+
+test('a base model whose chat template runs away: the server warns once and validates with estimates', async () => {
+  const model = path.join(workspace.dir, 'models', 'runaway');
+  mkdirSync(model, { recursive: true });
+  const built = buildTokenizer(512, 300);
+  writeFileSync(path.join(model, 'tokenizer.json'), JSON.stringify(built.tokenizerJson));
+  writeFileSync(path.join(model, 'tokenizer_config.json'), JSON.stringify({ ...built.tokenizerConfig, chat_template: '{% for i in range(10**9) %}x{% endfor %}' }));
+  const server = await start({ settings: { baseModel: 'models/runaway' } });
+  const started = Date.now();
+  const { params } = await openAndWait(server, path.join(workspace.dir, 'runaway.jsonl'), PROBLEM_TEXT);
+  assert.ok(params.diagnostics.length > 0, 'validation runs');
+  assert.ok(Date.now() - started < 10_000);
+  assert.ok(server.statuses.some((s) => s.health === 'warning' && s.message?.includes("key 'chat_template'")), JSON.stringify(server.statuses));
+});
+
+test('evalFile: ignored in an untrusted workspace; a path that is not a regular file is reported, not read forever', async () => {
+  const record = chat('Who wrote Hamlet?', 'William Shakespeare.');
+  writeFileSync(path.join(workspace.dir, 'eval.jsonl'), record + '\n');
+  const untrusted = await start({ trusted: false, settings: { evalFile: 'eval.jsonl' } });
+  const first = await openAndWait(untrusted, path.join(workspace.dir, 'eval-untrusted.jsonl'), record + '\n');
+  assert.equal((await untrusted.connection.sendRequest(SettingsRequest, { uri: first.uri }))?.settings.evalFile, undefined);
+  assert.ok(!has(first.params, 'eval-overlap'), 'the eval file was not read');
+  const trusted = await start({ settings: { evalFile: 'eval.jsonl' } });
+  assert.ok(has((await openAndWait(trusted, path.join(workspace.dir, 'eval-trusted.jsonl'), record + '\n')).params, 'eval-overlap'), 'trusted: it is');
+
+  const started = Date.now();
+  const endless = await start({ settings: { evalFile: '/dev/zero' } });
+  const { params } = await openAndWait(endless, path.join(workspace.dir, 'eval-endless.jsonl'), record + '\n');
+  const problem = params.diagnostics.find((d) => d.code === 'eval-overlap');
+  assert.match(problem?.message ?? '', /\/dev\/zero: not a regular file/);
+  assert.ok(Date.now() - started < 10_000);
 });
 
 test('a document above maxDocumentSizeMB gets one file-too-large diagnostic instead of validation', async () => {

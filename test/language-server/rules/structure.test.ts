@@ -101,6 +101,14 @@ ruleTester('not-object', {
   });
 }
 
+const PROTOTYPE_NAMES = ['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty', 'Constructor'];
+
+/** A valid two-turn conversation whose second role is `name`. */
+function prototypeRole(key: 'messages' | 'conversations', name: string): string {
+  const [role, content, user] = key === 'messages' ? ['role', 'content', 'user'] : ['from', 'value', 'human'];
+  return JSON.stringify({ [key]: [{ [role]: user, [content]: 'Hi' }, { [role]: name, [content]: 'Hello.' }] });
+}
+
 {
   const human = '{"messages": [{"role": "human", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}';
   const capital = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "Assistant", "content": "Hello."}]}';
@@ -111,6 +119,15 @@ ruleTester('not-object', {
       { text: human, errors: [{ ...at(human, '"human"') }] },
       { text: capital, errors: [{ ...at(capital, '"Assistant"') }] },
       { text: sharegpt, errors: [{ ...at(sharegpt, '"bot"') }] },
+      // Names of Object.prototype are user text like any other, not roles.
+      ...PROTOTYPE_NAMES.map((name) => {
+        const text = prototypeRole('messages', name);
+        return { text, errors: [{ ...at(text, JSON.stringify(name)) }] };
+      }),
+      ...PROTOTYPE_NAMES.map((name) => {
+        const text = prototypeRole('conversations', name);
+        return { text, errors: [{ ...at(text, JSON.stringify(name)) }] };
+      }),
     ],
   });
 }

@@ -2,13 +2,14 @@
 // a 10 MB line, and a file far larger than one string could hold is streamed (checked here with a line over the
 // per-line limit, built without ever materialising it).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findSyntaxError, locatePath, rawOffsetInString } from '../../../language-server/src/service/json-scan';
-import { createDatasetDocument, defaultSettings, lintFile, lintText, type Finding } from '../../../language-server/src/service/index';
+import { createDatasetDocument, defaultSettings, lintFile, lintText, loadEvalIndex, loadEvalIndexSync, type Finding } from '../../../language-server/src/service/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-robust-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,4 +82,17 @@ test('the scanner locates keys and values by path, maps string offsets through e
   assert.deepEqual([problem?.start, problem?.end], [6, 7]);
   assert.equal(findSyntaxError('{"a": [1, 2], "b": "ok"}'), null);
   assert.equal(findSyntaxError('['.repeat(200000))?.start, 199999);
+});
+
+test('an eval file that is not a regular file is refused at once, never read forever', async () => {
+  const fifo = join(dir, 'eval.fifo');
+  execFileSync('mkfifo', [fifo]);
+  for (const evalFile of ['/dev/zero', fifo, dir]) {
+    const started = Date.now();
+    assert.throws(() => loadEvalIndexSync(evalFile), /not a regular file/);
+    await assert.rejects(loadEvalIndex(evalFile), /not a regular file/);
+    const findings = await collect(lintText('{"text": "Hello there."}\n', { ...settings, evalFile }));
+    assert.match(findings.find((finding) => finding.rule === 'eval-overlap')?.message ?? '', /not a regular file/);
+    assert.ok(Date.now() - started < 5000, evalFile);
+  }
 });
