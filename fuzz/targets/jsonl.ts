@@ -1,7 +1,8 @@
 // The JSONL service. Oracles: (1) the streamed lint of the input in one chunk equals its lint in random chunks (cut
-// inside UTF-8 sequences, CRLF pairs and lines); (2) an open document after random edits has exactly the findings of
-// a fresh parse of the edited text, after every edit; (3) opening in slices equals opening at once. Hover, report,
-// example and render on random lines must not throw. The service throws nothing on bad data, so any throw is a crash.
+// inside UTF-8 sequences, CRLF pairs and lines); (2) an open document has the streamed lint's findings, whether opened
+// at once or in slices; (3) after each of several random edits it has exactly the findings of a fresh parse of the
+// edited text. Hover, report, example and render on random lines must not throw. Settings vary per input. The
+// service throws nothing on bad data, so any throw is a crash.
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createDatasetDocument, defaultSettings, lintStream, openDatasetDocument, type DatasetSettings, type Finding } from '../../language-server/src/service/index';
@@ -11,7 +12,16 @@ import { OracleMismatch, type Target } from '../target';
 import { jsonlSeeds, ROOT } from './seeds';
 
 /** Settings that make most rules speak: dataset-level counts on every edit, eval overlaps, a short length limit. */
-const settings: DatasetSettings = { ...defaultSettings(), minExamples: 1000, maxSeqLen: 64, evalFile: resolve(ROOT, 'examples/problems/eval.jsonl') };
+const base: DatasetSettings = { ...defaultSettings(), minExamples: 1000, maxSeqLen: 64, evalFile: resolve(ROOT, 'examples/problems/eval.jsonl') };
+
+/** Each input is checked under one of these (chosen from its bytes): a pinned format, a findings cap, other limits. */
+const SETTINGS: DatasetSettings[] = [
+  base,
+  { ...base, format: 'sharegpt' },
+  { ...base, format: 'text', maxFindingsPerFile: 3 },
+  { ...base, nearDuplicateThreshold: 0.5, minResponseChars: 60, maxSeqLen: 8 },
+  { ...base, severities: { duplicate: 'off', 'near-duplicate': 'off', 'json-syntax': 'hint', 'format-mix': 'error' }, evalFile: undefined },
+];
 
 const TOKENS = [...COMMON_TOKENS, '"messages"', '"role"', '"content"', '"user"', '"assistant"', '"system"', '"tool"', '"conversations"',
   '"from"', '"value"', '"human"', '"gpt"', '"instruction"', '"input"', '"output"', '"prompt"', '"completion"', '"text"', '"response"',
@@ -22,7 +32,7 @@ function key(finding: Finding): string {
   return `${start.line}:${start.character}-${end.line}:${end.character} ${finding.severity} ${finding.rule} ${finding.message}`;
 }
 
-async function lint(chunks: Buffer[]): Promise<string[]> {
+async function lint(chunks: Buffer[], settings: DatasetSettings): Promise<string[]> {
   const out: string[] = [];
   for await (const finding of lintStream(Readable.from(chunks), settings)) out.push(key(finding));
   return out;
@@ -87,13 +97,17 @@ export const jsonlTarget: Target = {
     }),
   async check(input) {
     const random = Random.from('jsonl-check', input.toString('base64'));
-    const whole = await lint([input]);
-    sameFindings('one chunk vs random chunks', whole, await lint(randomChunks(input, random)));
+    const settings = random.pick(SETTINGS);
+    const whole = await lint([input], settings);
+    sameFindings('one chunk vs random chunks', whole, await lint(randomChunks(input, random), settings));
 
     const text = input.toString('utf8');
     const uri = 'file:///fuzz.jsonl';
     const fresh = (source: string) => sortedKeys(createDatasetDocument(uri, source, settings).findings());
-    sameFindings('opened in slices vs at once', sortedKeys((await openDatasetDocument(uri, text, settings)).findings()), fresh(text));
+    const opened = fresh(text);
+    sameFindings('opened in slices vs at once', sortedKeys((await openDatasetDocument(uri, text, settings)).findings()), opened);
+    // the editor and `finetune lint` must not drift apart (unless the editor's findings cap cuts the list)
+    if (whole.length < settings.maxFindingsPerFile) sameFindings('open document vs streaming lint', opened, [...whole].sort());
 
     const document = createDatasetDocument(uri, text, settings);
     let mirror = text;
