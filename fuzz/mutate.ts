@@ -67,7 +67,11 @@ export function mutateJson(root: unknown, random: Random, dictionary: readonly s
       return root;
     case 2: // add a key or element
       if (container && Array.isArray(container)) container.splice(random.int(container.length + 1), 0, interestingValue(random, dictionary));
-      else if (container) container[JSON.parse(random.pick(dictionary.filter((t) => /^".*"$/.test(t)).concat(['"x"']))) as string] = interestingValue(random, dictionary);
+      else if (container) {
+        // defineProperty, so that a key named __proto__ becomes an own key (as JSON.parse makes it), not the prototype
+        const name = JSON.parse(random.pick(dictionary.filter((token) => /^".*"$/.test(token)).concat(['"x"']))) as string;
+        Object.defineProperty(container, name, { value: interestingValue(random, dictionary), enumerable: true, writable: true, configurable: true });
+      }
       return root;
     case 3: // copy an element: repeated turns, duplicate keys' values
       if (container && Array.isArray(container) && container.length > 0) {
@@ -81,7 +85,17 @@ export function mutateJson(root: unknown, random: Random, dictionary: readonly s
 }
 
 function structuredCloneSafe(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value)) as unknown;
+  const text = stringify(value);
+  return text === null ? null : (JSON.parse(text) as unknown);
+}
+
+/** JSON.stringify, or null where it cannot (nesting deeper than its recursion allows, undefined). */
+export function stringify(value: unknown): string | null {
+  try {
+    return JSON.stringify(value) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** One byte-level edit. `others` are the target's seeds, for splicing. */
@@ -125,7 +139,8 @@ export function mutateJsonText(input: Buffer, random: Random, dictionary: readon
   } catch {
     return mutateBytes(input, random, dictionary, others);
   }
-  return Buffer.from(JSON.stringify(mutateJson(parsed, random, dictionary)) ?? 'null');
+  const text = stringify(mutateJson(parsed, random, dictionary));
+  return text === null ? input : Buffer.from(text);
 }
 
 /** Several stacked edits (mostly one to four), capped at MAX_INPUT_BYTES. */

@@ -30,7 +30,7 @@ const { values: flags, positionals } = parseArgs({
 });
 
 /** The failure's kind: its first line with numbers and quoted text blurred, so one bug is saved once per run. */
-export function signature(outcome: Outcome): string {
+function signature(outcome: Outcome): string {
   const lines = 'detail' in outcome ? outcome.detail.split('\n') : [''];
   const frame = lines.find((line) => /^\s+at .*(language-server|engine|fuzz)\//.test(line))?.trim() ?? '';
   return `${outcome.kind} ${lines[0].replace(/\/tmp\/\S+/g, 'PATH').replace(/\d+/g, 'N').replace(/(["'`]).*?\1/g, 'S').slice(0, 120)} ${frame.replace(/:\d+:\d+\)?$/, '')}`;

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createDatasetDocument, defaultSettings, lintStream, openDatasetDocument, type DatasetSettings, type Finding } from '../../language-server/src/service/index';
-import { COMMON_TOKENS, mutateBytes, mutateJson, stacked } from '../mutate';
+import { COMMON_TOKENS, mutateBytes, mutateJson, stacked, stringify } from '../mutate';
 import { Random } from '../random';
 import { OracleMismatch, type Target } from '../target';
 import { jsonlSeeds, ROOT } from './seeds';
@@ -88,11 +88,13 @@ export const jsonlTarget: Target = {
       // a JSON edit of one record keeps the rest of the file as it was
       const lines = input.toString('utf8').split('\n');
       const at = r.int(lines.length);
+      let record: unknown;
       try {
-        lines[at] = JSON.stringify(mutateJson(JSON.parse(lines[at]), r, TOKENS)) ?? 'null';
+        record = JSON.parse(lines[at]);
       } catch {
         return mutateBytes(input, r, TOKENS, seeds);
       }
+      lines[at] = stringify(mutateJson(record, r, TOKENS)) ?? lines[at];
       return Buffer.from(lines.join('\n'));
     }),
   async check(input) {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { COMMON_TOKENS, mutateBytes, mutateJson, stacked } from '../mutate';
+import { COMMON_TOKENS, mutateBytes, mutateJson, stacked, stringify } from '../mutate';
 import type { Random } from '../random';
 import type { Target } from '../target';
 import { ROOT } from './seeds';
@@ -63,33 +63,83 @@ function mutateOnce(input: Buffer, random: Random, seeds: readonly Buffer[]): Bu
   if (random.chance(0.1) && messages.length > 0) {
     // one message becomes raw bytes with a byte-level edit: a header or body the framing must survive
     const at = random.int(messages.length);
-    messages[at] = mutateBytes(frame(JSON.stringify(messages[at])), random, TOKENS, seeds).toString('utf8');
+    messages[at] = mutateBytes(frame(stringify(messages[at]) ?? ''), random, TOKENS, seeds).toString('utf8');
   } else if (random.chance(0.15) && messages.length > 0) {
     const from = random.int(messages.length); // reorder: a change before the open, a hover after the close
     messages.splice(random.int(messages.length), 0, ...messages.splice(from, 1));
   } else {
     messages = mutateJson(messages, random, TOKENS);
   }
-  return Buffer.from(JSON.stringify(messages));
+  const text = stringify(messages);
+  return text === null ? input : Buffer.from(text);
 }
 
-/** Splits the server's output into messages (it frames correctly; we only need the JSON). */
+/**
+ * The exact text of each element of a top-level JSON array (so a message nested deeper than JSON.stringify can go
+ * reaches the server as it is); null when the text is not an array.
+ */
+export function arrayElements(text: string): string[] | null {
+  try {
+    if (!Array.isArray(JSON.parse(text))) return null;
+  } catch {
+    return null;
+  }
+  const elements: string[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (char === '[' || char === '{') {
+      if (depth++ === 0) start = i + 1;
+      continue;
+    } else if (char === ']' || char === '}') {
+      if (--depth === 0) break;
+      continue;
+    }
+    if (depth === 1 && char === ',') {
+      elements.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = text.slice(start, text.lastIndexOf(']')).trim();
+  if (last || elements.length > 0) elements.push(last);
+  return elements;
+}
+
+/** Splits the server's output into messages (it frames correctly; we only need the JSON). Linear in the output. */
 class OutputReader {
-  private pending = Buffer.alloc(0);
-  readonly messages: Array<Record<string, unknown>> = [];
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** The body length of the message being read, once its header is in. */
+  private bodyLength = -1;
 
   push(chunk: Buffer, onMessage: (message: Record<string, unknown>) => void): void {
-    this.pending = Buffer.concat([this.pending, chunk]);
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     for (;;) {
-      const headerEnd = this.pending.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(this.pending.subarray(0, headerEnd).toString('ascii'))?.[1]);
-      if (this.pending.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(this.pending.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as Record<string, unknown>;
-      this.pending = this.pending.subarray(headerEnd + 4 + length);
-      this.messages.push(message);
-      onMessage(message);
+      if (this.bodyLength < 0) {
+        const pending = this.take(this.buffered);
+        const headerEnd = pending.indexOf('\r\n\r\n');
+        this.chunks = [pending];
+        if (headerEnd < 0) return;
+        this.bodyLength = Number(/Content-Length: (\d+)/i.exec(pending.subarray(0, headerEnd).toString('ascii'))?.[1]);
+        this.chunks = [pending.subarray(headerEnd + 4)];
+        this.buffered -= headerEnd + 4;
+      }
+      if (this.buffered < this.bodyLength) return;
+      const all = this.take(this.buffered);
+      const body = all.subarray(0, this.bodyLength);
+      this.chunks = [all.subarray(this.bodyLength)];
+      this.buffered = all.length - this.bodyLength;
+      this.bodyLength = -1;
+      onMessage(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     }
+  }
+
+  private take(length: number): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, length);
   }
 }
 
@@ -111,14 +161,12 @@ export const lspTarget: Target = {
   },
   mutate: (seed, random, seeds) => stacked(seed, random, (input, r) => mutateOnce(input, r, seeds)),
   async check(input, context) {
-    let messages: unknown[];
-    try {
-      const parsed: unknown = JSON.parse(input.toString('utf8'));
-      messages = Array.isArray(parsed) ? parsed : [input.toString('latin1')];
-    } catch {
-      messages = [input.toString('latin1')];
-    }
-    const framed = messages.every((message) => typeof message !== 'string');
+    // a list's strings are raw bytes, its other elements framed messages; anything else is raw bytes whole
+    const elements = arrayElements(input.toString('utf8'));
+    const messages = elements
+      ? elements.map((element) => (element.startsWith('"') ? Buffer.from(JSON.parse(element) as string, 'utf8') : frame(element)))
+      : [input];
+    const framed = elements !== null && elements.every((element) => !element.startsWith('"'));
     const server = spawn(process.execPath, ['--max-old-space-size=256', context.serverScript, '--stdio'], { cwd: context.workspace, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -141,7 +189,7 @@ export const lspTarget: Target = {
     );
     const timeout = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
     try {
-      for (const message of messages) server.stdin.write(typeof message === 'string' ? Buffer.from(message, 'latin1') : frame(JSON.stringify(message)));
+      for (const message of messages) server.stdin.write(message);
       let problem: string | null = null;
       if (framed) {
         server.stdin.write(frame(JSON.stringify(request('fuzz-shutdown', 'shutdown', null))));

@@ -1,7 +1,8 @@
 // Model-folder loading with mutated config.json, generation_config.json, tokenizer_config.json (chat template
 // included) and chat_template.jinja, over real weights: loadModelFolder either loads the folder or refuses it with a
 // one-line ModelFileError; a loaded tokenizer renders and tokenizes conversations (or refuses them with one); and the
-// dataset service, given the folder as its base model, lints a dataset without throwing.
+// dataset service, given the folder as its base model, lints a dataset and opens it as a document (findings, hover,
+// render) without throwing.
 //
 // An input is a JSON bundle: {"weights": "tiny" | golden variant, "files": {name: text | null}}. Weights (and
 // tokenizer.json) are linked, not copied: only the small text files are mutated.
@@ -12,7 +13,7 @@ import type { ChatTurn } from '../../engine/src/io/chat-template';
 import { ModelFileError } from '../../engine/src/io/errors';
 import { INDEX_FILE, loadModelFolder } from '../../engine/src/io/model-folder';
 import { initModel } from '../../engine/src/init/init-model';
-import { defaultSettings, lintText } from '../../language-server/src/service/index';
+import { createDatasetDocument, defaultSettings, lintText } from '../../language-server/src/service/index';
 import { COMMON_TOKENS, mutateBytes, mutateJsonText } from '../mutate';
 import type { Random } from '../random';
 import type { Target, TargetContext } from '../target';
@@ -129,7 +130,12 @@ export const modelFolderTarget: Target = {
       // the language server's path: a base model whose tokenizer or template fails still lints (counts are estimated)
       const dataset = readFileSync(join(ROOT, 'examples', 'chat.jsonl'), 'utf8').split('\n').slice(0, 4).join('\n');
       try {
-        for await (const finding of lintText(dataset, { ...defaultSettings(), baseModel: dir })) void finding;
+        const settings = { ...defaultSettings(), baseModel: dir };
+        for await (const finding of lintText(dataset, settings)) void finding;
+        const document = createDatasetDocument('file:///fuzz.jsonl', dataset, settings);
+        document.findings();
+        document.hover({ line: 1, character: 0 });
+        document.render(2);
       } catch (error) {
         throw new Error(`the dataset service threw with this base model: ${(error as Error).message}`, { cause: error });
       }
