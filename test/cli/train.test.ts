@@ -41,6 +41,14 @@ test('unknown methods, bad method options and missing flags are refused with exi
   assert.match(missing.stderr, /--model/);
 });
 
+test('data whose trained tokens all fall beyond --max-seq-len is one located line, exit 1', () => {
+  const out = join(fixture.dir, 'too-short');
+  const result = finetune('train', '--model', fixture.model, '--data', fixture.data, '--out', out, '--max-seq-len', '4', '--steps', '1');
+  assert.equal(result.status, 1, result.stderr);
+  assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  assert.match(result.stderr, /no example has a trained token to learn from \(the assistant turns of \d+ record\(s\) start beyond --max-seq-len 4/);
+});
+
 test('--config supplies options the command line does not override', () => {
   const out = join(fixture.dir, 'from-config');
   const first = join(fixture.dir, 'cli-run', 'run.json');

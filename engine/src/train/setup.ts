@@ -1,5 +1,6 @@
 // Everything the loop needs, prepared from the training arguments: the model folder, the tokenized train and eval
 // sets, the method's trainable tensors, the compiled step session, and the run's length and warmup.
+import { UserError } from '../cli/user-error';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder';
 import { resolvedLearningRate, type TrainingArguments } from './arguments';
 import { planEpoch, type TokenizedExample } from './batching';
@@ -69,7 +70,10 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
   } else if (args.evalFraction > 0) {
     ({ train: trainExamples, eval: evalExamples } = splitForEval(trainData.examples, args.evalFraction, args.seed));
   }
-  if (trainExamples.length === 0) throw new Error(`${args.data}: no example has a trained token to learn from`);
+  if (trainExamples.length === 0) {
+    const cause = trainData.truncated > 0 ? `the assistant turns of ${trainData.truncated} record(s) start beyond --max-seq-len ${args.maxSeqLen}: raise it or shorten the prompts` : 'no record has an assistant turn to learn';
+    throw new UserError(`${args.data}: no example has a trained token to learn from (${cause})`);
+  }
   onInfo(describeData(`train ${args.data}`, trainData, trainExamples.length));
   if (evalExamples.length > 0) onInfo(describeData(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evalExamples.length));
 
