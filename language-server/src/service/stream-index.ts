@@ -31,6 +31,10 @@ export class StreamIndex {
   private signatureLines = new Int32Array(1024);
   private signatureCount = 0;
   private lastSourceBuffer: ArrayBufferLike | null = null;
+  /** The candidates of the block being searched, BANDS × MAX_BUCKET_CANDIDATES per record (reused). */
+  private candidates = new Int32Array(0);
+  /** Per signature slot: 1 + the slot whose search last compared it (dedup across bands without a set). */
+  private seen = new Int32Array(1024);
   /** Set once near-duplicate search stopped for size. */
   nearDuplicateLimitReached = false;
   /** Where the reads of Int32MultiMap.touch go, so the compiler cannot drop them. */
@@ -71,7 +75,11 @@ export class StreamIndex {
       if (slots[i] >= 0) searched++;
     });
     if (searched === 0) return results;
-    const candidates: Array<number[] | undefined> = new Array<number[] | undefined>(prints.length);
+    // Each record's candidates go to its own stretch of one reused buffer: templated data fills every bucket it
+    // touches, and a list per record (8 bands × 32 candidates) was most of lint's garbage there.
+    const stride = BANDS * MAX_BUCKET_CANDIDATES;
+    if (this.candidates.length < prints.length * stride) this.candidates = new Int32Array(prints.length * stride);
+    const counts = new Int32Array(prints.length);
     for (let band = 0; band < BANDS; band++) {
       const table = this.bands[band];
       let touched = 0;
@@ -79,18 +87,16 @@ export class StreamIndex {
       this.touched ^= touched;
       for (let i = 0; i < prints.length; i++) {
         if (slots[i] < 0) continue;
-        // adds the record under its band key and takes the newest records that had it (most keys are new: the
-        // candidate list is only made when a bucket has entries)
+        // adds the record under its band key and takes the newest records that had it
         const key = prints[i]!.bands![band];
         let visited = 0;
         for (let entry = table.addAndGetPrevious(key, slots[i]); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) {
-          (candidates[i] ??= []).push(table.valueAt(entry));
+          this.candidates[i * stride + counts[i]++] = table.valueAt(entry);
         }
       }
     }
     for (let i = 0; i < prints.length; i++) {
-      const list = candidates[i];
-      if (slots[i] >= 0 && list) results[i] = combine(results[i], this.nearest(slots[i], list));
+      if (slots[i] >= 0 && counts[i] > 0) results[i] = combine(results[i], this.nearest(slots[i], i * stride, counts[i]));
     }
     return results;
   }
@@ -142,15 +148,19 @@ export class StreamIndex {
     return slot;
   }
 
-  /** The earliest candidate at or above the threshold. */
-  private nearest(slot: number, candidates: readonly number[]): CrossMatch | null {
+  /** The earliest of `count` candidates (from `start` in the buffer) at or above the threshold, each compared once. */
+  private nearest(slot: number, start: number, count: number): CrossMatch | null {
     let bestLine = -1;
     let bestScore = 0;
     const ownSignatures = this.signatureSources[this.signatureSource[slot]];
     const own = this.signatureOffset[slot];
-    for (let c = 0; c < candidates.length; c++) {
-      const other = candidates[c];
-      if (candidates.indexOf(other) < c) continue;
+    // A candidate found under several bands is compared once: `seen` holds the slot it was last compared for.
+    if (this.seen.length < this.signatureCount) this.seen = grown(this.seen, new Int32Array(Math.max(this.signatureCount, this.seen.length * 2)));
+    const mark = slot + 1;
+    for (let c = start; c < start + count; c++) {
+      const other = this.candidates[c];
+      if (this.seen[other] === mark) continue;
+      this.seen[other] = mark;
       let same = 0;
       const signatures = this.signatureSources[this.signatureSource[other]];
       const base = this.signatureOffset[other];
