@@ -33,7 +33,11 @@ export interface TrainResult {
 
 export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Promise<TrainResult> {
   const run = new RunDirectory(args.out);
-  if (!args.resume) run.prepareFresh();
+  try {
+    if (!args.resume) run.prepareFresh();
+  } catch (error) {
+    throw asWriteFailure(error, (error as NodeJS.ErrnoException).path ?? run.path, 'creating the run folder'); // e.g. an --out the user cannot write to
+  }
   // A run killed mid-checkpoint leaves step-N.tmp-PID behind (a checkpoint's size each time): clear them first.
   const stale = removeStaleTemporaries([run.path, run.checkpoints]);
   if (stale.length > 0) hooks.onInfo?.(`removed ${stale.length} temporar${stale.length === 1 ? 'y' : 'ies'} left by an interrupted run: ${stale.map((path) => relative(run.path, path)).join(', ')}`);
