@@ -54,7 +54,7 @@ test('a hidden_size or vocab_size the embedding contradicts names the key', () =
   }
 });
 
-test('NaN in a weight: score and eval name the tensor and exit 1 instead of printing null log-probs', () => {
+test('NaN in a weight: score, eval and generate name the tensor and exit 1 instead of printing nulls or junk', () => {
   const tensor = 'model.layers.1.mlp.up_proj.weight';
   const dir = brokenModel((d) => {
     const file = join(d, 'model.safetensors');
@@ -66,6 +66,7 @@ test('NaN in a weight: score and eval name the tensor and exit 1 instead of prin
   const pattern = new RegExp(`model\\.safetensors: tensor '${tensor.replaceAll('.', '\\.')}' holds a value that is NaN or infinite \\(first at index 10`);
   assertOneLineError(finetuneWithin(60_000, 'score', '--model', dir, '--text', 'hello world', '--json', '--device', 'cpu'), pattern);
   assertOneLineError(finetuneWithin(60_000, 'eval', '--model', dir, '--data', data, '--device', 'cpu'), pattern);
+  assertOneLineError(finetuneWithin(60_000, 'generate', '--model', dir, '--prompt', 'hello', '--max-new-tokens', '4', '--device', 'cpu'), pattern);
 });
 
 test('an absurd rope_theta is refused with its key', () => {
