@@ -7,7 +7,7 @@ import { BatchStream, makeBatch, type Batch } from './batching';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';
 import { learningRateAt } from './schedule';
-import { removeStaleTemporaries } from './stale-temporaries';
+import { CHECKPOINTS_TEMPORARY, removeStaleTemporaries, RUN_FOLDER_TEMPORARY } from './stale-temporaries';
 import { asWriteFailure } from './write-failure';
 import { prepareTraining, type PreparedTraining } from './setup';
 
@@ -39,7 +39,7 @@ export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Pr
     throw asWriteFailure(error, (error as NodeJS.ErrnoException).path ?? run.path, 'creating the run folder'); // e.g. an --out the user cannot write to
   }
   // A run killed mid-checkpoint leaves step-N.tmp-PID behind (a checkpoint's size each time): clear them first.
-  const stale = removeStaleTemporaries([run.path, run.checkpoints]);
+  const stale = removeStaleTemporaries([[run.path, RUN_FOLDER_TEMPORARY], [run.checkpoints, CHECKPOINTS_TEMPORARY]]);
   if (stale.length > 0) hooks.onInfo?.(`removed ${stale.length} temporar${stale.length === 1 ? 'y' : 'ies'} left by an interrupted run: ${stale.map((path) => relative(run.path, path)).join(', ')}`);
   const checkpoint = args.resume ? latestCheckpoint(run) : null;
   const started = performance.now();
