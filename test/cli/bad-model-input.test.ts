@@ -67,6 +67,10 @@ test('NaN in a weight: score, eval and generate name the tensor and exit 1 inste
   assertOneLineError(finetuneWithin(60_000, 'score', '--model', dir, '--text', 'hello world', '--json', '--device', 'cpu'), pattern);
   assertOneLineError(finetuneWithin(60_000, 'eval', '--model', dir, '--data', data, '--device', 'cpu'), pattern);
   assertOneLineError(finetuneWithin(60_000, 'generate', '--model', dir, '--prompt', 'hello', '--max-new-tokens', '4', '--device', 'cpu'), pattern);
+  // Training stops at step 1 as before, but names the tensor instead of suggesting a lower --lr.
+  const trained = finetuneWithin(60_000, 'train', '--model', dir, '--data', data, '--out', join(root, 'nan-run'), '--steps', '2', '--device', 'cpu');
+  assert.equal(trained.status, 1, trained.stderr);
+  assert.match(trained.stderr, new RegExp(`error at step 1: .*tensor '${tensor.replaceAll('.', '\\.')}' holds 1 NaN or infinite value .*training diverged at step 1; the base model's weights are damaged`));
 });
 
 test('an absurd rope_theta is refused with its key', () => {

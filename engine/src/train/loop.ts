@@ -132,7 +132,11 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
     const result = await session.step(microBatches, { learningRate, step: step + 1 });
     if (!result.applied) {
       // Nothing is saved now: the last checkpoint written (never with non-finite values) stays the one to resume from.
-      const message = `training diverged at step ${step + 1} (loss ${result.loss}, gradient norm ${result.gradNorm}): NaN or infinite values, so the update was not applied and the run stopped. Resume from the last checkpoint with a lower --lr, or check the data on lines ${microBatches.flatMap((batch) => batch.lines).map((line) => line + 1).join(', ')}.`;
+      // Damaged base weights diverge at once, whatever the learning rate: name the tensor rather than blame --lr.
+      const damaged = step === position.step ? prepared.findNonFiniteWeight() : null;
+      const message = damaged
+        ? `${damaged.file}: tensor '${damaged.tensor}' holds ${damaged.count} NaN or infinite value${damaged.count === 1 ? '' : 's'} (first at index ${damaged.firstIndex}), so training diverged at step ${step + 1}; the base model's weights are damaged`
+        : `training diverged at step ${step + 1} (loss ${result.loss}, gradient norm ${result.gradNorm}): NaN or infinite values, so the update was not applied and the run stopped. Resume from the last checkpoint with a lower --lr, or check the data on lines ${microBatches.flatMap((batch) => batch.lines).map((line) => line + 1).join(', ')}.`;
       emit({ type: 'error', step: step + 1, message, elapsedMs: elapsed(), checkpoint: lastCheckpoint && relative(run.path, lastCheckpoint) });
       return finish('error', step, { message });
     }
