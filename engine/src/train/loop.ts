@@ -7,9 +7,9 @@ import { BatchStream, makeBatch, type Batch } from './batching';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';
 import { learningRateAt } from './schedule';
+import { prepareTraining, type PreparedTraining } from './setup';
 import { CHECKPOINTS_TEMPORARY, removeStaleTemporaries, RUN_FOLDER_TEMPORARY } from './stale-temporaries';
 import { asWriteFailure } from './write-failure';
-import { prepareTraining, type PreparedTraining } from './setup';
 
 export interface TrainHooks {
   /** Aborting ends the run with a `cancelled` event after the current step, keeping a usable checkpoint. */
