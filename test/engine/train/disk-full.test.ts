@@ -32,6 +32,7 @@ function tinyDisk(kib: number): string | null {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', dir], { stdio: 'ignore' });
   } catch {
+    rmSync(dir, { recursive: true });
     return null;
   }
   mounts.push(dir);
