@@ -14,6 +14,16 @@ export function finetuneWithin(timeoutMs: number, ...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs || undefined });
 }
 
+/**
+ * Runs the command as a user whom file permissions apply to: root reads every file whatever its mode, so as root it
+ * runs as `nobody` through setpriv. Null where neither is possible.
+ */
+export function finetuneUnprivileged(timeoutMs: number, ...args: string[]) {
+  if (process.getuid?.() !== 0) return finetuneWithin(timeoutMs, ...args);
+  if (spawnSync('setpriv', ['--version']).status !== 0) return null;
+  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { encoding: 'utf8', timeout: timeoutMs });
+}
+
 /** Bad input ends in exit code 1 and exactly one `finetune: …` line matching `pattern`: no stack trace, no V8 abort. */
 export function assertOneLineError(result: ReturnType<typeof finetune>, pattern: RegExp): void {
   assert.equal(result.signal, null, `killed by ${result.signal} (a hang?); stderr: ${result.stderr}`);

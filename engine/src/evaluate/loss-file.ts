@@ -2,6 +2,7 @@
 // `line` is 1-based, like `finetune lint`'s output (DESIGN §4), so a person can jump to it; readers that feed the
 // dataset service (0-based) convert with readLossFile. Written atomically: the extension may read it at any time.
 import { existsSync, readFileSync } from 'node:fs';
+import { assertReadableFile } from '../io/user-file';
 import { writeFileAtomic } from '../train/run-dir';
 import type { ExampleLoss } from './per-example';
 
@@ -31,6 +32,7 @@ export function writeLossFile(path: string, losses: readonly ExampleLoss[]): voi
 /** Reads a loss file into 0-based line → loss (the dataset service's `setLosses` input); bad lines are named. */
 export function readLossFile(path: string): Map<number, number> {
   if (!existsSync(path)) throw new Error(`${path}: no per-example loss file (run \`finetune eval --per-example\` first)`);
+  assertReadableFile(path, 'per-example loss file');
   const losses = new Map<number, number>();
   readFileSync(path, 'utf8')
     .split('\n')

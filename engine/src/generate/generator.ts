@@ -5,6 +5,7 @@ import type * as ort from 'onnxruntime-node';
 import { tensor } from '../graph';
 import type { PeftAdapter } from '../adapters/peft';
 import type { ModelFolder } from '../io/model-folder';
+import { nonFiniteOutputError } from '../io/non-finite';
 import { buildInferenceGraph } from '../models/from-folder';
 import { NAMES } from '../models/types';
 import { openGraphSession } from '../runtime/graph-session';
@@ -50,6 +51,7 @@ export class Generator {
     private readonly folder: ModelFolder,
     private readonly session: ort.InferenceSession,
     readonly outcome: DeviceOutcome,
+    private readonly adapter: PeftAdapter | undefined,
   ) {}
 
   get device(): ConcreteDevice {
@@ -59,7 +61,7 @@ export class Generator {
   static async create(folder: ModelFolder, options: GeneratorOptions = {}): Promise<Generator> {
     const { graph } = buildInferenceGraph(folder, { output: { kind: 'last-logits' }, kvCache: true, positionIds: 'input', adapter: options.adapter, name: 'decode' });
     const opened = await openGraphSession(graph, { device: options.device, runtime: options.runtime });
-    return new Generator(folder, opened.session, outcomeOf(opened));
+    return new Generator(folder, opened.session, outcomeOf(opened), options.adapter);
   }
 
   async release(): Promise<void> {
@@ -116,6 +118,8 @@ export class Generator {
       if (past === undefined) prefillMs = elapsed;
       else decodeMs += elapsed;
       past = present;
+      // NaN logits sample token 0 forever: name the weight or config value behind them instead of printing junk.
+      if (!logits.every(Number.isFinite)) throw nonFiniteOutputError(this.folder, this.adapter, 'the next-token distribution');
       const next = sampler.next(logits, sequence);
       if (stopIds.has(next)) {
         finishReason = 'stop-token';

@@ -138,7 +138,7 @@ export class ChatTokenizer {
 
   tokenizeChat(allTurns: readonly ChatTurn[], options: TokenizeOptions = {}): TokenizedChat {
     const { turns, cut } = options.maxTokens === undefined ? { turns: allTurns, cut: false } : cutTurns(allTurns, characterBudget(options.maxTokens, this.longestTokenLength));
-    const { text, spans } = this.renderer.renderWithSpans(turns);
+    const { text, spans } = this.renderCut(allTurns, turns, cut);
     const ids = this.encode(text);
     const trainedMask = new Uint8Array(ids.length);
     for (const [start, end] of spans) {
@@ -147,6 +147,20 @@ export class ChatTokenizer {
       trainedMask.fill(1, first, Math.max(first, last));
     }
     return { text, spans, ids, trainedMask, ...(cut ? { cut } : {}) };
+  }
+
+  /**
+   * Renders a conversation that may have been cut. A template that checks the conversation's shape (roles that
+   * alternate, a last turn by the assistant) may refuse one whose later turns were dropped: it then gets every turn,
+   * emptied after the cut (their tokens come after the first maxTokens either way).
+   */
+  private renderCut(allTurns: readonly ChatTurn[], turns: readonly ChatTurn[], cut: boolean): { text: string; spans: Array<[number, number]> } {
+    try {
+      return this.renderer.renderWithSpans(turns);
+    } catch (error) {
+      if (!cut) throw error;
+      return this.renderer.renderWithSpans(allTurns.map((turn, index) => (index < turns.length ? turns[index] : { ...turn, content: '' })));
+    }
   }
 
   /** Plain language-modelling text: every token trained, EOS appended so the model learns where documents end. */

@@ -7,9 +7,9 @@ import { BatchStream, makeBatch, type Batch } from './batching';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';
 import { learningRateAt } from './schedule';
-import { removeStaleTemporaries } from './stale-temporaries';
-import { asWriteFailure } from './write-failure';
 import { prepareTraining, type PreparedTraining } from './setup';
+import { CHECKPOINTS_TEMPORARY, removeStaleTemporaries, RUN_FOLDER_TEMPORARY } from './stale-temporaries';
+import { asWriteFailure } from './write-failure';
 
 export interface TrainHooks {
   /** Aborting ends the run with a `cancelled` event after the current step, keeping a usable checkpoint. */
@@ -33,9 +33,13 @@ export interface TrainResult {
 
 export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Promise<TrainResult> {
   const run = new RunDirectory(args.out);
-  if (!args.resume) run.prepareFresh();
+  try {
+    if (!args.resume) run.prepareFresh();
+  } catch (error) {
+    throw asWriteFailure(error, (error as NodeJS.ErrnoException).path ?? run.path, 'creating the run folder'); // e.g. an --out the user cannot write to
+  }
   // A run killed mid-checkpoint leaves step-N.tmp-PID behind (a checkpoint's size each time): clear them first.
-  const stale = removeStaleTemporaries([run.path, run.checkpoints]);
+  const stale = removeStaleTemporaries([[run.path, RUN_FOLDER_TEMPORARY], [run.checkpoints, CHECKPOINTS_TEMPORARY]]);
   if (stale.length > 0) hooks.onInfo?.(`removed ${stale.length} temporar${stale.length === 1 ? 'y' : 'ies'} left by an interrupted run: ${stale.map((path) => relative(run.path, path)).join(', ')}`);
   const checkpoint = args.resume ? latestCheckpoint(run) : null;
   const started = performance.now();
@@ -128,7 +132,11 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
     const result = await session.step(microBatches, { learningRate, step: step + 1 });
     if (!result.applied) {
       // Nothing is saved now: the last checkpoint written (never with non-finite values) stays the one to resume from.
-      const message = `training diverged at step ${step + 1} (loss ${result.loss}, gradient norm ${result.gradNorm}): NaN or infinite values, so the update was not applied and the run stopped. Resume from the last checkpoint with a lower --lr, or check the data on lines ${microBatches.flatMap((batch) => batch.lines).map((line) => line + 1).join(', ')}.`;
+      // Damaged base weights diverge at once, whatever the learning rate: name the tensor rather than blame --lr.
+      const damaged = step === position.step ? prepared.findNonFiniteWeight() : null;
+      const message = damaged
+        ? `${damaged.file}: tensor '${damaged.tensor}' holds ${damaged.count} NaN or infinite value${damaged.count === 1 ? '' : 's'} (first at index ${damaged.firstIndex}), so training diverged at step ${step + 1}; the base model's weights are damaged`
+        : `training diverged at step ${step + 1} (loss ${result.loss}, gradient norm ${result.gradNorm}): NaN or infinite values, so the update was not applied and the run stopped. Resume from the last checkpoint with a lower --lr, or check the data on lines ${microBatches.flatMap((batch) => batch.lines).map((line) => line + 1).join(', ')}.`;
       emit({ type: 'error', step: step + 1, message, elapsedMs: elapsed(), checkpoint: lastCheckpoint && relative(run.path, lastCheckpoint) });
       return finish('error', step, { message });
     }

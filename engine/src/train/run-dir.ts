@@ -77,7 +77,8 @@ function overwriteInPlace(path: string, content: string): boolean {
   const bytes = Buffer.from(content, 'utf8');
   const fd = openSync(path, 'r+');
   try {
-    if (bytes.length > fstatSync(fd).blocks * 512) return false;
+    const blocks = fstatSync(fd).blocks; // undefined where the platform does not report it: no in-place write then
+    if (!Number.isFinite(blocks) || bytes.length > blocks * 512) return false;
     writeSync(fd, bytes, 0, bytes.length, 0);
     ftruncateSync(fd, bytes.length);
     return true;

@@ -2,6 +2,7 @@
 // sets, the method's trainable tensors, the compiled step session, and the run's length and warmup.
 import { UserError } from '../cli/user-error';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder';
+import { findNonFiniteTensor, type NonFiniteTensor } from '../io/non-finite';
 import { resolvedLearningRate, type TrainingArguments } from './arguments';
 import { planEpoch, type TokenizedExample } from './batching';
 import { loadTrainingFile, splitForEval, type TokenizedDataset } from './data';
@@ -29,6 +30,8 @@ export interface PreparedTraining {
   exportResult(run: RunDirectory): string;
   /** The current model's greedy reply to --sample-prompt (null without one). */
   sample(): Promise<string | null>;
+  /** The base model's first tensor holding NaN/inf (read only when a step went non-finite), or null. */
+  findNonFiniteWeight(): NonFiniteTensor | null;
 }
 
 function describeData(name: string, data: TokenizedDataset, count: number): string {
@@ -112,6 +115,7 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
       ...plan.details,
     },
     exportResult: (run) => plan.exportTo(run, model),
+    findNonFiniteWeight: () => findNonFiniteTensor(model),
     sample: async () =>
       args.samplePrompt ? sampleReply(model, plan, { prompt: args.samplePrompt, maxNewTokens: args.sampleMaxTokens, device: args.device, threads: args.threads }) : null,
   };

@@ -5,7 +5,9 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const TEMPORARY = /\.(?:tmp|old)-(\d+)$/;
+/** Only the names the run writes through temporaries: --out may be a folder that also holds the user's own files. */
+export const RUN_FOLDER_TEMPORARY = /^(?:run\.json|metrics\.jsonl|per-example-loss\.jsonl|adapter|model)\.(?:tmp|old)-(\d+)$/;
+export const CHECKPOINTS_TEMPORARY = /^(?:step-\d+|latest\.json)\.(?:tmp|old)-(\d+)$/;
 
 /** Whether a process with this id exists (EPERM: it does, under another user). */
 export function processIsAlive(pid: number): boolean {
@@ -17,10 +19,13 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
-/** Removes the stale temporaries directly inside each folder; returns the paths removed. Missing folders are skipped. */
-export function removeStaleTemporaries(folders: readonly string[]): string[] {
+/**
+ * Removes the stale temporaries directly inside each folder whose names match its pattern; returns the paths
+ * removed. Missing folders are skipped.
+ */
+export function removeStaleTemporaries(folders: ReadonlyArray<readonly [folder: string, names: RegExp]>): string[] {
   const removed: string[] = [];
-  for (const folder of folders) {
+  for (const [folder, pattern] of folders) {
     let names: string[];
     try {
       names = readdirSync(folder);
@@ -28,7 +33,7 @@ export function removeStaleTemporaries(folders: readonly string[]): string[] {
       continue;
     }
     for (const name of names) {
-      const pid = Number(TEMPORARY.exec(name)?.[1] ?? Number.NaN);
+      const pid = Number(pattern.exec(name)?.[1] ?? Number.NaN);
       if (!Number.isSafeInteger(pid) || (pid !== process.pid && processIsAlive(pid))) continue;
       rmSync(join(folder, name), { recursive: true, force: true });
       removed.push(join(folder, name));

@@ -1,7 +1,7 @@
 // Issue #14 item 4: a record far beyond max-seq-len is cut before it is rendered and tokenized. What is kept must be
 // what the whole record gives: the first maxTokens ids and trained-mask bits equal the uncut tokenization's.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -61,4 +61,21 @@ test('a record within reach of the limit is tokenized whole', () => {
   const limited = tokenizer.tokenizeChat(turns, { maxTokens: 64 });
   assert.equal(limited.cut, undefined);
   assert.deepEqual(limited.ids, tokenizer.tokenizeChat(turns).ids);
+});
+
+test('a template that refuses a conversation without a user turn still renders a cut one (later turns emptied)', () => {
+  const strict = join(dir, 'strict');
+  cpSync(join(dir, 'model'), strict, { recursive: true });
+  const configFile = join(strict, 'tokenizer_config.json');
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  const template = "{% if messages | selectattr('role', 'equalto', 'user') | list | length == 0 %}{{ raise_exception('no user turn') }}{% endif %}" +
+    "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}{% endfor %}";
+  writeFileSync(configFile, JSON.stringify({ ...config, chat_template: template }));
+  const strictTokenizer = loadChatTokenizer(strict);
+  const maxTokens = 64;
+  // The huge system prompt is cut, so the cut conversation alone would be [system]: the template refuses that.
+  const turns = [{ role: 'system', content: longText(3 * characterBudget(maxTokens, strictTokenizer.longestTokenLength), 7), trained: false }, { role: 'user', content: 'Hi', trained: false }, { role: 'assistant', content: 'Fine.', trained: true }];
+  const cut = strictTokenizer.tokenizeChat(turns, { maxTokens });
+  assert.equal(cut.cut, true);
+  assert.deepEqual(cut.ids.slice(0, maxTokens), strictTokenizer.tokenizeChat(turns).ids.slice(0, maxTokens));
 });

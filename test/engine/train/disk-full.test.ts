@@ -3,7 +3,7 @@
 // error (or says it could not), keeps its last good checkpoint, and fails with one located line.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -18,7 +18,10 @@ before(() => {
   fixture = createFixture();
 });
 after(() => {
-  for (const mount of mounts) execFileSync('umount', [mount]);
+  for (const mount of mounts) {
+    execFileSync('umount', [mount]);
+    rmSync(mount, { recursive: true });
+  }
   fixture.cleanup();
 });
 
@@ -29,6 +32,7 @@ function tinyDisk(kib: number): string | null {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', dir], { stdio: 'ignore' });
   } catch {
+    rmSync(dir, { recursive: true });
     return null;
   }
   mounts.push(dir);

@@ -39,6 +39,8 @@ test('resume removes step-N.tmp-PID folders of dead writers and of this process,
   const orphanOld = plantTemporary(checkpoints, `step-000002.old-${dead}`);
   const ours = plantTemporary(checkpoints, `step-000004.tmp-${process.pid}`);
   writeFileSync(join(args.out, `run.json.tmp-${dead}`), '{"half": ');
+  const usersOwn = join(args.out, `notes.old-${dead}`); // --out may hold the user's files: only the run's names go
+  writeFileSync(usersOwn, 'mine');
   const live = spawn('sleep', ['60']);
   try {
     const running = plantTemporary(checkpoints, `step-000005.tmp-${live.pid}`);
@@ -47,6 +49,7 @@ test('resume removes step-N.tmp-PID folders of dead writers and of this process,
     assert.equal(resumed.status, 'done');
     for (const path of [orphan, orphanOld, ours, join(args.out, `run.json.tmp-${dead}`)]) assert.equal(existsSync(path), false, path);
     assert.ok(existsSync(running), 'a writer that still runs keeps its folder');
+    assert.ok(existsSync(usersOwn), 'a file the run did not write is left alone');
     assert.ok(notes.some((line) => /removed 4 temporaries left by an interrupted run/.test(line)), notes.join('\n'));
   } finally {
     live.kill();

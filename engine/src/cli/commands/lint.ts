@@ -2,7 +2,6 @@
 // (any size), prints `file:line:column  severity  rule  message` lines and a summary, or with --json one JSON array
 // of {file, line, column, endLine, endColumn, rule, severity, message} (1-based). Exit codes as linters use them:
 // 0 no errors, 1 at least one error-severity finding, 2 bad usage, a missing file or a bad config file.
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { lintFile, settingsForFile, type Finding } from '../../../../language-server/src/service/index';
 import { checkReadableFile } from '../../io/user-file';
@@ -96,8 +95,9 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
     }
   }
   const configFile = parsed.values.config;
-  if (configFile !== undefined && !existsSync(configFile)) {
-    io.error(`finetune lint: --config ${configFile}: no such file`);
+  const configProblem = configFile === undefined ? null : checkReadableFile(configFile);
+  if (configProblem) {
+    io.error(`finetune lint: --config ${configFile}: ${configProblem.problem === 'missing' ? 'no such file' : configProblem.message}`);
     return 2;
   }
   const json = parsed.values.json === true;
