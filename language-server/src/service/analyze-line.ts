@@ -91,7 +91,8 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
   if (!format) {
     const keyStart = skipWhitespace(line, start);
     const message = `no key of a known dataset format (${FORMAT_ORDER.join(', ')}): expected e.g. "messages" or "instruction" and "output"`;
-    return emptyAnalysis('record', finding(settings, missingFieldMeta, keyStart, keyStart + 1, message));
+    // once the file has a format this record is judged by it (as `finetune lint` does after its format vote)
+    return { ...emptyAnalysis('record', finding(settings, missingFieldMeta, keyStart, keyStart + 1, message)), dependsOnFileFormat: true };
   }
   const record = new RecordContext(line, start, object, format, ownFormat, settings, counter);
   const needsFingerprint = CROSS_RECORD_RULES.some((id) => (settings.severities[id] ?? 'warning') !== 'off');

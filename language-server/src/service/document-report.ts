@@ -108,20 +108,21 @@ export interface LossSummary {
 }
 
 export function hoverFor(example: CanonicalExample, entry: Entry, counter: TokenCounter, settings: DatasetSettings, line: number, losses: LossSummary | null = null): HoverInfo {
-  const tokens = tokensOf(entry, counter, line, () => example.turns)!;
+  // null for a record with no turns (`{"messages": []}`): nothing to count
+  const tokens = tokensOf(entry, counter, line, () => example.turns);
   const roles = example.turns.map((turn) => turn.role);
   const trained = example.turns.filter((turn) => turn.trained).length;
-  const about = tokens.estimated ? '≈' : '';
-  const over = tokens.total > settings.maxSeqLen ? ` — **over the limit**, training truncates it` : '';
+  const about = tokens?.estimated ? '≈' : '';
+  const over = tokens && tokens.total > settings.maxSeqLen ? ` — **over the limit**, training truncates it` : '';
   const lines = [
     `**${example.format}** record · ${example.turns.length} turn${example.turns.length === 1 ? '' : 's'} (${roles.join(' → ')}) · ${trained} trained`,
     '',
-    `Tokens: prompt ${about}${tokens.prompt} · response ${about}${tokens.response} · total ${about}${tokens.total} / ${settings.maxSeqLen}${over}`,
+    tokens ? `Tokens: prompt ${about}${tokens.prompt} · response ${about}${tokens.response} · total ${about}${tokens.total} / ${settings.maxSeqLen}${over}` : 'Tokens: none (no turns)',
   ];
   if (entry.loss !== undefined && losses) {
     const high = losses.threshold !== null && entry.loss > losses.threshold ? ' — **far above the median**' : '';
     lines.push('', `Loss (last run): ${entry.loss.toFixed(3)} · median ${losses.median.toFixed(3)}${high}`);
   }
-  if (tokens.estimated) lines.push('', '_Estimated: set a base model (`baseModel`) for exact counts with its tokenizer and chat template._');
+  if (tokens?.estimated) lines.push('', '_Estimated: set a base model (`baseModel`) for exact counts with its tokenizer and chat template._');
   return { range: lineRange(line, 0, entry.text.replace(/\r$/, '').length), contents: lines.join('\n') };
 }
