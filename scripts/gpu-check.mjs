@@ -21,7 +21,7 @@ function pass(message) {
   process.stdout.write(`gpu-check: ok: ${message}\n`);
 }
 
-/** onnxruntime-node ships the CUDA provider separately (`.npmrc` skips its download to keep installs offline). */
+/** onnxruntime-node ships the CUDA provider separately (package.json `allowScripts` skips its download to keep installs offline). */
 function cudaProviderLibrary() {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve('onnxruntime-node/package.json'));
