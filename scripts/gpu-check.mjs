@@ -35,7 +35,7 @@ function pass(message) {
   process.stdout.write(`gpu-check: ok: ${message}\n`);
 }
 
-/** onnxruntime-node ships the CUDA provider separately (`npm ci` skips its download to keep installs offline). */
+/** onnxruntime-node ships the CUDA provider separately (package.json `allowScripts` skips its download to keep installs offline). */
 function cudaInstalled() {
   const require = createRequire(import.meta.url);
   const binDir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);

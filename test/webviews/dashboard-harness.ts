@@ -144,25 +144,29 @@ export function settle(page: Page): Promise<void> {
 }
 
 /** Counts canvas pixels close to a colour in a chart (how much of a curve is drawn) and the rightmost one's x (0–1). */
-export function curvePixels(page: Page, chartLabel: string, hex: string): Promise<{ count: number; right: number }> {
+/** Pixels of a colour in a chart's canvas, and the leftmost and rightmost of them as fractions of its width. */
+export function curvePixels(page: Page, chartLabel: string, hex: string): Promise<{ count: number; left: number; right: number }> {
   return page.evaluate(
     ({ chartLabel, hex }) => {
       const canvas = document.querySelector(`section[aria-label="${chartLabel}"] canvas`) as HTMLCanvasElement | null;
-      if (!canvas) return { count: -1, right: 0 };
+      if (!canvas) return { count: -1, left: 1, right: 0 };
       const context = canvas.getContext('2d');
-      if (!context) return { count: -1, right: 0 };
+      if (!context) return { count: -1, left: 1, right: 0 };
       const target = [1, 3, 5].map((offset) => parseInt(hex.slice(offset, offset + 2), 16));
       const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
       let count = 0;
+      let left = 1;
       let right = 0;
       for (let index = 0; index < pixels.length; index += 4) {
         const distance = Math.abs(pixels[index] - target[0]) + Math.abs(pixels[index + 1] - target[1]) + Math.abs(pixels[index + 2] - target[2]);
         if (pixels[index + 3] > 200 && distance < 60) {
           count++;
-          right = Math.max(right, ((index / 4) % canvas.width) / canvas.width);
+          const x = ((index / 4) % canvas.width) / canvas.width;
+          left = Math.min(left, x);
+          right = Math.max(right, x);
         }
       }
-      return { count, right };
+      return { count, left, right };
     },
     { chartLabel, hex },
   );

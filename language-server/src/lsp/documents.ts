@@ -3,8 +3,9 @@
 // Settings arrive asynchronously: a document is (re)built once they are known, from the text as it is by then.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ContentChange, DatasetDocument } from '../service/api';
-import type { DatasetSettings } from '../service/types';
+import type { DatasetSettings, HoverInfo, Position } from '../service/types';
 import { FindingIndex } from './diagnostics';
+import { hasLoneCarriageReturn, LineBreakMapping } from './line-breaks';
 import type { ResolvedSettings } from './settings';
 
 export type DocumentFactory = (uri: string, text: string, settings: DatasetSettings) => Promise<DatasetDocument>;
@@ -21,8 +22,17 @@ export class OpenDataset {
   private losses: ReadonlyMap<number, number> | null = null;
   private index: FindingIndex | undefined;
   resolved: ResolvedSettings | undefined;
+  /** The line-break mapping of the current text version, null when the client's lines are the service's. */
+  private mapping: { version: number; value: LineBreakMapping | null } | undefined;
 
   constructor(public text: TextDocument) {}
+
+  private lineBreaks(): LineBreakMapping | null {
+    if (this.mapping?.version !== this.text.version) {
+      this.mapping = { version: this.text.version, value: hasLoneCarriageReturn(this.text.getText()) ? new LineBreakMapping(this.text) : null };
+    }
+    return this.mapping.value;
+  }
 
   get uri(): string {
     return this.text.uri;
@@ -59,8 +69,12 @@ export class OpenDataset {
   }
 
   /** Applies an LSP didChange to the text now, and to the service document unless it was built after it. */
-  async applyChanges(changes: ContentChange[], version: number): Promise<void> {
+  async applyChanges(received: ContentChange[], version: number): Promise<void> {
+    let changes = received.map(wholePositions);
+    const mappedBefore = this.lineBreaks() !== null;
     this.text = TextDocument.update(this.text, changes, version);
+    // With a lone '\r' on either side of the edit the client's positions are not the service's: hand it the text.
+    if (mappedBefore || this.lineBreaks() !== null) changes = [{ text: this.text.getText() }];
     this.index = undefined;
     const pending = this.built;
     if (!pending) return;
@@ -76,8 +90,20 @@ export class OpenDataset {
   /** Findings of the current version, indexed by diagnostic key; recomputed only when the text changed. */
   async findings(): Promise<FindingIndex> {
     const document = await this.dataset();
-    if (!this.index || this.index.version !== this.text.version) this.index = new FindingIndex(this.text.version, document.findings());
+    if (!this.index || this.index.version !== this.text.version) {
+      const mapping = this.lineBreaks();
+      const findings = document.findings();
+      this.index = new FindingIndex(this.text.version, mapping ? findings.map((finding) => mapping.findingToEditor(finding)) : findings);
+    }
     return this.index;
+  }
+
+  /** The hover at a client position, its range in client positions. */
+  async hover(position: Position): Promise<HoverInfo | null> {
+    const document = await this.dataset();
+    const mapping = this.lineBreaks();
+    const hover = document.hover(mapping ? mapping.toService(position) : position);
+    return hover && mapping ? { ...hover, range: mapping.toEditorRange(hover.range) } : hover;
   }
 
   async setLosses(losses: ReadonlyMap<number, number> | null): Promise<void> {
@@ -85,4 +111,15 @@ export class OpenDataset {
     (await this.dataset()).setLosses(losses);
     this.index = undefined;
   }
+}
+
+/**
+ * LSP positions are unsigned integers; a client that sends 2.5 or -1 would make TextDocument keep fractional line
+ * offsets (every later position drifts) while the service rounds its own way. Both get the same whole numbers.
+ */
+function wholePositions(change: ContentChange): ContentChange {
+  if (!change.range) return change;
+  const whole = (value: number) => (Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+  const position = ({ line, character }: Position): Position => ({ line: whole(line), character: whole(character) });
+  return { range: { start: position(change.range.start), end: position(change.range.end) }, text: change.text };
 }

@@ -174,7 +174,7 @@ export function startServer(connection: Connection): void {
   connection.onHover(async ({ textDocument, position }) => {
     const entry = entryFor(textDocument.uri);
     if (!entry) return null;
-    const hover = (await entry.dataset()).hover(position);
+    const hover = await entry.hover(position);
     return hover ? { range: hover.range, contents: { kind: 'markdown', value: hover.contents } } : null;
   });
 

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { Graph, ops, tensor } from '../../../engine/src/graph';
 import { reasonToSkip } from '../../../engine/src/runtime/devices';
 import { openGraphSession } from '../../../engine/src/runtime/graph-session';
-import { classifyDriver, guessWebGpuAdapter, useSwiftShader } from '../../../engine/src/runtime/webgpu-adapter';
+import { classifyDriver, guessWebGpuAdapter } from '../../../engine/src/runtime/webgpu-adapter';
+import { useTestWebGpu } from '../../webgpu-env';
 
 function icdFolder(drivers: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'finetune-icd-'));
@@ -50,8 +51,7 @@ test('a GPU driver beside a software one makes the adapter hardware; software al
   }
 });
 
-test('auto skips a software WebGPU adapter and says so; --device webgpu runs on it and names it', async () => {
-  useSwiftShader();
+test('auto skips a software WebGPU adapter and says so; --device webgpu runs on it and names it', { skip: useTestWebGpu().skip }, async () => {
   assert.match(reasonToSkip('webgpu') ?? '', /^only a software adapter \(Vulkan: SwiftShader \(software\)\); --device webgpu uses it$/);
   const graph = new Graph({ name: 'doubler' });
   graph.output(ops.mul(graph.input('x', 'float32', ['n']), 2), 'y');

@@ -131,7 +131,7 @@ test('evalFile: ignored in an untrusted workspace; a path that is not a regular 
   const endless = await start({ settings: { evalFile: '/dev/zero' } });
   const { params } = await openAndWait(endless, path.join(workspace.dir, 'eval-endless.jsonl'), record + '\n');
   const problem = params.diagnostics.find((d) => d.code === 'eval-overlap');
-  assert.match(problem?.message ?? '', /\/dev\/zero: not a regular file/);
+  assert.match(typeof problem?.message === 'string' ? problem.message : '', /\/dev\/zero: not a regular file/);
   assert.ok(Date.now() - started < 10_000);
 });
 

@@ -55,6 +55,38 @@ test('random edits leave the document exactly as a fresh parse of the same text'
   }
 });
 
+test('a record with no key of any format is judged by the file\'s format, opened or edited in', () => {
+  for (const first of ['{"text": "hello"}', '{"instruction": "Say hi.", "output": "Hi."}']) {
+    const text = `${first}\n{}\n`;
+    const fresh = createDatasetDocument('file:///f.jsonl', text, settings);
+    const edited = createDatasetDocument('file:///f.jsonl', `${first}\n`, settings);
+    edited.applyChanges([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '{}\n' }]);
+    assert.deepEqual(key(fresh.findings()), key(edited.findings()));
+    const missing = fresh.findings().filter((finding) => finding.rule === 'missing-field' && finding.range.start.line === 1);
+    assert.ok(missing.length > 0);
+    for (const finding of missing) assert.match(finding.message, /^missing '/, 'the file format names the missing key');
+  }
+});
+
+test('random edits with format-less records keep the document as a fresh parse, for several seeds', () => {
+  const pieces = ['{}', '\n{}', '\n{"text": "Hello there."}', '\n{"instruction": "Say hi.", "output": "Hi."}', '\n', '"', 'x', ''];
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const next = random(seed);
+    let text = '{"text": "Hello there."}\n{}\n';
+    const document = createDatasetDocument('file:///r.jsonl', text, settings);
+    for (let step = 0; step < 40; step++) {
+      const lines = text.split('\n');
+      const line = Math.floor(next() * lines.length);
+      const start = { line, character: Math.floor(next() * (lines[line].length + 1)) };
+      const end = { line, character: Math.min(lines[line].length, start.character + Math.floor(next() * 3)) };
+      const inserted = pieces[Math.floor(next() * pieces.length)];
+      text = applyEdit(text, { start, end }, inserted);
+      document.applyChanges([{ range: { start, end }, text: inserted }]);
+      assert.deepEqual(key(document.findings()), key(createDatasetDocument('file:///r.jsonl', text, settings).findings()), `seed ${seed}, edit ${step}`);
+    }
+  }
+});
+
 test('a large document opens in slices (other tasks run meanwhile) and ends up as a synchronous open would', async () => {
   const lines = problems.split('\n').filter((line) => line.trim());
   const text = Array.from({ length: 6_000 }, (_, i) => lines[i % lines.length].replace('"messages"', i % 3 ? '"messages"' : '"messages" ')).join('\n');

@@ -122,6 +122,7 @@ export class Charts {
   private comparison: { name: string; series: RunSeries } | undefined;
   private frame = 0;
   private totalSteps = 0;
+  private wholeRun = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -140,11 +141,28 @@ export class Charts {
     });
   }
 
-  /** With a known total the step axis spans the whole run, so a live curve grows towards its end like a progress bar. */
+  /** The planned total, which the step axis spans when the whole run is asked for. */
   setTotalSteps(totalSteps: number | undefined): void {
     if ((totalSteps ?? 0) === this.totalSteps) return;
     this.totalSteps = totalSteps ?? 0;
+    if (this.wholeRun) this.scheduleRedraw();
+  }
+
+  /**
+   * The step axis fits the steps drawn so far by default: spanning the planned total left the first 200 steps of a
+   * 100,000-step run a sliver at the left edge, and the progress bar and ETA already say how far the run is. The
+   * whole run stays one click away.
+   */
+  showWholeRun(wholeRun: boolean): void {
+    if (wholeRun === this.wholeRun) return;
+    this.wholeRun = wholeRun;
     this.scheduleRedraw();
+  }
+
+  private stepRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+    if (this.wholeRun) return [Math.min(min ?? 1, 1), Math.max(max ?? 0, this.totalSteps, 2)];
+    if (min === null || max === null) return [0, 1];
+    return [min, max > min ? max : min + 1];
   }
 
   /** Overlays another run's loss curves on the loss chart (dashed), or removes them. */
@@ -180,7 +198,7 @@ export class Charts {
       const options: uPlot.Options = {
         width: this.chartWidth(),
         height: 180,
-        scales: { x: { time: false, range: (_plot, min, max) => [Math.min(min, 1), Math.max(max, this.totalSteps, 2)] } },
+        scales: { x: { time: false, range: (_plot, min, max) => this.stepRange(min, max) } },
         axes: [{ ...axis }, { ...axis, size: 64, ...(spec.axisValues ? { values: spec.axisValues } : {}) }],
         series: this.seriesOf(index, colours),
         cursor: { drag: { x: true, y: false } },

@@ -26,6 +26,9 @@ const BODY = `<header class="header">
 </div>
 <vscode-progress-bar id="progress" max="1"></vscode-progress-bar>
 <dl id="figures" class="figures"></dl>
+<div class="chart-tools">
+  <vscode-button id="step-axis" secondary aria-pressed="false" title="The step axis spans the steps so far; show the planned total instead">Show Whole Run</vscode-button>
+</div>
 <main id="charts" class="charts"></main>
 <vscode-collapsible id="samples-section" heading="Samples at eval steps">
   <div id="samples" class="samples"></div>

@@ -28,10 +28,25 @@ const configSection = document.getElementById('config-section') as HTMLElement &
 const saved = vscode.getState();
 samplesSection.open = saved?.samplesOpen ?? true;
 configSection.open = saved?.configOpen ?? false;
+const stepAxis = document.getElementById('step-axis') as HTMLElement;
+let wholeRun = saved?.wholeRun ?? false;
 
 function saveState(): void {
-  if (run) vscode.setState({ runDir: run.runDir, samplesOpen: samplesSection.open, configOpen: configSection.open });
+  if (run) vscode.setState({ runDir: run.runDir, samplesOpen: samplesSection.open, configOpen: configSection.open, wholeRun });
 }
+
+function showWholeRun(on: boolean): void {
+  wholeRun = on;
+  charts.showWholeRun(on);
+  stepAxis.textContent = on ? 'Fit to Steps So Far' : 'Show Whole Run';
+  stepAxis.title = on ? 'The step axis spans the planned total; fit it to the steps so far instead' : 'The step axis spans the steps so far; show the planned total instead';
+  stepAxis.setAttribute('aria-pressed', String(on));
+}
+showWholeRun(wholeRun);
+stepAxis.addEventListener('click', () => {
+  showWholeRun(!wholeRun);
+  saveState();
+});
 
 function addEvents(events: HostToDashboard & { type: 'init' | 'events' }): void {
   const samples: SampleEvent[] = [];

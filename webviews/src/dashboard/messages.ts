@@ -45,4 +45,6 @@ export interface DashboardViewState {
   /** Whether the sample and configuration sections were open. */
   samplesOpen: boolean;
   configOpen: boolean;
+  /** Whether the charts' step axis spans the planned total instead of the steps so far. */
+  wholeRun?: boolean;
 }

@@ -19,10 +19,13 @@ export const command: Command = {
     }
     if (!values.stdio && !values['node-ipc']) throw new UserError('lsp: pass --stdio (the server speaks LSP over standard input and output)');
     // The connection reads the transport from process.argv (--stdio / --node-ipc) and takes over the console.
-    const [{ createConnection, ProposedFeatures }, { startServer }] = await Promise.all([
+    const [{ createConnection, ProposedFeatures }, { startServer }, { exitWhenStdioFramingBreaks }] = await Promise.all([
       import('vscode-languageserver/node'),
       import('../../../../language-server/src/lsp/start'),
+      import('../../../../language-server/src/lsp/framing-guard'),
     ]);
+    // in the same tick as the connection starts listening, so both see every chunk of stdin
+    exitWhenStdioFramingBreaks();
     const connection = createConnection(ProposedFeatures.all);
     startServer(connection);
     // The library exits the process on `exit` (0 after `shutdown`, else 1) or when stdin closes; until then we wait.
