@@ -2,6 +2,8 @@
 // Node with tsx takes a second or two); it is replaced after a crash, a timeout, or RECYCLE_AFTER inputs, so state
 // kept by one input cannot pile up for long. `fresh: true` runs one input in a new child: how a failure is confirmed.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildRequest } from './child';
 import type { TargetContext, Verdict } from './target';
@@ -21,8 +23,16 @@ export class ChildPool {
   private child: ChildProcess | null = null;
   private stderr = '';
   private served = 0;
+  /** The children's TMPDIR: what a killed check leaves behind goes when the pool closes. */
+  private readonly scratch = mkdtempSync(join(tmpdir(), 'finetune-fuzz-'));
 
   constructor(private readonly options: PoolOptions) {}
+
+  /** Stops the child and removes the children's temporary files. */
+  close(): void {
+    this.stop();
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
 
   async run(target: string, input: Buffer, context: TargetContext, fresh = false): Promise<Outcome> {
     if (fresh || this.served >= RECYCLE_AFTER) this.stop();
@@ -68,6 +78,7 @@ export class ChildPool {
       execArgv: ['--import', 'tsx', `--max-old-space-size=${this.options.memoryMB}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       detached: true, // its own process group, killed whole by stop()
+      env: { ...process.env, TMPDIR: this.scratch },
     });
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL)));
     this.child = child;

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       process.exitCode = (await fuzz(targets, seed, seconds, pool, !flags['no-save'])) > 0 ? 1 : 0;
     }
   } finally {
-    pool.stop();
+    pool.close();
   }
 }
 

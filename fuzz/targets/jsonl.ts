@@ -115,13 +115,23 @@ export const jsonlTarget: Target = {
     let mirror = text;
     const lines = text.split('\n');
     const pieces = ['', '\n', '"', '{', '}', 'x', ' ', '\r\n', '\\', random.pick(lines), `\n${random.pick(lines)}`, random.pick(TOKENS)];
-    const edits: unknown[] = [];
+    const edits: unknown[][] = [];
     for (let step = 0; step < 6; step++) {
-      const { edit, text: edited } = randomEdit(mirror, random, pieces);
-      edits.push(edit);
-      mirror = edited;
-      document.applyChanges([edit]);
-      sameFindings(`after the edits ${JSON.stringify(edits)}`, sortedKeys(document.findings()), fresh(mirror));
+      // one didChange may carry several edits, applied in order; rarely the whole text is replaced
+      const changes: Array<Edit | { text: string }> = [];
+      for (let n = random.chance(0.3) ? 2 + random.int(3) : 1; n > 0; n--) {
+        if (random.chance(0.03)) {
+          mirror = random.pick(lines) + '\n' + mirror.slice(0, random.int(mirror.length + 1));
+          changes.push({ text: mirror });
+          continue;
+        }
+        const { edit, text: edited } = randomEdit(mirror, random, pieces);
+        changes.push(edit);
+        mirror = edited;
+      }
+      edits.push(changes);
+      document.applyChanges(changes);
+      sameFindings(`after the changes ${JSON.stringify(edits)}`, sortedKeys(document.findings()), fresh(mirror));
       const line = random.int(mirror.split('\n').length + 1);
       document.hover({ line, character: random.int(80) });
       document.example(line);

@@ -12,7 +12,7 @@ import { ROOT } from '../../fuzz/targets/seeds';
 const pool = new ChildPool({ timeoutMs: 20_000, memoryMB: 512 });
 const contexts = new Map<string, { context: TargetContext; dispose(): void }>();
 after(() => {
-  pool.stop();
+  pool.close();
   for (const { dispose } of contexts.values()) dispose();
 });
 
