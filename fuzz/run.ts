@@ -75,7 +75,7 @@ async function fuzz(targets: readonly Target[], seed: number, seconds: number, p
           const kind = signature(outcome);
           seen.set(kind, (seen.get(kind) ?? 0) + 1);
           if (seen.get(kind) === 1) {
-            const note = `${outcome.kind} found by: npm run fuzz -- --seed ${seed} --target ${target.name} (input ${index})\n${outcome.detail}`;
+            const note = `${outcome.kind} found by: npm run fuzz -- --seed ${seed} --target ${target.name} --input ${index}\n${outcome.detail}`;
             const where = save ? relative(ROOT, saveFixture(target.name, input, note)) : '(not saved)';
             console.log(`[${target.name}] input ${index}: ${outcome.kind} -> ${where}\n${outcome.detail.split('\n').slice(0, 6).map((line) => `    ${line}`).join('\n')}`);
           }
