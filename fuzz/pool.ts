@@ -34,7 +34,9 @@ export class ChildPool {
     rmSync(this.scratch, { recursive: true, force: true });
   }
 
-  async run(target: string, input: Buffer, context: TargetContext, fresh = false): Promise<Outcome> {
+  /** Runs one input; `timeoutMs` raises the pool's limit for a target that needs more (a server process per input). */
+  async run(target: string, input: Buffer, context: TargetContext, fresh = false, timeoutMs = 0): Promise<Outcome> {
+    const limit = Math.max(timeoutMs, this.options.timeoutMs);
     if (fresh || this.served >= RECYCLE_AFTER) this.stop();
     const child = this.child ?? this.start();
     this.served++;
@@ -52,7 +54,7 @@ export class ChildPool {
         this.child = null;
         done({ kind: 'crash', detail: `the child process died (exit code ${code}, signal ${signal})\n${this.stderr.slice(-STDERR_TAIL)}` });
       };
-      const timer = setTimeout(() => done({ kind: 'timeout', detail: `no verdict within ${this.options.timeoutMs} ms (hang, or far too slow)` }), this.options.timeoutMs);
+      const timer = setTimeout(() => done({ kind: 'timeout', detail: `no verdict within ${limit} ms (hang, or far too slow)` }), limit);
       child.on('message', onMessage);
       child.on('exit', onExit);
       child.send(request);
