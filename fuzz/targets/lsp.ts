@@ -200,7 +200,7 @@ export const lspTarget: Target = {
     const reader = new OutputReader();
     server.stdout.on('data', (chunk: Buffer) =>
       reader.push(chunk, (message) => {
-        if (process.env.FUZZ_LSP_LOG) console.error(JSON.stringify(message).slice(0, 300));
+        if (process.env.FUZZ_LSP_LOG) console.error(JSON.stringify(message).slice(0, 300)); // to watch a replay
         if (message.id === 'fuzz-shutdown') answered();
         else if (typeof message.method === 'string' && message.id !== undefined) {
           // a request of the server's: answer as a client would
