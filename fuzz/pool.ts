@@ -2,6 +2,8 @@
 // Node with tsx takes a second or two); it is replaced after a crash, a timeout, or RECYCLE_AFTER inputs, so state
 // kept by one input cannot pile up for long. `fresh: true` runs one input in a new child: how a failure is confirmed.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildRequest } from './child';
 import type { TargetContext, Verdict } from './target';
@@ -21,10 +23,20 @@ export class ChildPool {
   private child: ChildProcess | null = null;
   private stderr = '';
   private served = 0;
+  /** The children's TMPDIR: what a killed check leaves behind goes when the pool closes. */
+  private readonly scratch = mkdtempSync(join(tmpdir(), 'finetune-fuzz-'));
 
   constructor(private readonly options: PoolOptions) {}
 
-  async run(target: string, input: Buffer, context: TargetContext, fresh = false): Promise<Outcome> {
+  /** Stops the child and removes the children's temporary files. */
+  close(): void {
+    this.stop();
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  /** Runs one input; `timeoutMs` raises the pool's limit for a target that needs more (a server process per input). */
+  async run(target: string, input: Buffer, context: TargetContext, fresh = false, timeoutMs = 0): Promise<Outcome> {
+    const limit = Math.max(timeoutMs, this.options.timeoutMs);
     if (fresh || this.served >= RECYCLE_AFTER) this.stop();
     const child = this.child ?? this.start();
     this.served++;
@@ -42,7 +54,7 @@ export class ChildPool {
         this.child = null;
         done({ kind: 'crash', detail: `the child process died (exit code ${code}, signal ${signal})\n${this.stderr.slice(-STDERR_TAIL)}` });
       };
-      const timer = setTimeout(() => done({ kind: 'timeout', detail: `no verdict within ${this.options.timeoutMs} ms (hang, or far too slow)` }), this.options.timeoutMs);
+      const timer = setTimeout(() => done({ kind: 'timeout', detail: `no verdict within ${limit} ms (hang, or far too slow)` }), limit);
       child.on('message', onMessage);
       child.on('exit', onExit);
       child.send(request);
@@ -68,6 +80,7 @@ export class ChildPool {
       execArgv: ['--import', 'tsx', `--max-old-space-size=${this.options.memoryMB}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       detached: true, // its own process group, killed whole by stop()
+      env: { ...process.env, TMPDIR: this.scratch },
     });
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL)));
     this.child = child;

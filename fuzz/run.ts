@@ -54,11 +54,11 @@ async function fuzz(targets: readonly Target[], seed: number, seconds: number, p
       for (let index = only ?? 0; only === null ? Date.now() < until : index === only; index++) {
         const random = Random.from(seed, target.name, index);
         const input = target.mutate(random.pick(seeds), random, seeds);
-        let outcome = await pool.run(target.name, input, context);
+        let outcome = await pool.run(target.name, input, context, false, target.timeLimitMs);
         counts.inputs++;
         if (outcome.kind === 'crash' || outcome.kind === 'timeout') {
           const first = outcome;
-          outcome = await pool.run(target.name, input, context, true);
+          outcome = await pool.run(target.name, input, context, true, target.timeLimitMs);
           if (outcome.kind === 'ok') {
             counts.flaky++;
             console.log(`[${target.name}] input ${index}: ${first.kind} did not reproduce in a fresh child (${signature(first)})`);
@@ -75,7 +75,7 @@ async function fuzz(targets: readonly Target[], seed: number, seconds: number, p
           const kind = signature(outcome);
           seen.set(kind, (seen.get(kind) ?? 0) + 1);
           if (seen.get(kind) === 1) {
-            const note = `${outcome.kind} found by: npm run fuzz -- --seed ${seed} --target ${target.name} (input ${index})\n${outcome.detail}`;
+            const note = `${outcome.kind} found by: npm run fuzz -- --seed ${seed} --target ${target.name} --input ${index}\n${outcome.detail}`;
             const where = save ? relative(ROOT, saveFixture(target.name, input, note)) : '(not saved)';
             console.log(`[${target.name}] input ${index}: ${outcome.kind} -> ${where}\n${outcome.detail.split('\n').slice(0, 6).map((line) => `    ${line}`).join('\n')}`);
           }
@@ -101,7 +101,7 @@ async function replay(files: string[], pool: ChildPool): Promise<number> {
       if (!target) throw new Error(`${file}: no fuzz target named ${name} (the folder names the target)`);
       if (!contexts.has(name)) contexts.set(name, await prepared(target));
       const input = readFixture(file);
-      const outcome = knownByInput(target, input, await pool.run(name, input, contexts.get(name)!.context, true));
+      const outcome = knownByInput(target, input, await pool.run(name, input, contexts.get(name)!.context, true, target.timeLimitMs));
       if (outcome.kind === 'crash' || outcome.kind === 'timeout') failures++;
       console.log(`${relative(ROOT, file)}: ${outcome.kind}${'detail' in outcome ? `\n${outcome.detail}` : ''}`);
     }
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       process.exitCode = (await fuzz(targets, seed, seconds, pool, !flags['no-save'])) > 0 ? 1 : 0;
     }
   } finally {
-    pool.stop();
+    pool.close();
   }
 }
 

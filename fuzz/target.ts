@@ -15,6 +15,8 @@ export interface Target {
   mutate(seed: Buffer, random: Random, seeds: readonly Buffer[]): Buffer;
   /** Runs one input through the code under test; throws on a crash or an oracle mismatch. */
   check(input: Buffer, context: TargetContext): Promise<void>;
+  /** The time limit for one input, where the default (10 s) is too short. */
+  timeLimitMs?: number;
   /** Done once in the parent before the first input; the returned context reaches every check. */
   prepare?(): Promise<{ context: TargetContext; dispose(): void }>;
   /**

@@ -1,11 +1,14 @@
 // The JSONL service. Oracles: (1) the streamed lint of the input in one chunk equals its lint in random chunks (cut
 // inside UTF-8 sequences, CRLF pairs and lines); (2) an open document has the streamed lint's findings, whether opened
 // at once or in slices; (3) after each of several random edits it has exactly the findings of a fresh parse of the
-// edited text. Hover, report, example and render on random lines must not throw. Settings vary per input. The
-// service throws nothing on bad data, so any throw is a crash.
-import { resolve } from 'node:path';
+// edited text; (4) now and then, linting the file on two worker threads gives the streamed findings. Hover, report,
+// example and render on random lines must not throw. Settings vary per input. The service throws nothing on bad
+// data, so any throw is a crash.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { createDatasetDocument, defaultSettings, lintStream, openDatasetDocument, type DatasetSettings, type Finding } from '../../language-server/src/service/index';
+import { createDatasetDocument, defaultSettings, lintFile, lintStream, openDatasetDocument, type DatasetSettings, type Finding } from '../../language-server/src/service/index';
 import { COMMON_TOKENS, mutateBytes, mutateJson, stacked, stringify } from '../mutate';
 import { Random } from '../random';
 import { OracleMismatch, type Target } from '../target';
@@ -36,6 +39,19 @@ async function lint(chunks: Buffer[], settings: DatasetSettings): Promise<string
   const out: string[] = [];
   for await (const finding of lintStream(Readable.from(chunks), settings)) out.push(key(finding));
   return out;
+}
+
+async function lintOnThreads(input: Buffer, settings: DatasetSettings): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'finetune-fuzz-jsonl-'));
+  try {
+    const file = join(dir, 'data.jsonl');
+    writeFileSync(file, input);
+    const out: string[] = [];
+    for await (const finding of lintFile(file, settings, { workers: 2 })) out.push(key(finding));
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function sameFindings(what: string, a: readonly string[], b: readonly string[]): void {
@@ -102,6 +118,8 @@ export const jsonlTarget: Target = {
     const settings = random.pick(SETTINGS);
     const whole = await lint([input], settings);
     sameFindings('one chunk vs random chunks', whole, await lint(randomChunks(input, random), settings));
+    // the worker-thread pass (a file of 96 MB on two cores) on a small file, now and then: starting threads is slow
+    if (random.chance(1 / 32) && !input.subarray(0, 8192).includes(0)) sameFindings('one thread vs two worker threads', whole, await lintOnThreads(input, settings));
 
     const text = input.toString('utf8');
     const uri = 'file:///fuzz.jsonl';
@@ -115,13 +133,23 @@ export const jsonlTarget: Target = {
     let mirror = text;
     const lines = text.split('\n');
     const pieces = ['', '\n', '"', '{', '}', 'x', ' ', '\r\n', '\\', random.pick(lines), `\n${random.pick(lines)}`, random.pick(TOKENS)];
-    const edits: unknown[] = [];
+    const edits: unknown[][] = [];
     for (let step = 0; step < 6; step++) {
-      const { edit, text: edited } = randomEdit(mirror, random, pieces);
-      edits.push(edit);
-      mirror = edited;
-      document.applyChanges([edit]);
-      sameFindings(`after the edits ${JSON.stringify(edits)}`, sortedKeys(document.findings()), fresh(mirror));
+      // one didChange may carry several edits, applied in order; rarely the whole text is replaced
+      const changes: Array<Edit | { text: string }> = [];
+      for (let n = random.chance(0.3) ? 2 + random.int(3) : 1; n > 0; n--) {
+        if (random.chance(0.03)) {
+          mirror = random.pick(lines) + '\n' + mirror.slice(0, random.int(mirror.length + 1));
+          changes.push({ text: mirror });
+          continue;
+        }
+        const { edit, text: edited } = randomEdit(mirror, random, pieces);
+        changes.push(edit);
+        mirror = edited;
+      }
+      edits.push(changes);
+      document.applyChanges(changes);
+      sameFindings(`after the changes ${JSON.stringify(edits)}`, sortedKeys(document.findings()), fresh(mirror));
       const line = random.int(mirror.split('\n').length + 1);
       document.hover({ line, character: random.int(80) });
       document.example(line);

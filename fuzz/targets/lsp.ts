@@ -13,8 +13,8 @@ import type { Random } from '../random';
 import type { Target } from '../target';
 import { ROOT } from './seeds';
 
-/** How long a server gets to answer `shutdown`, or to exit once stdin closes. */
-const ANSWER_MS = 6000;
+/** How long a server gets to answer `shutdown`, and then to exit once stdin closes. */
+const ANSWER_MS = 8000;
 const URI = 'file:///fuzz/data.jsonl';
 
 const TOKENS = [...COMMON_TOKENS, '"jsonrpc"', '"2.0"', '"id"', '"method"', '"params"', '"textDocument"', '"uri"', '"position"', '"range"',
@@ -108,6 +108,23 @@ export function arrayElements(text: string): string[] | null {
   return elements;
 }
 
+/** The deepest nesting of brackets outside strings. */
+function nestingDepth(input: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < input.length; i++) {
+    const byte = input[i];
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 /** Splits the server's output into messages (it frames correctly; we only need the JSON). Linear in the output. */
 class OutputReader {
   private chunks: Buffer[] = [];
@@ -148,6 +165,12 @@ const CRASH_TEXT = /^\s+at .+:\d+:\d+\)?$|uncaught|unhandled|FATAL ERROR/im;
 
 export const lspTarget: Target = {
   name: 'lsp',
+  timeLimitMs: 2 * ANSWER_MS + 4000, // the two waits and the server's start
+  knownDefectOfInput(input) {
+    // vscode-jsonrpc logs an invalid message pretty-printed (JSON.stringify(message, null, 4)) in a window/logMessage:
+    // quadratic in its nesting, so a 6 KB message 3,000 arrays deep costs seconds and a 35 MB log line
+    return nestingDepth(input) > 1000 ? 'vscode-jsonrpc-logs-deep-invalid-message' : null;
+  },
   async prepare() {
     const dir = mkdtempSync(join(tmpdir(), 'finetune-fuzz-server-'));
     const serverScript = join(dir, 'server.js');
@@ -177,7 +200,7 @@ export const lspTarget: Target = {
     const reader = new OutputReader();
     server.stdout.on('data', (chunk: Buffer) =>
       reader.push(chunk, (message) => {
-        if (process.env.FUZZ_LSP_LOG) console.error(JSON.stringify(message).slice(0, 300));
+        if (process.env.FUZZ_LSP_LOG) console.error(JSON.stringify(message).slice(0, 300)); // to watch a replay
         if (message.id === 'fuzz-shutdown') answered();
         else if (typeof message.method === 'string' && message.id !== undefined) {
           // a request of the server's: answer as a client would

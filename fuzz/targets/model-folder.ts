@@ -4,8 +4,8 @@
 // dataset service, given the folder as its base model, lints a dataset and opens it as a document (findings, hover,
 // render) without throwing.
 //
-// An input is a JSON bundle: {"weights": "tiny" | golden variant, "files": {name: text | null}}. Weights (and
-// tokenizer.json) are linked, not copied: only the small text files are mutated.
+// An input is a JSON bundle: {"weights": "tiny" | golden variant, "files": {name: text | null}}. Weights are linked,
+// not copied, and so is the tiny model's tokenizer.json unless the bundle carries its own: only text files mutate.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import type { Random } from '../random';
 import type { Target, TargetContext } from '../target';
 import { GOLDEN, goldenVariants, ROOT } from './seeds';
 
-const TEXT_FILES = ['config.json', 'generation_config.json', 'tokenizer_config.json', 'chat_template.jinja'];
+const TEXT_FILES = ['config.json', 'generation_config.json', 'tokenizer_config.json', 'chat_template.jinja', 'tokenizer.json'];
 
 const TOKENS = [...COMMON_TOKENS, '"vocab_size"', '"hidden_size"', '"num_hidden_layers"', '"num_attention_heads"', '"num_key_value_heads"',
   '"head_dim"', '"intermediate_size"', '"rope_scaling"', '"rope_theta"', '"tie_word_embeddings"', '"model_type"', '"qwen2"', '"qwen3"',
@@ -74,7 +74,8 @@ function conversations(): ChatTurn[][] {
 }
 
 function mutateBundle(bundle: Bundle, random: Random, seeds: readonly Buffer[]): void {
-  const name = random.pick(TEXT_FILES);
+  // tokenizer.json is mutated where the seed carries it; elsewhere the tiny model's is linked
+  const name = random.pick(TEXT_FILES.filter((file) => file !== 'tokenizer.json' || typeof bundle.files[file] === 'string'));
   const text = bundle.files[name];
   if (random.chance(0.05)) bundle.files[name] = null; // a file goes missing
   else if (text === null || text === undefined) bundle.files[name] = name === 'chat_template.jinja' ? random.pick(TEMPLATES) : '{}';
@@ -111,6 +112,8 @@ export const modelFolderTarget: Target = {
       bundle('tiny', context.baseModel),
       ...TEMPLATES.map((template) => bundle('tiny', context.baseModel, { 'chat_template.jinja': template })),
       ...goldenVariants().map((variant) => bundle(variant, join(GOLDEN, variant))),
+      // one seed carries tokenizer.json itself (32 KB), so the tokenizer's own file is mutated too
+      bundle('tiny', context.baseModel, { 'tokenizer.json': readFileSync(join(context.baseModel, 'tokenizer.json'), 'utf8') }),
     ];
   },
   mutate(seed, random, seeds) {
@@ -125,8 +128,8 @@ export const modelFolderTarget: Target = {
     const dir = mkdtempSync(join(tmpdir(), 'finetune-fuzz-folder-'));
     try {
       for (const name of readdirSync(source)) if (name.endsWith('.safetensors') || name === INDEX_FILE) symlinkSync(join(source, name), join(dir, name));
-      symlinkSync(join(context.baseModel, 'tokenizer.json'), join(dir, 'tokenizer.json'));
       for (const [name, text] of Object.entries(bundle.files)) if (TEXT_FILES.includes(name) && typeof text === 'string') writeFileSync(join(dir, name), text);
+      if (!('tokenizer.json' in bundle.files)) symlinkSync(join(context.baseModel, 'tokenizer.json'), join(dir, 'tokenizer.json'));
       // the language server's path: a base model whose tokenizer or template fails still lints (counts are estimated)
       const dataset = readFileSync(join(ROOT, 'examples', 'chat.jsonl'), 'utf8').split('\n').slice(0, 4).join('\n');
       try {

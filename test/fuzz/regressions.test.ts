@@ -12,7 +12,7 @@ import { ROOT } from '../../fuzz/targets/seeds';
 const pool = new ChildPool({ timeoutMs: 20_000, memoryMB: 512 });
 const contexts = new Map<string, { context: TargetContext; dispose(): void }>();
 after(() => {
-  pool.stop();
+  pool.close();
   for (const { dispose } of contexts.values()) dispose();
 });
 
@@ -26,7 +26,7 @@ for (const [name, file] of listFixtures()) {
     assert.ok(target, `the folder names no fuzz target: ${name}`);
     if (!contexts.has(name)) contexts.set(name, target.prepare ? await target.prepare() : { context: {}, dispose: () => undefined });
     const input = readFixture(file);
-    const outcome = knownByInput(target, input, await pool.run(name, input, contexts.get(name)!.context));
+    const outcome = knownByInput(target, input, await pool.run(name, input, contexts.get(name)!.context, false, target.timeLimitMs));
     if (outcome.kind === 'known') t.diagnostic(`known defect, fixed on another branch: ${outcome.defect}`);
     assert.ok(outcome.kind === 'ok' || outcome.kind === 'known', `${outcome.kind}: ${'detail' in outcome ? outcome.detail : ''}`);
   });
