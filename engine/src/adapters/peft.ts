@@ -2,10 +2,12 @@
 // adapter_model.safetensors with `base_model.model.<module>.lora_A.weight` [r, in] and `.lora_B.weight` [out, r].
 // Score and generate merge it into the base weights (W + scale·B·A, what `merge_and_unload` computes) so inference
 // runs the plain graph at full speed; training keeps LoRA as a separate branch (see engine/src/models/README.md).
+// PEFT's default save_embedding_layers='auto' also saves the base weight of a targeted lm_head
+// (`base_model.model.lm_head.base_layer.weight`); PeftModel.from_pretrained loads it over the base's, and so do we.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFileError } from '../io/errors';
-import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
+import { readSafetensorsHeader, readTensorFloat32, type TensorInfo } from '../io/safetensors';
 import { readAdapterConfigJson, readPromptEmbeddings, type PromptEmbeddings } from './prompt';
 
 export interface PeftLoraConfig {
@@ -40,10 +42,13 @@ export interface PeftAdapter {
   modules: Map<string, LoraModule>;
   /** Prompt tuning: the virtual token embeddings placed before every input. */
   prompt?: PromptEmbeddings;
+  /** Base weights saved with the adapter (a targeted lm_head's `base_layer`), by model weight name: `lm_head.weight`. */
+  baseWeights?: Map<string, TensorInfo>;
 }
 
 const PREFIX = 'base_model.model.';
 const LORA_KEY = /^base_model\.model\.(.+)\.lora_([AB])(?:\.default)?\.weight$/;
+const BASE_LAYER_KEY = /^base_model\.model\.(.+)\.base_layer\.weight$/;
 
 function readConfig(dir: string, json: Record<string, unknown>): PeftLoraConfig {
   const file = join(dir, 'adapter_config.json');
@@ -102,7 +107,13 @@ export function readPeftAdapter(dir: string): PeftAdapter {
   }
   const header = readSafetensorsHeader(file);
   const halves = new Map<string, { A?: string; B?: string }>();
+  const baseLayers = new Map<string, string>();
   for (const name of header.tensors.keys()) {
+    const baseLayer = BASE_LAYER_KEY.exec(name);
+    if (baseLayer) {
+      baseLayers.set(baseLayer[1], name);
+      continue;
+    }
     const match = LORA_KEY.exec(name);
     if (!match) {
       if (name.startsWith(PREFIX)) throw new ModelFileError('unsupported-feature', file, 'not a LoRA A/B weight (modules_to_save and embedding adapters are not supported)', { tensor: name });
@@ -134,7 +145,29 @@ export function readPeftAdapter(dir: string): PeftAdapter {
     });
   }
   if (modules.size === 0) throw new ModelFileError('missing-tensor', file, 'the adapter holds no LoRA tensors');
-  return { dir, config, modules };
+  const baseWeights = new Map<string, TensorInfo>();
+  for (const [module, name] of baseLayers) {
+    // PEFT saves the base layer of a module it wrapped; one of a module without LoRA would be some other method's.
+    if (!modules.has(module)) throw new ModelFileError('unsupported-feature', file, `a base_layer weight for '${module}', which the adapter does not target`, { tensor: name });
+    const info = header.tensors.get(name)!;
+    const lora = modules.get(module)!;
+    if (info.shape.length !== 2 || info.shape[0] !== lora.outFeatures || info.shape[1] !== lora.inFeatures) {
+      throw new ModelFileError('wrong-shape', file, `base_layer is [${info.shape}] but the module's LoRA is [${lora.outFeatures}, ${lora.inFeatures}]`, { tensor: name });
+    }
+    baseWeights.set(`${module}.weight`, info);
+  }
+  return { dir, config, modules, baseWeights };
+}
+
+/**
+ * A model weight as PEFT loads base + adapter and merges it: the adapter's saved base layer (if any) in place of the
+ * base's, plus scale·B·A for a LoRA module. `base` is the base model's value, returned as is when nothing applies.
+ */
+export function adaptWeight(adapter: PeftAdapter, name: string, base: Float32Array): Float32Array {
+  const saved = adapter.baseWeights?.get(name);
+  const weight = saved ? readTensorFloat32(saved) : base;
+  const lora = name.endsWith('.weight') ? adapter.modules.get(name.slice(0, -'.weight'.length)) : undefined;
+  return lora ? mergeLora(weight, lora) : weight;
 }
 
 /** W + scale·B·A for a base weight [out, in] (row-major); returns a new array, the base is left untouched. */

@@ -1,7 +1,7 @@
 // The weights of base + adapter as one model: LoRA merged as W + scale·B·A (PEFT's merge_and_unload), tensor by
 // tensor and only when asked for, so a large model is never held twice in memory.
 import { checkAdapterFits } from '../models/from-folder';
-import { mergeLora, type PeftAdapter } from '../adapters/peft';
+import { adaptWeight, type PeftAdapter } from '../adapters/peft';
 import type { ModelFolder } from '../io/model-folder';
 
 export interface MergedTensor {
@@ -20,12 +20,12 @@ export function mergedTensors(folder: ModelFolder, adapter: PeftAdapter | undefi
     .names()
     .filter((name) => !unused.has(name))
     .map((name) => {
-      const lora = adapter && name.endsWith('.weight') ? adapter.modules.get(name.slice(0, -'.weight'.length)) : undefined;
+      const adapted = adapter !== undefined && ((name.endsWith('.weight') && adapter.modules.has(name.slice(0, -'.weight'.length))) || adapter.baseWeights?.has(name) === true);
       return {
         name,
         shape: [...folder.weights.info(name).shape],
-        read: () => (lora ? mergeLora(folder.weights.readFloat32(name), lora) : folder.weights.readFloat32(name)),
-        merged: lora !== undefined,
+        read: () => (adapted ? adaptWeight(adapter, name, folder.weights.readFloat32(name)) : folder.weights.readFloat32(name)),
+        merged: adapted,
       };
     });
 }

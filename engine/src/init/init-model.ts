@@ -49,7 +49,7 @@ export function initModel(options: InitModelOptions): InitModelResult {
   // A shard index left from an earlier model would take precedence over the new model.safetensors.
   rmSync(join(out, INDEX_FILE), { force: true });
   const preset = SIZE_PRESETS[size];
-  const tokenizer = buildTokenizer(preset.maxVocab, preset.maxPositionEmbeddings);
+  const tokenizer = buildTokenizer(preset.maxVocab, preset.maxPositionEmbeddings, arch);
   const { endOfText, imEnd } = tokenizer.ids;
   const rawConfig = configJson(arch, size, tokenizer.vocabSize, { bos: endOfText, eos: imEnd, pad: endOfText });
   rawConfig.torch_dtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[dtype as 'F32' | 'F16' | 'BF16'];

@@ -37,8 +37,10 @@ export interface ModelConfig {
   outputBias: boolean;
   /** RMSNorm over each head of q and k before RoPE (Qwen3). */
   qkNorm: boolean;
-  /** Attention window when the model uses one: sequences longer than this are not exact (Mistral). */
+  /** Attention window when some layer uses one (Mistral: every layer; Qwen2/Qwen3: see slidingLayers). */
   slidingWindow: number | null;
+  /** Per decoder layer: whether its attention is windowed (transformers' layer_types, 'sliding_attention'). */
+  slidingLayers: boolean[];
   bosTokenId: number | null;
   eosTokenIds: number[];
   padTokenId: number | null;
@@ -83,6 +85,8 @@ const configSchema = z.object({
   hidden_act: z.string().optional(),
   sliding_window: z.number().int().nullable().optional(),
   use_sliding_window: z.boolean().optional(),
+  max_window_layers: z.number().int().nonnegative().optional(),
+  layer_types: z.array(z.string()).nullable().optional(),
   bos_token_id: tokenIds,
   eos_token_id: tokenIds,
   pad_token_id: tokenIds,
@@ -148,8 +152,7 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
   }
   const rope = raw.rope_parameters ?? raw.rope_scaling ?? null;
   const attentionBias = raw.attention_bias ?? false;
-  // Qwen2/Qwen3 only use the window when use_sliding_window is set; Mistral whenever sliding_window is.
-  const slidingWindow = arch === 'llama' || raw.use_sliding_window ? (raw.sliding_window ?? null) : null;
+  const { slidingWindow, slidingLayers } = slidingAttention(raw, file);
   return {
     arch,
     modelType: raw.model_type,
@@ -169,11 +172,40 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
     outputBias: arch === 'qwen2' ? false : attentionBias,
     qkNorm: arch === 'qwen3',
     slidingWindow,
+    slidingLayers,
     bosTokenId: idList(raw.bos_token_id)[0] ?? null,
     eosTokenIds: idList(raw.eos_token_id),
     padTokenId: idList(raw.pad_token_id)[0] ?? null,
     torchDtype: raw.torch_dtype ?? raw.dtype ?? null,
   };
+}
+
+/**
+ * Which layers attend through a window, as transformers decides: Mistral windows every layer when sliding_window is
+ * set; Qwen2/Qwen3 only with use_sliding_window, and then the layers marked 'sliding_attention' in layer_types, or
+ * (no layer_types, as in Qwen2/2.5 checkpoints) layers max_window_layers and up; Llama has no window at all.
+ * An absent sliding_window is transformers' default 4096 (an explicit null turns the window off).
+ */
+function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number | null; slidingLayers: boolean[] } {
+  const layers = raw.num_hidden_layers;
+  const windowed = raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
+  const window = windowed ? (raw.sliding_window === undefined ? 4096 : raw.sliding_window) : null;
+  if (window === null) return { slidingWindow: null, slidingLayers: new Array<boolean>(layers).fill(false) };
+  if (raw.model_type === 'mistral') return { slidingWindow: window, slidingLayers: new Array<boolean>(layers).fill(true) };
+  const types = raw.layer_types;
+  if (types) {
+    if (types.length !== layers) throw new ModelFileError('bad-config', file, `layer_types has ${types.length} entries for ${layers} layers`, { key: 'layer_types' });
+    const unknown = types.find((type) => type !== 'sliding_attention' && type !== 'full_attention');
+    if (unknown !== undefined) throw new ModelFileError('unsupported-feature', file, `layer type '${unknown}' is not supported (full_attention and sliding_attention are)`, { key: 'layer_types' });
+  }
+  const firstWindowed = raw.max_window_layers ?? 28;
+  const slidingLayers = Array.from({ length: layers }, (_, layer) => (types ? types[layer] === 'sliding_attention' : layer >= firstWindowed));
+  return { slidingWindow: slidingLayers.some(Boolean) ? window : null, slidingLayers };
+}
+
+/** The attention window of one decoder layer, or null when it attends to the whole (causal) past. */
+export function layerWindow(config: Pick<ModelConfig, 'slidingWindow' | 'slidingLayers'>, layer: number): number | null {
+  return config.slidingLayers[layer] ? config.slidingWindow : null;
 }
 
 function parseRopeScaling(rope: z.infer<typeof ropeScalingSchema>, file: string, key: string): RopeScaling {

@@ -2,7 +2,7 @@
 // tokens as constants) → an inference graph.
 // Score, generate and the golden tests build through here; training builds through the hooks directly.
 import { Graph } from '../graph';
-import { mergeLora, type PeftAdapter } from '../adapters/peft';
+import { adaptWeight, type PeftAdapter } from '../adapters/peft';
 import { ModelFileError } from '../io/errors';
 import type { ModelFolder } from '../io/model-folder';
 import { initializerParameters } from './parameters';
@@ -22,12 +22,7 @@ export function buildInferenceGraph(folder: ModelFolder, options: InferenceGraph
   const adapter = options.adapter;
   if (adapter) checkAdapterFits(folder, adapter);
   const parameter = initializerParameters(graph, folder.weights, {
-    transform: adapter
-      ? (name, data) => {
-          const lora = name.endsWith('.weight') ? adapter.modules.get(name.slice(0, -'.weight'.length)) : undefined;
-          return lora ? mergeLora(data, lora) : data;
-        }
-      : undefined,
+    transform: adapter ? (name, data) => adaptWeight(adapter, name, data) : undefined,
   });
   // A prompt-tuning adapter's virtual tokens are constants of the inference graph.
   const prompt = adapter?.prompt;

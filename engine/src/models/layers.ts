@@ -2,6 +2,7 @@
 // rotary tables from position ids and the causal + padding (+ sliding window) mask, as transformers builds them.
 // The differentiable parts (RMSNorm, rotary, attention, SwiGLU, cross-entropy) are autodiff composites.
 import { ops, type Dim, type Value } from '../graph';
+import { layerWindow, type ModelConfig } from '../io/config';
 
 /** Finite stand-ins for -inf (torch.finfo(dtype).min, as transformers' masks use): fully masked rows stay finite. */
 const MASKED = { float32: -3.4028234663852886e38, float64: -Number.MAX_VALUE } as const;
@@ -42,6 +43,22 @@ export function attentionBias(attentionMask: Value, past: Value, seqLength: Valu
   const notPadding = ops.unsqueeze(ops.equal(attentionMask, one), [1, 2]); // [b, 1, 1, total]
   const allowed = ops.and(ops.unsqueeze(visible, [0, 1]), notPadding); // [b, 1, seq, total]
   return ops.where(allowed, g.scalar(0, dtype), MASKED[dtype]);
+}
+
+/**
+ * The bias each decoder layer attends with: full causal, or windowed for the layers config.slidingLayers marks
+ * (Qwen2's max_window_layers / layer_types). Each kind is built once, and only when some layer uses it.
+ */
+export function layerBiases(
+  config: Pick<ModelConfig, 'slidingWindow' | 'slidingLayers'>,
+  build: (window: number | null) => Value,
+): (layer: number) => Value {
+  const built = new Map<number | null, Value>();
+  return (layer) => {
+    const window = layerWindow(config, layer);
+    if (!built.has(window)) built.set(window, build(window));
+    return built.get(window)!;
+  };
 }
 
 /** [batch, seq, heads·d] → [batch, heads, seq, d]. */

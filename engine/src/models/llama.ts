@@ -5,7 +5,7 @@ import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
 import { causalLmLoss, tokenLogprobs } from './heads';
-import { attentionBias, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { NAMES, type CausalLM, type CausalLMInputs, type CausalLMOptions, type CausalLMOutputs, type LinearCall } from './types';
 
 /** input · weightᵀ (+ bias): the default projection every hook can fall back to. */
@@ -14,11 +14,12 @@ export function baseLinear(call: LinearCall): Value {
   return call.bias ? ops.add(product, call.bias) : product;
 }
 
-/** Per-build state the layers share: the config, hooks, and the values computed once (mask, rotary tables). */
+/** Per-build state the layers share: the config, hooks, and the values computed once (masks, rotary tables). */
 interface Context {
   config: ModelConfig;
   options: CausalLMOptions;
-  bias: Value;
+  /** The attention bias of a layer (windowed or not, see layerBiases). */
+  bias: (layer: number) => Value;
   cos: Value;
   sin: Value;
 }
@@ -37,10 +38,10 @@ function linear(context: Context, module: string, input: Value, inFeatures: numb
 }
 
 /** LlamaAttention (+ Qwen2 biases, Qwen3 q/k norms); returns the output and this step's keys/values (for the cache). */
-function attention(context: Context, prefix: string, x: Value, past?: { key: Value; value: Value }): { output: Value; key: Value; value: Value } {
+function attention(context: Context, layer: number, x: Value, past?: { key: Value; value: Value }): { output: Value; key: Value; value: Value } {
   const { config } = context;
   const { hiddenSize, numHeads, numKvHeads, headDim } = config;
-  const module = `${prefix}.self_attn`;
+  const module = `model.layers.${layer}.self_attn`;
   let q = splitHeads(linear(context, `${module}.q_proj`, x, hiddenSize, numHeads * headDim, config.qkvBias), numHeads, headDim);
   let k = splitHeads(linear(context, `${module}.k_proj`, x, hiddenSize, numKvHeads * headDim, config.qkvBias), numKvHeads, headDim);
   const v = splitHeads(linear(context, `${module}.v_proj`, x, hiddenSize, numKvHeads * headDim, config.qkvBias), numKvHeads, headDim);
@@ -53,7 +54,7 @@ function attention(context: Context, prefix: string, x: Value, past?: { key: Val
   const keys = past ? ops.concat([past.key, k], 2) : k;
   const values = past ? ops.concat([past.value, v], 2) : v;
   // Causality, padding and the window are all in the bias (it knows the past length); GQA is inside the composite.
-  const attended = mergeHeads(scaledDotProductAttention(q, keys, values, { causal: false, mask: context.bias }));
+  const attended = mergeHeads(scaledDotProductAttention(q, keys, values, { causal: false, mask: context.bias(layer) }));
   const output = linear(context, `${module}.o_proj`, attended, numHeads * headDim, hiddenSize, config.outputBias);
   return { output, key: keys, value: values };
 }
@@ -71,7 +72,7 @@ function block(context: Context, layer: number, x: Value, past?: { key: Value; v
   const prefix = `model.layers.${layer}`;
   const { parameter } = context.options;
   const eps = context.config.rmsNormEps;
-  const attended = attention(context, prefix, rmsNorm(x, parameter(`${prefix}.input_layernorm.weight`), eps), past);
+  const attended = attention(context, layer, rmsNorm(x, parameter(`${prefix}.input_layernorm.weight`), eps), past);
   const afterAttention = ops.add(x, attended.output);
   const output = ops.add(afterAttention, mlp(context, prefix, rmsNorm(afterAttention, parameter(`${prefix}.post_attention_layernorm.weight`), eps)));
   return { output, key: attended.key, value: attended.value };
@@ -96,7 +97,8 @@ function virtualPrefix(
   const count = graph.scalar(length, 'int64');
   const positions = graph.constant('int64', [1, length], Array.from({ length }, (_, index) => index));
   const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
-  const bias = attentionBias(graph.constant('int64', [1, length], new Array<number>(length).fill(1)), zero, count, length, config.slidingWindow, dtype);
+  const allVisible = graph.constant('int64', [1, length], new Array<number>(length).fill(1));
+  const bias = layerBiases(config, (window) => attentionBias(allVisible, zero, count, length, window, dtype));
   const context: Context = { config, options, bias, cos, sin };
   let hidden = ops.unsqueeze(virtualTokens, [0]);
   const batch = ops.shapeOf(inputIds, 0, 1);
@@ -155,7 +157,7 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   const positions = givenPositions ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), hidden.shape[1]), pastLength), [0]);
   const dtype = hidden.dtype as ComputeType;
   const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
-  const bias = attentionBias(mask, pastLength, seqLength, hidden.shape[1], config.slidingWindow, dtype);
+  const bias = layerBiases(config, (window) => attentionBias(mask, pastLength, seqLength, hidden.shape[1], window, dtype));
   const context: Context = { config, options, bias, cos, sin };
 
   const present: { key: Value; value: Value }[] = [];

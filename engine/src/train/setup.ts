@@ -7,6 +7,7 @@ import { resolvedLearningRate, type TrainingArguments } from './arguments';
 import { planEpoch, type TokenizedExample } from './batching';
 import { loadTrainingFile, splitForEval, type TokenizedDataset } from './data';
 import { createFullPlan } from './methods/full';
+import { readInitialAdapter } from './methods/init-adapter';
 import { createLoraPlan } from './methods/lora';
 import { createPromptPlan } from './methods/prompt';
 import { createQloraPlan } from './methods/qlora';
@@ -80,7 +81,12 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
   onInfo(describeData(`train ${args.data}`, trainData, trainExamples.length));
   if (evalExamples.length > 0) onInfo(describeData(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evalExamples.length));
 
-  const plan = createPlan(model, args);
+  const start = args.initAdapter ? readInitialAdapter(args.initAdapter, model, args) : undefined;
+  const plan = createPlan(model, start?.args ?? args);
+  if (start) {
+    start.load(plan);
+    onInfo(start.note);
+  }
   if (plan.note) onInfo(plan.note);
   const session = await createTrainingSession(model, plan, args);
   onInfo(session.deviceDescription);

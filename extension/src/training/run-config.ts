@@ -19,7 +19,7 @@ export const runConfigurationSchema = trainingArgumentsSchema
 
 export type RunConfiguration = z.input<typeof runConfigurationSchema>;
 
-const pathKeys = ['model', 'data', 'eval', 'out'] as const;
+const pathKeys = ['model', 'data', 'eval', 'out', 'initAdapter'] as const;
 
 export function isRunConfigurationFile(file: string): boolean {
   return path.basename(file).endsWith('finetune.run.json');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseModelConfig, ropeInverseFrequencies } from '../../../engine/src/io/config';
+import { layerWindow, parseModelConfig, ropeInverseFrequencies } from '../../../engine/src/io/config';
 import { ModelFileError } from '../../../engine/src/io/errors';
 
 const LLAMA = {
@@ -44,6 +44,26 @@ test('architecture flags follow transformers: Qwen2 q/k/v bias, Qwen3 q/k norm w
   assert.deepEqual([mistral.arch, mistral.slidingWindow], ['llama', 4096]);
   const biased = parseModelConfig({ ...LLAMA, attention_bias: true });
   assert.deepEqual([biased.qkvBias, biased.outputBias], [true, true]);
+});
+
+test('sliding-window layers follow transformers: max_window_layers or layer_types for Qwen, every layer for Mistral', () => {
+  const windows = (json: Record<string, unknown>) => {
+    const config = parseModelConfig({ ...LLAMA, num_hidden_layers: 4, ...json });
+    return Array.from({ length: 4 }, (_, layer) => layerWindow(config, layer));
+  };
+  // Qwen2/2.5 checkpoints: the window applies from max_window_layers on (default 28: none of 4 layers).
+  assert.deepEqual(windows({ model_type: 'qwen2', use_sliding_window: true, sliding_window: 8, max_window_layers: 2 }), [null, null, 8, 8]);
+  assert.deepEqual(windows({ model_type: 'qwen2', use_sliding_window: true, sliding_window: 8 }), [null, null, null, null]);
+  assert.deepEqual(windows({ model_type: 'qwen3', use_sliding_window: true, max_window_layers: 3 }), [null, null, null, 4096]);
+  // layer_types (what transformers 5 writes) wins over max_window_layers.
+  const types = ['sliding_attention', 'full_attention', 'sliding_attention', 'full_attention'];
+  assert.deepEqual(windows({ model_type: 'qwen2', use_sliding_window: true, sliding_window: 8, max_window_layers: 0, layer_types: types }), [8, null, 8, null]);
+  assert.deepEqual(windows({ model_type: 'qwen2', use_sliding_window: false, sliding_window: 8, layer_types: types }), [null, null, null, null]);
+  assert.deepEqual(windows({ model_type: 'mistral', sliding_window: 8, max_window_layers: 2 }), [8, 8, 8, 8]);
+  assert.deepEqual(windows({ model_type: 'mistral', sliding_window: null }), [null, null, null, null]);
+  assert.deepEqual(windows({ model_type: 'llama', sliding_window: 8 }), [null, null, null, null]); // LlamaAttention has no window
+  expectConfigError({ ...LLAMA, model_type: 'qwen2', use_sliding_window: true, layer_types: ['full_attention'] }, 'bad-config', 'layer_types');
+  expectConfigError({ ...LLAMA, model_type: 'qwen2', use_sliding_window: true, layer_types: ['linear_attention', 'full_attention'] }, 'unsupported-feature', 'layer_types');
 });
 
 test('unsupported and invalid configs are refused with the key', () => {

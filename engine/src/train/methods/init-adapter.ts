@@ -1,0 +1,98 @@
+// `--init-adapter DIR`: a run starts from given PEFT weights instead of a fresh initialisation — continued training
+// of a downloaded adapter, or the same starting point as another trainer (save PEFT's freshly initialised adapter,
+// pass it here, and both runs begin identical; README "Comparing with another trainer"). LoRA/QLoRA take the
+// adapter's shape (r, lora_alpha, use_rslora, target modules); prompt tuning its number of virtual tokens.
+// AdamW moments start at zero, as in any new run.
+import { readPeftAdapter, type PeftAdapter } from '../../adapters/peft';
+import type { ModelFolder } from '../../io/model-folder';
+import { readTensorFloat32 } from '../../io/safetensors';
+import type { TrainingArguments } from '../arguments';
+import { matchesTarget } from './lora';
+import type { MethodPlan } from './types';
+
+export interface InitialAdapter {
+  /** The arguments with the adapter's shape in place of the flags' (rank, alpha, rslora, targets; virtual tokens). */
+  args: TrainingArguments;
+  /** Overwrites the plan's fresh initial values with the adapter's. */
+  load(plan: MethodPlan): void;
+  /** One line for the log. */
+  note: string;
+}
+
+function userError(message: string): Error {
+  return Object.assign(new Error(`--init-adapter: ${message}`), { name: 'UserError' });
+}
+
+export function readInitialAdapter(dir: string, model: ModelFolder, args: TrainingArguments): InitialAdapter {
+  if (args.method === 'full') throw userError('needs --method lora, qlora or prompt (a full run starts from --model)');
+  const adapter = readPeftAdapter(dir);
+  if (args.method === 'prompt') return promptStart(dir, adapter, model, args);
+  return loraStart(dir, adapter, model, args);
+}
+
+function promptStart(dir: string, adapter: PeftAdapter, model: ModelFolder, args: TrainingArguments): InitialAdapter {
+  const prompt = adapter.prompt;
+  if (!prompt) throw userError(`${dir} is a LoRA adapter; --method prompt needs a PROMPT_TUNING one`);
+  if (prompt.tokenDim !== model.config.hiddenSize) throw userError(`the prompt embeddings are ${prompt.tokenDim} wide but the model's hidden size is ${model.config.hiddenSize}`);
+  return {
+    args: { ...args, virtualTokens: prompt.numVirtualTokens },
+    load(plan) {
+      plan.trainable[0].value.set(prompt.embeddings);
+    },
+    note: `init adapter ${dir}: ${prompt.numVirtualTokens} virtual tokens`,
+  };
+}
+
+function loraStart(dir: string, adapter: PeftAdapter, model: ModelFolder, args: TrainingArguments): InitialAdapter {
+  const config = adapter.config;
+  if (!config) throw userError(`${dir} is a prompt-tuning adapter; --method ${args.method} needs a LORA one`);
+  if (Object.keys(config.rankPattern).length > 0 || Object.keys(config.alphaPattern).length > 0) {
+    throw userError('adapters with rank_pattern or alpha_pattern (a rank or alpha per module) are not supported');
+  }
+  for (const [name, saved] of adapter.baseWeights ?? new Map()) {
+    // Training keeps the base's weights frozen; PEFT saved its own copy, which must be that same weight.
+    const base = model.weights.has(name) ? model.weights.readFloat32(name) : undefined;
+    const fresh = readTensorFloat32(saved);
+    if (!base || base.length !== fresh.length || base.some((value, index) => value !== fresh[index])) {
+      throw userError(`the adapter's saved ${name} differs from the base model's (an adapter for another base, or a resized vocabulary)`);
+    }
+  }
+  const modules = [...adapter.modules.keys()];
+  const targetModules = targetsFor(model, config.targetModules, modules);
+  const shaped = { ...args, rank: config.r, alpha: config.loraAlpha, rslora: config.useRslora, targetModules };
+  return {
+    args: shaped,
+    load(plan) {
+      const expected = new Set(modules.flatMap((module) => [`base_model.model.${module}.lora_A.weight`, `base_model.model.${module}.lora_B.weight`]));
+      const planned = plan.trainable.map((tensor) => tensor.name);
+      if (planned.length !== expected.size || planned.some((name) => !expected.has(name))) {
+        const missing = [...new Set([...expected].filter((name) => !planned.includes(name)).map(moduleOf))];
+        throw userError(missing.length > 0 ? `the adapter's modules ${missing.join(', ')} are not linear layers of this model (an adapter for another base?)` : 'the run would train modules the adapter does not hold');
+      }
+      for (const tensor of plan.trainable) {
+        const module = adapter.modules.get(moduleOf(tensor.name))!;
+        const values = tensor.name.endsWith('lora_A.weight') ? module.a : module.b;
+        if (values.length !== tensor.value.length) throw userError(`${tensor.name} has ${values.length} values, the model needs [${tensor.shape}]`);
+        tensor.value.set(values);
+      }
+    },
+    note: `init adapter ${dir}: LoRA r=${config.r}, alpha ${config.loraAlpha}${config.useRslora ? ' (rsLoRA)' : ''} on ${modules.length} modules (these replace --rank, --alpha, --rslora and --target-modules)`,
+  };
+}
+
+/** PEFT's module name inside an adapter tensor name. */
+function moduleOf(tensorName: string): string {
+  return tensorName.replace(/^base_model\.model\.|\.lora_[AB]\.weight$/g, '');
+}
+
+/** The adapter's target_modules list when it picks exactly the adapter's modules here, else their full paths. */
+function targetsFor(model: ModelFolder, listed: string[] | string, modules: string[]): string[] {
+  if (!Array.isArray(listed) || listed.length === 0) return modules;
+  const matched = model.weights
+    .names()
+    .filter((name) => name.endsWith('.weight') && model.weights.info(name).shape.length === 2 && name !== 'model.embed_tokens.weight')
+    .map((name) => name.slice(0, -'.weight'.length))
+    .filter((module) => matchesTarget(module, listed));
+  const same = matched.length === modules.length && matched.every((module) => modules.includes(module));
+  return same ? listed : modules;
+}
