@@ -87,7 +87,7 @@ export function launchFiles(run: RecipeRun, gpus: number, nodes: number): Recipe
   files.push({
     path: 'launch.sh',
     executable: true,
-    what: `one node with ${gpus} GPUs: \`./launch.sh [ddp|zero2|zero3|fsdp]\` (default ddp)`,
+    what: `one node with ${gpus} GPUs: \`./launch.sh zero3\` (strategy ddp, zero2, zero3 or fsdp; default ddp)`,
     content: [
       '#!/usr/bin/env bash',
       `# One node, ${gpus} GPUs: ./launch.sh [ddp|zero2|zero3|fsdp]   (strategy default: ddp; GPUS=… to override the count)`,
@@ -105,7 +105,7 @@ export function launchFiles(run: RecipeRun, gpus: number, nodes: number): Recipe
   files.push({
     path: 'slurm.sbatch',
     executable: true,
-    what: `${nodes} nodes × ${gpus} GPUs under Slurm: \`sbatch slurm.sbatch\` (STRATEGY=zero3 by default)`,
+    what: `${nodes} node${nodes > 1 ? 's' : ''} × ${gpus} GPUs under Slurm: \`sbatch slurm.sbatch\` (STRATEGY=zero3 by default)`,
     content: [
       '#!/usr/bin/env bash',
       `#SBATCH --job-name=finetune-recipe`,

@@ -48,7 +48,7 @@ export function alignLossTokens(tokenizer: ChatTokenizer, turns: readonly ChatTu
       promptTokens: promptIds.length,
       recordTokens: recordIds.length,
       samePrefix,
-      extraText: tokenizer.decode(recordIds.slice(ourEnd)),
+      extraText: recordIds.length > ourEnd ? tokenizer.decode(recordIds.slice(ourEnd)) : '',
     };
   });
 }

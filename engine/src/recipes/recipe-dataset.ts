@@ -29,10 +29,18 @@ export interface LossAlignmentSummary {
   trailingText?: string;
 }
 
+/** A whole kept conversation with each turn's trained flag, for engines that mask per turn (Axolotl). */
+export interface RecipeConversation {
+  line: number;
+  messages: Array<ChatMessage & { trained: boolean }>;
+}
+
 export interface RecipeDataset {
   kind: 'chat' | 'text';
   train: RecipeRecord[];
   eval: RecipeRecord[];
+  trainConversations: RecipeConversation[];
+  evalConversations: RecipeConversation[];
   alignment: LossAlignmentSummary;
   /** Trained turns past --max-seq-len in our run (never trained there): left out. */
   droppedTurns: number;
@@ -100,12 +108,16 @@ export async function buildRecipeDataset(args: TrainingArguments): Promise<Recip
     });
   const train = convert(trainExamples, trainLines);
   const evalRecords = convert(evalSource, evalLines);
+  const conversations = (examples: readonly CanonicalExample[], keep: Set<number>): RecipeConversation[] =>
+    examples.filter((example) => keep.has(example.line) && example.format !== 'text').map((example) => ({ line: example.line, messages: example.turns.map((turn) => ({ role: turn.role, content: turn.content, trained: turn.trained })) }));
   const kinds = new Set([...train, ...evalRecords].map((record) => record.kind));
   if (kinds.size > 1) throw new UserError(`${args.data}: mixes chat and plain-text records; the engines train one kind per dataset, so export them as two runs`);
   return {
     kind: kinds.has('text') ? 'text' : 'chat',
     train,
     eval: evalRecords,
+    trainConversations: conversations(trainExamples, trainLines),
+    evalConversations: conversations(evalSource, evalLines),
     alignment,
     droppedTurns,
     skippedRecords: trainTokenized.skipped + evalTokenized.skipped,

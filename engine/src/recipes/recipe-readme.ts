@@ -25,17 +25,25 @@ const HOW_TO_RUN: Record<RecipeFormat, string[]> = {
 
 const OUTPUT_FOLDER: Record<RecipeFormat, string> = { trl: 'output', axolotl: 'output', llamafactory: 'output' };
 
-function lossNote(dataset: RecipeDataset): string[] {
+function lossNote(format: RecipeFormat, dataset: RecipeDataset): string[] {
   if (dataset.kind === 'text') return ['- Loss: every token of each text record, as in the run (plain language modelling).'];
+  if (format === 'axolotl') {
+    return [
+      '- Loss: whole conversations with each message\'s `training` flag set as the run trained it (assistant turns, or',
+      '  what per-message weight/train chose), and `train_on_eos: turn` trains each trained turn\'s end-of-turn token.',
+    ];
+  }
   const { exact, plusTrailingWhitespace, different, differentLines, trailingText } = dataset.alignment;
+  const total = exact + plusTrailingWhitespace + different;
   const lines = [
     '- Loss: each trained assistant turn is one prompt/completion record (the prompt is the conversation before it),',
-    '  so the completion-only loss covers the assistant tokens and their end-of-turn token, as in the run.',
-    `  Checked against this model's chat template when exporting: ${exact} records train exactly the run's tokens`,
+    `  so the ${format === 'trl' ? 'completion-only loss' : 'loss (mask_history: the last turn only)'} covers the assistant tokens and their end-of-turn token, as in the run.`,
+    `  Checked against this model's chat template when exporting, of ${total} records: ${exact} train exactly the run's tokens`,
   ];
-  if (plusTrailingWhitespace > 0) lines.push(`  ${plusTrailingWhitespace} also train the template's ${JSON.stringify(trailingText)} after the end-of-turn token (the engines render the completion to the end of its turn)`);
-  if (different > 0) lines.push(`  ${different} differ (lines ${differentLines.join(', ')}…): the template rewrites earlier turns, so those records' prompts do not match the run's`);
-  if (dataset.droppedTurns > 0) lines.push(`  ${dataset.droppedTurns} assistant turns past max length were never trained in the run and are left out`);
+  if (plusTrailingWhitespace > 0) lines.push(`  and ${plusTrailingWhitespace} also train the template's ${JSON.stringify(trailingText)} after the end-of-turn token (the engines train the completion to the end of the text).`);
+  if (different > 0) lines.push(`  ${different} differ (lines ${differentLines.join(', ')}): the template rewrites earlier turns, so those records' prompts do not match the run's.`);
+  if (dataset.droppedTurns > 0) lines.push(`  ${dataset.droppedTurns} assistant turns past max length were never trained in the run and are left out.`);
+  if (format === 'llamafactory') lines.push('  LLaMA-Factory renders with its own template (see the config\'s header), not the tokenizer\'s: check it matches.');
   return lines;
 }
 
@@ -75,7 +83,7 @@ export function recipeReadme(format: RecipeFormat, run: RecipeRun, dataset: Reci
     '',
     '## How closely it repeats the run',
     '',
-    ...lossNote(dataset),
+    ...lossNote(format, dataset),
     `- Hyperparameters: learning rate ${run.learningRate}, warmup ${run.warmupSteps ?? 0} steps then cosine to ${args.minLrRatio} × the peak`,
     `  (the engines' cosine_with_min_lr counts steps from 0, ours from 1: the curves agree to one step), ${args.steps !== undefined ? `${args.steps} steps` : `${args.epochs} epochs`},`,
     `  batch ${args.batchSize} × accumulation ${args.gradAccumulation}, max length ${args.maxSeqLen} (longer records truncated at the end), seed ${args.seed},`,
