@@ -66,3 +66,15 @@ test('a run folder gives the same recipe as its configuration, with run.json\'s 
   assert.equal(fromRun.warmupSteps, 6);
   assert.throws(() => readRecipeRun({ run: runDir, config }), /exactly one/);
 });
+
+test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, prompt tuning is refused', async () => {
+  const { trlConfig } = await import('../../../engine/src/recipes/trl');
+  const base = readRecipeRun({ config });
+  const dataset = { kind: 'chat' as const, train: [], eval: [], trainConversations: [], evalConversations: [], alignment: { exact: 0, plusTrailingWhitespace: 0, different: 0, differentLines: [] }, droppedTurns: 0, skippedRecords: 0 };
+  const qlora = trlConfig({ ...base, args: { ...base.args, method: 'qlora', targetModules: ['q_proj', 'lm_head'] } }, dataset);
+  assert.deepEqual([qlora.use_peft, qlora.load_in_4bit, qlora.bnb_4bit_quant_type, qlora.dtype, qlora.loss_type], [true, true, 'nf4', 'bfloat16', 'nll']);
+  const full = trlConfig({ ...base, args: { ...base.args, method: 'full' } }, dataset);
+  assert.deepEqual([full.use_peft, full.lora_r, full.load_in_4bit, full.eval_strategy], [false, undefined, undefined, 'no']);
+  writeFileSync(join(dir, 'prompt.json'), JSON.stringify({ model: 'model', data: join(FIXTURES, 'chat.jsonl'), method: 'prompt' }));
+  assert.throws(() => readRecipeRun({ config: join(dir, 'prompt.json') }), /prompt tuning has no equivalent/);
+});
