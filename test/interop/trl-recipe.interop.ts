@@ -6,14 +6,17 @@
 // `finetune import-run` → the dashboard's curve, `score`, `generate` and `eval` on the imported adapter.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
 import { loadChatTokenizer } from '../../engine/src/io/tokenizer';
 import type { RunEvent } from '../../engine/src/train/run-dir';
+import { parseRunEventLine } from '../../extension/src/training/run-events';
 import { snapshotOf } from '../../extension/src/training/run-snapshot';
+import type { DashboardRun } from '../../webviews/src/dashboard/messages';
+import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables } from '../webviews/dashboard-harness';
 import { finetune } from '../cli/finetune-cli';
 
 const PYTHON = process.env.FINETUNE_HF_PYTHON ?? '/opt/hfvenv/bin/python';
@@ -176,9 +179,40 @@ test('`trl sft --config sft.yaml` trains the recipe on the CPU and `finetune imp
   assert.equal(run.status, 'done');
   assert.equal(run.config.model, model);
   const base = JSON.parse(ok(finetune('score', '--model', model, '--text', 'What is a mutex?', '--json', '--device', 'cpu'))) as { logprobs: Array<number | null> };
-  const tuned = JSON.parse(ok(finetune('score', '--model', model, '--adapter', join(imported, 'adapter'), '--text', 'What is a mutex?', '--json', '--device', 'cpu'))) as { logprobs: Array<number | null> };
+  const tuned = JSON.parse(ok(finetune('score', '--model', model, '--adapter', join(imported, 'adapter'), '--text', 'What is a mutex?', '--json', '--device', 'cpu'))) as { tokens: number[]; logprobs: Array<number | null> };
   assert.notDeepEqual(tuned.logprobs, base.logprobs, 'the imported adapter changes the model');
+  // …and our engine applies it as PEFT does: the same log-probabilities from transformers + PEFT on the same tokens.
+  const reference = python([join(import.meta.dirname, 'peft_logprobs.py'), model, join(recipe, 'output'), tuned.tokens.join(',')], recipe);
+  assert.equal(reference.status, 0, reference.stderr.slice(-3000));
+  const expected = JSON.parse(reference.stdout.trim().split('\n').at(-1) as string) as Array<number | null>;
+  const worst = Math.max(...tuned.logprobs.map((value, index) => (value === null ? 0 : Math.abs(value - (expected[index] as number)))));
+  console.log(`imported adapter: our log-probabilities vs transformers + PEFT, max difference ${worst.toExponential(2)}`);
+  assert.ok(worst < 1e-4, `max |Δ logprob| ${worst}`);
   ok(finetune('generate', '--model', model, '--adapter', join(imported, 'adapter'), '--prompt', 'Hello', '--chat', '--max-new-tokens', '4', '--device', 'cpu'));
   const evaluated = JSON.parse(ok(finetune('eval', '--run', imported, '--data', data, '--json', '--device', 'cpu'))) as { loss: number };
   assert.ok(Number.isFinite(evaluated.loss));
+});
+
+test('the dashboard webview draws the imported run\'s loss curve', { skip: existsSync(chromiumPath) ? false : `${chromiumPath} is not installed` }, async () => {
+  const imported = join(dir, 'imported');
+  assert.ok(existsSync(join(imported, 'run.json')), 'runs after the import test');
+  // What the dashboard panel sends the page for a run folder: its run.json and metrics.jsonl parsed by the extension.
+  const info = JSON.parse(readFileSync(join(imported, 'run.json'), 'utf8')) as { config: Record<string, unknown>; resolved: Record<string, unknown> };
+  const file = join(imported, 'metrics.jsonl');
+  const events = readFileSync(file, 'utf8').split('\n').flatMap((line, index) => parseRunEventLine(line, `${file}:${index + 1}`) ?? []);
+  const run: DashboardRun = { name: 'imported', runDir: imported, status: 'done', config: info.config, resolved: info.resolved };
+  const page = await buildDashboardPage();
+  const browser = await launchChromium();
+  try {
+    const dashboard = await openDashboard(browser, page.url, 'dark');
+    await dashboard.send({ type: 'init', run, events, snapshot: Object.assign(snapshotOf(events), { totalSteps: 4 }) });
+    await settle(dashboard.page);
+    const curve = await curvePixels(dashboard.page, 'Loss', themeVariables('dark')['--vscode-charts-blue']);
+    assert.ok(curve.count > 0 && curve.right > 0.85, `the imported loss curve spans the chart (${JSON.stringify(curve)})`);
+    mkdirSync(screenshotDir, { recursive: true });
+    await dashboard.page.screenshot({ path: join(screenshotDir, 'dashboard-imported-trl.png'), fullPage: true });
+  } finally {
+    await browser.close();
+    rmSync(page.dir, { recursive: true, force: true });
+  }
 });
