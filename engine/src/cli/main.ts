@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench')).command,
   export: async () => (await import('./commands/export')).command,
   download: async () => (await import('./commands/download')).command,
+  'export-recipe': async () => (await import('./commands/export-recipe')).command,
+  'import-run': async () => (await import('./commands/import-run')).command,
 };
 
 function usage(): string {

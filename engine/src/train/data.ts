@@ -73,10 +73,10 @@ export function splitForEval<T>(examples: readonly T[], fraction: number, seed: 
 
 /**
  * Reads a dataset file through the dataset service (the linter's own parser, format detection, rules, and the
- * settings of the nearest finetune.config.json), refuses it when any finding is an error (naming file:line), and
- * tokenizes its records. With an eval file, `eval-overlap` findings compare against it.
+ * settings of the nearest finetune.config.json) and refuses it when any finding is an error (naming file:line). With
+ * an eval file, `eval-overlap` findings compare against it. Recipes (engine/src/recipes) read records this way too.
  */
-export async function loadTrainingFile(file: string, tokenizer: ChatTokenizerLike, options: { maxSeqLen: number; modelDir: string; evalFile?: string }): Promise<TokenizedDataset> {
+export async function readTrainableExamples(file: string, tokenizer: ChatTokenizerLike, options: { maxSeqLen: number; modelDir: string; evalFile?: string }): Promise<CanonicalExample[]> {
   assertReadableFile(file, 'dataset file');
   if (options.evalFile) assertReadableFile(options.evalFile, 'eval file');
   let settings: DatasetSettings;
@@ -90,5 +90,10 @@ export async function loadTrainingFile(file: string, tokenizer: ChatTokenizerLik
   const parsed = await parseExamples({ path: file }, settings, { tokenCounter, evalIndex });
   assertTrainable(parsed, file);
   if (parsed.examples.length === 0) throw new UserError(`${file}: no records to train on`);
-  return tokenizeExamples(parsed.examples, tokenizer, options.maxSeqLen);
+  return parsed.examples;
+}
+
+/** Reads a dataset file (readTrainableExamples) and tokenizes its records. */
+export async function loadTrainingFile(file: string, tokenizer: ChatTokenizerLike, options: { maxSeqLen: number; modelDir: string; evalFile?: string }): Promise<TokenizedDataset> {
+  return tokenizeExamples(await readTrainableExamples(file, tokenizer, options), tokenizer, options.maxSeqLen);
 }

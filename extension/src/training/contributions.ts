@@ -14,6 +14,8 @@ export const trainingCommandIds = {
   compareRuns: 'finetune.runs.compare',
   deleteRun: 'finetune.runs.delete',
   openRunFolder: 'finetune.runs.openFolder',
+  exportRecipe: 'finetune.exportRunAsRecipe',
+  importRun: 'finetune.importRun',
 } as const;
 
 export const runsViewContainerId = 'finetune';
@@ -44,6 +46,8 @@ export const trainingContributions = {
       { command: ids.compareRuns, title: 'Compare Loss Curves…', category: 'Fine-Tune', icon: '$(diff)' },
       { command: ids.deleteRun, title: 'Delete Run…', category: 'Fine-Tune', icon: '$(trash)' },
       { command: ids.openRunFolder, title: 'Open Run Folder', category: 'Fine-Tune', icon: '$(folder-opened)' },
+      { command: ids.exportRecipe, title: 'Export Run as Cluster Recipe…', category: 'Fine-Tune', icon: '$(server-environment)', enablement: 'isWorkspaceTrusted' },
+      { command: ids.importRun, title: 'Import Run…', category: 'Fine-Tune', icon: '$(cloud-download)', enablement: 'isWorkspaceTrusted' },
     ],
     viewsContainers: {
       activitybar: [{ id: runsViewContainerId, title: 'Fine-Tune', icon: 'media/finetune.svg' }],
@@ -75,6 +79,7 @@ export const trainingContributions = {
         { command: ids.start, when: `view == ${runsViewId}`, group: 'navigation@1' },
         { command: ids.compareRuns, when: `view == ${runsViewId}`, group: 'navigation@2' },
         { command: ids.refreshRuns, when: `view == ${runsViewId}`, group: 'navigation@3' },
+        { command: ids.importRun, when: `view == ${runsViewId} && isWorkspaceTrusted`, group: 'navigation@4' },
       ],
       'view/item/context': [
         { command: ids.openDashboard, when: isRun, group: 'inline@1' },
@@ -83,6 +88,7 @@ export const trainingContributions = {
         { command: ids.openDashboard, when: isRun, group: '1_open@1' },
         { command: ids.openRunFolder, when: isRun, group: '1_open@2' },
         { command: ids.compareRuns, when: isRun, group: '2_compare@1' },
+        { command: ids.exportRecipe, when: 'view == finetune.runs && viewItem == run.done && isWorkspaceTrusted', group: '1_open@4' },
         { command: ids.deleteRun, when: 'view == finetune.runs && viewItem =~ /^run\\.(done|cancelled|failed)$/', group: '9_delete@1' },
       ],
       'editor/title': [{ command: ids.startFromConfiguration, when: 'resourceFilename =~ /finetune\\.run\\.json$/ && isWorkspaceTrusted', group: 'navigation' }],

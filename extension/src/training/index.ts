@@ -14,6 +14,7 @@ import { DashboardPanel } from './dashboard-panel';
 import { ensureDatasetIsClean } from './dataset-check';
 import { readRunInfo } from './run-directory';
 import type { RunHandle } from './run-handle';
+import { exportRecipeCommand, importRunCommand, type ExportRecipeOptions, type ImportRunOptions } from './recipe-commands';
 import { RunManager } from './run-manager';
 import { argumentsFromConfiguration, readRunConfiguration } from './run-config';
 import { runsRoots, RunsView, type RunSummary } from './runs-view';
@@ -73,6 +74,8 @@ export function registerTraining(ctx: Ctx): { manager: RunManager } {
   };
 
   const trusted: Record<string, CommandFactory> = {
+    [ids.exportRecipe]: () => (argument?: unknown, options?: ExportRecipeOptions) => exportRecipeCommand(ctx, argument, options),
+    [ids.importRun]: () => (options?: ImportRunOptions) => importRunCommand(ctx, options),
     [ids.start]: () => async (uri?: vscode.Uri) => {
       const args = await startTrainingFlow(ctx, firstRoot(), uri, (dataset) => ensureDatasetIsClean(ctx, dataset));
       if (args) await start(args);
