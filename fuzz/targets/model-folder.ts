@@ -10,7 +10,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatTurn } from '../../engine/src/io/chat-template';
-import { ModelFileError } from '../../engine/src/io/errors';
 import { INDEX_FILE, loadModelFolder } from '../../engine/src/io/model-folder';
 import { initModel } from '../../engine/src/init/init-model';
 import { createDatasetDocument, defaultSettings, lintText } from '../../language-server/src/service/index';
@@ -43,8 +42,6 @@ const TEMPLATES = [
     "{% else %}{{ '<|im_start|>' + m.role + '\\n' + m.content + '<|im_end|>\\n' }}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}",
 ];
 
-const DIMENSIONS = ['num_hidden_layers', 'hidden_size', 'intermediate_size', 'num_attention_heads', 'num_key_value_heads', 'head_dim'];
-
 interface Bundle {
   weights: string;
   files: Record<string, string | null>;
@@ -73,6 +70,16 @@ function conversations(): ChatTurn[][] {
     [{ role: 'user', content: '', trained: false }, { role: 'tool', content: '{"a": 1}', trained: false }, { role: 'assistant', content: '字 😀', trained: true }]];
 }
 
+/** The JSON object in `text`, or null: an earlier mutation may have left the file as no JSON at all. */
+function parsedObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 function mutateBundle(bundle: Bundle, random: Random, seeds: readonly Buffer[]): void {
   // tokenizer.json is mutated where the seed carries it; elsewhere the tiny model's is linked
   const name = random.pick(TEXT_FILES.filter((file) => file !== 'tokenizer.json' || typeof bundle.files[file] === 'string'));
@@ -81,7 +88,7 @@ function mutateBundle(bundle: Bundle, random: Random, seeds: readonly Buffer[]):
   else if (text === null || text === undefined) bundle.files[name] = name === 'chat_template.jinja' ? random.pick(TEMPLATES) : '{}';
   else if (name === 'chat_template.jinja' || (name === 'tokenizer_config.json' && random.chance(0.5))) {
     // template edits: in the .jinja file, or inside tokenizer_config.json's chat_template
-    const config = name === 'tokenizer_config.json' ? (JSON.parse(text) as Record<string, unknown>) : null;
+    const config = name === 'tokenizer_config.json' ? parsedObject(text) : null;
     const template = config ? (typeof config.chat_template === 'string' ? config.chat_template : random.pick(TEMPLATES)) : text;
     const at = random.int(template.length + 1);
     const edited = random.chance(0.3) ? random.pick(TEMPLATES)
@@ -149,24 +156,6 @@ export const modelFolderTarget: Target = {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
-    }
-  },
-  knownDefect(error) {
-    // A template that raises for a conversation (Mistral's alternation check, say) makes the service throw that
-    // error instead of linting: the document gets no diagnostics. Left to the chat-template work.
-    const cause = error instanceof Error ? error.cause : null;
-    if (cause instanceof ModelFileError && cause.code === 'bad-chat-template' && cause.message.includes('refused this conversation')) return 'template-refuses-conversation';
-    return null;
-  },
-  knownDefectOfInput(input) {
-    // config.json sizes far beyond what the weights hold (2^31 layers: the expected-tensor list never ends) are
-    // checked against the weights on the engine branch
-    const config = parseBundle(input)?.files['config.json'];
-    try {
-      const sizes = JSON.parse(config ?? 'null') as Record<string, unknown> | null;
-      return DIMENSIONS.some((key) => typeof sizes?.[key] === 'number' && (sizes[key] as number) > 100_000) ? 'config-dimensions-vs-weights' : null;
-    } catch {
-      return null;
     }
   },
 };

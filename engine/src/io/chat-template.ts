@@ -101,7 +101,7 @@ export class ChatRenderer {
         this.exhausted = new ModelFileError('bad-chat-template', this.file, `the chat template runs away (${error.message}); it is not usable`, { key: 'chat_template' });
         throw this.exhausted;
       }
-      throw new ModelFileError('bad-chat-template', this.file, `the chat template refused this conversation: ${(error as Error).message}`, { key: 'chat_template' });
+      throw new TemplateRefusal(this.file, (error as Error).message);
     }
   }
 
@@ -167,4 +167,14 @@ export function commonPrefixLength(a: string, b: string): number {
   let i = 0;
   while (i < limit && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   return i;
+}
+
+/**
+ * The template raised for one conversation (Mistral's "roles must alternate", say): that record cannot be rendered,
+ * while other records can. The dataset service turns it into a `chat-template` finding on the record.
+ */
+export class TemplateRefusal extends ModelFileError {
+  constructor(file: string, readonly reason: string) {
+    super('bad-chat-template', file, `the chat template refused this conversation: ${reason}`, { key: 'chat_template' });
+  }
 }

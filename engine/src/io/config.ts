@@ -39,8 +39,12 @@ export interface ModelConfig {
   qkNorm: boolean;
   /** Attention window when some layer uses one (Mistral: every layer; Qwen2/Qwen3: see slidingLayers). */
   slidingWindow: number | null;
-  /** Per decoder layer: whether its attention is windowed (transformers' layer_types, 'sliding_attention'). */
-  slidingLayers: boolean[];
+  /**
+   * Which decoder layers attend through the window: per layer from transformers' layer_types ('sliding_attention'),
+   * else every layer from `from` on (0 for Mistral, max_window_layers for Qwen2). Never a list as long as
+   * num_hidden_layers from the config alone: that count is only checked against the weights later.
+   */
+  slidingLayers: readonly boolean[] | { from: number };
   bosTokenId: number | null;
   eosTokenIds: number[];
   padTokenId: number | null;
@@ -186,12 +190,12 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
  * (no layer_types, as in Qwen2/2.5 checkpoints) layers max_window_layers and up; Llama has no window at all.
  * An absent sliding_window is transformers' default 4096 (an explicit null turns the window off).
  */
-function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number | null; slidingLayers: boolean[] } {
+function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number | null; slidingLayers: ModelConfig['slidingLayers'] } {
   const layers = raw.num_hidden_layers;
   const windowed = raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
   const window = windowed ? (raw.sliding_window === undefined ? 4096 : raw.sliding_window) : null;
-  if (window === null) return { slidingWindow: null, slidingLayers: new Array<boolean>(layers).fill(false) };
-  if (raw.model_type === 'mistral') return { slidingWindow: window, slidingLayers: new Array<boolean>(layers).fill(true) };
+  if (window === null) return { slidingWindow: null, slidingLayers: { from: Number.POSITIVE_INFINITY } };
+  if (raw.model_type === 'mistral') return { slidingWindow: window, slidingLayers: { from: 0 } };
   const types = raw.layer_types;
   if (types) {
     if (types.length !== layers) throw new ModelFileError('bad-config', file, `layer_types has ${types.length} entries for ${layers} layers`, { key: 'layer_types' });
@@ -199,13 +203,18 @@ function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number
     if (unknown !== undefined) throw new ModelFileError('unsupported-feature', file, `layer type '${unknown}' is not supported (full_attention and sliding_attention are)`, { key: 'layer_types' });
   }
   const firstWindowed = raw.max_window_layers ?? 28;
-  const slidingLayers = Array.from({ length: layers }, (_, layer) => (types ? types[layer] === 'sliding_attention' : layer >= firstWindowed));
-  return { slidingWindow: slidingLayers.some(Boolean) ? window : null, slidingLayers };
+  if (types) {
+    const slidingLayers = types.map((type) => type === 'sliding_attention');
+    return { slidingWindow: slidingLayers.some(Boolean) ? window : null, slidingLayers };
+  }
+  return { slidingWindow: firstWindowed < layers ? window : null, slidingLayers: { from: firstWindowed } };
 }
 
 /** The attention window of one decoder layer, or null when it attends to the whole (causal) past. */
 export function layerWindow(config: Pick<ModelConfig, 'slidingWindow' | 'slidingLayers'>, layer: number): number | null {
-  return config.slidingLayers[layer] ? config.slidingWindow : null;
+  const sliding = config.slidingLayers;
+  const windowed = Array.isArray(sliding) ? sliding[layer] === true : layer >= (sliding as { from: number }).from;
+  return windowed ? config.slidingWindow : null;
 }
 
 function parseRopeScaling(rope: z.infer<typeof ropeScalingSchema>, file: string, key: string): RopeScaling {

@@ -95,7 +95,8 @@ export class ChatTokenizer {
     const vocab = tokenizer.get_vocab(true);
     this.vocabSize = vocab.size;
     let longest = 1;
-    for (const token of vocab.keys()) longest = Math.max(longest, token.length);
+    // a malformed tokenizer.json can give non-string tokens (an added token whose content is a number): skip them
+    for (const token of vocab.keys()) if (typeof token === 'string') longest = Math.max(longest, token.length);
     this.longestTokenLength = longest;
     this.chatTemplate = selectChatTemplate(tokenizerConfig.chat_template, file, options.chatTemplateFile);
     const endIds = new Set<number>();

@@ -1,5 +1,6 @@
 // The rule registry: every rule, in the order the README's table lists them. Record rules run per line in this
 // order; the others are driven by the service (cross-record indexes, dataset statistics, run losses, file size).
+import * as chatTemplate from './chat-template';
 import * as conflictingDuplicate from './conflicting-duplicate';
 import * as duplicate from './duplicate';
 import * as echo from './echo';
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   { meta: mixedFormat.meta },
   unknownRole,
   roleOrder,
+  chatTemplate,
   // content
   { meta: duplicate.meta },
   { meta: conflictingDuplicate.meta },

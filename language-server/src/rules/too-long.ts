@@ -16,7 +16,7 @@ export const meta: RuleMeta = {
 export function overLimit(record: RecordContext): TokenCounts | null {
   if (record.turns.length === 0) return null;
   const limit = record.settings.maxSeqLen;
-  if (record.tokens.upperBound && record.tokens.upperBound(record.example(0)) <= limit) return null;
+  if (record.tokenUpperBound() <= limit) return null;
   const counts = record.tokenCounts();
   return counts.total > limit ? counts : null;
 }

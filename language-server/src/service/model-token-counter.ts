@@ -1,5 +1,6 @@
 // Exact token counts from a Hugging Face model folder: the engine's ChatTokenizer (tokenizer.json + chat template)
 // is the one implementation of "which tokens does the loss cover", shared with the trainer's data loader.
+import { TemplateRefusal } from '../../../engine/src/io/chat-template';
 import { loadChatTokenizer, type ChatTokenizer } from '../../../engine/src/io/tokenizer';
 import type { TokenCounter } from './api';
 import { createEstimateTokenCounter } from './token-estimate';
@@ -17,12 +18,19 @@ const PROBE_TURNS = [
 export function createModelTokenCounter(modelDir: string): TokenCounter {
   const tokenizer: ChatTokenizer = loadChatTokenizer(modelDir);
   tokenizer.renderTrainingText(PROBE_TURNS);
+  const estimate = createEstimateTokenCounter();
   const count = (example: CanonicalExample): TokenCounts => {
     if (example.format === 'text') {
       const total = tokenizer.tokenizeText(example.turns.map((turn) => turn.content).join('')).ids.length;
       return { prompt: 0, response: total, total, estimated: false };
     }
-    return tokenizer.countTokens(example.turns);
+    try {
+      return tokenizer.countTokens(example.turns);
+    } catch (error) {
+      // One record the template raises for is that record's finding (rules/chat-template.ts), not a failed lint.
+      if (error instanceof TemplateRefusal) return { ...estimate.count(example), refusal: error.reason };
+      throw error;
+    }
   };
   return {
     estimated: false,
@@ -37,7 +45,14 @@ export function createModelTokenCounter(modelDir: string): TokenCounter {
     },
     // Every token of a byte-level or byte-fallback tokenizer covers at least one UTF-8 byte of the rendered text.
     upperBound(example: CanonicalExample): number {
-      const text = example.format === 'text' ? example.turns.map((turn) => turn.content).join('') : tokenizer.renderChat(example.turns);
+      let text: string;
+      try {
+        text = example.format === 'text' ? example.turns.map((turn) => turn.content).join('') : tokenizer.renderChat(example.turns);
+      } catch (error) {
+        // no bound: count() finds the refusal and says so
+        if (error instanceof TemplateRefusal) return Number.POSITIVE_INFINITY;
+        throw error;
+      }
       return Buffer.byteLength(text, 'utf8') + BOUND_MARGIN;
     },
   };

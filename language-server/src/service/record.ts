@@ -66,6 +66,7 @@ export class RecordContext {
   readonly fields: FieldView[] = [];
   private located: Map<string, Located | null> | null = null;
   private counts: TokenCounts | undefined;
+  private bound: number | undefined;
   private objects: TurnObject[] | undefined;
 
   constructor(
@@ -205,6 +206,15 @@ export class RecordContext {
 
   fieldsOf(turn: number): FieldView[] {
     return this.fields.filter((field) => field.turn === turn);
+  }
+
+  /**
+   * The counter's cheap bound on the token count, computed once (too-long and chat-template both ask); +∞ when the
+   * counter has none or cannot render the record.
+   */
+  tokenUpperBound(): number {
+    this.bound ??= this.tokens.upperBound?.(this.example(0)) ?? Number.POSITIVE_INFINITY;
+    return this.bound;
   }
 
   /** Token counts of the rendered example, computed once (hover and the report reuse them). */

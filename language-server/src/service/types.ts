@@ -91,6 +91,8 @@ export interface TokenCounts {
   total: number;
   /** True when no tokenizer was available and the counts are an estimate. */
   estimated: boolean;
+  /** The base model's chat template refused the record (its error): the counts are then an estimate. */
+  refusal?: string;
 }
 
 export interface HoverInfo {
