@@ -23,7 +23,7 @@ export async function openGraphSession(graph: Graph, options: GraphSessionOption
     ...(options.extra ? { extra: options.extra } : {}),
   };
   const device = options.device ?? 'auto';
-  const total = graph.initializers.reduce((sum, initializer) => sum + initializer.bytes.byteLength, 0);
+  const total = graph.initializers.reduce((sum, initializer) => sum + initializer.byteLength, 0);
   if (total < INLINE_LIMIT_BYTES) return createSessionOnDevice(serializeModel(graph), device, sessionOptions);
   const dir = mkdtempSync(join(tmpdir(), 'finetune-session-'));
   try {

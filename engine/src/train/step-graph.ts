@@ -21,6 +21,7 @@ import { TrainingArgumentsError, type TrainingArguments } from './arguments';
 import { IGNORE_INDEX, type Batch } from './batching';
 import type { TrainableTensor } from './checkpoint';
 import { matchesTarget } from './methods/lora';
+import { shareTransposedWeights } from './shared-weights';
 import type { MethodPlan } from './methods/types';
 import type { StepHyperparameters, StepResult, TrainingSession } from './types';
 
@@ -88,6 +89,7 @@ export function buildStepGraph(model: ModelFolder, plan: MethodPlan, options: St
     graph.output(tail.states[index].v, stateNames.newV(trainable.name));
   });
   graph.output(tail.gradNorm, stateNames.gradNorm);
+  shareTransposedWeights(graph);
   return graph;
 }
 
