@@ -10,6 +10,11 @@ export interface GradientContext {
   dy: (Value | null)[];
   /** Whether input i needs a gradient (float, and on a path from a requested value); rules skip work otherwise. */
   needs(i: number): boolean;
+  /**
+   * The backward pass over a tape segment (autodiff/gradients.ts `backpropagate`), handed to rules rather than
+   * imported so that composites which recompute their forward (checkpointing) need no import cycle with the table.
+   */
+  backpropagate(tape: readonly TapeEntry[], seeds: readonly { value: Value; grad: Value | null }[], wrt: readonly Value[]): (Value | null)[];
 }
 
 /** Returns one gradient per input; null/undefined for inputs that get none. */

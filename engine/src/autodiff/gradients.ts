@@ -15,8 +15,8 @@ function sumAll(parts: Value[]): Value {
   return parts[0].graph.node('Sum', parts, [{ dtype: parts[0].dtype, shape: parts[0].shape }])[0];
 }
 
-/** Entries whose inputs depend on `wrt` and whose outputs reach `loss`, in tape order. */
-function relevantEntries(tape: readonly TapeEntry[], loss: Value, wrt: readonly Value[]): { entries: TapeEntry[]; dependsOnWrt: Set<Value> } {
+/** Entries whose inputs depend on `wrt` and whose outputs reach one of `targets`, in tape order. */
+function relevantEntries(tape: readonly TapeEntry[], targets: readonly Value[], wrt: readonly Value[]): { entries: TapeEntry[]; dependsOnWrt: Set<Value> } {
   const dependsOnWrt = new Set<Value>(wrt);
   const forward: TapeEntry[] = [];
   for (const entry of tape) {
@@ -25,13 +25,13 @@ function relevantEntries(tape: readonly TapeEntry[], loss: Value, wrt: readonly 
       for (const out of entry.outputs) dependsOnWrt.add(out);
     }
   }
-  const reachesLoss = new Set<Value>([loss]);
+  const reachesTargets = new Set<Value>(targets);
   const entries: TapeEntry[] = [];
   for (let i = forward.length - 1; i >= 0; i--) {
     const entry = forward[i];
-    if (!entry.outputs.some((v) => reachesLoss.has(v))) continue;
+    if (!entry.outputs.some((v) => reachesTargets.has(v))) continue;
     entries.push(entry);
-    for (const input of entry.inputs) if (input) reachesLoss.add(input);
+    for (const input of entry.inputs) if (input) reachesTargets.add(input);
   }
   return { entries: entries.reverse(), dependsOnWrt };
 }
@@ -41,15 +41,28 @@ function relevantEntries(tape: readonly TapeEntry[], loss: Value, wrt: readonly 
  * A w the loss does not depend on gets zeros. An op on the path without a rule throws, naming the op.
  */
 export function gradients(graph: Graph, loss: Value, wrt: readonly Value[], options: GradientOptions = {}): Value[] {
+  const seed = options.seed ?? (loss.rank === 0 ? graph.scalar(1, loss.dtype) : ops.constantOfShape(ops.shapeOf(loss), loss.shape, loss.dtype, 1));
+  return backpropagate(graph, graph.tape, [{ value: loss, grad: seed }], wrt);
+}
+
+/**
+ * The backward pass over the entries of `tape` from several outputs, each seeded with its gradient (none: zero),
+ * to `wrt`. `gradients` is the one-output case; gradient checkpointing runs it over a recomputed segment.
+ * Returns null for a w that no seeded output depends on.
+ */
+export function backpropagate(graph: Graph, tape: readonly TapeEntry[], seeds: readonly { value: Value; grad: Value | null }[], wrt: readonly Value[]): Value[];
+export function backpropagate(graph: Graph, tape: readonly TapeEntry[], seeds: readonly { value: Value; grad: Value | null }[], wrt: readonly Value[], zerosForUnused: false): (Value | null)[];
+export function backpropagate(graph: Graph, tape: readonly TapeEntry[], seeds: readonly { value: Value; grad: Value | null }[], wrt: readonly Value[], zerosForUnused = true): (Value | null)[] {
   for (const w of wrt) if (!isFloat(w.dtype)) throw new Error(`gradients: ${w} is not a float tensor`);
-  const { entries, dependsOnWrt } = relevantEntries(graph.tape.slice(), loss, wrt);
+  const seeded = seeds.filter((seed) => seed.grad !== null);
+  const { entries, dependsOnWrt } = relevantEntries(tape.slice(), seeded.map((seed) => seed.value), wrt);
   const contributions = new Map<Value, Value[]>();
   const add = (value: Value, grad: Value) => {
     const list = contributions.get(value);
     if (list) list.push(grad);
     else contributions.set(value, [grad]);
   };
-  add(loss, options.seed ?? (loss.rank === 0 ? graph.scalar(1, loss.dtype) : ops.constantOfShape(ops.shapeOf(loss), loss.shape, loss.dtype, 1)));
+  for (const seed of seeded) add(seed.value, seed.grad!);
 
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i];
@@ -65,7 +78,7 @@ export function gradients(graph: Graph, loss: Value, wrt: readonly Value[], opti
       const input = entry.inputs[k];
       return !!input && isFloat(input.dtype) && dependsOnWrt.has(input);
     };
-    const context: GradientContext = { graph, entry, dy, needs };
+    const context: GradientContext = { graph, entry, dy, needs, backpropagate: (segment, segmentSeeds, segmentWrt) => backpropagate(graph, segment, segmentSeeds, segmentWrt, false) };
     const grads = rule(context);
     entry.inputs.forEach((input, k) => {
       const grad = grads[k];
@@ -78,6 +91,7 @@ export function gradients(graph: Graph, loss: Value, wrt: readonly Value[], opti
   }
   return wrt.map((w) => {
     const parts = contributions.get(w);
-    return parts ? sumAll(parts) : ops.zerosLike(w);
+    if (parts) return sumAll(parts);
+    return zerosForUnused ? ops.zerosLike(w) : null;
   });
 }

@@ -6,6 +6,8 @@ import * as elementwise from './rules/elementwise';
 import * as nn from './rules/nn';
 import * as shape from './rules/shape';
 import { attentionGradient } from './composites/attention';
+import { checkpointGradient } from './composites/checkpoint';
+import { chunkedCrossEntropyGradient } from './composites/chunked-cross-entropy';
 import { crossEntropyGradient } from './composites/cross-entropy';
 import { rmsNormGradient } from './composites/rms-norm';
 import { rotaryGradient } from './composites/rotary';
@@ -65,6 +67,8 @@ export const gradientRules: Record<string, GradientRule | typeof NO_GRADIENT> = 
   Attention: attentionGradient,
   SwiGLU: swigluGradient,
   SoftmaxCrossEntropy: crossEntropyGradient,
+  ChunkedCrossEntropy: chunkedCrossEntropyGradient,
+  Checkpoint: checkpointGradient,
   // no gradient: shapes, index arithmetic, comparisons, constants
   Shape: NO_GRADIENT,
   Size: NO_GRADIENT,

@@ -57,8 +57,12 @@ export interface TapeEntry {
 
 export interface Initializer {
   value: Value;
-  /** Raw little-endian bytes (a view; never copied until serialisation). */
-  bytes: Uint8Array;
+  /**
+   * Raw little-endian bytes (a view; never copied until serialisation). A lazy initializer reads them anew on each
+   * access, so a large model's weights pass through memory one tensor at a time on their way to the session.
+   */
+  readonly bytes: Uint8Array;
+  readonly byteLength: number;
 }
 
 export interface GraphOptions {
@@ -125,7 +129,26 @@ export class Graph {
     const expected = byteLength(dtype, elementCount(shape));
     if (bytes.byteLength !== expected) throw new Error(`initializer ${name}: ${bytes.byteLength} bytes for ${dtype}${formatShape(shape)}, expected ${expected}`);
     const value = new Value(this, this.claim(name), dtype, [...shape]);
-    this.initializers.push({ value, bytes });
+    this.initializers.push({ value, bytes, byteLength: bytes.byteLength });
+    return value;
+  }
+
+  /**
+   * An initializer whose data `load` produces when the graph is serialised (each time), and which the graph does not
+   * keep: frozen weights then exist once in the session instead of also as typed arrays held by the graph.
+   */
+  lazyInitializer(name: string, dtype: DType, shape: readonly number[], load: () => TensorData): Value {
+    const expected = byteLength(dtype, elementCount(shape));
+    const value = new Value(this, this.claim(name), dtype, [...shape]);
+    this.initializers.push({
+      value,
+      byteLength: expected,
+      get bytes(): Uint8Array {
+        const data = load();
+        if (data.byteLength !== expected) throw new Error(`initializer ${name}: ${data.byteLength} bytes for ${dtype}${formatShape(shape)}, expected ${expected}`);
+        return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      },
+    });
     return value;
   }
 

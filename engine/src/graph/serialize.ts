@@ -75,7 +75,7 @@ function checkOutputs(graph: Graph): void {
 export function serializeModel(graph: Graph, options: SerializeOptions = {}): Uint8Array {
   checkOutputs(graph);
   const { nodes, initializers } = liveParts(graph);
-  const total = initializers.reduce((sum, i) => sum + i.bytes.byteLength, 0);
+  const total = initializers.reduce((sum, i) => sum + i.byteLength, 0);
   if (total > INLINE_LIMIT_BYTES) throw new Error(`graph ${graph.name}: ${total} bytes of initializers exceed the 2 GB protobuf limit; write it with writeModel (external data)`);
   const tensors = initializers.map((i) => ({ name: i.value.name, dataType: onnxDataType[i.value.dtype], dims: i.value.shape as number[], rawData: i.bytes }));
   return encodeModel(buildModel(graph, tensors, nodes, options));
@@ -88,7 +88,7 @@ export function serializeModel(graph: Graph, options: SerializeOptions = {}): Ui
 export function writeModel(graph: Graph, modelPath: string, options: WriteModelOptions = {}): { dataPath?: string } {
   checkOutputs(graph);
   const { nodes, initializers } = liveParts(graph);
-  const total = initializers.reduce((sum, i) => sum + i.bytes.byteLength, 0);
+  const total = initializers.reduce((sum, i) => sum + i.byteLength, 0);
   const mode = options.externalData ?? 'auto';
   const external = mode === 'always' || (mode === 'auto' && total > INLINE_LIMIT_BYTES);
   if (!external && total > INLINE_LIMIT_BYTES) throw new Error(`graph ${graph.name}: ${total} bytes of initializers need external data`);
@@ -100,16 +100,16 @@ export function writeModel(graph: Graph, modelPath: string, options: WriteModelO
   try {
     for (const init of initializers) {
       const base = { name: init.value.name, dataType: onnxDataType[init.value.dtype], dims: init.value.shape as number[] };
-      if (!external || init.bytes.byteLength < threshold) {
+      if (!external || init.byteLength < threshold) {
         tensors.push({ ...base, rawData: init.bytes });
         continue;
       }
       dataFile ??= openSync(`${dataPath}.tmp`, 'w');
       const aligned = Math.ceil(offset / 64) * 64;
       if (aligned > offset) writeSync(dataFile, new Uint8Array(aligned - offset));
-      writeSync(dataFile, init.bytes);
-      tensors.push({ ...base, external: { location: basename(dataPath), offset: aligned, length: init.bytes.byteLength } });
-      offset = aligned + init.bytes.byteLength;
+      writeSync(dataFile, init.bytes); // read once: a lazy initializer's data is dropped after this write
+      tensors.push({ ...base, external: { location: basename(dataPath), offset: aligned, length: init.byteLength } });
+      offset = aligned + init.byteLength;
     }
   } finally {
     if (dataFile !== undefined) closeSync(dataFile);

@@ -29,7 +29,7 @@ export async function createSession(graph: Graph, options: SessionOptions = {}):
     ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
     ...(options.extra ? { extra: options.extra } : {}),
   };
-  const total = graph.initializers.reduce((sum, i) => sum + i.bytes.byteLength, 0);
+  const total = graph.initializers.reduce((sum, i) => sum + i.byteLength, 0);
   if (!options.externalData && total < 1.8 * 1024 ** 3) {
     return ort.InferenceSession.create(serializeModel(graph, options), sessionOptions);
   }

@@ -3,8 +3,8 @@
 // config flags → attention → MLP → block → model. Building blocks live in layers.ts, output heads in heads.ts.
 import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
-import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
-import { causalLmLoss, tokenLogprobs } from './heads';
+import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
+import { causalLmLoss, chunkedCausalLmLoss, tokenLogprobs } from './heads';
 import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { NAMES, type CausalLM, type CausalLMInputs, type CausalLMOptions, type CausalLMOutputs, type LinearCall } from './types';
 
@@ -162,6 +162,11 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
 
   const present: { key: Value; value: Value }[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
+    if (options.checkpointLayers && !layerPast) {
+      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training).
+      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x).output])[0];
+      continue;
+    }
     const result = block(context, layer, hidden, layerPast?.[layer]);
     hidden = result.output;
     present.push({ key: result.key, value: result.value });
@@ -183,6 +188,10 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   if (spec.kind === 'last-logits') {
     const last = ops.gather(hidden, graph.scalar(-1, 'int64'), 1); // [b, hidden]: left padding keeps the last one real
     outputs.logits = graph.output(lmHead(last), NAMES.logits);
+  } else if (spec.kind === 'loss' && (spec.chunks ?? 1) > 1) {
+    const { loss, tokenLosses } = chunkedCausalLmLoss(hidden, lmHead, labels!, spec.reduction ?? 'mean', spec.ignoreIndex ?? -100, spec.chunks!);
+    outputs.loss = graph.output(loss, NAMES.loss);
+    outputs.tokenLosses = graph.output(tokenLosses, NAMES.tokenLosses);
   } else {
     const logits = lmHead(hidden);
     if (spec.kind === 'logits') outputs.logits = graph.output(logits, NAMES.logits);

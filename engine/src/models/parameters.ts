@@ -11,8 +11,8 @@ export interface InitializerOptions {
 }
 
 /**
- * A `parameter` function for the model builders: each weight is read (fp16/bf16 widened to float32, the graph
- * computes in float32) the first time the graph asks for it, and becomes an initializer named after it.
+ * A `parameter` function for the model builders: each weight becomes an initializer named after it, read (fp16/bf16
+ * widened to float32, the graph computes in float32) only when the graph is serialised.
  */
 export function initializerParameters(graph: Graph, weights: WeightStore, options: InitializerOptions = {}): (name: string) => Value {
   const created = new Map<string, Value>();
@@ -22,9 +22,10 @@ export function initializerParameters(graph: Graph, weights: WeightStore, option
     const existing = created.get(name);
     if (existing) return existing;
     const shape = weights.info(name).shape;
-    let data = weights.readFloat32(name);
-    if (options.transform) data = options.transform(name, data, shape);
-    const value = graph.initializer(name, 'float32', shape, data);
+    const { transform } = options;
+    // Read when the graph is serialised, one tensor at a time, and not kept by the graph (see Graph.lazyInitializer).
+    const load = () => (transform ? transform(name, weights.readFloat32(name), shape) : weights.readFloat32(name));
+    const value = graph.lazyInitializer(name, 'float32', shape, load);
     created.set(name, value);
     return value;
   };

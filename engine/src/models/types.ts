@@ -22,7 +22,13 @@ export type OutputSpec =
   | { kind: 'last-logits' }
   | { kind: 'token-logprobs' }
   /** transformers' causal-LM loss: labels aligned with input_ids, shifted inside, -100 ignored. */
-  | { kind: 'loss'; reduction?: 'mean' | 'sum'; ignoreIndex?: number };
+  | {
+      kind: 'loss';
+      reduction?: 'mean' | 'sum';
+      ignoreIndex?: number;
+      /** Compute the LM head and loss over this many row chunks (never the whole [tokens, vocab] logits); 1: whole. */
+      chunks?: number;
+    };
 
 export interface CausalLMOptions {
   /** The Value of a weight by its transformers name (`model.layers.0.input_layernorm.weight`). */
@@ -35,6 +41,11 @@ export interface CausalLMOptions {
   kvCache?: boolean;
   /** 'input': a position_ids graph input; 'range' (default): past_seq + 0..seq-1 in-graph. */
   positionIds?: 'input' | 'range';
+  /**
+   * Gradient checkpointing: each decoder layer keeps only its input for the backward and runs again there
+   * (autodiff/composites/checkpoint.ts). Training graphs only; ignored with kvCache. Hooks must be deterministic.
+   */
+  checkpointLayers?: boolean;
 }
 
 export interface CausalLMInputs {

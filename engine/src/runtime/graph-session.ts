@@ -18,14 +18,21 @@ export interface GraphSessionOptions {
   extra?: Record<string, unknown>;
 }
 
+/** ORT's `extra` is { section: { key: value } }: sections merge, the caller's entries win. */
+function mergeExtra(base: Record<string, unknown> | undefined, extra: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!base || !extra) return extra ?? base;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [section, entries] of Object.entries(extra)) merged[section] = { ...(merged[section] as object | undefined), ...(entries as object) };
+  return merged;
+}
+
 export async function openGraphSession(graph: Graph, options: GraphSessionOptions = {}): Promise<DeviceSession> {
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
-    ...sessionOptionsFor(options.runtime),
-    ...(options.extra ? { extra: options.extra } : {}),
-  };
+  const base = sessionOptionsFor(options.runtime);
+  const extra = mergeExtra(base.extra as Record<string, unknown> | undefined, options.extra);
+  const sessionOptions: ort.InferenceSession.SessionOptions = { ...base, ...(extra ? { extra } : {}) };
   const device = options.device ?? 'auto';
   const placement = { webgpuCpuNodes: webgpuCpuNodes(graph) };
-  const total = graph.initializers.reduce((sum, initializer) => sum + initializer.bytes.byteLength, 0);
+  const total = graph.initializers.reduce((sum, initializer) => sum + initializer.byteLength, 0);
   if (total < INLINE_LIMIT_BYTES) return createSessionOnDevice(serializeModel(graph), device, sessionOptions, placement);
   const dir = mkdtempSync(join(tmpdir(), 'finetune-session-'));
   try {
@@ -33,6 +40,12 @@ export async function openGraphSession(graph: Graph, options: GraphSessionOption
     writeModel(graph, modelPath, { externalData: 'always' });
     return await createSessionOnDevice(modelPath, device, sessionOptions, placement);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // ORT may keep the external data mapped (weights read in place); where a mapped file cannot be removed
+    // (Windows), the temporary folder stays rather than failing a session that opened.
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // left for the OS's temp cleanup
+    }
   }
 }

@@ -10,14 +10,33 @@ export interface RuntimeOptions {
   intraOpThreads?: number;
   /** ORT's graph rewrites; `all` adds layout transforms that help the CPU provider most. */
   optimization?: OptimizationLevel;
+  /** How ORT holds tensors; unset fields keep ORT's defaults (all on). */
+  memory?: MemoryOptions;
 }
 
-export const DEFAULT_RUNTIME_OPTIONS: Required<RuntimeOptions> = {
+export interface MemoryOptions {
+  /** ORT's CPU arena: freed blocks are kept for reuse (cheap allocation), so its high-water mark stays resident. */
+  arena?: boolean;
+  /** After the first run of each input shape, one planned block for all intermediates of that shape. */
+  pattern?: boolean;
+  /** MLAS prepacking of constant MatMul weights: a packed copy per consuming node beside (or instead of) the weight. */
+  prepack?: boolean;
+}
+
+export const DEFAULT_RUNTIME_OPTIONS: Required<Omit<RuntimeOptions, 'memory'>> = {
   intraOpThreads: 0,
   optimization: 'all',
 };
 
-/** Translates our options into ORT's; the cache key below uses the same resolved values. */
+function memorySessionOptions(memory: MemoryOptions = {}): ort.InferenceSession.SessionOptions {
+  return {
+    ...(memory.arena === undefined ? {} : { enableCpuMemArena: memory.arena }),
+    ...(memory.pattern === undefined ? {} : { enableMemPattern: memory.pattern }),
+    ...(memory.prepack === false ? { extra: { session: { disable_prepacking: '1' } } } : {}),
+  };
+}
+
+/** Translates our options into ORT's (`extra` session entries included); the cache key below uses the same values. */
 export function sessionOptionsFor(options: RuntimeOptions = {}): ort.InferenceSession.SessionOptions {
   const resolved = { ...DEFAULT_RUNTIME_OPTIONS, ...options };
   const threads = resolved.intraOpThreads > 0 ? resolved.intraOpThreads : undefined;
@@ -25,13 +44,15 @@ export function sessionOptionsFor(options: RuntimeOptions = {}): ort.InferenceSe
     graphOptimizationLevel: resolved.optimization,
     // Sequential execution: our graphs are chains of large ops, inter-op parallelism only adds contention.
     executionMode: 'sequential',
+    ...memorySessionOptions(resolved.memory),
     ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
   };
 }
 
 export function runtimeOptionsKey(options: RuntimeOptions = {}): string {
   const resolved = { ...DEFAULT_RUNTIME_OPTIONS, ...options };
-  return `threads=${resolved.intraOpThreads};opt=${resolved.optimization}`;
+  const memory = resolved.memory ?? {};
+  return `threads=${resolved.intraOpThreads};opt=${resolved.optimization};arena=${memory.arena ?? ''};pattern=${memory.pattern ?? ''};prepack=${memory.prepack ?? ''}`;
 }
 
 /** Logical cores, for messages and benches. */

@@ -44,6 +44,10 @@ export const TRAINING_OPTIONS = {
   quantType: { schema: z.enum(QUANT_TYPES).default('nf4'), help: 'qlora: 4-bit format of the frozen base (nf4 | int4, blocks of 64).' },
   virtualTokens: { schema: positiveInt.default(20), help: 'prompt: number of trainable virtual tokens.' },
   promptInit: { schema: z.string().min(1).optional(), help: 'prompt: initial virtual tokens, text:"…" (embeddings of that text, repeated) or random (default: random).' },
+  gradientCheckpointing: {
+    schema: z.boolean().default(false),
+    help: 'Recompute each decoder layer in the backward instead of keeping its activations (less memory, about one more forward of compute). Not with --dropout.',
+  },
   maxSeqLen: { schema: positiveInt.default(512), help: 'Longer examples are truncated (and counted).' },
   seed: { schema: nonNegativeInt.default(42), help: 'Seed for initialisation, shuffling and dropout.' },
   logEvery: { schema: positiveInt.default(1), help: 'Write a step event every N steps.' },

@@ -17,24 +17,66 @@ import { NAMES } from '../models/types';
 import { accumulateInto, appendAdamW, HYPERPARAMETER_INPUTS, hyperparameterInputs, stateNames } from '../optim';
 import { describeDevice } from '../runtime/devices';
 import { openGraphSession } from '../runtime/graph-session';
-import type { TrainingArguments } from './arguments';
+import type { MemoryOptions } from '../runtime/session-options';
+import { TrainingArgumentsError, type TrainingArguments } from './arguments';
 import { IGNORE_INDEX, type Batch } from './batching';
 import type { TrainableTensor } from './checkpoint';
+import { matchesTarget } from './methods/lora';
+import { shareTransposedWeights } from './shared-weights';
 import type { MethodPlan } from './methods/types';
 import type { StepHyperparameters, StepResult, TrainingSession } from './types';
 
 const LOSS_WEIGHT = 'loss_weight';
+
+/**
+ * Largest logits chunk of the LM head + loss, in bytes. Above it the loss runs over row chunks (models/heads.ts
+ * chunkedCausalLmLoss): at Qwen2.5's 152k vocabulary one 4 × 256 batch has 622 MB of logits, and the plain
+ * cross-entropy backward holds several copies. 64 MB is ~105 rows there; models up to 16k vocabulary stay whole.
+ */
+const LOGITS_CHUNK_BYTES = 64 * 1024 ** 2;
+
+/**
+ * ORT memory settings of the step session, by measurement on Qwen2.5-0.5B shapes (README "Memory"): prepacking made
+ * one packed copy of every frozen matrix per use (forward and backward: 2 GB → 4.4 GB resident), while without it
+ * ORT reads the weights in place from the session's external-data file (one copy, file-backed); the memory pattern
+ * kept a planned block per batch shape beside the arena (peak 13.4 → 10.9 GB without it, before the chunked loss).
+ * Neither cost speed beyond the noise on the bench model; the arena stays (without it steps took ~2×).
+ */
+const TRAINING_MEMORY: MemoryOptions = { prepack: false, pattern: false };
+
+export interface StepGraphOptions {
+  accumulate: boolean;
+  /** Row chunks of the LM head + loss (1: the whole logits). */
+  lossChunks?: number;
+  /** Gradient checkpointing of the decoder layers. */
+  checkpointLayers?: boolean;
+}
+
+/** How many chunks keep one chunk of float32 logits under LOGITS_CHUNK_BYTES for the longest micro-batch. */
+export function lossChunksFor(vocabSize: number, tokens: number): number {
+  return Math.max(1, Math.ceil((tokens * vocabSize * 4) / LOGITS_CHUNK_BYTES));
+}
+
+/** Settings of the memory diet from the arguments; dropout draws new masks when recomputed, so it rules both out. */
+function memoryOptions(model: ModelFolder, args: TrainingArguments): Omit<StepGraphOptions, 'accumulate'> {
+  const usesDropout = args.dropout > 0 && (args.method === 'lora' || args.method === 'qlora');
+  if (args.gradientCheckpointing && usesDropout) throw new TrainingArgumentsError('--gradient-checkpointing needs --dropout 0: a recomputed layer would draw new dropout masks');
+  const headHasDropout = usesDropout && matchesTarget('lm_head', args.targetModules);
+  return { lossChunks: headHasDropout ? 1 : lossChunksFor(model.config.vocabSize, args.batchSize * args.maxSeqLen), checkpointLayers: args.gradientCheckpointing };
+}
 
 /** Norm scales and biases are not decayed (the usual AdamW practice, as in transformers' Trainer). */
 function decays(tensor: TrainableTensor): boolean {
   return tensor.shape.length > 1;
 }
 
-export function buildStepGraph(model: ModelFolder, plan: MethodPlan, accumulate: boolean): Graph {
+export function buildStepGraph(model: ModelFolder, plan: MethodPlan, options: StepGraphOptions): Graph {
+  const { accumulate } = options;
   const graph = new Graph({ name: 'train_step' });
   const frozen = initializerParameters(graph, model.weights);
   const { hooks, inputs } = plan.attach(graph, frozen);
-  const lm = buildCausalLM(graph, model.config, { ...hooks, output: { kind: 'loss', ignoreIndex: IGNORE_INDEX } });
+  const output = { kind: 'loss', ignoreIndex: IGNORE_INDEX, chunks: options.lossChunks ?? 1 } as const;
+  const lm = buildCausalLM(graph, model.config, { ...hooks, output, checkpointLayers: options.checkpointLayers ?? false });
   const loss = lm.outputs.loss!;
   const params = plan.trainable.map((trainable) => inputs.get(trainable.name)!);
   const lossWeight = graph.input(LOSS_WEIGHT, 'float32', []);
@@ -57,6 +99,7 @@ export function buildStepGraph(model: ModelFolder, plan: MethodPlan, accumulate:
     graph.output(tail.states[index].v, stateNames.newV(trainable.name));
   });
   graph.output(tail.gradNorm, stateNames.gradNorm);
+  shareTransposedWeights(graph);
   return graph;
 }
 
@@ -80,8 +123,8 @@ function batchFeeds(batch: Batch): Record<string, ort.Tensor> {
 
 export async function createTrainingSession(model: ModelFolder, plan: MethodPlan, args: TrainingArguments): Promise<TrainingSession> {
   const accumulate = args.gradAccumulation > 1;
-  const graph = buildStepGraph(model, plan, accumulate);
-  const runtime = { intraOpThreads: args.threads, ...(args.optimization ? { optimization: args.optimization } : {}) };
+  const graph = buildStepGraph(model, plan, { accumulate, ...memoryOptions(model, args) });
+  const runtime = { intraOpThreads: args.threads, memory: TRAINING_MEMORY, ...(args.optimization ? { optimization: args.optimization } : {}) };
   const opened = await openGraphSession(graph, { device: args.device, runtime, ...(plan.sessionConfig ? { extra: plan.sessionConfig } : {}) });
   const session = opened.session;
   const trainable = plan.trainable;

@@ -2,7 +2,7 @@
 // finite-difference checks (gradient-rules.test.ts) and, in float32, by the CPU-vs-WebGPU parity checks.
 
 import { ops, type Value } from '../../../engine/src/graph';
-import { attention, rmsNorm, rotary, softmaxCrossEntropy, swiglu } from '../../../engine/src/autodiff';
+import { attention, checkpoint, chunkedCrossEntropy, rmsNorm, rotary, softmaxCrossEntropy, swiglu } from '../../../engine/src/autodiff';
 import type { GradCheckOptions, InputSpec } from './gradcheck';
 
 export interface Case {
@@ -75,6 +75,19 @@ export const cases: Case[] = [
     build: (q, k, v, mask) => attention(q, k, v, { causal: true, mask }),
   },
   { name: 'SoftmaxCrossEntropy mean with ignore', inputs: [f([4, 5]), ints([4], [1, -100, 4, 0])], build: (logits, labels) => softmaxCrossEntropy(logits, labels).loss },
+  {
+    name: 'ChunkedCrossEntropy, 3 chunks over 7 rows, captured head weight',
+    inputs: [f([7, 3], { symbolicShape: ['rows', 3] }), f([3, 5]), ints([7], [1, -100, 4, 0, 2, 2, 3])],
+    build: (hidden, weight, labels) => {
+      const result = chunkedCrossEntropy(hidden, labels, (rows) => ops.matmul(rows, weight), 3);
+      return ops.add(ops.mul(result.tokenLosses, 0.5), ops.div(result.lossSum, result.count));
+    },
+  },
+  {
+    name: 'Checkpoint with a captured weight',
+    inputs: [f([2, 3]), f([3, 3])],
+    build: (x, weight) => checkpoint([x], ([y]) => [ops.mul(ops.tanh(ops.matmul(y, weight)), y)])[0],
+  },
   { name: 'SoftmaxCrossEntropy token losses, 3-D', inputs: [f([2, 2, 3]), ints([2, 2], [2, 0, -100, 1])], build: (logits, labels) => ops.add(softmaxCrossEntropy(logits, labels).tokenLosses, softmaxCrossEntropy(logits, labels).loss) },
 ];
 

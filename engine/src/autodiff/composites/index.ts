@@ -4,3 +4,5 @@ export { rotary, rotateHalf } from './rotary';
 export { attention, type AttentionOptions } from './attention';
 export { swiglu } from './swiglu';
 export { softmaxCrossEntropy, type CrossEntropyResult } from './cross-entropy';
+export { checkpoint, type CheckpointBody } from './checkpoint';
+export { chunkedCrossEntropy, type ChunkedCrossEntropyResult } from './chunked-cross-entropy';

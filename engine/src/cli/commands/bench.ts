@@ -1,4 +1,4 @@
-// `finetune bench [--json] [--only lint,train,generate] [--quick]`: the project's speed figures as one JSON object of
+// `finetune bench [--json] [--only lint,train,generate,memory] [--quick]`: the project's speed figures as one JSON object of
 // named numbers, on the CPU (as bench/train.ts). Every figure is measured at run time on this machine; nothing is a stored expectation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchLint } from '../../../../bench/lint';
 import { benchTrain } from '../../../../bench/train';
+import { benchTrainMemory } from '../../../../bench/train-memory';
 import { benchmarkInference } from '../../generate/benchmark';
 import { initModel } from '../../init/init-model';
 import { loadModelFolder } from '../../io/model-folder';
@@ -36,6 +37,8 @@ const suites: Record<string, (quick: boolean) => Promise<Figures>> = {
   lint: (quick) => benchLint(quick ? { records: 10_000, documentLines: 10_000 } : {}),
   train: (quick) => benchTrain(quick ? { sizes: ['tiny'], steps: 2, tune: false } : {}),
   generate: benchGenerate,
+  // Qwen2.5-0.5B/1.5B shapes, ours and transformers + PEFT (FINETUNE_HF_PYTHON): minutes per run, so not in --quick.
+  memory: async (quick) => (quick ? { 'memory.skipped': '--quick' } : benchTrainMemory()),
 };
 
 export const command: Command = {
@@ -46,7 +49,7 @@ export const command: Command = {
       options: { json: { type: 'boolean', default: false }, only: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
     });
     if (values.help) {
-      console.log('usage: finetune bench [--json] [--only lint,train,generate] [--quick]\n\n--quick runs small sizes (a smoke run, not figures to report).');
+      console.log('usage: finetune bench [--json] [--only lint,train,generate,memory] [--quick]\n\n--quick runs small sizes (a smoke run, not figures to report) and skips memory.\nmemory: LoRA peak RSS and tokens/s at Qwen2.5-0.5B/1.5B shapes; with FINETUNE_HF_PYTHON=<python with torch, transformers, peft>\nalso transformers + PEFT side by side.');
       return 0;
     }
     const names = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(suites);
