@@ -57,6 +57,7 @@ export function axolotlConfig(run: RecipeRun, dataset: RecipeDataset, gpus: numb
     micro_batch_size: args.batchSize,
     eval_batch_size: args.batchSize,
     gradient_accumulation_steps: args.gradAccumulation,
+    gradient_checkpointing: args.gradientCheckpointing,
     max_steps: args.steps,
     num_epochs: args.steps === undefined ? args.epochs : undefined,
     learning_rate: run.learningRate,

@@ -86,6 +86,8 @@ export function llamaFactoryConfig(run: RecipeRun, dataset: RecipeDataset, gpus:
     per_device_train_batch_size: args.batchSize,
     per_device_eval_batch_size: args.batchSize,
     gradient_accumulation_steps: args.gradAccumulation,
+    // LLaMA-Factory checkpoints unless told not to: follow the run
+    disable_gradient_checkpointing: !args.gradientCheckpointing,
     learning_rate: run.learningRate,
     max_steps: args.steps,
     num_train_epochs: args.steps === undefined ? args.epochs : undefined,

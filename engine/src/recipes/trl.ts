@@ -62,6 +62,8 @@ export function trlConfig(run: RecipeRun, dataset: RecipeDataset): Record<string
     per_device_train_batch_size: args.batchSize,
     per_device_eval_batch_size: args.batchSize,
     gradient_accumulation_steps: args.gradAccumulation,
+    // SFTConfig checkpoints by default: follow the run (the same loss either way; memory against speed)
+    gradient_checkpointing: args.gradientCheckpointing,
     optim: 'adamw_torch',
     weight_decay: args.weightDecay,
     adam_beta1: args.beta1,
