@@ -4,6 +4,7 @@
 // template; each message carries `training`, our trained flag (message_field_training), and train_on_eos: turn
 // trains each trained turn's end-of-turn token, as our mask does.
 import { deepSpeedFiles, slurmScript, TORCHRUN_PER_NODE } from './deepspeed-launch';
+import { adamWFields } from './optimizer-fields';
 import { jsonl, type RecipeFile } from './recipe-files';
 import type { RecipeConversation, RecipeDataset } from './recipe-dataset';
 import type { RecipeRun } from './recipe-run';
@@ -65,12 +66,7 @@ export function axolotlConfig(run: RecipeRun, dataset: RecipeDataset, gpus: numb
     cosine_min_lr_ratio: args.minLrRatio,
     warmup_steps: run.warmupSteps ?? 0,
     optimizer: 'adamw_torch',
-    weight_decay: args.weightDecay,
-    adam_beta1: args.beta1,
-    adam_beta2: args.beta2,
-    adam_epsilon: args.adamEpsilon,
-    max_grad_norm: args.maxGradNorm,
-    seed: args.seed,
+    ...adamWFields(args),
     bf16: 'auto',
     logging_steps: args.logEvery,
     eval_steps: hasEval ? (args.evalEvery > 0 ? args.evalEvery : run.totalSteps) : undefined,

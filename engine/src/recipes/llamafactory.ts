@@ -5,6 +5,7 @@
 // records as ShareGPT-style message lists with mask_history, so only the last (trained) assistant turn carries the
 // loss, its end-of-turn token included.
 import { deepSpeedFiles, slurmScript } from './deepspeed-launch';
+import { adamWFields } from './optimizer-fields';
 import { jsonl, type RecipeFile } from './recipe-files';
 import type { RecipeDataset, RecipeRecord } from './recipe-dataset';
 import type { RecipeRun } from './recipe-run';
@@ -95,12 +96,7 @@ export function llamaFactoryConfig(run: RecipeRun, dataset: RecipeDataset, gpus:
     lr_scheduler_kwargs: { min_lr_rate: args.minLrRatio },
     warmup_steps: run.warmupSteps ?? 0,
     optim: 'adamw_torch',
-    weight_decay: args.weightDecay,
-    adam_beta1: args.beta1,
-    adam_beta2: args.beta2,
-    adam_epsilon: args.adamEpsilon,
-    max_grad_norm: args.maxGradNorm,
-    seed: args.seed,
+    ...adamWFields(args),
     bf16: true,
     eval_strategy: hasEval ? 'steps' : undefined,
     eval_steps: hasEval ? (args.evalEvery > 0 ? args.evalEvery : run.totalSteps) : undefined,

@@ -2,6 +2,7 @@
 // ModelConfig and DatasetMixtureConfig: trl/scripts/sft.py) and the data as conversational prompt/completion
 // JSONL, which SFTConfig's completion_only_loss trains on the completion only (trl/trainer/sft_trainer.py
 // tokenize_fn: the prompt rendered with add_generation_prompt=True, the loss on what prompt + completion adds).
+import { adamWFields } from './optimizer-fields';
 import { jsonl, type RecipeFile } from './recipe-files';
 import type { RecipeDataset, RecipeRecord } from './recipe-dataset';
 import type { RecipeRun } from './recipe-run';
@@ -65,12 +66,7 @@ export function trlConfig(run: RecipeRun, dataset: RecipeDataset): Record<string
     // SFTConfig checkpoints by default: follow the run (the same loss either way; memory against speed)
     gradient_checkpointing: args.gradientCheckpointing,
     optim: 'adamw_torch',
-    weight_decay: args.weightDecay,
-    adam_beta1: args.beta1,
-    adam_beta2: args.beta2,
-    adam_epsilon: args.adamEpsilon,
-    max_grad_norm: args.maxGradNorm,
-    seed: args.seed,
+    ...adamWFields(args),
     // Full precision like our run; the launch scripts turn bf16 on for GPUs.
     bf16: false,
     logging_steps: args.logEvery,
