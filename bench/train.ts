@@ -1,6 +1,7 @@
-// Training speed figures for `npm run bench -- --json`: LoRA tokens/s on the tiny, small and bench models with
-// fixed full batches (8 × 128 tokens, rank 8 on q_proj/v_proj), the step-graph build and session time, peak memory,
-// and a sweep of onnxruntime's intra-op threads × graph-optimisation level on the small model (the best one wins).
+// Training speed figures for `npm run bench -- --json`: LoRA tokens/s on the tiny, small and bench models, on the CPU
+// and on every GPU device `auto` would take here, with fixed full batches (8 × 128 tokens, rank 8 on q_proj/v_proj),
+// the step-graph build and session time, peak memory, and a sweep of onnxruntime's intra-op threads ×
+// graph-optimisation level on the small model (the best one wins).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { makeBatch, type Batch } from '../engine/src/train/batching';
 import { createLoraPlan } from '../engine/src/train/methods/lora';
 import { SeededRandom } from '../engine/src/train/random';
 import { createTrainingSession } from '../engine/src/train/step-graph';
+import { adapterOf, candidateDevices, reasonToSkip, type ConcreteDevice } from '../engine/src/runtime/devices';
 
 export const TRAIN_BENCH_CONFIG = { batchSize: 8, sequenceLength: 128, rank: 8, alpha: 16, targetModules: ['q_proj', 'v_proj'], method: 'lora' } as const;
 
@@ -35,9 +37,9 @@ interface Measurement {
   sessionSeconds: number;
 }
 
-async function openSession(model: ModelFolder, threads: number, optimization: Optimization) {
+async function openSession(model: ModelFolder, threads: number, optimization: Optimization, device: ConcreteDevice = 'cpu') {
   const { batchSize, rank, alpha, method } = TRAIN_BENCH_CONFIG;
-  const args = resolveTrainingArguments([{ model: model.dir, data: '-', out: '-', batchSize, rank, alpha, method, targetModules: [...TRAIN_BENCH_CONFIG.targetModules], threads, optimization, device: 'cpu' }]);
+  const args = resolveTrainingArguments([{ model: model.dir, data: '-', out: '-', batchSize, rank, alpha, method, targetModules: [...TRAIN_BENCH_CONFIG.targetModules], threads, optimization, device }]);
   const plan = createLoraPlan(model, { ...args, seed: 1 });
   const built = performance.now();
   const session = await createTrainingSession(model, plan, args);
@@ -58,8 +60,8 @@ async function openSession(model: ModelFolder, threads: number, optimization: Op
   };
 }
 
-async function measure(model: ModelFolder, threads: number, optimization: Optimization, steps: number): Promise<Measurement> {
-  const session = await openSession(model, threads, optimization);
+async function measure(model: ModelFolder, threads: number, optimization: Optimization, steps: number, device: ConcreteDevice = 'cpu'): Promise<Measurement> {
+  const session = await openSession(model, threads, optimization, device);
   try {
     // Best of three rounds: the machine may be busy with other work for part of the time.
     const perRound = Math.max(1, Math.ceil(steps / 3));
@@ -107,6 +109,11 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Recor
   const cores = availableParallelism();
   const dir = mkdtempSync(join(tmpdir(), 'finetune-bench-train-'));
   const figures: Record<string, unknown> = { 'train.config': { ...TRAIN_BENCH_CONFIG, cores, steps } };
+  // Every GPU device `auto` would take here is measured too; the others say why not (a software WebGPU adapter is
+  // a correctness check, not a speed figure: `--device webgpu` in gpu-check --software).
+  const devices = candidateDevices('auto').filter((device) => device !== 'cpu').map((device) => ({ device, skipped: reasonToSkip(device) }));
+  const gpus = devices.filter((entry) => entry.skipped === undefined).map((entry) => entry.device);
+  figures['train.devices'] = Object.fromEntries([['cpu', 'measured'], ...devices.map((entry) => [entry.device, entry.skipped ?? `measured (${adapterOf(entry.device) ?? entry.device})`])]);
   try {
     for (const size of sizes) {
       initModel({ arch: 'llama', size, out: join(dir, size), seed: 1 });
@@ -116,6 +123,12 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Recor
       figures[`train.lora.${size}.secondsPerStep`] = result.secondsPerStep;
       figures[`train.lora.${size}.sessionSeconds`] = result.sessionSeconds;
       figures[`train.lora.${size}.peakRssMB`] = Math.round(process.resourceUsage().maxRSS / 1024);
+      for (const device of gpus) {
+        const onGpu = await measure(model, 0, 'all', steps, device);
+        figures[`train.lora.${size}.${device}.tokensPerSecond`] = onGpu.tokensPerSecond;
+        figures[`train.lora.${size}.${device}.secondsPerStep`] = onGpu.secondsPerStep;
+        figures[`train.lora.${size}.${device}.sessionSeconds`] = onGpu.sessionSeconds;
+      }
     }
     if (options.tune ?? true) {
       // The sweep runs on the small model: the same graph shape as the bench model at a tenth of the time per step.

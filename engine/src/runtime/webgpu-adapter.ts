@@ -1,7 +1,8 @@
 // Which adapter onnxruntime's bundled WebGPU provider (Dawn) would run on, without creating one: ORT does not report
 // the adapter, and `auto` must never train on a software one (SwiftShader, llvmpipe) by surprise. On Linux Dawn goes
-// through the Vulkan loader, so the installed Vulkan drivers (ICD manifests) tell; Windows (D3D12) and macOS (Metal)
-// expose hardware adapters to Dawn's default request.
+// through the Vulkan loader, so the installed Vulkan drivers (ICD manifests) tell, each counted only when a display
+// controller of its vendor is on the PCI bus (Debian's mesa-vulkan-drivers installs Intel and AMD drivers on machines
+// with neither); Windows (D3D12) and macOS (Metal) expose hardware adapters to Dawn's default request.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -12,7 +13,12 @@ export interface VulkanDriver {
   /** A readable name: "NVIDIA", "SwiftShader (software)"… */
   name: string;
   software: boolean;
+  /** PCI vendor id of the hardware it drives ('wsl' for WSL's bridge), when known. */
+  vendor?: string;
 }
+
+const NVIDIA = '0x10de';
+const WSL = 'wsl';
 
 export interface WebGpuAdapterGuess {
   /** 'hardware': a GPU driver is installed; 'software': only CPU rasterisers; 'none': no driver at all. */
@@ -23,20 +29,46 @@ export interface WebGpuAdapterGuess {
 }
 
 /** Driver libraries by file-name fragment; the software ones rasterise on the CPU. */
-const KNOWN_DRIVERS: { fragment: string; name: string; software: boolean }[] = [
+const KNOWN_DRIVERS: { fragment: string; name: string; software: boolean; vendor?: string }[] = [
   { fragment: 'swiftshader', name: 'SwiftShader (software)', software: true },
   { fragment: 'vulkan_lvp', name: 'llvmpipe (software)', software: true },
-  { fragment: 'nvidia', name: 'NVIDIA', software: false },
-  { fragment: 'vulkan_radeon', name: 'AMD (RADV)', software: false },
-  { fragment: 'amdvlk', name: 'AMD (AMDVLK)', software: false },
-  { fragment: 'vulkan_intel', name: 'Intel (ANV)', software: false },
-  { fragment: 'vulkan_dzn', name: 'Direct3D 12 (WSL)', software: false },
+  { fragment: 'nvidia', name: 'NVIDIA', software: false, vendor: NVIDIA },
+  { fragment: 'vulkan_radeon', name: 'AMD (RADV)', software: false, vendor: '0x1002' },
+  { fragment: 'amdvlk', name: 'AMD (AMDVLK)', software: false, vendor: '0x1002' },
+  { fragment: 'vulkan_intel', name: 'Intel (ANV)', software: false, vendor: '0x8086' },
+  { fragment: 'vulkan_dzn', name: 'Direct3D 12 (WSL)', software: false, vendor: WSL },
 ];
 
 export function classifyDriver(manifest: string, libraryPath: string): VulkanDriver {
   const library = basename(libraryPath).toLowerCase();
   const known = KNOWN_DRIVERS.find((driver) => library.includes(driver.fragment));
-  return { manifest, name: known?.name ?? basename(libraryPath), software: known?.software ?? false };
+  return { manifest, name: known?.name ?? basename(libraryPath), software: known?.software ?? false, ...(known?.vendor ? { vendor: known.vendor } : {}) };
+}
+
+/**
+ * PCI vendor ids of the display controllers on this machine (class 0x03…), plus NVIDIA when its driver lists a GPU
+ * (a VM may hide the bus) and 'wsl' under WSL's GPU bridge. Unreadable sysfs gives an empty set.
+ */
+export function displayVendors(root = '/'): Set<string> {
+  const vendors = new Set<string>();
+  const bus = join(root, 'sys/bus/pci/devices');
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8').trim().toLowerCase();
+    } catch {
+      return '';
+    }
+  };
+  let devices: string[] = [];
+  try {
+    devices = readdirSync(bus);
+  } catch {
+    // no PCI bus visible
+  }
+  for (const device of devices) if (read(join(bus, device, 'class')).startsWith('0x03')) vendors.add(read(join(bus, device, 'vendor')));
+  if (existsSync(join(root, 'dev/nvidia0')) || existsSync(join(root, 'proc/driver/nvidia/gpus'))) vendors.add(NVIDIA);
+  if (existsSync(join(root, 'dev/dxg'))) vendors.add(WSL);
+  return vendors;
 }
 
 /** The manifest files the Vulkan loader reads, in its order: the override variables, else the standard folders. */
@@ -84,10 +116,12 @@ export function vulkanDrivers(env: NodeJS.ProcessEnv = process.env): VulkanDrive
   return drivers;
 }
 
-export function guessWebGpuAdapter(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): WebGpuAdapterGuess {
+export function guessWebGpuAdapter(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, vendors: ReadonlySet<string> = displayVendors()): WebGpuAdapterGuess {
   if (platform === 'win32') return { kind: 'hardware', description: 'D3D12', drivers: [] };
   if (platform === 'darwin') return { kind: 'hardware', description: 'Metal', drivers: [] };
-  const drivers = vulkanDrivers(env);
+  const all = vulkanDrivers(env);
+  // A GPU driver without its GPU finds no device: it does not count (a driver of an unknown vendor is given the benefit).
+  const drivers = all.filter((driver) => driver.software || driver.vendor === undefined || vendors.has(driver.vendor));
   const hardware = drivers.filter((driver) => !driver.software);
   // Dawn asks for a high-performance adapter, so a GPU wins over a software rasteriser when both are installed.
   const chosen = hardware.length > 0 ? hardware : drivers;

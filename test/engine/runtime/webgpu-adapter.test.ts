@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { Graph, ops, tensor } from '../../../engine/src/graph';
 import { reasonToSkip } from '../../../engine/src/runtime/devices';
 import { openGraphSession } from '../../../engine/src/runtime/graph-session';
-import { classifyDriver, guessWebGpuAdapter } from '../../../engine/src/runtime/webgpu-adapter';
+import { classifyDriver, displayVendors, guessWebGpuAdapter } from '../../../engine/src/runtime/webgpu-adapter';
 import { useTestWebGpu } from '../../webgpu-env';
 
 function icdFolder(drivers: Record<string, string>): string {
@@ -20,21 +20,24 @@ function icdFolder(drivers: Record<string, string>): string {
 }
 
 test('drivers are told apart by their library: GPUs from software rasterisers', () => {
-  assert.deepEqual(classifyDriver('m.json', '/usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0'), { manifest: 'm.json', name: 'NVIDIA', software: false });
+  assert.deepEqual(classifyDriver('m.json', '/usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0'), { manifest: 'm.json', name: 'NVIDIA', software: false, vendor: '0x10de' });
   assert.equal(classifyDriver('m.json', 'libvulkan_radeon.so').name, 'AMD (RADV)');
   assert.equal(classifyDriver('m.json', './libvk_swiftshader.so').software, true);
   assert.equal(classifyDriver('m.json', '/usr/lib/libvulkan_lvp.so').software, true);
   assert.equal(classifyDriver('m.json', 'libvulkan_acme.so').software, false);
 });
 
+const nvidiaHere = new Set(['0x10de']);
+const amdHere = new Set(['0x1002']);
+
 test('a GPU driver beside a software one makes the adapter hardware; software alone, or none, does not', () => {
   const mixed = icdFolder({ 'lvp_icd.json': '/usr/lib/libvulkan_lvp.so', 'nvidia_icd.json': 'libGLX_nvidia.so.0' });
   const software = icdFolder({ 'lvp_icd.json': '/usr/lib/libvulkan_lvp.so' });
   const empty = mkdtempSync(join(tmpdir(), 'finetune-icd-'));
   try {
-    assert.deepEqual(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: mixed }).kind, 'hardware');
-    assert.equal(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: mixed }).description, 'Vulkan: NVIDIA');
-    assert.deepEqual(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: software }), {
+    assert.deepEqual(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: mixed }, nvidiaHere).kind, 'hardware');
+    assert.equal(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: mixed }, nvidiaHere).description, 'Vulkan: NVIDIA');
+    assert.deepEqual(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: software }, nvidiaHere), {
       kind: 'software',
       description: 'Vulkan: llvmpipe (software)',
       drivers: [{ manifest: join(software, 'lvp_icd.json'), name: 'llvmpipe (software)', software: true }],
@@ -42,12 +45,39 @@ test('a GPU driver beside a software one makes the adapter hardware; software al
     // The standard folders under XDG_DATA_DIRS are searched when no override is set.
     mkdirSync(join(empty, 'vulkan', 'icd.d'), { recursive: true });
     const home = { XDG_CONFIG_HOME: join(empty, 'none'), XDG_CONFIG_DIRS: join(empty, 'none'), XDG_DATA_HOME: join(empty, 'none') };
-    assert.equal(guessWebGpuAdapter('linux', { ...home, XDG_DATA_DIRS: empty }).kind, 'none');
+    assert.equal(guessWebGpuAdapter('linux', { ...home, XDG_DATA_DIRS: empty }, amdHere).kind, 'none');
     writeFileSync(join(empty, 'vulkan', 'icd.d', 'radeon_icd.x86_64.json'), JSON.stringify({ ICD: { library_path: 'libvulkan_radeon.so' } }));
-    assert.equal(guessWebGpuAdapter('linux', { ...home, XDG_DATA_DIRS: empty }).description, 'Vulkan: AMD (RADV)');
+    assert.equal(guessWebGpuAdapter('linux', { ...home, XDG_DATA_DIRS: empty }, amdHere).description, 'Vulkan: AMD (RADV)');
     assert.equal(guessWebGpuAdapter('win32', {}).kind, 'hardware');
+    // Debian's mesa-vulkan-drivers installs Intel and AMD drivers on machines with neither: without their display
+    // controller on the bus they find nothing, so lavapipe is what Dawn would get.
+    const mesa = icdFolder({ 'intel_icd.json': 'libvulkan_intel.so', 'radeon_icd.json': 'libvulkan_radeon.so', 'lvp_icd.json': 'libvulkan_lvp.so' });
+    try {
+      assert.equal(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: mesa }, new Set()).description, 'Vulkan: llvmpipe (software)');
+      assert.equal(guessWebGpuAdapter('linux', { VK_DRIVER_FILES: mesa }, new Set(['0x8086'])).description, 'Vulkan: Intel (ANV)');
+    } finally {
+      rmSync(mesa, { recursive: true, force: true });
+    }
   } finally {
     for (const dir of [mixed, software, empty]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('display controllers are read from the PCI bus by class (bridges and other devices do not count)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'finetune-sysfs-'));
+  try {
+    const device = (name: string, cls: string, vendor: string) => {
+      mkdirSync(join(root, 'sys/bus/pci/devices', name), { recursive: true });
+      writeFileSync(join(root, 'sys/bus/pci/devices', name, 'class'), `${cls}\n`);
+      writeFileSync(join(root, 'sys/bus/pci/devices', name, 'vendor'), `${vendor}\n`);
+    };
+    device('0000:00:00.0', '0x060000', '0x8086'); // host bridge
+    device('0000:01:00.0', '0x030000', '0x1002'); // VGA
+    device('0000:02:00.0', '0x030200', '0x10DE'); // 3D controller (data-centre GPUs)
+    assert.deepEqual([...displayVendors(root)].sort(), ['0x1002', '0x10de']);
+    assert.deepEqual([...displayVendors(join(root, 'missing'))], []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
 
