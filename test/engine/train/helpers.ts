@@ -1,11 +1,12 @@
 // Shared fixtures for the training tests: a tiny random Llama in a temp folder and a small chat dataset it can
 // memorise in a few dozen steps. LoRA targets include lm_head: a random model's small output weights behind the
 // final RMSNorm cap the logits, so attention-only adapters cannot move its loss far.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel } from '../../../engine/src/init/init-model';
 import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../engine/src/train/arguments';
+import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
 
 export const FACTS: Array<[string, string]> = [
   ['What is the capital of France?', 'Paris.'],
@@ -44,4 +45,14 @@ export function createFixture(): Fixture {
       resolveTrainingArguments([{ model, data, method: 'lora', batchSize: 8, lr: 1e-2, rank: 4, alpha: 8, targetModules: ['q_proj', 'v_proj', 'lm_head'], steps: 20, threads: 1, saveEvery: 0, device: 'cpu', ...overrides, out: join(dir, overrides.out) }]),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** The step losses a run logged to metrics.jsonl, in order. */
+export function stepLosses(runDir: string): number[] {
+  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunEvent)
+    .filter((event): event is StepEvent => event.type === 'step')
+    .map((event) => event.loss);
 }

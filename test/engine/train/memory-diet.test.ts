@@ -2,7 +2,7 @@
 // masks a recomputation would redraw) is refused with it, and frozen weights are held once by the session
 // (no constant-folded transposed copies), which ORT's own optimised model shows.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,9 +11,8 @@ import { serializeModel, type Graph } from '../../../engine/src/graph';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { train } from '../../../engine/src/train/loop';
 import { createLoraPlan } from '../../../engine/src/train/methods/lora';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
 import { buildStepGraph, lossChunksFor } from '../../../engine/src/train/step-graph';
-import { createFixture, type Fixture } from './helpers';
+import { createFixture, type Fixture, stepLosses } from './helpers';
 
 let fixture: Fixture;
 before(() => {
@@ -21,10 +20,6 @@ before(() => {
 });
 after(() => fixture.cleanup());
 
-function losses(runDir: string): number[] {
-  const events = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
-  return events.filter((event): event is StepEvent => event.type === 'step').map((event) => event.loss);
-}
 
 test('--gradient-checkpointing follows the loss curve of a plain run (lora and full)', async () => {
   for (const method of ['lora', 'full'] as const) {
@@ -32,8 +27,8 @@ test('--gradient-checkpointing follows the loss curve of a plain run (lora and f
     const checkpointed = fixture.args({ out: `${method}-checkpointed`, method, steps: 6, lr: method === 'full' ? 1e-3 : 1e-2, gradientCheckpointing: true });
     assert.equal((await train(plain)).status, 'done');
     assert.equal((await train(checkpointed)).status, 'done');
-    const expected = losses(plain.out);
-    const actual = losses(checkpointed.out);
+    const expected = stepLosses(plain.out);
+    const actual = stepLosses(checkpointed.out);
     assert.equal(actual.length, 6);
     actual.forEach((loss, index) => assert.ok(Math.abs(loss - expected[index]) <= 1e-5 * Math.abs(expected[index]), `${method} step ${index + 1}: ${loss} vs ${expected[index]}`));
   }

@@ -15,8 +15,7 @@ import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
 import { NAMES } from '../../../engine/src/models/types';
 import { createPromptPlan } from '../../../engine/src/train/methods/prompt';
 import { train } from '../../../engine/src/train/loop';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
-import { createFixture, type Fixture } from './helpers';
+import { createFixture, type Fixture, stepLosses } from './helpers';
 
 let fixture: Fixture;
 before(() => {
@@ -38,20 +37,12 @@ function sharpenHead(dir: string, factor: number): void {
 }
 after(() => fixture.cleanup());
 
-function losses(runDir: string): number[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RunEvent)
-    .filter((event): event is StepEvent => event.type === 'step')
-    .map((event) => event.loss);
-}
 
 test('prompt tuning trains virtual tokens and writes a PEFT PROMPT_TUNING adapter', async () => {
   const args = fixture.args({ out: 'prompt', method: 'prompt', virtualTokens: 8, lr: 0.3, steps: 40 });
   const result = await train(args);
   assert.equal(result.status, 'done', result.message);
-  const curve = losses(args.out);
+  const curve = stepLosses(args.out);
   assert.ok(curve.at(-1)! < curve[0] * 0.85, `loss ${curve[0]} → ${curve.at(-1)!}`);
   console.log(`prompt tuning: loss ${curve[0].toFixed(3)} → ${curve.at(-1)!.toFixed(3)}`);
 

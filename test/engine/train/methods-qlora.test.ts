@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { train } from '../../../engine/src/train/loop';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
-import { createFixture, type Fixture } from './helpers';
+import { createFixture, type Fixture, stepLosses } from './helpers';
 
 let fixture: Fixture;
 before(() => {
@@ -15,14 +14,6 @@ before(() => {
 });
 after(() => fixture.cleanup());
 
-function losses(runDir: string): number[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RunEvent)
-    .filter((event): event is StepEvent => event.type === 'step')
-    .map((event) => event.loss);
-}
 
 for (const quantType of ['nf4', 'int4'] as const) {
   test(`qlora (${quantType}) memorises a small dataset and writes a PEFT LoRA adapter`, async () => {
@@ -30,7 +21,7 @@ for (const quantType of ['nf4', 'int4'] as const) {
     const info: string[] = [];
     const result = await train(args, { onInfo: (line) => info.push(line) });
     assert.equal(result.status, 'done', result.message);
-    const curve = losses(args.out);
+    const curve = stepLosses(args.out);
     assert.equal(curve.length, 30);
     assert.ok(curve[29] < curve[0] * 0.5, `loss ${curve[0]} → ${curve[29]}`);
 

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readSafetensorsHeader, readTensorFloat32 } from '../../../engine/src/io/safetensors';
 import { train } from '../../../engine/src/train/loop';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
 import { useTestWebGpu } from '../../webgpu-env';
-import { createFixture, type Fixture } from './helpers';
+import { createFixture, type Fixture, stepLosses } from './helpers';
 
 const { adapter, skip } = useTestWebGpu();
 
@@ -18,10 +17,6 @@ before(() => {
 });
 after(() => fixture.cleanup());
 
-function losses(runDir: string): number[] {
-  const events = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
-  return events.filter((event): event is StepEvent => event.type === 'step').map((event) => event.loss);
-}
 
 test('a LoRA run on WebGPU matches the CPU run within 1e-4 relative at every step, and its adapter too', { skip }, async () => {
   const steps = 20;
@@ -32,8 +27,8 @@ test('a LoRA run on WebGPU matches the CPU run within 1e-4 relative at every ste
     assert.equal(result.status, 'done', result.message);
     runs[device] = args.out;
   }
-  const cpu = losses(runs.cpu);
-  const gpu = losses(runs.webgpu);
+  const cpu = stepLosses(runs.cpu);
+  const gpu = stepLosses(runs.webgpu);
   assert.equal(gpu.length, steps);
   assert.ok(cpu[steps - 1] < cpu[0] * 0.7, `the run learns: ${cpu[0]} → ${cpu[steps - 1]}`);
   cpu.forEach((loss, index) => {
