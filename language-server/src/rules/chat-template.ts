@@ -13,8 +13,8 @@ export const meta: RuleMeta = {
 
 export function check(record: RecordContext): void {
   if (record.turns.length === 0 || record.tokens.estimated) return;
-  // a finite bound means the template rendered the record; only +∞ needs the full count to tell
-  if (Number.isFinite(record.tokenUpperBound()) && record.tokens.upperBound) return;
+  // a finite bound means the template rendered the record; only +∞ (no bound, or a refusal) needs the full count
+  if (Number.isFinite(record.tokenUpperBound())) return;
   const refusal = record.tokenCounts().refusal;
   if (refusal) record.report(meta, record.recordTarget(), `the chat template of the base model refuses this record: ${refusal}`);
 }
