@@ -4,7 +4,7 @@
 // which is all the rule decides on. Records within reach of the limit keep their exact count.
 import type { CanonicalExample, TokenCounter, TokenCounts } from '../../../language-server/src/service/index';
 import { characterBudget } from '../io/long-input';
-import type { ChatTokenizerLike } from './data';
+import type { ChatTokenizerLike } from './chat-tokenizer-like';
 
 function contentLength(example: CanonicalExample): number {
   return example.turns.reduce((sum, turn) => sum + turn.content.length, 0);

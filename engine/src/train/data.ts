@@ -15,17 +15,10 @@ import { UserError } from '../cli/user-error';
 import { assertReadableFile } from '../io/user-file';
 import type { TokenizedExample } from './batching';
 import { boundedTokenCounter } from './bounded-token-counter';
+import type { ChatTokenizerLike } from './chat-tokenizer-like';
 import { SeededRandom } from './random';
 
-/** The part of the model's chat tokenizer the trainer needs (io/tokenizer.ts provides it). */
-export interface ChatTokenizerLike {
-  /** `maxTokens`: only that many are kept, so content far beyond them may be cut before tokenizing (io/long-input.ts). */
-  tokenizeChat(turns: ReadonlyArray<{ role: string; content: string; trained: boolean }>, options?: { maxTokens?: number }): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
-  /** Plain language-modelling text (the `text` format): every token trained, EOS appended. */
-  tokenizeText(text: string, options?: { maxTokens?: number }): { ids: ArrayLike<number>; trainedMask: ArrayLike<number | boolean> };
-  /** Characters in the longest token string (what bounds how much text maxTokens tokens can cover); see io/long-input.ts. */
-  readonly longestTokenLength?: number;
-}
+export type { ChatTokenizerLike } from './chat-tokenizer-like';
 
 export interface TokenizedDataset {
   examples: TokenizedExample[];
