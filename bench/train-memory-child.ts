@@ -1,7 +1,7 @@
 // One training measurement in a process of its own, so its peak RSS (getrusage maxrss) is this run's alone:
 // `node --import tsx bench/train-memory-child.ts '<json options>'` prints one JSON line. Used by bench/train-memory.ts.
 import { loadModelFolder } from '../engine/src/io/model-folder';
-import { resolveTrainingArguments } from '../engine/src/train/arguments';
+import { resolveTrainingArguments } from '../contracts/src/training-arguments';
 import { makeBatch } from '../engine/src/train/batching';
 import { createLoraPlan } from '../engine/src/train/methods/lora';
 import { SeededRandom } from '../engine/src/train/random';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { initModel } from '../engine/src/init/init-model';
 import type { ModelSize } from '../engine/src/init/model-sizes';
 import { loadModelFolder, type ModelFolder } from '../engine/src/io/model-folder';
-import { resolveTrainingArguments } from '../engine/src/train/arguments';
+import { resolveTrainingArguments } from '../contracts/src/training-arguments';
 import { makeBatch, type Batch } from '../engine/src/train/batching';
 import { createLoraPlan } from '../engine/src/train/methods/lora';
 import { SeededRandom } from '../engine/src/train/random';

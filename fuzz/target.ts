@@ -1,7 +1,7 @@
 // What a fuzz target is, and how one input's outcome is judged. A check runs in a child process (child.ts): it
 // returns when the input was handled, throws an OracleMismatch when two paths disagree, and any other throw is judged
 // here. Expected errors are the project's UserErrors with a one-line message; anything else is a crash.
-import { UserError } from '../engine/src/cli/user-error';
+import { UserError } from '../contracts/src/user-error';
 import type { Random } from './random';
 
 /** JSON-serialisable data a target prepares once per run in the parent (a bundled server, a base model folder). */

@@ -9,9 +9,9 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const nodeEntries = [
   ['extension/src/extension.ts', 'dist/extension.js', ['vscode', 'onnxruntime-node']],
   ['language-server/src/server.ts', 'dist/server.js', ['onnxruntime-node']],
-  ['engine/src/cli/main.ts', 'dist/cli.js', ['onnxruntime-node']],
+  ['cli/src/main.ts', 'dist/cli.js', ['onnxruntime-node']],
   ['engine/src/worker/main.ts', 'dist/worker.js', ['onnxruntime-node']],
-  ['language-server/src/service/lint-worker.ts', 'dist/lint-worker.js', ['onnxruntime-node']],
+  ['datasets/src/lint-worker.ts', 'dist/lint-worker.js', ['onnxruntime-node']],
 ];
 
 const jobs = [];

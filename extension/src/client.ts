@@ -2,7 +2,7 @@
 // over Node IPC, validating `jsonl` documents. Settings are pulled by the server per document.
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { LANGUAGE_ID, WORKSPACE_CONFIG_FILE, type InitializationOptions } from '../../language-server/src/protocol';
+import { LANGUAGE_ID, WORKSPACE_CONFIG_FILE, type InitializationOptions } from '../../contracts/src/lsp-protocol';
 import type { Ctx } from './ctx';
 
 export const SERVER_BUNDLE = 'dist/server.js';

@@ -2,8 +2,8 @@
 // dataset settings itself, per document; the extension reads what it needs here, and knows which settings only
 // take effect after a server restart.
 import * as vscode from 'vscode';
-import { CONFIG_SECTION, type EditorSettings } from '../../language-server/src/protocol';
-import type { FormatId, SeveritySetting } from '../../language-server/src/service/types';
+import { CONFIG_SECTION, type EditorSettings } from '../../contracts/src/lsp-protocol';
+import type { FormatId, SeveritySetting } from '../../contracts/src/dataset-types';
 
 /** Settings read once when the server process starts: changing them restarts it. */
 export const RESTART_SETTINGS = [`${CONFIG_SECTION}.server.memoryLimitMB`] as const;

@@ -2,8 +2,8 @@
 // the result goes to a NEW file next to it, written through a temporary file and a rename that never overwrites.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ConvertRequest } from '../../language-server/src/protocol';
-import type { FormatId } from '../../language-server/src/service/types';
+import { ConvertRequest } from '../../contracts/src/lsp-protocol';
+import type { FormatId } from '../../contracts/src/dataset-types';
 import type { CommandFactory } from './commands';
 import { createNonce } from './report/html';
 import { targetDocument } from './target';

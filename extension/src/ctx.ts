@@ -2,7 +2,7 @@
 // restart, stop), the one output channel, and the disposables; shows each distinct error once, then only logs it.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ServerStatusNotification, type ServerStatusParams } from '../../language-server/src/protocol';
+import { ServerStatusNotification, type ServerStatusParams } from '../../contracts/src/lsp-protocol';
 import { createLanguageClient } from './client';
 import { Config } from './config';
 

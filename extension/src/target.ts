@@ -1,6 +1,6 @@
 // Which dataset (and line) a command acts on: the Uri a menu or caller passed, else the active jsonl editor.
 import * as vscode from 'vscode';
-import { LANGUAGE_ID } from '../../language-server/src/protocol';
+import { LANGUAGE_ID } from '../../contracts/src/lsp-protocol';
 
 export async function targetDocument(argument: unknown): Promise<vscode.TextDocument | undefined> {
   if (argument instanceof vscode.Uri) return vscode.workspace.openTextDocument(argument);

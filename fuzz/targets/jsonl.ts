@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { createDatasetDocument, defaultSettings, lintFile, lintStream, openDatasetDocument, type DatasetSettings, type Finding } from '../../language-server/src/service/index';
+import { createDatasetDocument, defaultSettings, lintFile, lintStream, openDatasetDocument, type DatasetSettings, type Finding } from '../../datasets/src/index';
 import { COMMON_TOKENS, mutateBytes, mutateJson, stacked, stringify } from '../mutate';
 import { Random } from '../random';
 import { OracleMismatch, type Target } from '../target';

@@ -9,10 +9,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChatTurn } from '../../engine/src/io/chat-template';
+import type { ChatTurn } from '../../tokenizer/src/chat-template';
 import { INDEX_FILE, loadModelFolder } from '../../engine/src/io/model-folder';
 import { initModel } from '../../engine/src/init/init-model';
-import { createDatasetDocument, defaultSettings, lintText } from '../../language-server/src/service/index';
+import { createDatasetDocument, defaultSettings, lintText } from '../../datasets/src/index';
 import { COMMON_TOKENS, mutateBytes, mutateJsonText } from '../mutate';
 import type { Random } from '../random';
 import type { Target, TargetContext } from '../target';

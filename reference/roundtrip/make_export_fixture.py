@@ -4,7 +4,7 @@ tokens), loaded by PeftModel.from_pretrained on init-model's tiny qwen2, give th
 texts (tokenized by transformers). Writes ours-to-peft/expected.json; `finetune score` must give the same.
 
 Usage (from the repository root):
-  node --import tsx engine/src/cli/main.ts init-model --arch qwen2 --size tiny --out /tmp/qwen2-tiny
+  node --import tsx cli/src/main.ts init-model --arch qwen2 --size tiny --out /tmp/qwen2-tiny
   (the adapters: finetune train --model /tmp/qwen2-tiny --data test/fixtures/roundtrip/peft-steps/data.jsonl
    --method lora --target-modules q_proj,v_proj,o_proj,down_proj,lm_head --rank 4 --alpha 8 --rslora --steps 10
    --lr 1e-2 --batch-size 8, and --method prompt --virtual-tokens 5 --steps 10 --batch-size 8; adapter/ copied here)

@@ -4,7 +4,7 @@ tokenizer must give the same ids. Writes test/fixtures/roundtrip/qwen2-tokenizer
 example datasets, plus cases where GPT-2's and Qwen2's pre-tokenization differ) and transformers' ids.
 
 Usage (from the repository root):
-  node --import tsx engine/src/cli/main.ts init-model --arch qwen2 --size tiny --out /tmp/qwen2-tiny
+  node --import tsx cli/src/main.ts init-model --arch qwen2 --size tiny --out /tmp/qwen2-tiny
   /opt/hfvenv/bin/python reference/roundtrip/make_tokenizer_fixture.py /tmp/qwen2-tiny
 """
 import glob

@@ -6,7 +6,7 @@ init-adapter/ (PEFT's initial adapter, with lm_head's base_layer as PEFT saves i
 PEFT's loss at each step). data.jsonl (the first 8 records of examples/chat.jsonl) is the input.
 
 Usage (from the repository root; the model is init-model's deterministic tiny qwen2):
-  node --import tsx engine/src/cli/main.ts init-model --arch qwen2 --size tiny --out /tmp/qwen2-tiny
+  node --import tsx cli/src/main.ts init-model --arch qwen2 --size tiny --out /tmp/qwen2-tiny
   node --import tsx reference/roundtrip/tokenize_dataset.mts /tmp/qwen2-tiny test/fixtures/roundtrip/peft-steps/data.jsonl > /tmp/tokens.json
   /opt/hfvenv/bin/python reference/roundtrip/make_training_fixture.py /tmp/qwen2-tiny /tmp/tokens.json
 """

@@ -12,7 +12,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The lint command in this process (starting a process per case is slow on a loaded CI machine). */
 async function lint(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const { runLint } = await import('../../engine/src/cli/commands/lint');
+  const { runLint } = await import('../../cli/src/commands/lint');
   let stdout = '';
   let stderr = '';
   const io = {
@@ -23,7 +23,7 @@ async function lint(...args: string[]): Promise<{ status: number | null; stdout:
 }
 
 test('the finetune binary dispatches to lint and exits with its status', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'engine/src/cli/main.ts', 'lint', '--json', 'examples/problems/problems.jsonl'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/src/main.ts', 'lint', '--json', 'examples/problems/problems.jsonl'], { encoding: 'utf8' });
   assert.equal(result.status, 1, result.stderr);
   assert.ok((JSON.parse(result.stdout) as unknown[]).length > 20);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
-const main = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'engine/src/cli/main.ts', ...args], { encoding: 'utf8' });
+const main = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args], { encoding: 'utf8' });
 
 test('a prototype name as a command is an unknown command', () => {
   for (const name of ['constructor', 'toString']) {

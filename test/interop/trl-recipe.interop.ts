@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
-import { loadChatTokenizer } from '../../engine/src/io/tokenizer';
+import { loadChatTokenizer } from '../../tokenizer/src/tokenizer';
 import type { RunEvent } from '../../engine/src/train/run-dir';
-import { parseRunEventLine } from '../../extension/src/training/run-events';
-import { snapshotOf } from '../../extension/src/training/run-snapshot';
-import type { DashboardRun } from '../../webviews/src/dashboard/messages';
+import { parseRunEventLine } from '../../contracts/src/run/run-events';
+import { snapshotOf } from '../../contracts/src/run/run-snapshot';
+import type { DashboardRun } from '../../contracts/src/webview/dashboard-messages';
 import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables } from '../webviews/dashboard-harness';
 import { finetune } from '../cli/finetune-cli';
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { TRAINING_OPTIONS } from '../../engine/src/train/arguments';
+import { TRAINING_OPTIONS } from '../../contracts/src/training-arguments';
 import { mergeTrainingContributions, runConfigurationSchemaText } from '../../scripts/contribute-training';
 import { trainingCommandIds, trainingContributions } from '../../extension/src/training/contributions';
 import { argumentsFromConfiguration, readRunConfiguration, runConfigurationJsonSchema, runConfigurationSchemaPath } from '../../extension/src/training/run-config';

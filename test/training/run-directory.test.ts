@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { listRunDirectories, MetricsReader, statusFromFiles } from '../../extension/src/training/run-directory';
-import type { RunEvent } from '../../extension/src/training/run-events';
-import { applyResolved, snapshotOf } from '../../extension/src/training/run-snapshot';
+import type { RunEvent } from '../../contracts/src/run/run-events';
+import { applyResolved, snapshotOf } from '../../contracts/src/run/run-snapshot';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'run-directory-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));

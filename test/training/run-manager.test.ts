@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
-import type { TrainingArgumentsInput } from '../../engine/src/train/arguments';
+import type { TrainingArgumentsInput } from '../../contracts/src/training-arguments';
 import { isProcessAlive, readAllEvents, readWorkerRecord } from '../../extension/src/training/run-directory';
-import type { RunEvent, StepEvent } from '../../extension/src/training/run-events';
+import type { RunEvent, StepEvent } from '../../contracts/src/run/run-events';
 import type { RunHandle } from '../../extension/src/training/run-handle';
 import { RunManager, type WorkerLaunch } from '../../extension/src/training/run-manager';
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createNonce, dashboardHtml } from '../../webviews/src/dashboard/html';
-import type { DashboardToHost, DashboardViewState, HostToDashboard } from '../../webviews/src/dashboard/messages';
+import type { DashboardToHost, DashboardViewState, HostToDashboard } from '../../contracts/src/webview/dashboard-messages';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const screenshotDir = path.join('out', 'screenshots');

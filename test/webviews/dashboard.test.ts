@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { parseRunEventLine, type RunEvent } from '../../extension/src/training/run-events';
-import { snapshotOf } from '../../extension/src/training/run-snapshot';
-import type { DashboardRun } from '../../webviews/src/dashboard/messages';
+import { parseRunEventLine, type RunEvent } from '../../contracts/src/run/run-events';
+import { snapshotOf } from '../../contracts/src/run/run-snapshot';
+import type { DashboardRun } from '../../contracts/src/webview/dashboard-messages';
 import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables, type ThemeKind } from './dashboard-harness';
 
 const fixture = path.join(import.meta.dirname, 'dashboard-metrics.jsonl');

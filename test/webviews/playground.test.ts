@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { createNonce, playgroundHtml } from '../../webviews/src/playground/html';
-import type { HostToPlayground, PlaygroundToHost, PlaygroundViewState } from '../../webviews/src/playground/messages';
+import type { HostToPlayground, PlaygroundToHost, PlaygroundViewState } from '../../contracts/src/webview/playground-messages';
 import { launchChromium, screenshotDir, themeVariables, type ThemeKind } from './dashboard-harness';
 
 let browser: Browser;

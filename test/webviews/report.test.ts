@@ -10,9 +10,9 @@ import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createNonce, reportHtml } from '../../extension/src/report/html';
-import { createDatasetDocument, settingsForFile } from '../../language-server/src/service';
-import type { DatasetReport } from '../../language-server/src/service/types';
-import type { HostToWebview, WebviewToHost } from '../../webviews/src/report/messages';
+import { createDatasetDocument, settingsForFile } from '../../datasets/src';
+import type { DatasetReport } from '../../contracts/src/dataset-types';
+import type { HostToWebview, WebviewToHost } from '../../contracts/src/webview/report-messages';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ORIGIN = 'https://webview.test';

@@ -6,7 +6,7 @@
 // (`base_model.model.lm_head.base_layer.weight`); PeftModel.from_pretrained loads it over the base's, and so do we.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelFileError } from '../io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { readSafetensorsHeader, readTensorFloat32, type TensorInfo } from '../io/safetensors';
 import { readAdapterConfigJson, readPromptEmbeddings, type PromptEmbeddings } from './prompt';
 

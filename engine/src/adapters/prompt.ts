@@ -4,9 +4,9 @@
 // The virtual tokens go in front of every input (models/README.md, `virtualTokens`).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ModelFileError } from '../io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
-import { assertModelFile } from '../io/user-file';
+import { assertModelFile } from '../../../contracts/src/user-file';
 
 export const PROMPT_EMBEDDINGS_TENSOR = 'prompt_embeddings';
 

@@ -2,7 +2,7 @@
 // (`GET {endpoint}/api/models/{repo}/revision/{rev}?blobs=true`, as huggingface_hub's model_info(files_metadata=True))
 // and files at `{endpoint}/{repo}/resolve/{commit}/{path}`. Redirects are followed by hand so the token never
 // travels to another host (resolve answers LFS files with a redirect to a CDN). Failures become located errors.
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 const MAX_REDIRECTS = 10;

@@ -1,11 +1,11 @@
 // Records to score, read through the dataset service's streaming linter (same parser, same format detection as the
 // trainer). Unlike the trainer this does not refuse a file with error findings: scoring looks for bad records, so
 // every record that parses into a conversation is scored, and only unparseable lines are left out (and counted).
-import { lintFile } from '../../../language-server/src/service/lint-stream';
-import { defaultSettings } from '../../../language-server/src/service/settings';
-import type { CanonicalExample } from '../../../language-server/src/service/types';
-import { UserError } from '../cli/user-error';
-import { assertReadableFile } from '../io/user-file';
+import { lintFile } from '../../../datasets/src/lint-stream';
+import { defaultSettings } from '../../../datasets/src/settings';
+import type { CanonicalExample } from '../../../contracts/src/dataset-types';
+import { UserError } from '../../../contracts/src/user-error';
+import { assertReadableFile } from '../../../contracts/src/user-file';
 import { tokenizeExamples, type ChatTokenizerLike, type TokenizedDataset } from '../train/data';
 
 export interface ScoringData extends TokenizedDataset {

@@ -2,7 +2,7 @@
 // `line` is 1-based, like `finetune lint`'s output (DESIGN §4), so a person can jump to it; readers that feed the
 // dataset service (0-based) convert with readLossFile. Written atomically: the extension may read it at any time.
 import { existsSync, readFileSync } from 'node:fs';
-import { assertReadableFile } from '../io/user-file';
+import { assertReadableFile } from '../../../contracts/src/user-file';
 import { writeFileAtomic } from '../train/run-dir';
 import type { ExampleLoss } from './per-example';
 

@@ -2,8 +2,8 @@
 // its fully fine-tuned model (model/). Shared by `finetune eval --run` and the worker's scoring handler.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { UserError } from '../cli/user-error';
-import { assertReadableFile } from '../io/user-file';
+import { UserError } from '../../../contracts/src/user-error';
+import { assertReadableFile } from '../../../contracts/src/user-file';
 
 export interface RunTarget {
   runDir: string;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPeftAdapter } from '../adapters/peft';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import type { SafetensorsDtype } from '../io/dtype';
 import { loadModelFolder } from '../io/model-folder';
 import { writeModelSafetensors } from '../io/safetensors-writer';

@@ -2,7 +2,7 @@
 // never sees half a model; a non-empty destination is refused unless `force` (then the old one is replaced).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import { isModelSideFile } from '../train/export';
 
 export function writeFolderAtomically(target: string, force: boolean, fill: (temporary: string) => void): void {

@@ -3,7 +3,7 @@
 // atomically; a folder that exists and is not empty is refused unless `force`.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import { INDEX_FILE } from '../io/model-folder';
 import { parseModelConfig, type Arch, type ModelConfig } from '../io/config';
 import type { SafetensorsDtype } from '../io/dtype';

@@ -3,7 +3,7 @@
 // tokenizer_config.json with a ChatML chat template in which <|im_end|> ends every turn (it is the EOS token, so a
 // trained model learns to stop).
 import type { Arch } from '../io/config';
-import { DEFAULT_CHAT_TEMPLATE } from '../io/chat-template';
+import { DEFAULT_CHAT_TEMPLATE } from '../../../tokenizer/src/chat-template';
 import { trainByteLevelBpe } from './bpe-trainer';
 import { TRAINING_CORPUS } from './corpus';
 

@@ -2,7 +2,7 @@
 // built: the expected-tensor list grows with num_hidden_layers, so `num_hidden_layers: 10000000` used to run out of
 // memory building it. The header is the ground truth the config must describe; a mismatch names the config key.
 import type { ModelConfig } from './config';
-import { ModelFileError } from './errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import type { TensorInfo } from './safetensors';
 
 /** The header side of a WeightStore (model-folder.ts): names and per-tensor info, no data. */

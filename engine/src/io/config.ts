@@ -3,8 +3,8 @@
 // not implement (other activations, MLP bias, YaRN/dynamic RoPE) are refused with a message instead of being ignored.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ModelFileError } from './errors';
-import { assertModelFile } from './user-file';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
+import { assertModelFile } from '../../../contracts/src/user-file';
 
 export type Arch = 'llama' | 'qwen2' | 'qwen3';
 

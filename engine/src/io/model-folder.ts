@@ -7,11 +7,11 @@ import { z } from 'zod';
 import { readModelConfig, type ModelConfig } from './config';
 import { checkConfigSizes } from './config-sizes';
 import type { LoadedData, SafetensorsDtype } from './dtype';
-import { ModelFileError } from './errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { readSafetensorsHeader, readTensor, readTensorFloat32, type TensorInfo } from './safetensors';
 import { expectedTensors } from './tensor-layout';
-import { assertModelFile } from './user-file';
-import { loadChatTokenizer, type ChatTokenizer } from './tokenizer';
+import { assertModelFile } from '../../../contracts/src/user-file';
+import { loadChatTokenizer, type ChatTokenizer } from '../../../tokenizer/src/tokenizer';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
 

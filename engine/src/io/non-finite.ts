@@ -2,7 +2,7 @@
 // when a result is already bad, never on every load), or else the config values that feed the arithmetic. The
 // answer is a located UserError, so `finetune score` and friends exit non-zero instead of printing nulls.
 import type { PeftAdapter } from '../adapters/peft';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import type { ModelFolder } from './model-folder';
 
 export interface NonFiniteTensor {

@@ -4,8 +4,8 @@
 // must hold all of it. The header is validated up front; tensor data is read lazily by offset, one tensor at a time.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DTYPE_BYTES, decodeBytes, isSafetensorsDtype, toFloat32, type LoadedData, type SafetensorsDtype } from './dtype';
-import { ModelFileError } from './errors';
-import { assertModelFile } from './user-file';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
+import { assertModelFile } from '../../../contracts/src/user-file';
 
 /** Headers above this are refused (the Rust implementation uses the same bound). */
 const MAX_HEADER_BYTES = 100_000_000;

@@ -3,7 +3,7 @@
 // Score, generate and the golden tests build through here; training builds through the hooks directly.
 import { Graph } from '../graph';
 import { adaptWeight, type PeftAdapter } from '../adapters/peft';
-import { ModelFileError } from '../io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import type { ModelFolder } from '../io/model-folder';
 import { initializerParameters } from './parameters';
 import { buildCausalLM } from './registry';

@@ -8,9 +8,9 @@ import { attr, ops, type Graph, type Value } from '../graph';
 import { quantizeInt4Columns } from './int4';
 import { NF4_CODE_TABLE, quantizeNf4, swapNibbles, type BlockQuantized } from './nf4';
 
-import type { QuantType } from './types';
+import type { QuantType } from '../../../contracts/src/quant-types';
 
-export type { QuantType } from './types';
+export type { QuantType } from '../../../contracts/src/quant-types';
 
 /**
  * ORT session config for graphs with quantised weights. ORT may fuse DequantizeLinear → MatMul into MatMulNBits,

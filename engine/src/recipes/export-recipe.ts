@@ -3,7 +3,7 @@
 // One writer per format (trl.ts, axolotl.ts, llamafactory.ts); this file picks one and writes its files.
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import { launchFiles } from './accelerate-launch';
 import { axolotlFiles } from './axolotl';
 import { llamaFactoryFiles } from './llamafactory';

@@ -4,7 +4,7 @@
 // run.json says done — so the Runs view, dashboard, compare, playground, preview and export treat it as a local run.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import { RunDirectory, writeFileAtomic, type EvalEvent, type RunEvent, type StepEvent } from '../train/run-dir';
 import { RECIPE_MANIFEST, type RecipeManifest } from './export-recipe';
 import { copyLoraAdapter } from './peft-adapter-import';

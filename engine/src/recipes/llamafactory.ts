@@ -10,7 +10,7 @@ import { jsonl, type RecipeFile } from './recipe-files';
 import type { RecipeDataset, RecipeRecord } from './recipe-dataset';
 import type { RecipeRun } from './recipe-run';
 import { toYaml, type YamlValue } from './yaml';
-import { loadChatTokenizer } from '../io/tokenizer';
+import { loadChatTokenizer } from '../../../tokenizer/src/tokenizer';
 
 const TRAIN = 'finetune_train';
 const EVAL = 'finetune_eval';

@@ -3,7 +3,7 @@
 // TRL (and Axolotl's and LLaMA-Factory's prompt/response splits) render the prompt with the generation prompt and
 // train what prompt + completion adds to it. This file computes both for one record, so tests and the export itself
 // can say whether they agree.
-import type { ChatTokenizer, ChatTurn } from '../io/tokenizer';
+import type { ChatTokenizer, ChatTurn } from '../../../tokenizer/src/tokenizer';
 
 export interface TurnAlignment {
   /** Index of the trained turn in the conversation. */

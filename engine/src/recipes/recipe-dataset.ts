@@ -2,10 +2,10 @@
 // record whose prompt is the conversation before it and whose completion is that turn, so an engine's
 // completion-only loss covers exactly what our trainer's mask covers (loss-alignment.ts checks it). The records and
 // the train/eval split are the run's own: the same lint gate, truncation, skipped records and seeded eval split.
-import { loadChatTokenizer, type ChatTokenizer } from '../io/tokenizer';
-import type { CanonicalExample } from '../../../language-server/src/service/index';
-import { UserError } from '../cli/user-error';
-import type { TrainingArguments } from '../train/arguments';
+import { loadChatTokenizer, type ChatTokenizer } from '../../../tokenizer/src/tokenizer';
+import type { CanonicalExample } from '../../../datasets/src/index';
+import { UserError } from '../../../contracts/src/user-error';
+import type { TrainingArguments } from '../../../contracts/src/training-arguments';
 import { readTrainableExamples, splitForEval, tokenizeExamples } from '../train/data';
 import { alignLossTokens, carriesSameLoss } from './loss-alignment';
 

@@ -3,8 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { DOWNLOAD_RECORD } from '../download/download-model';
-import { readConfigFile, resolveTrainingArguments, resolvedLearningRate, type TrainingArguments } from '../train/arguments';
-import { UserError } from '../cli/user-error';
+import { resolveTrainingArguments, resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
+import { readConfigFile } from '../train/config-file';
+import { UserError } from '../../../contracts/src/user-error';
 
 export const RECIPE_FORMATS = ['trl', 'axolotl', 'llamafactory'] as const;
 export type RecipeFormat = (typeof RECIPE_FORMATS)[number];

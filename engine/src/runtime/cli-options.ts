@@ -1,5 +1,5 @@
 // The runtime flags every engine command shares (--device, --threads, --optimization), parsed and validated once.
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import { DEVICE_NAMES, isDeviceName, type DeviceName } from './devices';
 import type { OptimizationLevel, RuntimeOptions } from './session-options';
 

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { guessWebGpuAdapter } from './webgpu-adapter';
 
-import type { ConcreteDevice, DeviceName } from './device-names';
+import type { ConcreteDevice, DeviceName } from '../../../contracts/src/device-names';
 
-export { DEVICE_NAMES, isDeviceName, type ConcreteDevice, type DeviceName } from './device-names';
+export { DEVICE_NAMES, isDeviceName, type ConcreteDevice, type DeviceName } from '../../../contracts/src/device-names';
 
 /** The providers `device` means on this platform, best first; `auto` always ends with the CPU. */
 export function candidateDevices(device: DeviceName, platform: NodeJS.Platform = process.platform): ConcreteDevice[] {

@@ -2,8 +2,8 @@
 // max-seq-len (a 40 MB answer) took 100 s and 2 GB to count in full, only to be told it is too long. Such records
 // are counted from their cut form (io/long-input.ts): the total is then a lower bound that is still over the limit,
 // which is all the rule decides on. Records within reach of the limit keep their exact count.
-import type { CanonicalExample, TokenCounter, TokenCounts } from '../../../language-server/src/service/index';
-import { characterBudget } from '../io/long-input';
+import type { CanonicalExample, TokenCounter, TokenCounts } from '../../../datasets/src/index';
+import { characterBudget } from '../../../tokenizer/src/long-input';
 import type { ChatTokenizerLike } from './chat-tokenizer-like';
 
 function contentLength(example: CanonicalExample): number {

@@ -10,9 +10,9 @@ import {
   settingsForFile,
   type CanonicalExample,
   type DatasetSettings,
-} from '../../../language-server/src/service/index';
-import { UserError } from '../cli/user-error';
-import { assertReadableFile } from '../io/user-file';
+} from '../../../datasets/src/index';
+import { UserError } from '../../../contracts/src/user-error';
+import { assertReadableFile } from '../../../contracts/src/user-file';
 import type { TokenizedExample } from './batching';
 import { boundedTokenCounter } from './bounded-token-counter';
 import type { ChatTokenizerLike } from './chat-tokenizer-like';

@@ -2,7 +2,7 @@
 // prepared by setup.ts; events go to metrics.jsonl and to the caller (CLI progress bar, the extension's worker).
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { resolvedLearningRate, type TrainingArguments } from './arguments';
+import { resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
 import { BatchStream, makeBatch, type Batch } from './batching';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';

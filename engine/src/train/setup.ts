@@ -1,9 +1,9 @@
 // Everything the loop needs, prepared from the training arguments: the model folder, the tokenized train and eval
 // sets, the method's trainable tensors, the compiled step session, and the run's length and warmup.
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder';
 import { findNonFiniteTensor, type NonFiniteTensor } from '../io/non-finite';
-import { resolvedLearningRate, type TrainingArguments } from './arguments';
+import { resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
 import { planEpoch, type TokenizedExample } from './batching';
 import { loadTrainingFile, splitForEval, type TokenizedDataset } from './data';
 import { createFullPlan } from './methods/full';

@@ -18,7 +18,7 @@ import { accumulateInto, appendAdamW, HYPERPARAMETER_INPUTS, hyperparameterInput
 import { describeDevice } from '../runtime/devices';
 import { openGraphSession } from '../runtime/graph-session';
 import type { MemoryOptions } from '../runtime/session-options';
-import { TrainingArgumentsError, type TrainingArguments } from './arguments';
+import { TrainingArgumentsError, type TrainingArguments } from '../../../contracts/src/training-arguments';
 import { IGNORE_INDEX, type Batch } from './batching';
 import type { TrainableTensor } from './checkpoint';
 import { matchesTarget } from './methods/lora';

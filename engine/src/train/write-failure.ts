@@ -1,7 +1,7 @@
 // A write into the run folder that the machine refused (a full disk, a quota, a read-only or unwritable folder) is
 // the user's to fix, not a bug: it becomes one located line (a UserError, so the CLI prints no stack), saying what
 // was being written and what is safe on disk. Other failures pass through unchanged.
-import { UserError } from '../cli/user-error';
+import { UserError } from '../../../contracts/src/user-error';
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',

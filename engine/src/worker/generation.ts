@@ -26,7 +26,7 @@ import {
   type ModelTarget,
   type PerExampleLossParams,
   type PerExampleLossResult,
-} from './generation-protocol';
+} from '../../../contracts/src/worker/generation-protocol';
 
 const invalidParamsCode = -32602;
 const requestFailedCode = -32803;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
-import { resolveTrainingArguments } from '../train/arguments';
+import { resolveTrainingArguments } from '../../../contracts/src/training-arguments';
 import { train } from '../train/loop';
 import { registerGeneration } from './generation';
 import {
@@ -16,7 +16,7 @@ import {
   trainStartRequest,
   workerResourcesNotification,
   workerTransportVariable,
-} from './protocol';
+} from '../../../contracts/src/worker/protocol';
 
 const cancelFileName = 'cancel.request';
 const cancelPollMs = 250;

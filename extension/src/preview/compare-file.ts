@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ChatTurnParams } from '../../../engine/src/worker/generation-protocol';
+import type { ChatTurnParams } from '../../../contracts/src/worker/generation-protocol';
 
 export interface GeneratedReply {
   text: string;

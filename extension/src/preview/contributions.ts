@@ -1,6 +1,6 @@
 // The preview part's command ids, settings and their manifest entries (merged into package.json's contributes by
 // scripts in one go; a test can compare the two).
-import { DEVICE_HELP, DEVICE_NAMES } from '../../../engine/src/runtime/device-names';
+import { DEVICE_HELP, DEVICE_NAMES } from '../../../contracts/src/device-names';
 
 export const previewCommandIds = {
   preview: 'finetune.previewExample',

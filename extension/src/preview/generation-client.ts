@@ -16,8 +16,8 @@ import {
   type GenerateStartedParams,
   type PerExampleLossParams,
   type PerExampleLossResult,
-} from '../../../engine/src/worker/generation-protocol';
-import { workerTransportVariable } from '../../../engine/src/worker/protocol';
+} from '../../../contracts/src/worker/generation-protocol';
+import { workerTransportVariable } from '../../../contracts/src/worker/protocol';
 
 export interface WorkerLaunch {
   command: string;

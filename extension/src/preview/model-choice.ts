@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveRunTarget } from '../../../engine/src/evaluate/run-target';
-import type { ModelTarget } from '../../../engine/src/worker/generation-protocol';
+import type { ModelTarget } from '../../../contracts/src/worker/generation-protocol';
 
 export interface ModelChoice {
   /** Stable id for storage and webview messages: `base` or `run:<absolute run folder>`. */

@@ -3,8 +3,8 @@
 // window, restored after a reload (its conversation lives in the webview's state).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ReportRequest } from '../../../language-server/src/protocol';
-import type { HostToPlayground, PlaygroundToHost } from '../../../webviews/src/playground/messages';
+import { ReportRequest } from '../../../contracts/src/lsp-protocol';
+import type { HostToPlayground, PlaygroundToHost } from '../../../contracts/src/webview/playground-messages';
 import { createNonce, playgroundHtml } from '../../../webviews/src/playground/html';
 import { describe } from '../ctx';
 import { PLAYGROUND_VIEW_TYPE } from './contributions';

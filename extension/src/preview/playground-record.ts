@@ -1,8 +1,8 @@
 // A playground exchange as a dataset record in the target file's format (through the dataset service's own
 // converter, so the record lints the way the rest of the file does). Pure.
-import { fromCanonical } from '../../../language-server/src/service/convert';
-import type { CanonicalTurn, FormatId } from '../../../language-server/src/service/types';
-import type { PlaygroundTurn } from '../../../webviews/src/playground/messages';
+import { fromCanonical } from '../../../datasets/src/convert';
+import type { CanonicalTurn, FormatId } from '../../../contracts/src/dataset-types';
+import type { PlaygroundTurn } from '../../../contracts/src/webview/playground-messages';
 
 export function exchangeRecord(system: string, turns: readonly PlaygroundTurn[], format: FormatId): { line: string } | { problem: string } {
   if (turns.length < 2 || turns[turns.length - 1].role !== 'assistant') return { problem: 'the conversation needs a reply from the assistant first' };

@@ -1,7 +1,7 @@
 // What a preview generates from a record: its conversation up to the last assistant turn (the prompt) and that turn's
 // content (the expected response). Pure: the CodeLens, the preview, the comparison and their tests share it.
-import type { CanonicalExample } from '../../../language-server/src/service/types';
-import type { ChatTurnParams } from '../../../engine/src/worker/generation-protocol';
+import type { CanonicalExample } from '../../../contracts/src/dataset-types';
+import type { ChatTurnParams } from '../../../contracts/src/worker/generation-protocol';
 
 export type PreviewParts = { prompt: ChatTurnParams[]; expected: string } | { problem: string };
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readLossFile, PER_EXAMPLE_LOSS_FILE } from '../../../engine/src/evaluate/loss-file';
-import { SetLossesNotification } from '../../../language-server/src/protocol';
+import { SetLossesNotification } from '../../../contracts/src/lsp-protocol';
 import type { Ctx } from '../ctx';
 import { readRunInfo } from '../training/run-directory';
 import { targetDocument } from '../target';

@@ -1,8 +1,8 @@
 // What the preview commands share: the extension context, the model picker, the diff editor's virtual documents and
 // the generation worker's client.
 import * as vscode from 'vscode';
-import { RenderExampleRequest } from '../../../language-server/src/protocol';
-import type { CanonicalExample } from '../../../language-server/src/service/types';
+import { RenderExampleRequest } from '../../../contracts/src/lsp-protocol';
+import type { CanonicalExample } from '../../../contracts/src/dataset-types';
 import type { Ctx } from '../ctx';
 import type { GenerationClient } from './generation-client';
 import type { ModelPicker } from './model-picker';

@@ -1,6 +1,6 @@
 // The `finetune.preview.*` settings as the preview part reads them (typed getters, defaults as in the manifest).
 import * as vscode from 'vscode';
-import type { GenerationSettings, ModelTarget } from '../../../engine/src/worker/generation-protocol';
+import type { GenerationSettings, ModelTarget } from '../../../contracts/src/worker/generation-protocol';
 
 function section(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('finetune.preview');

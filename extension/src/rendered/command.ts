@@ -2,7 +2,7 @@
 // rendered through the chat template, with the tokens the loss covers highlighted.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RenderExampleRequest } from '../../../language-server/src/protocol';
+import { RenderExampleRequest } from '../../../contracts/src/lsp-protocol';
 import type { CommandFactory } from '../commands';
 import type { Ctx } from '../ctx';
 import { targetDocument, targetLine } from '../target';

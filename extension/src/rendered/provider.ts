@@ -1,7 +1,7 @@
 // Read-only documents that show one record rendered through the chat template, with the trained (assistant)
 // spans highlighted by a decoration. Content lives in memory, keyed by the virtual document's Uri.
 import * as vscode from 'vscode';
-import type { RenderExampleResult } from '../../../language-server/src/protocol';
+import type { RenderExampleResult } from '../../../contracts/src/lsp-protocol';
 
 export const RENDERED_SCHEME = 'finetune-rendered';
 

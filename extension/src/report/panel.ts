@@ -2,8 +2,8 @@
 // (debounced) while the dataset is edited, restored after a window reload, and revealing lines on request.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ReportRequest } from '../../../language-server/src/protocol';
-import type { HostToWebview, ReportViewState, WebviewToHost } from '../../../webviews/src/report/messages';
+import { ReportRequest } from '../../../contracts/src/lsp-protocol';
+import type { HostToWebview, ReportViewState, WebviewToHost } from '../../../contracts/src/webview/report-messages';
 import { describe, type Ctx } from '../ctx';
 import { revealLine } from '../target';
 import { createNonce, reportHtml } from './html';

@@ -2,7 +2,7 @@
 // activation). scripts/contribute-training.ts merges them into the manifest; a test checks the manifest holds them,
 // so ids here and in the code cannot drift apart. Pure data: no vscode imports.
 import { runConfigurationSchemaPath } from './run-config';
-import { DEVICE_HELP, DEVICE_NAMES } from '../../../engine/src/runtime/device-names';
+import { DEVICE_HELP, DEVICE_NAMES } from '../../../contracts/src/device-names';
 
 export const trainingCommandIds = {
   start: 'finetune.startTraining',

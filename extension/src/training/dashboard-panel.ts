@@ -5,12 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createNonce, dashboardHtml } from '../../../webviews/src/dashboard/html';
-import type { DashboardFailure, DashboardRun, DashboardToHost, DashboardViewState, HostToDashboard } from '../../../webviews/src/dashboard/messages';
+import type { DashboardFailure, DashboardRun, DashboardToHost, DashboardViewState, HostToDashboard } from '../../../contracts/src/webview/dashboard-messages';
 import type { Ctx } from '../ctx';
 import { dashboardViewType, trainingCommandIds } from './contributions';
 import type { Disposable } from './emitter';
 import { readAllEvents, readRunInfo } from './run-directory';
-import type { RunEvent } from './run-events';
+import type { RunEvent } from '../../../contracts/src/run/run-events';
 import type { RunEnd, RunHandle } from './run-handle';
 import type { RunManager } from './run-manager';
 

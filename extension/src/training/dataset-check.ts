@@ -2,7 +2,7 @@
 // context). Asks the language server for the file's report; without a server, falls back to the Problems it shows.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DIAGNOSTIC_SOURCE, ReportRequest } from '../../../language-server/src/protocol';
+import { DIAGNOSTIC_SOURCE, ReportRequest } from '../../../contracts/src/lsp-protocol';
 import type { Ctx } from '../ctx';
 
 const reportAttempts = 20;

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainingArgumentsInput } from '../../../engine/src/train/arguments';
+import type { TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import { registerCommands, type CommandFactory } from '../commands';
 import type { Ctx } from '../ctx';
 import { RunConfigurationCodeLens } from './codelens';

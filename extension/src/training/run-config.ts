@@ -1,11 +1,11 @@
 // The run configuration file (`finetune.run.json`, or `<name>.finetune.run.json`): the trainer's own training
-// arguments (engine/src/train/arguments.ts, the one definition), with `out` optional (a fresh run folder is chosen)
+// arguments (contracts/src/training-arguments.ts, the one definition), with `out` optional (a fresh run folder is chosen)
 // and paths relative to the file. Its JSON schema (schemas/finetune.run.schema.json) is generated from this zod
 // schema; a test keeps the checked-in file in sync. No vscode imports.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { TRAINING_OPTIONS, trainingArgumentsSchema, type TrainingArgumentsInput } from '../../../engine/src/train/arguments';
+import { TRAINING_OPTIONS, trainingArgumentsSchema, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 
 export const runConfigurationFilePattern = '**/*finetune.run.json';
 export const runConfigurationSchemaPath = 'schemas/finetune.run.schema.json';

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunInfo } from '../../../engine/src/train/run-dir';
-import { isTerminal, parseRunEventLine, type RunEvent, type TerminalEvent } from './run-events';
+import { isTerminal, parseRunEventLine, type RunEvent, type TerminalEvent } from '../../../contracts/src/run/run-events';
 
 export type { RunInfo };
 

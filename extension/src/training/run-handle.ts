@@ -15,8 +15,8 @@ import {
   statusFromFiles,
   type RunStatus,
 } from './run-directory';
-import { isTerminal, type RunEvent, type TerminalEvent } from './run-events';
-import { applyResolved, foldEvent, snapshotOf, type RunSnapshot } from './run-snapshot';
+import { isTerminal, type RunEvent, type TerminalEvent } from '../../../contracts/src/run/run-events';
+import { applyResolved, foldEvent, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
 export interface CrashReport {
   exitCode: number | null;

@@ -13,8 +13,8 @@ import {
   trainStartRequest,
   workerResourcesNotification,
   workerTransportVariable,
-} from '../../../engine/src/worker/protocol';
-import type { TrainingArgumentsInput } from '../../../engine/src/train/arguments';
+} from '../../../contracts/src/worker/protocol';
+import type { TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import { Emitter, type Disposable } from './emitter';
 import {
   clearCancelRequest,
@@ -27,7 +27,7 @@ import {
   writeJsonAtomic,
   type WorkerRecord,
 } from './run-directory';
-import { parseRunEventLine } from './run-events';
+import { parseRunEventLine } from '../../../contracts/src/run/run-events';
 import { attachToRunDirectory, RunHandle } from './run-handle';
 
 /** How to start a worker: in VS Code, the extension host's own executable run as Node plus dist/worker.js. */

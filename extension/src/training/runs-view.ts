@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { runsFolderSetting, trainingCommandIds } from './contributions';
 import { listRunDirectories, readAllEvents, readRunInfo, readWorkerRecord, runFiles, statusFromFiles, type RunStatus } from './run-directory';
 import type { RunManager } from './run-manager';
-import { applyResolved, formatDuration, formatLoss, snapshotOf, type RunSnapshot } from './run-snapshot';
+import { applyResolved, formatDuration, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
 export interface RunSummary {
   runDir: string;

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { METHODS, TRAINING_OPTIONS, type Method, type TrainingArgumentsInput } from '../../../engine/src/train/arguments';
+import { METHODS, TRAINING_OPTIONS, type Method, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import type { Ctx } from '../ctx';
 import { newRunName, runConfigurationSchemaPath, type RunConfiguration } from './run-config';
 

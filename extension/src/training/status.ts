@@ -6,7 +6,7 @@ import { trainingCommandIds } from './contributions';
 import { describeEnd } from './dashboard-panel';
 import type { RunHandle } from './run-handle';
 import type { RunManager } from './run-manager';
-import { formatDuration, formatLoss, type RunSnapshot } from './run-snapshot';
+import { formatDuration, formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
 const runningContextKey = 'finetune.training.running';
 const refreshEveryMs = 500;

@@ -2,7 +2,7 @@
 // per fix of each diagnostic in the request, a "fix all" quick fix when several safe fixes exist, and the
 // `source.fixAll` action that editors run on save.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
-import type { Finding, Fix, Position, Range } from '../service/types';
+import type { Finding, Fix, Position, Range } from '../../../contracts/src/dataset-types';
 import type { FindingIndex } from './diagnostics';
 
 /** Our own fix-all kind, so `editor.codeActionsOnSave: {"source.fixAll.finetune": "explicit"}` can target it. */

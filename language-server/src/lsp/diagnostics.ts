@@ -2,8 +2,8 @@
 // rule's documentation, related locations. Each diagnostic gets a key so code actions can find the finding (and
 // the fixes computed with it) again.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { DIAGNOSTIC_SOURCE, ruleDocsUrl } from '../protocol';
-import type { Finding, Range, Severity } from '../service/types';
+import { DIAGNOSTIC_SOURCE, ruleDocsUrl } from '../../../contracts/src/lsp-protocol';
+import type { Finding, Range, Severity } from '../../../contracts/src/dataset-types';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -2,8 +2,8 @@
 // service's DatasetDocument, which receives the same incremental changes and revalidates in milliseconds.
 // Settings arrive asynchronously: a document is (re)built once they are known, from the text as it is by then.
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ContentChange, DatasetDocument } from '../service/api';
-import type { DatasetSettings, HoverInfo, Position } from '../service/types';
+import type { ContentChange, DatasetDocument } from '../../../datasets/src/api';
+import type { DatasetSettings, HoverInfo, Position } from '../../../contracts/src/dataset-types';
 import { FindingIndex } from './diagnostics';
 import { hasLoneCarriageReturn, LineBreakMapping } from './line-breaks';
 import type { ResolvedSettings } from './settings';

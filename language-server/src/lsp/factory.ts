@@ -1,6 +1,6 @@
 // Creates service documents with what they share across documents: one token counter per base model folder
 // (loading a tokenizer takes a while) and one index per eval file. Both are cached until settings change.
-import { createTokenCounter, loadEvalIndex, openDatasetDocument, type DatasetDocument, type DatasetSettings, type EvalIndex, type TokenCounter } from '../service';
+import { createTokenCounter, loadEvalIndex, openDatasetDocument, type DatasetDocument, type DatasetSettings, type EvalIndex, type TokenCounter } from '../../../datasets/src';
 
 export class DatasetFactory {
   private readonly counters = new Map<string, TokenCounter>();

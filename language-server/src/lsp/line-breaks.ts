@@ -3,7 +3,7 @@
 // trainer read it. LSP counts a lone '\r' as a line break, so the client's positions after one are on a later line
 // than the service's. Documents without a lone '\r' (nearly all) need no mapping; the others get one per version.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Position, Range } from '../service/types';
+import type { Finding, Position, Range } from '../../../contracts/src/dataset-types';
 
 /** Whether `text` holds a '\r' that is not the first half of '\r\n' (a quick indexOf first: most files have none). */
 export function hasLoneCarriageReturn(text: string): boolean {

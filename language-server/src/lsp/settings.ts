@@ -3,9 +3,9 @@
 // by the nearest workspace config file (finetune.config.json), which the CLI reads too.
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EditorSettings } from '../protocol';
-import { defaultSettings, findWorkspaceConfig, loadWorkspaceConfig, settingsFromConfig } from '../service';
-import type { DatasetSettings, FormatId, SeveritySetting } from '../service/types';
+import type { EditorSettings } from '../../../contracts/src/lsp-protocol';
+import { defaultSettings, findWorkspaceConfig, loadWorkspaceConfig, settingsFromConfig } from '../../../datasets/src';
+import type { DatasetSettings, FormatId, SeveritySetting } from '../../../contracts/src/dataset-types';
 
 export interface ResolvedSettings {
   settings: DatasetSettings;

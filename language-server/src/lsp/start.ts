@@ -20,8 +20,8 @@ import {
   WORKSPACE_CONFIG_FILE,
   type EditorSettings,
   type InitializationOptions,
-} from '../protocol';
-import { convertDataset } from '../service';
+} from '../../../contracts/src/lsp-protocol';
+import { convertDataset } from '../../../datasets/src';
 import { CODE_ACTION_KINDS, codeActions } from './code-actions';
 import { toDiagnostic } from './diagnostics';
 import { OpenDataset } from './documents';

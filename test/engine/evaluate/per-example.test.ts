@@ -7,14 +7,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { command as evalCommand } from '../../../engine/src/cli/commands/eval';
+import { command as evalCommand } from '../../../cli/src/commands/eval';
 import { loadScoringFile } from '../../../engine/src/evaluate/dataset';
 import { PER_EXAMPLE_LOSS_FILE, readLossFile } from '../../../engine/src/evaluate/loss-file';
 import { scoreExamples } from '../../../engine/src/evaluate/per-example';
 import { scoreTokens } from '../../../engine/src/generate/score';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder, type ModelFolder } from '../../../engine/src/io/model-folder';
-import { resolveTrainingArguments } from '../../../engine/src/train/arguments';
+import { resolveTrainingArguments } from '../../../contracts/src/training-arguments';
 import { train } from '../../../engine/src/train/loop';
 
 const COLORS = ['red', 'blue', 'green', 'black', 'white', 'pink', 'gray', 'brown', 'gold', 'cyan', 'teal', 'lime'];

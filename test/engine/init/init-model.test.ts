@@ -92,7 +92,7 @@ test('refuses a non-empty output folder unless forced', () => {
 });
 
 test('the CLI writes a model and reports bad flags as user errors', async () => {
-  const { command } = await import('../../../engine/src/cli/commands/init-model');
+  const { command } = await import('../../../cli/src/commands/init-model');
   const dir = mkdtempSync(join(tmpdir(), 'init-model-cli-'));
   try {
     const lines: string[] = [];

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel } from '../../../engine/src/init/init-model';
-import { loadChatTokenizer } from '../../../engine/src/io/tokenizer';
+import { loadChatTokenizer } from '../../../tokenizer/src/tokenizer';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'roundtrip', 'qwen2-tokenizer.json');
 

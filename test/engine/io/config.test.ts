@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layerWindow, parseModelConfig, ropeInverseFrequencies } from '../../../engine/src/io/config';
-import { ModelFileError } from '../../../engine/src/io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 
 const LLAMA = {
   model_type: 'llama', vocab_size: 100, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2,

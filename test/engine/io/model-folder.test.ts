@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModelFileError } from '../../../engine/src/io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 

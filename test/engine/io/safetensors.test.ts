@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from '../../../engine/src/io/dtype';
-import { ModelFileError } from '../../../engine/src/io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { readSafetensorsFile, readSafetensorsHeader, readTensorFloat32 } from '../../../engine/src/io/safetensors';
 import { writeModelSafetensors, writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loraScale, readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { tensor } from '../../../engine/src/graph';
-import { ModelFileError } from '../../../engine/src/io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { loadModelFolder, type ModelFolder } from '../../../engine/src/io/model-folder';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';

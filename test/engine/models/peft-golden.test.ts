@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adaptWeight, mergeLora, readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { tensor } from '../../../engine/src/graph';
-import { ModelFileError } from '../../../engine/src/io/errors';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { readSafetensorsFile, readTensorFloat32 } from '../../../engine/src/io/safetensors';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';

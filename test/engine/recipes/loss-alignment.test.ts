@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { initModel } from '../../../engine/src/init/init-model';
-import { loadChatTokenizer, type ChatTurn } from '../../../engine/src/io/tokenizer';
+import { loadChatTokenizer, type ChatTurn } from '../../../tokenizer/src/tokenizer';
 import { alignLossTokens, carriesSameLoss, trainedRuns } from '../../../engine/src/recipes/loss-alignment';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
-import { loadChatTokenizer } from '../../../engine/src/io/tokenizer';
+import { loadChatTokenizer } from '../../../tokenizer/src/tokenizer';
 import { loadTrainingFile } from '../../../engine/src/train/data';
 import { train } from '../../../engine/src/train/loop';
 import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadChatTokenizer } from '../../../engine/src/io/tokenizer';
+import { loadChatTokenizer } from '../../../tokenizer/src/tokenizer';
 import { readSafetensorsHeader, readTensorFloat32 } from '../../../engine/src/io/safetensors';
 import { loadTrainingFile } from '../../../engine/src/train/data';
 import { train } from '../../../engine/src/train/loop';

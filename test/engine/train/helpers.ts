@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel } from '../../../engine/src/init/init-model';
-import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../engine/src/train/arguments';
+import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
 
 export const FACTS: Array<[string, string]> = [

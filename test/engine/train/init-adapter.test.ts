@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { initModel } from '../../../engine/src/init/init-model';
-import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../engine/src/train/arguments';
+import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import { train } from '../../../engine/src/train/loop';
 import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
 import { createFixture } from './helpers';

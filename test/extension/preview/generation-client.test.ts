@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { Generator } from '../../../engine/src/generate/generator';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
-import type { GenerateStartedParams } from '../../../engine/src/worker/generation-protocol';
+import type { GenerateStartedParams } from '../../../contracts/src/worker/generation-protocol';
 import { GenerationClient } from '../../../extension/src/preview/generation-client';
 
 let dir: string;

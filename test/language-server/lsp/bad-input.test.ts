@@ -91,7 +91,7 @@ test('a lone \\r is a line break to the client: positions after it are on the ne
 });
 
 test('a message header without Content-Length ends `finetune lsp --stdio` with one line and code 1, not a hang', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'engine/src/cli/main.ts'), 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/src/main.ts'), 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -23,7 +23,7 @@ test('finetune lsp --stdio speaks LSP: initialize, diagnostics, shutdown and exi
 });
 
 test('finetune lsp without a transport flag fails with a usage error', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'engine/src/cli/main.ts'), 'lsp'], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/src/main.ts'), 'lsp'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(result.status, 1);
   assert.match(result.stderr, /--stdio/);
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace for a usage error');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { codeActions, fixAllEdits } from '../../../language-server/src/lsp/code-actions';
 import { FindingIndex, toDiagnostic } from '../../../language-server/src/lsp/diagnostics';
-import type { Finding, Fix } from '../../../language-server/src/service/types';
+import type { Finding, Fix } from '../../../contracts/src/dataset-types';
 
 const range = (line: number, start: number, end: number, endLine = line) => ({ start: { line, character: start }, end: { line: endLine, character: end } });
 const fix = (title: string, edits: Array<[ReturnType<typeof range>, string]>, preferred = true): Fix => ({

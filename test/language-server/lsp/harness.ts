@@ -17,7 +17,7 @@ import type {
   PublishDiagnosticsParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
-import type { EditorSettings, ServerStatusParams } from '../../../language-server/src/protocol';
+import type { EditorSettings, ServerStatusParams } from '../../../contracts/src/lsp-protocol';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -67,7 +67,7 @@ export function fileUri(file: string): string {
 }
 
 export async function startLanguageServer(options: StartOptions = {}): Promise<LanguageServer> {
-  const args = options.serverScript ? [options.serverScript, '--stdio'] : ['--import', 'tsx', path.join(ROOT, 'engine/src/cli/main.ts'), 'lsp', '--stdio'];
+  const args = options.serverScript ? [options.serverScript, '--stdio'] : ['--import', 'tsx', path.join(ROOT, 'cli/src/main.ts'), 'lsp', '--stdio'];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { EDITOR_SETTING_KEYS } from '../../../language-server/src/protocol';
-import { defaultSettings, RULE_IDS } from '../../../language-server/src/service';
+import { EDITOR_SETTING_KEYS } from '../../../contracts/src/lsp-protocol';
+import { defaultSettings, RULE_IDS } from '../../../datasets/src';
 import { ROOT } from './harness';
 
 interface Manifest {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver';
-import { ruleDocsUrl } from '../../../language-server/src/protocol';
+import { ruleDocsUrl } from '../../../contracts/src/lsp-protocol';
 import { chat, PROBLEM_LINES, PROBLEM_TEXT, tempWorkspace } from './fixtures';
 import { bundleServer, fileUri, startLanguageServer, type LanguageServer } from './harness';
 

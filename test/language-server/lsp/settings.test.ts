@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
-import { ConvertRequest, RenderExampleRequest, ReportRequest, SetLossesNotification, SettingsRequest } from '../../../language-server/src/protocol';
+import { ConvertRequest, RenderExampleRequest, ReportRequest, SetLossesNotification, SettingsRequest } from '../../../contracts/src/lsp-protocol';
 import { buildTokenizer } from '../../../engine/src/init/tokenizer-builder';
 import { chat, PROBLEM_TEXT, tempWorkspace } from './fixtures';
 import { bundleServer, fileUri, startLanguageServer, type LanguageServer } from './harness';

@@ -3,7 +3,7 @@
 // from VS Code's theme variables, re-read when the theme changes.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { RunEvent } from '../../../extension/src/training/run-events';
+import type { RunEvent } from '../../../contracts/src/run/run-events';
 
 interface ThemeColours {
   foreground: string;

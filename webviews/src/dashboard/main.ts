@@ -5,9 +5,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import './dashboard.css';
-import type { SampleEvent } from '../../../extension/src/training/run-events';
+import type { SampleEvent } from '../../../contracts/src/run/run-events';
 import { Charts, RunSeries } from './charts';
-import type { DashboardRun, DashboardRunStatus, DashboardToHost, DashboardViewState, HostToDashboard } from './messages';
+import type { DashboardRun, DashboardRunStatus, DashboardToHost, DashboardViewState, HostToDashboard } from '../../../contracts/src/webview/dashboard-messages';
 import { appendSamples, clearSamples, renderConfig, renderFailure, renderFigures, renderHeader } from './view';
 
 interface VsCodeApi {

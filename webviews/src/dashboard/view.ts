@@ -1,8 +1,8 @@
 // The dashboard's non-chart parts: header status, progress bar, key figures, failure box, samples and configuration.
 // Plain DOM with textContent only (no innerHTML: run names and samples are user data).
-import type { SampleEvent } from '../../../extension/src/training/run-events';
-import { formatDuration, formatLoss, type RunSnapshot } from '../../../extension/src/training/run-snapshot';
-import type { DashboardFailure, DashboardRun, DashboardRunStatus } from './messages';
+import type { SampleEvent } from '../../../contracts/src/run/run-events';
+import { formatDuration, formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import type { DashboardFailure, DashboardRun, DashboardRunStatus } from '../../../contracts/src/webview/dashboard-messages';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

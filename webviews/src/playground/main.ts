@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './playground.css';
-import { DEFAULT_PLAYGROUND_SETTINGS, type HostToPlayground, type PlaygroundModel, type PlaygroundSettings, type PlaygroundToHost, type PlaygroundTurn, type PlaygroundViewState } from './messages';
+import { DEFAULT_PLAYGROUND_SETTINGS, type HostToPlayground, type PlaygroundModel, type PlaygroundSettings, type PlaygroundToHost, type PlaygroundTurn, type PlaygroundViewState } from '../../../contracts/src/webview/playground-messages';
 
 interface VsCodeApi {
   postMessage(message: PlaygroundToHost): void;

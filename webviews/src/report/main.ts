@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import './report.css';
 import type { Histogram } from './histogram';
-import type { HostToWebview, ReportViewState, WebviewToHost } from './messages';
+import type { HostToWebview, ReportViewState, WebviewToHost } from '../../../contracts/src/webview/report-messages';
 import { el, renderReport } from './render';
 import { watchTheme } from './theme';
 

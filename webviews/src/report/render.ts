@@ -1,5 +1,5 @@
 // Builds the report's sections from a DatasetReport with DOM calls (never innerHTML: previews are user data).
-import type { DatasetReport, FormatId, Severity } from '../../../language-server/src/service/types';
+import type { DatasetReport, FormatId, Severity } from '../../../contracts/src/dataset-types';
 import { createHistogram, formatCount, type Histogram } from './histogram';
 
 export interface ReportActions {

@@ -6,7 +6,7 @@
 import { readPeftAdapter, type PeftAdapter } from '../../adapters/peft';
 import type { ModelFolder } from '../../io/model-folder';
 import { readTensorFloat32 } from '../../io/safetensors';
-import type { TrainingArguments } from '../arguments';
+import type { TrainingArguments } from '../../../../contracts/src/training-arguments';
 import { matchesTarget } from './lora';
 import type { MethodPlan } from './types';
 

@@ -1,0 +1,175 @@
+// Analyses one line on its own: parse, decide its format, normalise it, run every enabled record rule, and
+// fingerprint it for the cross-record indexes. The result does not depend on the line's number or its neighbours
+// (except through `fileFormat` for records whose own keys do not decide a format), so documents cache it per line.
+import { RECORD_RULES } from './rules/index';
+import { meta as jsonSyntaxMeta } from './rules/json-syntax';
+import { meta as missingFieldMeta } from './rules/missing-field';
+import { describeValue, meta as notObjectMeta } from './rules/not-object';
+import type { RuleMeta } from './rules/rule';
+import { overLimit } from './rules/too-long';
+import type { TokenCounter } from './api';
+import { fingerprint, freshShingleSink, type Fingerprint } from './fingerprint';
+import { decisiveFormat, FORMAT_ORDER, guessFormat } from './formats';
+import { findSyntaxError, objectKeys, skipWhitespace, valueEnd } from './json-scan';
+import { RecordContext, type LocalFinding } from './record';
+import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../contracts/src/dataset-types';
+
+export interface LineAnalysis {
+  kind: 'blank' | 'invalid' | 'record';
+  findings: LocalFinding[];
+  /** The format the record's own keys decide, if any. */
+  ownFormat: FormatId | null;
+  /** The format it was read as (its own, else the file's, else a guess); null when nothing fits. */
+  format: FormatId | null;
+  /** True when `format` came from the file's format, so the analysis must be redone if that changes. */
+  dependsOnFileFormat: boolean;
+  turns: CanonicalTurn[] | null;
+  fingerprint: Fingerprint | null;
+  /** The key whole-record findings underline (the format's first required key present, else the first key). */
+  primaryKey: string | null;
+  /** Its offsets, found on first use by `primaryRange` (-1 until then): locating costs a scan of the line. */
+  primaryStart: number;
+  primaryEnd: number;
+  tokens: TokenCounts | null;
+  overLimit: boolean;
+}
+
+const CROSS_RECORD_RULES = ['duplicate', 'conflicting-duplicate', 'near-duplicate', 'eval-overlap'];
+
+function severityOff(settings: DatasetSettings, meta: RuleMeta): boolean {
+  return (settings.severities[meta.id] ?? meta.defaultSeverity) === 'off';
+}
+
+function isBlank(line: string, start: number): boolean {
+  return skipWhitespace(line, start) >= line.length;
+}
+
+export function emptyAnalysis(kind: LineAnalysis['kind'], findings: LocalFinding[] = []): LineAnalysis {
+  return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false };
+}
+
+function finding(settings: DatasetSettings, meta: RuleMeta, start: number, end: number, message: string): LocalFinding[] {
+  const severity = settings.severities[meta.id] ?? meta.defaultSeverity;
+  return severity === 'off' ? [] : [{ rule: meta.id, severity, start, end, message }];
+}
+
+/** The line without the '\r' of a CRLF line break. */
+function withoutCR(rawLine: string): string {
+  return rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
+}
+
+/** Where the JSON starts: after a leading byte order mark. */
+function jsonStart(line: string): number {
+  return line.charCodeAt(0) === 0xfeff ? 1 : 0;
+}
+
+/** The format a record is read as: its own, else the pinned one, else the file's, else a guess from its keys. */
+function readFormat(object: Record<string, unknown>, ownFormat: FormatId | null, settings: DatasetSettings, fileFormat: FormatId | null): FormatId | null {
+  const pinned = settings.format === 'auto' ? null : settings.format;
+  return ownFormat ?? pinned ?? fileFormat ?? guessFormat(Object.keys(object));
+}
+
+/** `line` may still carry the '\r' of a CRLF line break; a leading byte order mark is skipped. */
+export function analyzeLine(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): LineAnalysis {
+  const line = withoutCR(rawLine);
+  const start = jsonStart(line);
+  if (isBlank(line, start)) return emptyAnalysis('blank');
+  let value: unknown;
+  try {
+    value = JSON.parse(start ? line.slice(start) : line);
+  } catch (error) {
+    const problem = findSyntaxError(line, start) ?? { start, end: line.length, message: (error as Error).message };
+    return emptyAnalysis('invalid', finding(settings, jsonSyntaxMeta, problem.start, problem.end, problem.message));
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const valueStart = skipWhitespace(line, start);
+    return emptyAnalysis('invalid', finding(settings, notObjectMeta, valueStart, valueEnd(line, valueStart), `each line should be a JSON object, not ${describeValue(value)}`));
+  }
+  const object = value as Record<string, unknown>;
+  const ownFormat = decisiveFormat(object);
+  const format = readFormat(object, ownFormat, settings, fileFormat);
+  if (!format) {
+    const keyStart = skipWhitespace(line, start);
+    const message = `no key of a known dataset format (${FORMAT_ORDER.join(', ')}): expected e.g. "messages" or "instruction" and "output"`;
+    // only a file format can give this record one: once the file has a format the line must be read again
+    return { ...emptyAnalysis('record', finding(settings, missingFieldMeta, keyStart, keyStart + 1, message)), dependsOnFileFormat: true };
+  }
+  const record = new RecordContext(line, start, object, format, ownFormat, settings, counter);
+  const needsFingerprint = CROSS_RECORD_RULES.some((id) => (settings.severities[id] ?? 'warning') !== 'off');
+  const sink = needsFingerprint ? freshShingleSink() : null;
+  record.scanAll(sink);
+  for (const rule of RECORD_RULES) {
+    if (severityOff(settings, rule.meta)) continue;
+    try {
+      rule.check(record);
+    } catch (error) {
+      // a rule bug must not take the whole file's validation down with it
+      record.findings.push({ rule: rule.meta.id, severity: 'info', start, end: line.length, message: `internal error in rule ${rule.meta.id}: ${(error as Error).message}` });
+    }
+  }
+  const over = overLimit(record);
+  const hashed = needsFingerprint ? record.fields.map((field) => ({ role: field.role, turn: field.turn, hash: record.stats(field).normalizedHash })) : null;
+  return {
+    kind: 'record',
+    findings: record.findings,
+    ownFormat,
+    format,
+    dependsOnFileFormat: ownFormat === null,
+    turns: record.turns,
+    fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink) : null,
+    primaryKey: record.primaryPath.length ? String(record.primaryPath[0]) : null,
+    primaryStart: -1,
+    primaryEnd: -1,
+    tokens: record.cachedTokenCounts ?? null,
+    overLimit: over !== null,
+  };
+}
+
+/**
+ * What the file-format vote needs from a line, without analysing it: whether it is a record (a JSON object) and the
+ * format its own keys decide. Agrees with analyzeLine's `kind` and `ownFormat`.
+ */
+export function voteOf(rawLine: string): Pick<LineAnalysis, 'kind' | 'ownFormat'> {
+  const line = withoutCR(rawLine);
+  const start = jsonStart(line);
+  if (isBlank(line, start)) return { kind: 'blank', ownFormat: null };
+  const object = parseRecord(line, start);
+  return object ? { kind: 'record', ownFormat: decisiveFormat(object) } : { kind: 'invalid', ownFormat: null };
+}
+
+/** The line's JSON object, or null when it does not parse or is not an object (analyzeLine says which and where). */
+function parseRecord(line: string, start: number): Record<string, unknown> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(start ? line.slice(start) : line);
+  } catch {
+    return null;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/**
+ * The canonical turns of a record line, as analyzeLine reads them but without running the rules or fingerprinting:
+ * for documents, which do not keep turns (a hover, an example, the report ask for them again). Null if not a record.
+ */
+export function lineTurns(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): CanonicalTurn[] | null {
+  const line = withoutCR(rawLine);
+  const start = jsonStart(line);
+  const object = parseRecord(line, start);
+  if (!object) return null;
+  const ownFormat = decisiveFormat(object);
+  const format = readFormat(object, ownFormat, settings, fileFormat);
+  return format ? new RecordContext(line, start, object, format, ownFormat, settings, counter).turns : null;
+}
+
+/** Offsets of the record's primary key token in its line (the first occurrence), computed once. */
+export function primaryRange(line: string, analysis: LineAnalysis): { start: number; end: number } {
+  if (analysis.primaryStart < 0) {
+    const start = jsonStart(line);
+    const key = objectKeys(line, start, analysis.primaryKey ?? undefined).find((candidate) => candidate.name === analysis.primaryKey);
+    const open = skipWhitespace(line, start);
+    analysis.primaryStart = key ? key.start : open;
+    analysis.primaryEnd = key ? key.end : open + 1;
+  }
+  return { start: analysis.primaryStart, end: analysis.primaryEnd };
+}

@@ -1,0 +1,130 @@
+// What the cross-record rules index about a record: exact keys after whitespace/case normalisation (whole
+// conversation, prompt, response) and a MinHash signature for near-duplicates. Both come from the one pass of
+// scanText over each field: normalised hashes per field, MinHash bins over word 3-shingles.
+//
+// MinHash uses one-permutation hashing (one hash per shingle, spread over 64 bins, Li et al. 2012) with rotation
+// densification for empty bins. Signatures keep 16 bits per bin (b-bit MinHash: a false match per bin has
+// probability 2^-16); LSH uses 8 bands of 2 bins (the first 16), which makes a pair with Jaccard 0.8 a candidate
+// with probability 0.9997 (as 12 bands of 3 did, with a third fewer lookups in the band tables, which are most of
+// the cross-record index's time), a pair at 0.5 with 0.90 and one at 0.3 with 0.53 (every candidate
+// is verified on all 64 bins, so the looser filter costs some verifications, not false findings). Words (a CJK
+// character counts as one) make shingles, as in large-scale deduplication; character shingles make unrelated texts
+// of a small vocabulary look alike.
+import { fmix32, Hasher } from './hash';
+import { ShingleSink } from './text-stats';
+import type { Role } from '../../contracts/src/dataset-types';
+
+export const SIGNATURE_BINS = 64;
+export const BAND_ROWS = 2;
+export const BANDS = 8;
+/** Only the first words of a long record are shingled: near-duplicates differ early too, and time stays linear. */
+export const MAX_SHINGLED_TOKENS = 2000;
+/**
+ * Candidates looked at per LSH bucket (the newest). A bucket that many records share (boilerplate) would otherwise
+ * make the search quadratic; true near-duplicates share several bands, so one of them still finds the pair.
+ */
+export const MAX_BUCKET_CANDIDATES = 32;
+
+const ROLE_TAG: Record<Role, number> = { system: 1, user: 2, assistant: 3, tool: 4 };
+
+export interface Fingerprint {
+  full: number | null;
+  prompt: number | null;
+  response: number | null;
+  signature: Uint16Array | null;
+  /** One int32 key per band (seeded with the band index), for the LSH multimap. */
+  bands: ArrayLike<number> | null;
+}
+
+const sharedSink = new ShingleSink(MAX_SHINGLED_TOKENS);
+
+/**
+ * The one sink records are shingled into, emptied for each record: a 256-byte typed array lives off the V8 heap,
+ * and allocating one per record cost more than filling it. Line analysis is synchronous, so nothing else holds it.
+ */
+export function freshShingleSink(): ShingleSink {
+  sharedSink.mins.fill(0x7fffffff);
+  sharedSink.shingles = 0;
+  sharedSink.tokens = 0;
+  return sharedSink;
+}
+
+// Signatures are views into shared slabs for the same reason (one ArrayBuffer per 1,024 records, not per record).
+const SLAB_SIGNATURES = 1024;
+let slab = new Uint16Array(0);
+let slabUsed = 0;
+
+function newSignature(): Uint16Array {
+  if (slabUsed === slab.length) {
+    slab = new Uint16Array(SLAB_SIGNATURES * SIGNATURE_BINS);
+    slabUsed = 0;
+  }
+  const signature = slab.subarray(slabUsed, slabUsed + SIGNATURE_BINS);
+  slabUsed += SIGNATURE_BINS;
+  return signature;
+}
+
+const fullBins = new Int32Array(SIGNATURE_BINS);
+
+export interface HashedField {
+  role: Role;
+  turn: number;
+  hash: number;
+}
+
+/**
+ * Keys from the fields' normalised hashes (in record order; fields of turn -1 are not in the conversation).
+ * `answer` is the index of the last assistant turn, or -1 (plain text has no prompt/response split).
+ */
+export function fingerprint(fields: readonly HashedField[], answer: number, sink: ShingleSink | null): Fingerprint {
+  const full = new Hasher();
+  const prompt = new Hasher();
+  const response = new Hasher();
+  let any = false;
+  for (const field of fields) {
+    if (field.turn < 0) continue;
+    any = true;
+    full.addSeparator(ROLE_TAG[field.role]).addHash(field.hash);
+    if (answer < 0) continue;
+    if (field.turn < answer) prompt.addSeparator(ROLE_TAG[field.role]).addHash(field.hash);
+    else if (field.turn === answer) response.addHash(field.hash);
+  }
+  const signature = sink && sink.shingles > 0 ? densify(sink.mins) : null;
+  return {
+    full: any ? full.digest() : null,
+    prompt: answer > 0 && !prompt.isEmpty ? prompt.digest() : null,
+    response: answer > 0 ? response.digest() : null,
+    signature: signature?.signature ?? null,
+    bands: signature?.bands ?? null,
+  };
+}
+
+/** Rotation densification: an empty bin borrows the next non-empty bin's value, mixed with the distance. */
+function densify(mins: Int32Array): { signature: Uint16Array; bands: number[] } {
+  const signature = newSignature();
+  const full = fullBins;
+  for (let bin = 0; bin < SIGNATURE_BINS; bin++) {
+    let source = bin;
+    let distance = 0;
+    while (mins[source] === 0x7fffffff) {
+      source = (source + 1) & (SIGNATURE_BINS - 1);
+      distance++;
+    }
+    full[bin] = distance === 0 ? mins[source] : fmix32(mins[source] + Math.imul(distance, 0x9e3779b9));
+    signature[bin] = full[bin] & 0xffff;
+  }
+  const bands: number[] = [];
+  for (let band = 0; band < BANDS; band++) {
+    let h = band + 1;
+    for (let row = 0; row < BAND_ROWS; row++) h = fmix32(Math.imul(h, 0x01000193) ^ full[band * BAND_ROWS + row]);
+    bands.push(h | 0);
+  }
+  return { signature, bands };
+}
+
+/** Estimated Jaccard similarity: the share of bins where two signatures agree. */
+export function similarity(a: Uint16Array, b: Uint16Array): number {
+  let same = 0;
+  for (let i = 0; i < SIGNATURE_BINS; i++) if (a[i] === b[i]) same++;
+  return same / SIGNATURE_BINS;
+}

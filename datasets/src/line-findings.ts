@@ -1,0 +1,73 @@
+// The findings of one line in a file read top to bottom (`finetune lint`, the trainer's loader): its own findings,
+// then those that need the lines before it (mixed format, duplicates, near-duplicates, eval overlap), and the
+// dataset counts. Shared by the single-threaded pass and the parallel one, which analyse lines differently but
+// must report the same.
+import { meta as jsonSyntaxMeta } from './rules/json-syntax';
+import type { LineAnalysis } from './analyze-line';
+import type { DatasetCounts } from './dataset-stats';
+import type { EvalIndex } from './eval-index';
+import type { Fingerprint } from './fingerprint';
+import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish, severityOf } from './findings';
+import type { CrossMatch, StreamIndex } from './stream-index';
+import type { DatasetSettings, Finding, FormatId } from '../../contracts/src/dataset-types';
+
+/** What `process` reads of a line's analysis. */
+export type AnalysedLine = Pick<LineAnalysis, 'kind' | 'findings' | 'ownFormat' | 'format' | 'overLimit'> & { fingerprint: Fingerprint | null };
+
+export class LineFindings {
+  constructor(
+    private readonly settings: DatasetSettings,
+    private readonly counts: DatasetCounts,
+    readonly index: StreamIndex,
+    private readonly evalIndex: EvalIndex | null,
+    private readonly fileFormat: () => FormatId | null,
+    private readonly maxLineBytes: number,
+  ) {}
+
+  /**
+   * `locate` gives the offsets of the record's primary key, asked for only when a finding needs them; `match` is the
+   * record's cross-record match, which the caller looked up for its whole block (StreamIndex.addBlock).
+   */
+  process(number: number, oversizedBytes: number | undefined, analysis: AnalysedLine, locate: () => { start: number; end: number }, match: CrossMatch | null = null): Finding[] {
+    const { settings, evalIndex } = this;
+    const out: Finding[] = [];
+    if (oversizedBytes !== undefined) {
+      const severity = severityOf(settings, jsonSyntaxMeta);
+      if (severity) out.push({ rule: jsonSyntaxMeta.id, severity, range: lineRange(number, 0, 1), message: `this line is ${(oversizedBytes / 1048576).toFixed(1)} MB, over the ${(this.maxLineBytes / 1048576).toFixed(0)} MB a record may have: is a line break missing?` });
+      return out;
+    }
+    this.counts.add(analysis);
+    for (const local of analysis.findings) out.push(publish(local, number));
+    if (analysis.kind !== 'record') return out;
+    let located: Finding['range'] | null = null;
+    const range = () => {
+      if (!located) {
+        const offsets = locate();
+        located = lineRange(number, offsets.start, offsets.end);
+      }
+      return located;
+    };
+    const format = this.fileFormat();
+    if (analysis.ownFormat && format && analysis.ownFormat !== format) {
+      const mixed = mixedFormatFinding(settings, analysis.ownFormat, format, range());
+      if (mixed) out.push(mixed);
+    }
+    const print = analysis.fingerprint;
+    if (print) {
+      if (match) {
+        const found = crossFinding(settings, match, range(), lineRange(match.first, 0, 0), { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } });
+        if (found) out.push(found);
+      }
+      if (evalIndex) {
+        const fullLine = print.full !== null ? evalIndex.full.get(print.full) : undefined;
+        const promptLine = fullLine === undefined && print.prompt !== null ? evalIndex.prompt.get(print.prompt) : undefined;
+        const evalLine = fullLine ?? promptLine;
+        if (evalLine !== undefined) {
+          const found = evalOverlapFinding(settings, range(), evalIndex.uri, evalLine, fullLine === undefined);
+          if (found) out.push(found);
+        }
+      }
+    }
+    return out;
+  }
+}

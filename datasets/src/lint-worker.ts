@@ -1,0 +1,130 @@
+// The worker thread of the parallel linter (lint-parallel.ts): decodes blocks of lines, analyses each line exactly as
+// the single-threaded pass does, and sends back what the main thread's cross-record indexes and dataset counts need,
+// packed in typed arrays (transferred, not copied); only lines with findings send objects.
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyzeLine, primaryRange } from './analyze-line';
+import { SIGNATURE_BINS, BANDS } from './fingerprint';
+import { FORMAT_ORDER } from './formats';
+import { createTokenCounter } from './model-token-counter';
+import type { LocalFinding } from './record';
+import type { DatasetSettings, FormatId } from '../../contracts/src/dataset-types';
+
+export interface LintWorkerData {
+  /** Marks a lint worker: the module is also loaded (for its constants) in other threads, which it must leave be. */
+  lintWorker: true;
+  settings: DatasetSettings;
+  maxLineBytes: number;
+}
+
+export interface LintBlock {
+  id: number;
+  bytes: Uint8Array;
+  count: number;
+  /** The file's format, decided by the vote (which runs while the workers start). */
+  fileFormat: FormatId | null;
+}
+
+/** Per line: KIND_* in the low bits, flags above. */
+export const KIND_BLANK = 0;
+export const KIND_INVALID = 1;
+export const KIND_RECORD = 2;
+export const KIND_OVERSIZED = 3;
+export const FLAG_OVER_LIMIT = 4;
+export const FLAG_FINGERPRINT = 8;
+export const FLAG_SIGNATURE = 16;
+
+export interface LintBlockResult {
+  id: number;
+  kinds: Uint8Array;
+  /** ownFormat and format per line, as 1 + index in FORMAT_ORDER (0: none). */
+  formats: Uint8Array;
+  /** full, prompt, response per line (NaN: none). */
+  keys: Float64Array;
+  signatures: Uint16Array;
+  bands: Int32Array;
+  /** Primary key range per record (start, end); for oversized lines, the byte length in `start`. */
+  ranges: Int32Array;
+  findings: Array<[number, LocalFinding[]]>;
+  /** The block's buffer, handed back for the next block. */
+  bytes: Uint8Array;
+}
+
+export function formatCode(format: FormatId | null): number {
+  return format === null ? 0 : FORMAT_ORDER.indexOf(format) + 1;
+}
+
+function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnType<typeof createTokenCounter>['counter']): LintBlockResult {
+  const n = block.count;
+  const result: LintBlockResult = {
+    id: block.id,
+    kinds: new Uint8Array(n),
+    formats: new Uint8Array(n * 2),
+    keys: new Float64Array(n * 3),
+    signatures: new Uint16Array(n * SIGNATURE_BINS),
+    bands: new Int32Array(n * BANDS),
+    ranges: new Int32Array(n * 2),
+    findings: [],
+    bytes: block.bytes,
+  };
+  const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    if (end - start > data.maxLineBytes) {
+      result.kinds[i] = KIND_OVERSIZED;
+      result.ranges[i * 2] = end - start;
+      start = end + 1;
+      continue;
+    }
+    const text = bytes.toString('utf8', start, end);
+    start = end + 1;
+    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat);
+    let kind = analysis.kind === 'blank' ? KIND_BLANK : analysis.kind === 'invalid' ? KIND_INVALID : KIND_RECORD;
+    if (analysis.findings.length) result.findings.push([i, analysis.findings]);
+    if (analysis.overLimit) kind |= FLAG_OVER_LIMIT;
+    result.formats[i * 2] = formatCode(analysis.ownFormat);
+    result.formats[i * 2 + 1] = formatCode(analysis.format);
+    if (analysis.kind === 'record') {
+      const range = primaryRange(text, analysis);
+      result.ranges[i * 2] = range.start;
+      result.ranges[i * 2 + 1] = range.end;
+    }
+    const print = analysis.fingerprint;
+    if (print) {
+      kind |= FLAG_FINGERPRINT;
+      result.keys[i * 3] = print.full ?? NaN;
+      result.keys[i * 3 + 1] = print.prompt ?? NaN;
+      result.keys[i * 3 + 2] = print.response ?? NaN;
+      if (print.signature && print.bands) {
+        kind |= FLAG_SIGNATURE;
+        // plain loops: TypedArray.prototype.set costs a builtin call per record, several times these copies
+        const signature = print.signature;
+        const bands = print.bands;
+        for (let bin = 0, at = i * SIGNATURE_BINS; bin < SIGNATURE_BINS; bin++) result.signatures[at + bin] = signature[bin];
+        for (let band = 0, at = i * BANDS; band < BANDS; band++) result.bands[at + band] = bands[band];
+      }
+    }
+    result.kinds[i] = kind;
+  }
+  return result;
+}
+
+function serve(): void {
+  const port = parentPort;
+  const data = workerData as LintWorkerData | undefined;
+  if (!port || data?.lintWorker !== true) return;
+  // Sending a result detaches its buffers, and a thread's first detach throws away every optimised function that
+  // reads a typed array (V8 adds detach checks from then on): done here, before anything is hot, the analysis is not
+  // compiled twice. Measured on `finetune lint` of 118 MB, 8 alternating runs: 1.81 -> 1.78 s, 2.84 -> 2.77 s of CPU.
+  const detached = new ArrayBuffer(8);
+  structuredClone(detached, { transfer: [detached] });
+  const { counter } = createTokenCounter(data.settings.baseModel);
+  port.on('message', (block: LintBlock) => {
+    const result = analyzeBlock(block, data, counter);
+    const buffers = [result.kinds, result.formats, result.keys, result.signatures, result.bands, result.ranges, result.bytes].map((array) => array.buffer as ArrayBuffer);
+    port.postMessage(result, buffers);
+  });
+}
+
+serve();

@@ -1,0 +1,314 @@
+// One parsed record seen through its format: the canonical conversation it normalises to, the source string of
+// every turn (so content rules can point into the line), and the means for a rule to report a located finding.
+// Offsets here are UTF-16 offsets into the line; the caller adds the line number when it publishes findings.
+import type { RuleMeta } from './rules/rule';
+import type { TokenCounter } from './api';
+import { FORMAT_SPECS, type FormatSpec } from './formats';
+import { locatePath, rawOffsetInString, type JsonPath, type Located } from './json-scan';
+import { Hasher, isWhitespaceCode } from './hash';
+import { estimateTokens, scanText, type ShingleSink, type TextStats } from './text-stats';
+import { isEstimateCounter, TURN_OVERHEAD } from './token-estimate';
+import type { CanonicalExample, CanonicalTurn, DatasetSettings, FormatId, Role, Severity, TokenCounts } from '../../contracts/src/dataset-types';
+
+export interface LocalEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface LocalFix {
+  title: string;
+  edits: LocalEdit[];
+  preferred?: boolean;
+}
+
+export interface LocalFinding {
+  rule: string;
+  severity: Severity;
+  start: number;
+  end: number;
+  message: string;
+  fixes?: LocalFix[];
+}
+
+/** One JSON string of the record that feeds a turn. */
+export interface FieldView {
+  path: JsonPath;
+  text: string;
+  role: Role;
+  /** Index of the canonical turn it feeds; -1 for the text of a turn whose role is unknown. */
+  turn: number;
+  stats?: TextStats;
+}
+
+/** A turn object of a messages/sharegpt record (elements that are not objects are wrong-type's business). */
+export interface TurnObject {
+  object: Record<string, unknown>;
+  path: JsonPath;
+  index: number;
+}
+
+/** Where a finding points: a key or value by path, a span inside a string value (decoded offsets), or raw offsets. */
+export type Target =
+  | { path: JsonPath; part?: 'key' | 'value' }
+  | { path: JsonPath; from: number; to: number }
+  | { start: number; end: number };
+
+/** True when the text is empty or only whitespace, without copying a long string. */
+export function isBlankText(text: string): boolean {
+  return text.length === 0 || (isWhitespaceCode(text.charCodeAt(0)) && isWhitespaceCode(text.charCodeAt(text.length - 1)) && text.trim() === '');
+}
+
+export class RecordContext {
+  readonly findings: LocalFinding[] = [];
+  readonly spec: FormatSpec;
+  readonly turns: CanonicalTurn[] = [];
+  readonly fields: FieldView[] = [];
+  private located: Map<string, Located | null> | null = null;
+  private counts: TokenCounts | undefined;
+  private bound: number | undefined;
+  private objects: TurnObject[] | undefined;
+
+  constructor(
+    /** The line without its line break. */
+    readonly line: string,
+    /** Where the JSON starts (1 after a byte order mark). */
+    readonly start: number,
+    readonly value: Record<string, unknown>,
+    /** The format the record is read as: its own, or the file's when its own keys are incomplete. */
+    readonly format: FormatId,
+    /** The format its keys decide on their own, if any. */
+    readonly ownFormat: FormatId | null,
+    readonly settings: DatasetSettings,
+    readonly tokens: TokenCounter,
+  ) {
+    this.spec = FORMAT_SPECS[format];
+    buildConversation(this);
+  }
+
+  severityOf(meta: RuleMeta): Severity | 'off' {
+    return this.settings.severities[meta.id] ?? meta.defaultSeverity;
+  }
+
+  report(meta: RuleMeta, target: Target, message: string, fixes?: LocalFix[]): void {
+    const severity = this.severityOf(meta);
+    if (severity === 'off') return;
+    const { start, end } = this.offsets(target);
+    this.findings.push({ rule: meta.id, severity, start, end, message, fixes });
+  }
+
+  locate(path: JsonPath): Located | null {
+    const key = path.join('\u0000');
+    this.located ??= new Map();
+    let found = this.located.get(key);
+    if (found === undefined) {
+      found = locatePath(this.line, this.start, path);
+      this.located.set(key, found);
+    }
+    return found;
+  }
+
+  /** Raw line offsets of a target; a path that cannot be found falls back to the record's first key. */
+  offsets(target: Target): { start: number; end: number } {
+    if ('start' in target) return target;
+    const found = this.locate(target.path) ?? this.locate([]);
+    if (!found) return { start: this.start, end: this.line.length };
+    if ('from' in target) {
+      return {
+        start: rawOffsetInString(this.line, found.valueStart, target.from),
+        end: rawOffsetInString(this.line, found.valueStart, target.to),
+      };
+    }
+    if (target.part === 'key' && found.keyEnd > found.keyStart) return { start: found.keyStart, end: found.keyEnd };
+    return { start: found.valueStart, end: found.valueEnd };
+  }
+
+  /** The key a whole-record finding underlines: the format's first required key when present, else the first key. */
+  get primaryPath(): JsonPath {
+    const required = this.spec.fields.find((field) => field.required && Object.hasOwn(this.value, field.key));
+    if (required) return [required.key];
+    const first = Object.keys(this.value)[0];
+    return first === undefined ? [] : [first];
+  }
+
+  /** The record's turn objects, found once: several rules walk them. */
+  get turnObjects(): readonly TurnObject[] {
+    if (this.objects) return this.objects;
+    this.objects = [];
+    const field = this.spec.fields.find((candidate) => candidate.kind === 'turns');
+    const list = field ? this.value[field.key] : undefined;
+    if (!field || !Array.isArray(list)) return this.objects;
+    for (let index = 0; index < list.length; index++) {
+      const element: unknown = list[index];
+      if (typeof element === 'object' && element !== null && !Array.isArray(element)) this.objects.push({ object: element as Record<string, unknown>, path: [field.key, index], index });
+    }
+    return this.objects;
+  }
+
+  recordTarget(): Target {
+    const path = this.primaryPath;
+    return path.length ? { path, part: 'key' } : { start: this.start, end: Math.min(this.line.length, this.start + 1) };
+  }
+
+  /** Scans every field once (see scanText); the conversation's fields also feed the MinHash sink. */
+  scanAll(sink: ShingleSink | null): void {
+    // system prompts are boilerplate many records share: they would make unrelated records look alike
+    for (const field of this.fields) field.stats = scanText(field.text, field.turn >= 0 && field.role !== 'system' ? sink : null);
+  }
+
+  stats(field: FieldView): TextStats {
+    return (field.stats ??= scanText(field.text));
+  }
+
+  /** A turn's text summed over its fields ('\n\n' joins count as two ASCII characters, as in the joined content). */
+  turnStats(turn: number): Pick<TextStats, 'scriptCounts' | 'letters' | 'asciiChars' | 'cjkChars' | 'otherChars'> {
+    // nearly every turn has one field: its own stats, with no list or sum allocated
+    let only: FieldView | null = null;
+    let count = 0;
+    for (const field of this.fields) {
+      if (field.turn !== turn) continue;
+      only = field;
+      count++;
+    }
+    if (count === 1) return this.stats(only!);
+    const total = { scriptCounts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], letters: 0, asciiChars: 0, cjkChars: 0, otherChars: 0 };
+    let parts = 0;
+    for (const field of this.fields) {
+      if (field.turn !== turn) continue;
+      const stats = this.stats(field);
+      for (let i = 0; i < total.scriptCounts.length; i++) total.scriptCounts[i] += stats.scriptCounts[i];
+      total.letters += stats.letters;
+      total.asciiChars += stats.asciiChars + (parts++ > 0 ? 2 : 0);
+      total.cjkChars += stats.cjkChars;
+      total.otherChars += stats.otherChars;
+    }
+    return total;
+  }
+
+  /** The normalised (case, whitespace) hash of a turn's text. */
+  turnHash(turn: number): number {
+    const hasher = new Hasher();
+    for (const field of this.fields) if (field.turn === turn) hasher.addHash(this.stats(field).normalizedHash);
+    return hasher.digest();
+  }
+
+  /** Index of the last assistant turn, or -1. */
+  get lastAssistant(): number {
+    for (let i = this.turns.length - 1; i >= 0; i--) if (this.turns[i].role === 'assistant') return i;
+    return -1;
+  }
+
+  /** The last user turn before the last assistant turn, or -1: "the prompt" for echo and language checks. */
+  get lastPrompt(): number {
+    for (let i = this.lastAssistant - 1; i >= 0; i--) if (this.turns[i].role === 'user') return i;
+    return -1;
+  }
+
+  fieldsOf(turn: number): FieldView[] {
+    return this.fields.filter((field) => field.turn === turn);
+  }
+
+  /**
+   * The counter's cheap bound on the token count, computed once (too-long and chat-template both ask); +∞ when the
+   * counter has none or cannot render the record.
+   */
+  tokenUpperBound(): number {
+    this.bound ??= this.tokens.upperBound?.(this.example(0)) ?? Number.POSITIVE_INFINITY;
+    return this.bound;
+  }
+
+  /** Token counts of the rendered example, computed once (hover and the report reuse them). */
+  tokenCounts(): TokenCounts {
+    if (this.counts) return this.counts;
+    // the estimate from the stats already gathered equals the estimate counter's count() over the same turns
+    if (isEstimateCounter(this.tokens)) this.counts = this.estimateFromStats();
+    else this.counts = this.tokens.count(this.example(0));
+    return this.counts;
+  }
+
+  private estimateFromStats(): TokenCounts {
+    let prompt = 0;
+    let response = 0;
+    const overhead = this.format === 'text' ? 0 : TURN_OVERHEAD;
+    for (let index = 0; index < this.turns.length; index++) {
+      const tokens = estimateTokens(this.turnStats(index)) + overhead;
+      if (this.turns[index].trained) response += tokens;
+      else prompt += tokens;
+    }
+    return { prompt, response, total: prompt + response, estimated: true };
+  }
+
+  get cachedTokenCounts(): TokenCounts | undefined {
+    return this.counts;
+  }
+
+  example(line: number): CanonicalExample {
+    return { line, format: this.format, turns: this.turns };
+  }
+}
+
+function addTurn(record: RecordContext, role: Role, trained: boolean, parts: Array<{ path: JsonPath; text: string }>): void {
+  const turn = record.turns.length;
+  record.turns.push({ role, trained, content: parts.map((part) => part.text).join('\n\n') });
+  for (const part of parts) record.fields.push({ path: part.path, text: part.text, role, turn });
+}
+
+/** addTurn for the usual turn of one string (no parts list to build and join). */
+function addTextTurn(record: RecordContext, role: Role, trained: boolean, path: JsonPath, text: string): void {
+  record.fields.push({ path, text, role, turn: record.turns.length });
+  record.turns.push({ role, trained, content: text });
+}
+
+/** Message content: a string, null (a tool call), or OpenAI-style parts [{type:'text', text}]. */
+function contentParts(content: unknown, path: JsonPath): Array<{ path: JsonPath; text: string }> {
+  if (typeof content === 'string') return [{ path, text: content }];
+  if (!Array.isArray(content)) return [];
+  const parts: Array<{ path: JsonPath; text: string }> = [];
+  content.forEach((part, index) => {
+    if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') parts.push({ path: [...path, index, 'text'], text: (part as { text: string }).text });
+  });
+  return parts;
+}
+
+/** Builds the canonical conversation from whatever parts of the record are well-formed; the rules report the rest. */
+function buildConversation(record: RecordContext): void {
+  const { value, spec } = record;
+  for (const field of spec.fields) {
+    const raw = value[field.key];
+    if (raw === undefined) continue;
+    if (field.kind === 'string' && typeof raw === 'string' && field.role) {
+      if (raw === '' && field.allowEmpty) continue;
+      // alpaca's input and dolly's context join the instruction in one user turn
+      const previous = record.turns[record.turns.length - 1];
+      if (previous && previous.role === 'user' && field.role === 'user') {
+        previous.content += `\n\n${raw}`;
+        record.fields.push({ path: [field.key], text: raw, role: 'user', turn: record.turns.length - 1 });
+      } else if (raw !== '' || field.role !== 'system') addTextTurn(record, field.role, field.role === 'assistant', [field.key], raw);
+    } else if (field.kind === 'pairs' && Array.isArray(raw)) {
+      raw.forEach((pair, index) => {
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return;
+        addTextTurn(record, 'user', false, [field.key, index, 0], pair[0]);
+        addTextTurn(record, 'assistant', true, [field.key, index, 1], pair[1]);
+      });
+    } else if (field.kind === 'turns' && Array.isArray(raw) && spec.turns) {
+      const turns = spec.turns;
+      raw.forEach((message, index) => {
+        if (!message || typeof message !== 'object' || Array.isArray(message)) return;
+        const object = message as Record<string, unknown>;
+        const roleName = object[turns.roleKey];
+        const role = typeof roleName === 'string' ? turns.roles.get(roleName) : undefined;
+        if (!role) {
+          // not part of the conversation (unknown-role says why), but its text still gets the content checks
+          for (const part of contentParts(object[turns.contentKey], [field.key, index, turns.contentKey])) record.fields.push({ ...part, role: 'user', turn: -1 });
+          return;
+        }
+        let trained = role === 'assistant';
+        if (typeof object.train === 'boolean') trained = object.train;
+        else if (typeof object.weight === 'number') trained = object.weight > 0;
+        const content = object[turns.contentKey];
+        if (typeof content === 'string') addTextTurn(record, role, trained, [field.key, index, turns.contentKey], content);
+        else addTurn(record, role, trained, contentParts(content, [field.key, index, turns.contentKey]));
+      });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// empty-field: a prompt, response or turn that is empty or only whitespace, or a conversation with no turns.
+import { isBlankText, type RecordContext } from '../record';
+import type { RuleMeta } from './rule';
+
+export const meta: RuleMeta = {
+  id: 'empty-field',
+  defaultSeverity: 'error',
+  scope: 'record',
+  description: 'A prompt, response or message is empty or only whitespace, or a conversation has no turns.',
+};
+
+export function check(record: RecordContext): void {
+  for (const field of record.spec.fields) {
+    const value = record.value[field.key];
+    if (field.kind === 'string' && typeof value === 'string' && !field.allowEmpty && isBlankText(value)) {
+      record.report(meta, { path: [field.key] }, `'${field.key}' is empty`);
+    } else if (field.kind === 'turns' && Array.isArray(value) && value.length === 0) {
+      record.report(meta, { path: [field.key] }, `'${field.key}' has no turns`);
+    }
+  }
+  const turns = record.spec.turns;
+  if (!turns) return;
+  for (const { object, path } of record.turnObjects) {
+    const content = object[turns.contentKey];
+    if (typeof content === 'string' && isBlankText(content) && !('tool_calls' in object)) {
+      record.report(meta, { path: [...path, turns.contentKey] }, `the ${typeof object[turns.roleKey] === 'string' ? `${object[turns.roleKey] as string} ` : ''}turn is empty`);
+    }
+  }
+}

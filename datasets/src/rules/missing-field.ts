@@ -1,0 +1,27 @@
+// missing-field: a key the record's format requires is absent (top level, or `role`/`content` in a turn). A record
+// with no key of any known format gets this too, pointing at its first character.
+import { FORMAT_KEYS } from '../formats';
+import type { RecordContext } from '../record';
+import type { RuleMeta } from './rule';
+
+export const meta: RuleMeta = {
+  id: 'missing-field',
+  defaultSeverity: 'error',
+  scope: 'record',
+  description: "A key the record's format requires is missing (e.g. `output` in alpaca, `content` in a message).",
+};
+
+export function check(record: RecordContext): void {
+  const required = FORMAT_KEYS[record.format].required;
+  for (const key of required) {
+    if (Object.hasOwn(record.value, key)) continue;
+    record.report(meta, record.recordTarget(), `missing '${key}': the ${record.format} format needs ${required.map((name) => `'${name}'`).join(' and ')}`);
+  }
+  const turns = record.spec.turns;
+  if (!turns) return;
+  for (const { object, path } of record.turnObjects) {
+    if (!Object.hasOwn(object, turns.roleKey)) record.report(meta, { path }, `this turn has no '${turns.roleKey}'`);
+    // an assistant turn that only calls tools may leave its content out
+    if (!Object.hasOwn(object, turns.contentKey) && !Object.hasOwn(object, 'tool_calls')) record.report(meta, { path }, `this turn has no '${turns.contentKey}'`);
+  }
+}

@@ -1,0 +1,31 @@
+// too-long: the rendered example has more tokens than the maximum sequence length, so the trainer would truncate it
+// (and usually cut the answer). Counts come from the base model's tokenizer and chat template when one is
+// configured, otherwise from an estimate, and the message says which.
+import type { RecordContext } from '../record';
+import type { TokenCounts } from '../../../contracts/src/dataset-types';
+import type { RuleMeta } from './rule';
+
+export const meta: RuleMeta = {
+  id: 'too-long',
+  defaultSeverity: 'warning',
+  scope: 'record',
+  description: "The rendered example has more tokens than `maxSeqLen` (base model's tokenizer, else an estimate): training would truncate it.",
+};
+
+/** The record's counts when it is over the limit, else null; a counter's cheap upper bound skips the exact count. */
+export function overLimit(record: RecordContext): TokenCounts | null {
+  if (record.turns.length === 0) return null;
+  const limit = record.settings.maxSeqLen;
+  if (record.tokenUpperBound() <= limit) return null;
+  const counts = record.tokenCounts();
+  return counts.total > limit ? counts : null;
+}
+
+export function check(record: RecordContext): void {
+  const counts = overLimit(record);
+  if (!counts) return;
+  const limit = record.settings.maxSeqLen;
+  const how = counts.estimated ? 'about ' : '';
+  const note = counts.estimated ? ' (estimated: set a base model for exact counts)' : '';
+  record.report(meta, record.recordTarget(), `${how}${counts.total} tokens, over the maximum sequence length of ${limit}: training would truncate it${note}`);
+}
