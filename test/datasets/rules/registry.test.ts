@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { RULES, RULE_IDS } from '../../../datasets/src/rules/index';
 
-const here = join('test', 'language-server', 'rules');
+const here = join('test', 'datasets', 'rules');
 
 test('rule ids are unique, kebab-case, with a description and a default severity', () => {
   assert.equal(new Set(RULE_IDS).size, RULE_IDS.length);
@@ -18,7 +18,7 @@ test('rule ids are unique, kebab-case, with a description and a default severity
 });
 
 test('every rule has a file of its own under datasets/src/rules', () => {
-  const files = new Set(readdirSync(join('language-server', 'src', 'rules')).map((name) => name.replace(/\.ts$/, '')));
+  const files = new Set(readdirSync(join('datasets', 'src', 'rules')).map((name) => name.replace(/\.ts$/, '')));
   assert.deepEqual(RULE_IDS.filter((id) => !files.has(id)), []);
 });
 

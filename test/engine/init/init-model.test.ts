@@ -109,7 +109,7 @@ test('the CLI writes a model and reports bad flags as user errors', async () => 
     await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'm')]), (error: Error) => error.name === 'UserError');
     await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'x'), '--arch', 'gpt2']), (error: Error) => error.name === 'UserError');
     // Through the dispatcher: a user error exits 1 without a stack.
-    const cli = ['--import', 'tsx', join(__dirname, '..', '..', '..', 'engine', 'src', 'cli', 'main.ts'), 'init-model'];
+    const cli = ['--import', 'tsx', join(__dirname, '..', '..', '..', 'cli', 'src', 'main.ts'), 'init-model'];
     const badSize = spawnSync(process.execPath, [...cli, '--size', 'huge', '--out', join(dir, 'x')], { encoding: 'utf8' });
     assert.equal(badSize.status, 1);
     assert.ok(!badSize.stderr.includes('    at '), 'no stack trace');
