@@ -1,0 +1,2 @@
+export declare const MAY_IMPORT: Record<string, string[]>;
+export declare const TOOLS: string[];
