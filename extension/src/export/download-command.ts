@@ -6,12 +6,11 @@ import * as vscode from 'vscode';
 import type { DownloadResult } from '../../../engine/src/download/download-model';
 import { formatBytes, formatDuration } from '../../../engine/src/download/progress';
 import type { Ctx } from '../ctx';
+import { exportCommandIds, HUB_ENDPOINT_SETTING } from './contributions';
 import { failureMessage, runCli } from './cli-process';
 import { baseModelSettingValue, defaultModelFolder, downloadCliArgs, parseProgressLine, parseRepoReference } from './download-plan';
 
 export const HUB_TOKEN_SECRET = 'finetune.hubToken';
-export const HUB_ENDPOINT_SETTING = 'hubEndpoint';
-export const setHubTokenCommandId = 'finetune.setHubToken';
 
 export interface DownloadCommandOptions {
   repo?: string;
@@ -73,7 +72,7 @@ export async function downloadBaseModel(ctx: Ctx, options: DownloadCommandOption
     ctx.output.error(message);
     if (failureCode === 'gated' || failureCode === 'unauthorized') {
       const choice = await vscode.window.showErrorMessage(message, 'Set Hub Token…');
-      if (choice) await vscode.commands.executeCommand(setHubTokenCommandId);
+      if (choice) await vscode.commands.executeCommand(exportCommandIds.setHubToken);
       return undefined;
     }
     throw new Error(message);

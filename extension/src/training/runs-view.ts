@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runsFolderSetting, trainingCommandIds } from './contributions';
+import { runsFolderSetting, trainingCommandIds, TRAINING_SETTING_DEFAULTS } from './contributions';
 import { listRunDirectories, readAllEvents, readRunInfo, readWorkerRecord, runFiles, statusFromFiles, type RunStatus } from './run-directory';
 import type { RunManager } from './run-manager';
 import { applyResolved, formatDuration, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
@@ -20,7 +20,7 @@ export interface RunSummary {
 /** The runs folders of the open workspace folders (setting `finetune.training.runsFolder`). */
 export function runsRoots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).map((folder) => {
-    const setting = vscode.workspace.getConfiguration(undefined, folder.uri).get<string>(runsFolderSetting) || '.finetune/runs';
+    const setting = vscode.workspace.getConfiguration(undefined, folder.uri).get<string>(runsFolderSetting) || TRAINING_SETTING_DEFAULTS.runsFolder;
     return path.isAbsolute(setting) ? setting : path.join(folder.uri.fsPath, setting);
   });
 }
