@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DownloadResult } from '../../../engine/src/download/download-model';
-import { formatBytes, formatDuration } from '../../../engine/src/download/progress';
+import { formatDuration } from '../../../contracts/src/format-duration';
+import { formatBytes } from '../../../engine/src/download/progress';
 import type { Ctx } from '../ctx';
 import { exportCommandIds, HUB_ENDPOINT_SETTING } from './contributions';
 import { failureMessage, runCli } from './cli-process';
@@ -51,7 +52,7 @@ export async function downloadBaseModel(ctx: Ctx, options: DownloadCommandOption
             const percent = parsed.total > 0 ? (100 * parsed.done) / parsed.total : 0;
             progress.report({
               increment: Math.max(0, percent - reported),
-              message: `${formatBytes(parsed.done)} / ${formatBytes(parsed.total)} · ${formatBytes(parsed.rate)}/s · ETA ${formatDuration(parsed.etaSeconds)} · ${parsed.file}`,
+              message: `${formatBytes(parsed.done)} / ${formatBytes(parsed.total)} · ${formatBytes(parsed.rate)}/s · ETA ${formatDuration(parsed.etaSeconds === undefined ? undefined : parsed.etaSeconds * 1000, 'clock')} · ${parsed.file}`,
             });
             reported = Math.max(reported, percent);
           } else if (parsed?.type === 'log') ctx.output.info(parsed.message);

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { runsFolderSetting, trainingCommandIds, TRAINING_SETTING_DEFAULTS } from './contributions';
 import { listRunDirectories, readAllEvents, readRunInfo, readWorkerRecord, runFiles, statusFromFiles, type RunStatus } from './run-directory';
 import type { RunManager } from './run-manager';
-import { applyResolved, formatDuration, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import { formatDuration } from '../../../contracts/src/format-duration';
+import { applyResolved, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
 export interface RunSummary {
   runDir: string;
@@ -127,7 +128,7 @@ function tooltip(run: RunSummary): vscode.MarkdownString {
     ['Steps', snapshot.totalSteps ? `${snapshot.step} / ${snapshot.totalSteps}` : String(snapshot.step)],
     ['Last loss', formatLoss(snapshot.loss)],
     ['Best eval loss', formatLoss(snapshot.bestEvalLoss)],
-    ['Duration', formatDuration(snapshot.elapsedMs)],
+    ['Duration', formatDuration(snapshot.elapsedMs, 'units')],
     ['Tokens/s', snapshot.tokensPerSecond?.toFixed(0) ?? '–'],
     ['Device', snapshot.device ?? '–'],
   ];
