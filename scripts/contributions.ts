@@ -31,6 +31,7 @@ function writeAtomic(file: string, text: string): void {
 }
 
 if (process.argv[1] && import.meta.filename === fs.realpathSync(process.argv[1])) {
-  for (const [file, text] of Object.entries(generatedFiles())) writeAtomic(file, text);
-  console.log(`wrote ${Object.keys(generatedFiles()).join(' and ')}`);
+  const files = generatedFiles();
+  for (const [file, text] of Object.entries(files)) writeAtomic(file, text);
+  console.log(`wrote ${Object.keys(files).join(' and ')}`);
 }
