@@ -3,12 +3,21 @@
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, WORKSPACE_CONFIG_FILE, type InitializationOptions } from '../../contracts/src/lsp-protocol';
-import type { Ctx } from './ctx';
 
 export const SERVER_BUNDLE = 'dist/server.js';
 
+/** What the client needs from the extension's context: an interface, so that ctx.ts (which creates the client) and
+ *  this file do not import each other. */
+export interface ClientHost {
+  readonly config: { readonly serverMemoryLimitMB: number };
+  readonly trusted: boolean;
+  readonly output: vscode.LogOutputChannel;
+  asAbsolutePath(relativePath: string): string;
+  showError(message: string, error?: unknown): void;
+}
+
 /** The client and what it owns beyond itself (file watchers), to dispose on restart. */
-export function createLanguageClient(ctx: Ctx): { client: LanguageClient; disposables: vscode.Disposable[] } {
+export function createLanguageClient(ctx: ClientHost): { client: LanguageClient; disposables: vscode.Disposable[] } {
   const module = ctx.asAbsolutePath(SERVER_BUNDLE);
   const execArgv = [`--max-old-space-size=${ctx.config.serverMemoryLimitMB}`];
   const serverOptions: ServerOptions = {

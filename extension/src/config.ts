@@ -4,9 +4,10 @@
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, type EditorSettings } from '../../contracts/src/lsp-protocol';
 import type { FormatId, SeveritySetting } from '../../contracts/src/dataset-types';
+import { DEFAULT_SERVER_MEMORY_LIMIT_MB, EDITOR_SETTING_DEFAULTS, SERVER_MEMORY_LIMIT_SETTING } from './dataset-settings';
 
 /** Settings read once when the server process starts: changing them restarts it. */
-export const RESTART_SETTINGS = [`${CONFIG_SECTION}.server.memoryLimitMB`] as const;
+export const RESTART_SETTINGS = [SERVER_MEMORY_LIMIT_SETTING] as const;
 
 export class Config {
   constructor(private readonly scope?: vscode.ConfigurationScope) {}
@@ -20,32 +21,33 @@ export class Config {
     return vscode.workspace.getConfiguration(CONFIG_SECTION, this.scope);
   }
 
-  private read<K extends keyof EditorSettings>(key: K, fallback: EditorSettings[K]): EditorSettings[K] {
-    return this.section.get<EditorSettings[K]>(key) ?? fallback;
+  // VS Code answers the manifest's default; the fallback serves hosts without it (tests) and is the same value.
+  private read<K extends keyof EditorSettings>(key: K): EditorSettings[K] {
+    return this.section.get<EditorSettings[K]>(key) ?? EDITOR_SETTING_DEFAULTS[key];
   }
 
   get format(): FormatId | 'auto' {
-    return this.read('format', 'auto');
+    return this.read('format');
   }
   get maxSeqLen(): number {
-    return this.read('maxSeqLen', 2048);
+    return this.read('maxSeqLen');
   }
   /** As written in settings: may be relative to the workspace folder; empty when unset. */
   get baseModel(): string {
-    return this.read('baseModel', '');
+    return this.read('baseModel');
   }
   get evalFile(): string {
-    return this.read('evalFile', '');
+    return this.read('evalFile');
   }
   get severity(): Record<string, SeveritySetting> {
-    return this.read('severity', {});
+    return this.read('severity');
   }
   get maxDocumentSizeMB(): number {
-    return this.read('maxDocumentSizeMB', 50);
+    return this.read('maxDocumentSizeMB');
   }
   /** Heap limit of the language server process (large datasets keep per-line caches). */
   get serverMemoryLimitMB(): number {
-    return this.section.get<number>('server.memoryLimitMB') ?? 4096;
+    return vscode.workspace.getConfiguration(undefined, this.scope).get<number>(SERVER_MEMORY_LIMIT_SETTING) ?? DEFAULT_SERVER_MEMORY_LIMIT_MB;
   }
 
   /** Resolves a path setting against the resource's workspace folder (absolute paths pass through). */

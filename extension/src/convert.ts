@@ -4,22 +4,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ConvertRequest } from '../../contracts/src/lsp-protocol';
 import type { FormatId } from '../../contracts/src/dataset-types';
-import type { CommandFactory } from './commands';
+import type { CommandFactory } from './command-factory';
+import { FORMATS, isFormat } from './convert-formats';
 import { createNonce } from './report/html';
 import { targetDocument } from './target';
-
-export const FORMATS: ReadonlyArray<{ id: FormatId; detail: string }> = [
-  { id: 'messages', detail: '{"messages":[{"role","content"}…]} (OpenAI / TRL chat)' },
-  { id: 'sharegpt', detail: '{"conversations":[{"from","value"}…]}' },
-  { id: 'alpaca', detail: '{"instruction","input","output"}' },
-  { id: 'prompt-completion', detail: '{"prompt","completion"}' },
-  { id: 'instruction-response', detail: '{"instruction","context","response"}' },
-  { id: 'text', detail: '{"text"} (language modelling)' },
-];
-
-function isFormat(value: unknown): value is FormatId {
-  return FORMATS.some((format) => format.id === value);
-}
 
 /** `<stem>.<format>.jsonl` beside the source, with a counter when that name is taken; never the source itself. */
 export async function freeOutputUri(source: vscode.Uri, format: FormatId): Promise<vscode.Uri> {

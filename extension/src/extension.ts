@@ -2,7 +2,8 @@
 // serializer, starts the language server, and restarts it when trust or a restart-only setting changes.
 import * as vscode from 'vscode';
 import { Config } from './config';
-import { datasetCommands, registerCommands } from './commands';
+import { datasetCommands } from './dataset-commands';
+import { registerCommands } from './register-commands';
 import { Ctx } from './ctx';
 import { ReportPanel } from './report/panel';
 import { registerTraining } from './training';

@@ -78,14 +78,6 @@ function estimateRemainingMs(snapshot: RunSnapshot): number | undefined {
   return Math.max(0, ((snapshot.totalSteps - snapshot.step) * snapshot.elapsedMs) / snapshot.step);
 }
 
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
-}
-
 export function formatLoss(loss: number | undefined): string {
   return loss === undefined ? '–' : loss.toFixed(4);
 }

@@ -1,6 +1,7 @@
 // Download progress: bytes done of the total, the rate over the last few seconds, and the time left. The numbers
 // come from one tracker; the CLI prints them as a redrawn line on a terminal, as plain lines in a log, or as JSON
 // lines for the extension (which turns them into its progress notification).
+import { formatDuration } from '../../../contracts/src/format-duration';
 
 export interface DownloadProgress {
   file: string;
@@ -61,17 +62,8 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '--:--';
-  const whole = Math.round(seconds);
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  const secs = String(whole % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${secs}` : `${minutes}:${secs}`;
-}
-
 /** `412.3 MB / 988.0 MB  41.7%  23.4 MB/s  ETA 0:25  model.safetensors` */
 export function formatProgress(progress: DownloadProgress): string {
   const percent = progress.total > 0 ? ((100 * progress.done) / progress.total).toFixed(1) : '0.0';
-  return `${formatBytes(progress.done)} / ${formatBytes(progress.total)}  ${percent}%  ${formatBytes(progress.rate)}/s  ETA ${formatDuration(progress.etaSeconds)}  ${progress.file}`;
+  return `${formatBytes(progress.done)} / ${formatBytes(progress.total)}  ${percent}%  ${formatBytes(progress.rate)}/s  ETA ${formatDuration(progress.etaSeconds === undefined ? undefined : progress.etaSeconds * 1000, 'clock')}  ${progress.file}`;
 }

@@ -1,20 +1,12 @@
 // Terminal progress for `finetune train`: a redrawn bar on a TTY (step, loss, tok/s, ETA), plain lines otherwise
 // (logs, CI, the extension's output channel), so the same events read well in both.
+import { formatDuration } from '../../../contracts/src/format-duration';
 import type { RunEvent } from './run-dir';
 
 export interface ProgressWriter {
   write(text: string): void;
   isTTY?: boolean;
   columns?: number;
-}
-
-function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '--:--';
-  const seconds = Math.round(ms / 1000);
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const rest = String(seconds % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
 }
 
 export class ProgressBar {
@@ -47,7 +39,7 @@ export class ProgressBar {
         }
         const done = event.step - this.startStep;
         const msPerStep = (event.elapsedMs - this.startMs) / Math.max(1, done);
-        const eta = formatDuration(msPerStep * (this.totalSteps - event.step));
+        const eta = formatDuration(msPerStep * (this.totalSteps - event.step), 'clock');
         const figures = `step ${event.step}/${this.totalSteps}  loss ${event.loss.toFixed(4)}  lr ${event.lr.toExponential(2)}  ${event.tokensPerSecond} tok/s  ETA ${eta}`;
         if (this.out.isTTY) {
           const width = Math.max(10, Math.min(30, (this.out.columns ?? 100) - figures.length - 4));
@@ -64,7 +56,7 @@ export class ProgressBar {
       case 'sample':
         return this.info(`sample at step ${event.step}: ${JSON.stringify(event.prompt)} → ${JSON.stringify(event.completion)}`);
       case 'done':
-        return this.info(`done: ${event.step} steps in ${formatDuration(event.elapsedMs)}${event.loss !== undefined ? `, last loss ${event.loss.toFixed(4)}` : ''}${event.evalLoss !== undefined ? `, eval loss ${event.evalLoss.toFixed(4)}` : ''}`);
+        return this.info(`done: ${event.step} steps in ${formatDuration(event.elapsedMs, 'clock')}${event.loss !== undefined ? `, last loss ${event.loss.toFixed(4)}` : ''}${event.evalLoss !== undefined ? `, eval loss ${event.evalLoss.toFixed(4)}` : ''}`);
       case 'error':
         return this.info(`error at step ${event.step}: ${event.message}${event.checkpoint ? ` (last good checkpoint: ${event.checkpoint})` : ''}`);
       case 'cancelled':

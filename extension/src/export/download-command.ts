@@ -4,14 +4,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DownloadResult } from '../../../engine/src/download/download-model';
-import { formatBytes, formatDuration } from '../../../engine/src/download/progress';
+import { formatDuration } from '../../../contracts/src/format-duration';
+import { formatBytes } from '../../../engine/src/download/progress';
 import type { Ctx } from '../ctx';
+import { exportCommandIds, HUB_ENDPOINT_SETTING } from './contributions';
 import { failureMessage, runCli } from './cli-process';
 import { baseModelSettingValue, defaultModelFolder, downloadCliArgs, parseProgressLine, parseRepoReference } from './download-plan';
 
 export const HUB_TOKEN_SECRET = 'finetune.hubToken';
-export const HUB_ENDPOINT_SETTING = 'hubEndpoint';
-export const setHubTokenCommandId = 'finetune.setHubToken';
 
 export interface DownloadCommandOptions {
   repo?: string;
@@ -52,7 +52,7 @@ export async function downloadBaseModel(ctx: Ctx, options: DownloadCommandOption
             const percent = parsed.total > 0 ? (100 * parsed.done) / parsed.total : 0;
             progress.report({
               increment: Math.max(0, percent - reported),
-              message: `${formatBytes(parsed.done)} / ${formatBytes(parsed.total)} · ${formatBytes(parsed.rate)}/s · ETA ${formatDuration(parsed.etaSeconds)} · ${parsed.file}`,
+              message: `${formatBytes(parsed.done)} / ${formatBytes(parsed.total)} · ${formatBytes(parsed.rate)}/s · ETA ${formatDuration(parsed.etaSeconds === undefined ? undefined : parsed.etaSeconds * 1000, 'clock')} · ${parsed.file}`,
             });
             reported = Math.max(reported, percent);
           } else if (parsed?.type === 'log') ctx.output.info(parsed.message);
@@ -73,7 +73,7 @@ export async function downloadBaseModel(ctx: Ctx, options: DownloadCommandOption
     ctx.output.error(message);
     if (failureCode === 'gated' || failureCode === 'unauthorized') {
       const choice = await vscode.window.showErrorMessage(message, 'Set Hub Token…');
-      if (choice) await vscode.commands.executeCommand(setHubTokenCommandId);
+      if (choice) await vscode.commands.executeCommand(exportCommandIds.setHubToken);
       return undefined;
     }
     throw new Error(message);

@@ -2,16 +2,12 @@
 // "Download Base Model…" (Hub → workspace), both through the `finetune` CLI in a child process; plus the command
 // that keeps the Hub token in secret storage. `registerExport(ctx)` is the one call extension.ts makes. Both model
 // commands refuse in untrusted workspaces, like training.
-import { registerCommands, type CommandFactory } from '../commands';
+import type { CommandFactory } from '../command-factory';
+import { registerCommands } from '../register-commands';
 import type { Ctx } from '../ctx';
-import { downloadBaseModel, setHubToken, setHubTokenCommandId, type DownloadCommandOptions } from './download-command';
+import { exportCommandIds } from './contributions';
+import { downloadBaseModel, setHubToken, type DownloadCommandOptions } from './download-command';
 import { exportRun, type ExportOptions } from './export-command';
-
-export const exportCommandIds = {
-  exportRun: 'finetune.exportRun',
-  downloadModel: 'finetune.downloadModel',
-  setHubToken: setHubTokenCommandId,
-} as const;
 
 export function registerExport(ctx: Ctx): void {
   const trusted: Record<string, CommandFactory> = {

@@ -1,6 +1,7 @@
-// The preview part's command ids, settings and their manifest entries (merged into package.json's contributes by
-// scripts in one go; a test can compare the two).
-import { DEVICE_HELP, DEVICE_NAMES } from '../../../contracts/src/device-names';
+// The preview part's command ids, settings (with their defaults) and manifest entries. Pure data: no vscode imports
+// (scripts/contributions.ts loads it); settings.ts reads the settings with the defaults here.
+import { DEVICE_HELP, DEVICE_NAMES, type DeviceName } from '../../../contracts/src/device-names';
+import type { PartContributions } from '../contributions/types';
 
 export const previewCommandIds = {
   preview: 'finetune.previewExample',
@@ -16,37 +17,63 @@ export const PLAYGROUND_VIEW_TYPE = 'finetune.playground';
 export const COMPARE_VIEW_TYPE = 'finetune.comparison';
 export const MODEL_STATE_KEY = 'finetune.preview.model';
 
-export const previewContributions = {
+/** The `finetune.preview.*` settings' defaults, by key within that section. */
+export const PREVIEW_SETTING_DEFAULTS: {
+  codeLens: boolean;
+  maxNewTokens: number;
+  temperature: number;
+  topP: number;
+  device: DeviceName;
+  compareLimit: number;
+} = {
+  codeLens: true,
+  maxNewTokens: 256,
+  temperature: 0,
+  topP: 1,
+  device: 'auto',
+  compareLimit: 20,
+};
+
+const ids = previewCommandIds;
+const defaults = PREVIEW_SETTING_DEFAULTS;
+
+export const previewContributions: PartContributions = {
+  activationEvents: [`onWebviewPanel:${PLAYGROUND_VIEW_TYPE}`],
   commands: [
-    { command: previewCommandIds.preview, title: 'Preview Example', category: 'Fine-Tune', icon: '$(play)' },
-    { command: previewCommandIds.compare, title: 'Compare Base vs Fine-Tuned', category: 'Fine-Tune' },
-    { command: previewCommandIds.openComparison, title: 'Open Saved Comparison…', category: 'Fine-Tune' },
-    { command: previewCommandIds.playground, title: 'Open Playground', category: 'Fine-Tune' },
-    { command: previewCommandIds.pickModel, title: 'Choose Preview Model…', category: 'Fine-Tune' },
-    { command: previewCommandIds.score, title: 'Score Dataset with Run', category: 'Fine-Tune' },
-    { command: previewCommandIds.clearScores, title: 'Clear Dataset Scores', category: 'Fine-Tune' },
+    { command: ids.preview, title: 'Preview Example', category: 'Fine-Tune', icon: '$(play)' },
+    { command: ids.compare, title: 'Compare Base vs Fine-Tuned', category: 'Fine-Tune' },
+    { command: ids.openComparison, title: 'Open Saved Comparison…', category: 'Fine-Tune' },
+    { command: ids.playground, title: 'Open Playground', category: 'Fine-Tune' },
+    { command: ids.pickModel, title: 'Choose Preview Model…', category: 'Fine-Tune' },
+    { command: ids.score, title: 'Score Dataset with Run', category: 'Fine-Tune' },
+    { command: ids.clearScores, title: 'Clear Dataset Scores', category: 'Fine-Tune' },
   ],
   menus: {
     commandPalette: [
-      { command: previewCommandIds.preview, when: 'editorLangId == jsonl && isWorkspaceTrusted' },
-      { command: previewCommandIds.compare, when: 'isWorkspaceTrusted' },
-      { command: previewCommandIds.playground, when: 'isWorkspaceTrusted' },
-      { command: previewCommandIds.pickModel, when: 'isWorkspaceTrusted' },
-      { command: previewCommandIds.score, when: 'editorLangId == jsonl && isWorkspaceTrusted' },
-      { command: previewCommandIds.clearScores, when: 'editorLangId == jsonl' },
+      { command: ids.preview, when: 'editorLangId == jsonl && isWorkspaceTrusted' },
+      { command: ids.compare, when: 'isWorkspaceTrusted' },
+      { command: ids.playground, when: 'isWorkspaceTrusted' },
+      { command: ids.pickModel, when: 'isWorkspaceTrusted' },
+      { command: ids.score, when: 'editorLangId == jsonl && isWorkspaceTrusted' },
+      { command: ids.clearScores, when: 'editorLangId == jsonl' },
     ],
     'editor/context': [
-      { command: previewCommandIds.preview, when: 'editorLangId == jsonl && isWorkspaceTrusted', group: 'finetune@1' },
-      { command: previewCommandIds.compare, when: 'editorLangId == jsonl && isWorkspaceTrusted', group: 'finetune@2' },
+      { command: ids.preview, when: 'editorLangId == jsonl && isWorkspaceTrusted', group: 'finetune@1' },
+      { command: ids.compare, when: 'editorLangId == jsonl && isWorkspaceTrusted', group: 'finetune@2' },
     ],
-    'editor/title': [{ command: previewCommandIds.score, when: 'resourceLangId == jsonl && isWorkspaceTrusted', group: 'finetune@3' }],
+    'editor/title': [{ command: ids.score, when: 'resourceLangId == jsonl && isWorkspaceTrusted', group: 'finetune@3' }],
   },
-  configuration: {
-    'finetune.preview.codeLens': { type: 'boolean', default: true, description: 'Show a "Preview" CodeLens on every dataset record (first 5,000 records of a file).' },
-    'finetune.preview.maxNewTokens': { type: 'number', default: 256, minimum: 1, description: 'Most tokens a preview, comparison or playground reply generates.' },
-    'finetune.preview.temperature': { type: 'number', default: 0, minimum: 0, description: 'Sampling temperature for previews and comparisons; 0 is greedy (deterministic).' },
-    'finetune.preview.topP': { type: 'number', default: 1, exclusiveMinimum: 0, maximum: 1, description: 'Nucleus sampling for previews and comparisons (1 = off).' },
-    'finetune.preview.device': { type: 'string', enum: [...DEVICE_NAMES], default: 'auto', description: `Execution provider for generation and scoring: ${DEVICE_HELP}` },
-    'finetune.preview.compareLimit': { type: 'number', default: 20, minimum: 1, description: 'Most records a comparison of the eval file generates for.' },
-  },
-} as const;
+  configuration: [
+    {
+      title: 'Fine-Tune: Preview',
+      properties: {
+        'finetune.preview.codeLens': { type: 'boolean', default: defaults.codeLens, description: 'Show a "Preview" CodeLens on every dataset record (first 5,000 records of a file).' },
+        'finetune.preview.maxNewTokens': { type: 'number', default: defaults.maxNewTokens, minimum: 1, description: 'Most tokens a preview, comparison or playground reply generates.' },
+        'finetune.preview.temperature': { type: 'number', default: defaults.temperature, minimum: 0, description: 'Sampling temperature for previews and comparisons; 0 is greedy (deterministic).' },
+        'finetune.preview.topP': { type: 'number', default: defaults.topP, exclusiveMinimum: 0, maximum: 1, description: 'Nucleus sampling for previews and comparisons (1 = off).' },
+        'finetune.preview.device': { type: 'string', enum: [...DEVICE_NAMES], default: defaults.device, description: `Execution provider for generation and scoring: ${DEVICE_HELP}` },
+        'finetune.preview.compareLimit': { type: 'number', default: defaults.compareLimit, minimum: 1, description: 'Most records a comparison of the eval file generates for.' },
+      },
+    },
+  ],
+};

@@ -3,7 +3,8 @@
 // on first use (never in the extension host). `registerPreview(ctx)` is the one call extension.ts makes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { registerCommands, type CommandFactory } from '../commands';
+import type { CommandFactory } from '../command-factory';
+import { registerCommands } from '../register-commands';
 import type { Ctx } from '../ctx';
 import { RecordPreviewCodeLens } from './codelens';
 import { compareBaseVsTuned, openComparison } from './compare';

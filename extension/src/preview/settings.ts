@@ -1,32 +1,27 @@
-// The `finetune.preview.*` settings as the preview part reads them (typed getters, defaults as in the manifest).
+// The `finetune.preview.*` settings as the preview part reads them: typed getters whose fallbacks are the manifest's
+// defaults (contributions.ts), for hosts that lack the manifest (tests).
 import * as vscode from 'vscode';
 import type { GenerationSettings, ModelTarget } from '../../../contracts/src/worker/generation-protocol';
+import { PREVIEW_SETTING_DEFAULTS } from './contributions';
 
-function section(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('finetune.preview');
+type PreviewSettings = typeof PREVIEW_SETTING_DEFAULTS;
+
+function read<K extends keyof PreviewSettings>(key: K): PreviewSettings[K] {
+  return vscode.workspace.getConfiguration('finetune.preview').get<PreviewSettings[K]>(key) ?? PREVIEW_SETTING_DEFAULTS[key];
 }
 
 export function previewGenerationSettings(): GenerationSettings {
-  const config = section();
-  return {
-    maxNewTokens: config.get<number>('maxNewTokens') ?? 256,
-    temperature: config.get<number>('temperature') ?? 0,
-    topP: config.get<number>('topP') ?? 1,
-  };
+  return { maxNewTokens: read('maxNewTokens'), temperature: read('temperature'), topP: read('topP') };
 }
 
 export function previewDevice(): NonNullable<ModelTarget['device']> {
-  return config<NonNullable<ModelTarget['device']>>('device', 'auto');
+  return read('device');
 }
 
 export function codeLensEnabled(): boolean {
-  return config('codeLens', true);
+  return read('codeLens');
 }
 
 export function compareLimit(): number {
-  return config('compareLimit', 20);
-}
-
-function config<T>(key: string, fallback: T): T {
-  return section().get<T>(key) ?? fallback;
+  return read('compareLimit');
 }

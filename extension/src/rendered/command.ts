@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RenderExampleRequest } from '../../../contracts/src/lsp-protocol';
-import type { CommandFactory } from '../commands';
+import type { CommandFactory } from '../command-factory';
 import type { Ctx } from '../ctx';
 import { targetDocument, targetLine } from '../target';
 import { RenderedExampleProvider } from './provider';

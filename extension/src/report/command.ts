@@ -1,5 +1,5 @@
 // "Fine-Tune: Show Dataset Report": the report panel for the dataset passed (explorer menu) or the active editor's.
-import type { CommandFactory } from '../commands';
+import type { CommandFactory } from '../command-factory';
 import { targetDocument } from '../target';
 import { ReportPanel } from './panel';
 

@@ -5,10 +5,10 @@ import * as vscode from 'vscode';
 import { ReportRequest } from '../../../contracts/src/lsp-protocol';
 import type { HostToWebview, ReportViewState, WebviewToHost } from '../../../contracts/src/webview/report-messages';
 import { describe, type Ctx } from '../ctx';
+import { REPORT_VIEW_TYPE } from '../dataset-contributions';
 import { revealLine } from '../target';
 import { createNonce, reportHtml } from './html';
 
-export const REPORT_VIEW_TYPE = 'finetune.datasetReport';
 const REFRESH_DELAY_MS = 700;
 
 export class ReportPanel {

@@ -79,3 +79,8 @@ export function argumentsFromConfiguration(configuration: RunConfiguration, runs
   const out = rest.out ?? path.join(runsRoot, newRunName(stem, rest.method));
   return { ...rest, out };
 }
+
+/** The checked-in schemas/finetune.run.schema.json, as `npm run contributions` writes it. */
+export function runConfigurationSchemaText(): string {
+  return `${JSON.stringify(runConfigurationJsonSchema(), null, 2)}\n`;
+}

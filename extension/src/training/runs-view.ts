@@ -4,10 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runsFolderSetting, trainingCommandIds } from './contributions';
+import { runsFolderSetting, trainingCommandIds, TRAINING_SETTING_DEFAULTS } from './contributions';
 import { listRunDirectories, readAllEvents, readRunInfo, readWorkerRecord, runFiles, statusFromFiles, type RunStatus } from './run-directory';
 import type { RunManager } from './run-manager';
-import { applyResolved, formatDuration, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import { formatDuration } from '../../../contracts/src/format-duration';
+import { applyResolved, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
 export interface RunSummary {
   runDir: string;
@@ -20,7 +21,7 @@ export interface RunSummary {
 /** The runs folders of the open workspace folders (setting `finetune.training.runsFolder`). */
 export function runsRoots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).map((folder) => {
-    const setting = vscode.workspace.getConfiguration(undefined, folder.uri).get<string>(runsFolderSetting) || '.finetune/runs';
+    const setting = vscode.workspace.getConfiguration(undefined, folder.uri).get<string>(runsFolderSetting) || TRAINING_SETTING_DEFAULTS.runsFolder;
     return path.isAbsolute(setting) ? setting : path.join(folder.uri.fsPath, setting);
   });
 }
@@ -127,7 +128,7 @@ function tooltip(run: RunSummary): vscode.MarkdownString {
     ['Steps', snapshot.totalSteps ? `${snapshot.step} / ${snapshot.totalSteps}` : String(snapshot.step)],
     ['Last loss', formatLoss(snapshot.loss)],
     ['Best eval loss', formatLoss(snapshot.bestEvalLoss)],
-    ['Duration', formatDuration(snapshot.elapsedMs)],
+    ['Duration', formatDuration(snapshot.elapsedMs, 'units')],
     ['Tokens/s', snapshot.tokensPerSecond?.toFixed(0) ?? '–'],
     ['Device', snapshot.device ?? '–'],
   ];

@@ -6,14 +6,15 @@ import { trainingCommandIds } from './contributions';
 import { describeEnd } from './dashboard-panel';
 import type { RunHandle } from './run-handle';
 import type { RunManager } from './run-manager';
-import { formatDuration, formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import { formatDuration } from '../../../contracts/src/format-duration';
+import { formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
 const runningContextKey = 'finetune.training.running';
 const refreshEveryMs = 500;
 
 export function statusText(snapshot: RunSnapshot): string {
   const step = snapshot.totalSteps ? `${snapshot.step}/${snapshot.totalSteps}` : String(snapshot.step);
-  const eta = snapshot.etaMs !== undefined ? ` · ETA ${formatDuration(snapshot.etaMs)}` : '';
+  const eta = snapshot.etaMs !== undefined ? ` · ETA ${formatDuration(snapshot.etaMs, 'units')}` : '';
   return `$(pulse) step ${step} · loss ${formatLoss(snapshot.loss)}${eta}`;
 }
 

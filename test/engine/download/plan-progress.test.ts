@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPlainFileName, planFiles, shardsFromIndex } from '../../../engine/src/download/file-plan';
 import { DownloadError } from '../../../engine/src/download/hub-client';
-import { formatDuration, ProgressTracker } from '../../../engine/src/download/progress';
+import { formatProgress, ProgressTracker } from '../../../engine/src/download/progress';
 
 const file = (path: string, size = 10) => ({ path, size });
 
@@ -61,6 +61,7 @@ test('ProgressTracker: rate over the window, ETA from it, resumed bytes are prog
   now = 20_000; // older samples leave the window
   tracker.add(300);
   assert.equal(tracker.snapshot().rate, 300 / 18);
-  assert.equal(formatDuration(3725), '1:02:05');
-  assert.equal(formatDuration(undefined), '--:--');
+  const line = { file: 'model.safetensors', done: 600, total: 1000, rate: 100 };
+  assert.match(formatProgress({ ...line, etaSeconds: 3725 }), /ETA 1:02:05 /);
+  assert.match(formatProgress({ ...line, etaSeconds: undefined }), /ETA --:-- /);
 });

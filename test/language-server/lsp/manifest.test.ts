@@ -1,6 +1,6 @@
 // package.json's contributions stay in step with the server: every editor setting the server reads is declared
-// with the service's default, every rule can be given a severity, the commands the extension registers are
-// declared and activate it, and untrusted workspaces are declared as limited.
+// with the service's default, every rule can be given a severity, `jsonl` files activate the extension, and
+// untrusted workspaces are declared as limited. (test/extension/contributions.test.ts keeps package.json generated.)
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -16,7 +16,6 @@ interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations?: string[] } };
   contributes: {
     configuration: Array<{ properties: Record<string, { default?: unknown; properties?: Record<string, unknown>; enum?: unknown[] }> }>;
-    commands: Array<{ command: string; title: string; category?: string }>;
     languages: Array<{ id: string; extensions?: string[] }>;
     jsonValidation: Array<{ fileMatch: string; url: string }>;
   };
@@ -39,16 +38,7 @@ test('every rule id can be given a severity in settings', () => {
   assert.deepEqual(Object.keys(properties['finetune.severity'].properties ?? {}).sort(), [...RULE_IDS].sort());
 });
 
-test('the dataset commands are declared under Fine-Tune, registered by the extension, and activate it', () => {
-  const source = readFileSync(path.join(ROOT, 'extension/src/commands.ts'), 'utf8');
-  const ids = [...source.matchAll(/'(finetune\.[A-Za-z]+)': /g)].map((match) => match[1]);
-  assert.ok(ids.length >= 4);
-  for (const id of ids) {
-    const declared = manifest.contributes.commands.find((command) => command.command === id);
-    assert.ok(declared, `${id} is declared`);
-    assert.equal(declared.category, 'Fine-Tune');
-    assert.ok(manifest.activationEvents.includes(`onCommand:${id}`), `${id} activates the extension`);
-  }
+test('jsonl files are a language that activates the extension, whose entry point is the bundle', () => {
   assert.ok(manifest.activationEvents.includes('onLanguage:jsonl'));
   assert.ok(manifest.contributes.languages.some((language) => language.id === 'jsonl' && language.extensions?.includes('.jsonl')));
   assert.equal(manifest.main, './dist/extension.js');

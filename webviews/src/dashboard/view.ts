@@ -1,7 +1,8 @@
 // The dashboard's non-chart parts: header status, progress bar, key figures, failure box, samples and configuration.
 // Plain DOM with textContent only (no innerHTML: run names and samples are user data).
 import type { SampleEvent } from '../../../contracts/src/run/run-events';
-import { formatDuration, formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import { formatDuration } from '../../../contracts/src/format-duration';
+import { formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 import type { DashboardFailure, DashboardRun, DashboardRunStatus } from '../../../contracts/src/webview/dashboard-messages';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -43,14 +44,14 @@ export function renderFigures(snapshot: RunSnapshot, status: DashboardRunStatus)
     progress.indeterminate = status === 'running';
   }
   progress.hidden = status !== 'running' && !total;
-  const eta = status === 'running' && snapshot.etaMs !== undefined ? formatDuration(snapshot.etaMs) : '–';
+  const eta = status === 'running' && snapshot.etaMs !== undefined ? formatDuration(snapshot.etaMs, 'units') : '–';
   const figures: [string, string, string][] = [
     ['step', 'Step', total ? `${snapshot.step} / ${total}` : String(snapshot.step)],
     ['loss', 'Loss', formatLoss(snapshot.loss)],
     ['eval-loss', 'Eval loss', formatLoss(snapshot.evalLoss)],
     ['lr', 'Learning rate', snapshot.lr === undefined ? '–' : snapshot.lr.toExponential(2)],
     ['tokens-per-second', 'Tokens/s', snapshot.tokensPerSecond === undefined ? '–' : snapshot.tokensPerSecond.toFixed(0)],
-    ['elapsed', 'Elapsed', formatDuration(snapshot.elapsedMs)],
+    ['elapsed', 'Elapsed', formatDuration(snapshot.elapsedMs, 'units')],
     ['eta', 'ETA', eta],
     ['device', 'Device', snapshot.device ?? '–'],
     ['memory', 'Memory', formatBytes(snapshot.memoryBytes)],

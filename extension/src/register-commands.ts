@@ -1,30 +1,13 @@
-// The extension's commands as small factories in one table (rust-analyzer's main.ts habit): each factory gets the
-// context and returns the handler. Other parts (training) register their own table through registerCommands.
+// Registers a part's commands, given as a table of small factories (rust-analyzer's main.ts habit): each factory
+// gets the context and returns the handler. Every part (datasets, training, preview, export) registers its own table.
 import * as vscode from 'vscode';
-import { convertDatasetFormat } from './convert';
+import type { CommandFactory } from './command-factory';
 import { describe, type Ctx } from './ctx';
-import { showRenderedExample } from './rendered/command';
-import { showDatasetReport } from './report/command';
-
-// Handlers receive whatever VS Code or a caller passes (a Uri from a menu, a line from a CodeLens): each checks.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type CommandHandler = (...args: any[]) => unknown;
-export type CommandFactory = (ctx: Ctx) => CommandHandler;
 
 export interface RegisterOptions {
   /** Commands that load or run a model: refused, with a message, in an untrusted workspace. */
   requiresTrust?: boolean;
 }
-
-const restartServer: CommandFactory = (ctx) => () => ctx.restart();
-
-/** The dataset commands; ids match package.json's contributes.commands. */
-export const datasetCommands: Record<string, CommandFactory> = {
-  'finetune.showDatasetReport': showDatasetReport,
-  'finetune.convertDatasetFormat': convertDatasetFormat,
-  'finetune.showRenderedExample': showRenderedExample,
-  'finetune.restartServer': restartServer,
-};
 
 /** Registers a table of commands; a failing command shows its error once and logs it, instead of vanishing. */
 export function registerCommands(ctx: Ctx, table: Record<string, CommandFactory>, options: RegisterOptions = {}): void {

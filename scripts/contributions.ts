@@ -1,0 +1,37 @@
+// Writes package.json's `contributes` and `activationEvents` from the extension parts' data
+// (extension/src/contributions/parts.ts), and the run configuration's JSON schema into schemas/. Everything else in
+// package.json stays as it is. test/extension/contributions.test.ts fails while the files differ from what this writes.
+// Usage: npm run contributions
+import * as fs from 'node:fs';
+import { manifestContributions } from '../extension/src/contributions/manifest';
+import { EXTENSION_PARTS } from '../extension/src/contributions/parts';
+import { runConfigurationSchemaPath, runConfigurationSchemaText } from '../extension/src/training/run-config';
+
+export const MANIFEST_PATH = 'package.json';
+
+/** The manifest with its generated keys replaced (in place: the keys keep their position). */
+export function generatedManifest(manifest: Record<string, unknown>): Record<string, unknown> {
+  return { ...manifest, ...manifestContributions(EXTENSION_PARTS) };
+}
+
+/** Every file this script writes, with the text it writes there. */
+export function generatedFiles(): Record<string, string> {
+  const manifest = JSON.parse(fs.readFileSync(MANIFEST_PATH, 'utf8')) as Record<string, unknown>;
+  return {
+    [MANIFEST_PATH]: `${JSON.stringify(generatedManifest(manifest), null, 2)}\n`,
+    [runConfigurationSchemaPath]: runConfigurationSchemaText(),
+  };
+}
+
+// Through a temporary file and a rename: an editor or a watcher never reads half a package.json.
+function writeAtomic(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+}
+
+if (process.argv[1] && import.meta.filename === fs.realpathSync(process.argv[1])) {
+  const files = generatedFiles();
+  for (const [file, text] of Object.entries(files)) writeAtomic(file, text);
+  console.log(`wrote ${Object.keys(files).join(' and ')}`);
+}
