@@ -8,6 +8,7 @@ import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } f
 import type { EvalEvent, RunEvent } from '../../../contracts/src/run/run-events';
 import type { RunInfo } from '../../../contracts/src/run/run-info';
 import type { EndStatus } from '../../../contracts/src/run/run-status';
+import { runFolderNames } from '../../../contracts/src/run/run-folder-layout';
 import { RunFolder } from '../run-folder/run-folder';
 import { learningRateAt } from './schedule';
 import { prepareTraining, type PreparedTraining } from './setup';
@@ -62,13 +63,13 @@ export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Pr
     try {
       run.append(event);
     } catch {
-      unrecorded.push('metrics.jsonl');
+      unrecorded.push(runFolderNames.metrics);
     }
     hooks.onEvent?.(event);
     try {
       run.writeRunInfo({ ...before, status: 'error', updatedAt: now, message });
     } catch {
-      unrecorded.push('run.json');
+      unrecorded.push(runFolderNames.info);
     }
     throw unrecorded.length > 0 ? withNote(error, `this error could not be recorded in ${unrecorded.join(' or ')}`) : error;
   } finally {
