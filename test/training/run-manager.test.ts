@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
 import type { TrainingArgumentsInput } from '../../contracts/src/training-arguments';
-import { isProcessAlive, readAllEvents, readWorkerRecord } from '../../extension/src/training/run-directory';
+import { readAllEvents } from '../../engine/src/run-folder/metrics-reader';
+import { processIsAlive } from '../../engine/src/run-folder/process-alive';
+import { readWorkerRecord } from '../../engine/src/run-folder/worker-files';
 import type { RunEvent, StepEvent } from '../../contracts/src/run/run-events';
 import type { RunHandle } from '../../extension/src/training/run-handle';
 import { RunManager, type WorkerLaunch } from '../../extension/src/training/run-manager';
@@ -74,8 +76,8 @@ describe('run manager with the real engine worker', () => {
     assert.deepEqual(readAllEvents(handle.runDir), handle.events);
     // One worker per run: it exits once its terminal event is out.
     const pid = readWorkerRecord(handle.runDir)!.pid;
-    for (let waited = 0; isProcessAlive(pid) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(isProcessAlive(pid), false);
+    for (let waited = 0; processIsAlive(pid) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(processIsAlive(pid), false);
   });
 
   it('cancels cleanly with a usable checkpoint, and resume continues from it', async () => {
@@ -103,19 +105,19 @@ describe('run manager with the real engine worker', () => {
     await firstStep(handle);
     process.kill(readWorkerRecord(handle.runDir)!.pid, 'SIGKILL');
     const end = await handle.whenEnded();
-    assert.equal(end.status, 'failed');
+    assert.equal(end.status, 'error');
     assert.equal(end.crash?.signal, 'SIGKILL');
     assert.ok((end.crash?.logTail.length ?? 0) > 0, 'the worker log has lines');
     // A later window sees the same: no terminal event and no live worker means the run failed.
     const fresh = new RunManager({ launch });
-    assert.equal(fresh.attach(handle.runDir).status, 'failed');
+    assert.equal(fresh.attach(handle.runDir).status, 'error');
     fresh.dispose();
   });
 
   it('rejects arguments the trainer refuses, naming the key, and leaves no worker behind', async () => {
     const out = path.join(dir, 'runs', 'refused');
     await assert.rejects(manager.start({ ...base, rank: -1, out }), /rank/);
-    assert.equal(isProcessAlive(readWorkerRecord(out)!.pid), false);
+    assert.equal(processIsAlive(readWorkerRecord(out)!.pid), false);
     assert.equal(manager.get(out), undefined);
   });
 

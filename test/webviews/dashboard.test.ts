@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { parseRunEventLine, type RunEvent } from '../../contracts/src/run/run-events';
+import type { RunEvent } from '../../contracts/src/run/run-events';
+import { parseRunEventLine } from '../../contracts/src/run/run-event-check';
 import { snapshotOf } from '../../contracts/src/run/run-snapshot';
 import type { DashboardRun } from '../../contracts/src/webview/dashboard-messages';
 import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables, type ThemeKind } from './dashboard-harness';
@@ -136,7 +137,7 @@ describe('training dashboard webview', { skip: fs.existsSync(chromiumPath) ? fal
     const events = live.slice(0, 50);
     await dashboard.send({ type: 'init', run, events, snapshot: snapshotAfter(events) });
     const logTail = ['step 42 ok', 'Error: onnxruntime: out of memory', '    at Session.run'];
-    await dashboard.send({ type: 'status', status: 'failed', snapshot: snapshotAfter(events), failure: { message: 'The engine worker exited with code 1.', logTail } });
+    await dashboard.send({ type: 'status', status: 'error', snapshot: snapshotAfter(events), failure: { message: 'The engine worker exited with code 1.', logTail } });
     assert.equal(await dashboard.page.isVisible('#failure'), true);
     assert.equal(await dashboard.page.textContent('#failure-log'), logTail.join('\n'));
     assert.equal(await dashboard.page.locator('#resume').getAttribute('disabled'), null);

@@ -1,6 +1,7 @@
 // A run's key figures folded from its events: what the status bar, the Runs view and the dashboard header show.
 // Pure and browser-safe (type imports only), so the dashboard webview folds events with the same code.
 import type { RunEvent } from './run-events';
+import type { EndStatus } from './run-status';
 
 export interface RunSnapshot {
   step: number;
@@ -17,7 +18,7 @@ export interface RunSnapshot {
   /** The device line with why better devices were skipped (shown as a tooltip). */
   deviceDescription?: string;
   memoryBytes?: number;
-  ended?: 'done' | 'cancelled' | 'error';
+  ended?: EndStatus;
   errorMessage?: string;
 }
 

@@ -2,8 +2,9 @@
 // (extension/src/training/dashboard-panel.ts). Every message has a `type`; both sides import these types.
 import type { RunEvent } from '../run/run-events';
 import type { RunSnapshot } from '../run/run-snapshot';
+import type { RunStatus } from '../run/run-status';
 
-export type DashboardRunStatus = 'running' | 'done' | 'cancelled' | 'failed';
+export type DashboardRunStatus = RunStatus;
 
 export interface DashboardRun {
   name: string;

@@ -7,6 +7,7 @@
 // terminal event (done, error, cancelled) the worker exits: 0 for done or cancelled, 1 for error. A client that goes
 // away (window reload) does not stop the run: the worker keeps training and the run directory keeps the record.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { RunEvent } from '../run/run-events';
 import type { TrainingArgumentsInput } from '../training-arguments';
 
 /** The environment variable by which a client asks the worker to speak JSON-RPC over IPC (the only transport). */
@@ -25,8 +26,8 @@ export interface TrainStartResult {
 
 export interface TrainEventParams {
   runDir: string;
-  /** One metrics.jsonl event (DESIGN.md §4): `{type: 'step' | 'eval' | 'sample' | 'done' | 'error' | 'cancelled', …}`. */
-  event: { type: string; [key: string]: unknown };
+  /** The event the trainer has just appended to metrics.jsonl (docs/run-folder.md). */
+  event: RunEvent;
 }
 
 export interface TrainCancelParams {

@@ -1,9 +1,10 @@
-// The per-example loss file: JSON Lines, one `{"line", "loss", "tokens"}` per scored record, in file order.
-// `line` is 1-based, like `finetune lint`'s output (DESIGN §4), so a person can jump to it; readers that feed the
+// The per-example loss file (RUN_DIR/per-example-loss.jsonl by default, docs/run-folder.md): JSON Lines, one
+// `{"line", "loss", "tokens"}` per scored record, in file order.
+// `line` is 1-based, like `finetune lint`'s output, so a person can jump to it; readers that feed the
 // dataset service (0-based) convert with readLossFile. Written atomically: the extension may read it at any time.
 import { existsSync, readFileSync } from 'node:fs';
 import { assertReadableFile } from '../../../contracts/src/user-file';
-import { writeFileAtomic } from '../train/run-dir';
+import { writeFileAtomic } from '../run-folder/atomic-write';
 import type { ExampleLoss } from './per-example';
 
 export const PER_EXAMPLE_LOSS_FILE = 'per-example-loss.jsonl';

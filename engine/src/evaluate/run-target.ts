@@ -1,9 +1,11 @@
-// What a run directory evaluates with: its base model (run.json's config.model) plus its LoRA adapter (adapter/), or
-// its fully fine-tuned model (model/). Shared by `finetune eval --run` and the worker's scoring handler.
+// What a run directory evaluates with: its base model (run.json's config.model) plus its adapter (adapter/), or its
+// fully fine-tuned model (model/). Shared by `finetune eval --run`, the worker's scoring handler, export and preview.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
 import { UserError } from '../../../contracts/src/user-error';
 import { assertReadableFile } from '../../../contracts/src/user-file';
+import { baseModelOf } from '../run-folder/run-info-file';
 
 export interface RunTarget {
   runDir: string;
@@ -13,25 +15,26 @@ export interface RunTarget {
 
 export function resolveRunTarget(runDir: string): RunTarget {
   const dir = resolve(runDir);
-  const runJson = join(dir, 'run.json');
+  const runJson = runFolderPath(dir, 'info');
   if (!existsSync(runJson)) throw new UserError(`${dir}: not a run directory (no run.json)`);
   assertReadableFile(runJson, 'run.json');
-  if (existsSync(join(dir, 'model', 'config.json'))) return { runDir: dir, model: join(dir, 'model') };
+  const model = runFolderPath(dir, 'model');
+  if (existsSync(join(model, 'config.json'))) return { runDir: dir, model };
   let config: Record<string, unknown> | undefined;
   try {
     config = (JSON.parse(readFileSync(runJson, 'utf8')) as { config?: Record<string, unknown> }).config;
   } catch (error) {
     throw new UserError(`${runJson}: not valid JSON (${(error as Error).message})`);
   }
-  const model = config?.model;
-  if (typeof model !== 'string' || model === '') throw new UserError(`${runJson}: config.model is missing`);
-  const adapter = join(dir, 'adapter');
+  const base = baseModelOf(dir, config);
+  if (base === undefined) throw new UserError(`${runJson}: config.model is missing`);
+  const adapter = runFolderPath(dir, 'adapter');
   if (!existsSync(join(adapter, 'adapter_config.json'))) throw new UserError(`${dir}: the run has no adapter/ or model/ yet (has it finished?)`);
-  return { runDir: dir, model: isAbsolute(model) ? model : resolve(dir, model), adapter };
+  return { runDir: dir, model: base, adapter };
 }
 
 /** The run directory an adapter folder belongs to (RUN_DIR/adapter), if it does. */
 export function runDirOfAdapter(adapterDir: string): string | undefined {
-  const parent = resolve(adapterDir, '..');
-  return existsSync(join(parent, 'run.json')) ? parent : undefined;
+  const parent = dirname(resolve(adapterDir));
+  return existsSync(runFolderPath(parent, 'info')) ? parent : undefined;
 }

@@ -5,7 +5,9 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../../../contracts/src/user-error';
-import { RunDirectory, writeFileAtomic, type EvalEvent, type RunEvent, type StepEvent } from '../train/run-dir';
+import type { EvalEvent, RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
+import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
+import { RunFolder } from '../run-folder/run-folder';
 import { RECIPE_MANIFEST, type RecipeManifest } from './export-recipe';
 import { copyLoraAdapter } from './peft-adapter-import';
 
@@ -119,7 +121,7 @@ function copyFolderFiles(from: string, to: string, keep: (name: string) => boole
 export function importRun(options: ImportRunOptions): ImportRunResult {
   const from = resolve(options.from);
   if (!existsSync(from)) throw new UserError(`${options.from}: no such folder`);
-  const run = new RunDirectory(resolve(options.out));
+  const run = new RunFolder(resolve(options.out));
   if (existsSync(run.runJson) && !options.force) throw new UserError(`${options.out} already holds a run (run.json); choose another --out or pass --force`);
   const stateFile = findTrainerState(from);
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as TrainerState;
@@ -129,12 +131,12 @@ export function importRun(options: ImportRunOptions): ImportRunResult {
   const adapterConfig = weights.kind === 'adapter' ? (JSON.parse(readFileSync(join(weights.folder, 'adapter_config.json'), 'utf8')) as { base_model_name_or_path?: string }) : {};
   const candidates = [options.model, manifest?.config.model as string | undefined, manifest?.baseModel, adapterConfig.base_model_name_or_path].filter((value): value is string => typeof value === 'string');
   // Preview and export load the base from disk: prefer a candidate that is a local folder.
-  const model = candidates.map((candidate) => resolve(candidate)).find((candidate) => existsSync(join(candidate, 'config.json'))) ?? (weights.kind === 'model' ? join(run.path, 'model') : candidates[0]);
+  const model = candidates.map((candidate) => resolve(candidate)).find((candidate) => existsSync(join(candidate, 'config.json'))) ?? (weights.kind === 'model' ? runFolderPath(run.path, 'model') : candidates[0]);
   if (!model) throw new UserError(`${options.from}: cannot tell the base model; pass --model DIR`);
 
   mkdirSync(run.path, { recursive: true });
   let droppedTensors: string[] = [];
-  run.replaceFolder(join(run.path, weights.kind), (temporary) => {
+  run.replaceFolder(runFolderPath(run.path, weights.kind), (temporary) => {
     if (weights.kind === 'adapter') droppedTensors = copyLoraAdapter(weights.folder, temporary);
     else copyFolderFiles(weights.folder, temporary, (name) => name.endsWith('.json') || name.endsWith('.safetensors') || name.endsWith('.jinja') || name.endsWith('.txt') || name.endsWith('.model'));
   });
@@ -164,6 +166,6 @@ export function importRun(options: ImportRunOptions): ImportRunResult {
     output: weights.kind,
   });
   const done: RunEvent = { type: 'done', step, elapsedMs: Math.round((final?.train_runtime ?? 0) * 1000), output: weights.kind, loss: steps.at(-1)?.loss, evalLoss: evals.at(-1)?.loss };
-  writeFileAtomic(run.metrics, [...events, done].map((event) => `${JSON.stringify(event)}\n`).join(''));
+  run.writeEvents([...events, done]);
   return { out: run.path, steps: steps.length, evals: evals.length, output: weights.kind, model, trainerState: basename(dirname(stateFile)) + '/trainer_state.json' };
 }

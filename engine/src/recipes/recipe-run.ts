@@ -6,6 +6,7 @@ import { DOWNLOAD_RECORD } from '../download/download-model';
 import { resolveTrainingArguments, resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
 import { readConfigFile } from '../train/config-file';
 import { UserError } from '../../../contracts/src/user-error';
+import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
 
 export const RECIPE_FORMATS = ['trl', 'axolotl', 'llamafactory'] as const;
 export type RecipeFormat = (typeof RECIPE_FORMATS)[number];
@@ -61,7 +62,7 @@ export function readRecipeRun(options: { run?: string; config?: string; baseMode
   let resolved: Record<string, unknown> | undefined;
   let source: string;
   if (options.run !== undefined) {
-    const runJson = join(resolve(cwd, options.run), 'run.json');
+    const runJson = runFolderPath(resolve(cwd, options.run), 'info');
     if (!existsSync(runJson)) throw new UserError(`${options.run}: no run.json (not a run folder)`);
     const info = JSON.parse(readFileSync(runJson, 'utf8')) as { config?: Record<string, unknown>; resolved?: Record<string, unknown> };
     const raw = resolveTrainingArguments([readConfigFile(runJson)], runJson);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors-writer';
 import type { DataPosition } from './batching';
-import { readJson, writeJsonAtomic, type RunDirectory } from './run-dir';
+import { readJson, writeJsonAtomic } from '../run-folder/atomic-write';
+import type { RunFolder } from '../run-folder/run-folder';
 
 /** A trainable tensor with its AdamW moments; `name` is the tensor's name in the step graph. */
 export interface TrainableTensor {
@@ -41,7 +42,7 @@ function stepFolderName(step: number): string {
   return `step-${String(step).padStart(6, '0')}`;
 }
 
-export function saveCheckpoint(run: RunDirectory, tensors: readonly TrainableTensor[], position: LoopPosition): string {
+export function saveCheckpoint(run: RunFolder, tensors: readonly TrainableTensor[], position: LoopPosition): string {
   const target = join(run.checkpoints, stepFolderName(position.step));
   run.replaceFolder(target, (folder) => {
     const entries: TensorToWrite[] = tensors.flatMap((tensor) => [
@@ -58,7 +59,7 @@ export function saveCheckpoint(run: RunDirectory, tensors: readonly TrainableTen
   return target;
 }
 
-function pruneCheckpoints(run: RunDirectory, latestStep: number): void {
+function pruneCheckpoints(run: RunFolder, latestStep: number): void {
   const folders = readdirSync(run.checkpoints)
     .filter((name) => /^step-\d+$/.test(name))
     .sort();
@@ -67,7 +68,7 @@ function pruneCheckpoints(run: RunDirectory, latestStep: number): void {
 }
 
 /** The latest checkpoint's folder, or null when the run has none. */
-export function latestCheckpoint(run: RunDirectory): string | null {
+export function latestCheckpoint(run: RunFolder): string | null {
   const pointer = join(run.checkpoints, 'latest.json');
   if (!existsSync(pointer)) return null;
   const { folder } = readJson<{ folder: string }>(pointer);

@@ -4,7 +4,8 @@
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeModelSafetensors, writeSafetensors } from '../io/safetensors-writer';
-import { writeJsonAtomic, type RunDirectory } from './run-dir';
+import { writeJsonAtomic } from '../run-folder/atomic-write';
+import type { RunFolder } from '../run-folder/run-folder';
 
 export interface LoraModuleWeights {
   /** Module path in the Hugging Face model, e.g. `model.layers.0.self_attn.q_proj`. */
@@ -55,7 +56,7 @@ export function adapterTensorName(modulePath: string, which: 'lora_A' | 'lora_B'
   return `base_model.model.${modulePath}.${which}.weight`;
 }
 
-export function writePeftAdapter(run: RunDirectory, folder: string, settings: LoraAdapterSettings, modules: readonly LoraModuleWeights[]): void {
+export function writePeftAdapter(run: RunFolder, folder: string, settings: LoraAdapterSettings, modules: readonly LoraModuleWeights[]): void {
   run.replaceFolder(folder, (temporary) => {
     writeJsonAtomic(join(temporary, 'adapter_config.json'), adapterConfig(settings));
     writeSafetensors(
@@ -76,7 +77,7 @@ export function isModelSideFile(name: string): boolean {
 
 /** A full model: every weight by its Hugging Face name (trained ones replaced), plus the base's config/tokenizer files. */
 export function writeFullModel(
-  run: RunDirectory,
+  run: RunFolder,
   folder: string,
   baseModel: string,
   weights: ReadonlyArray<{ name: string; shape: number[]; data: Float32Array }>,

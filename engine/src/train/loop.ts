@@ -5,11 +5,15 @@ import { relative } from 'node:path';
 import { resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
 import { BatchStream, makeBatch, type Batch } from './batching';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
-import { RunDirectory, type EvalEvent, type RunEvent, type RunInfo, type RunStatus } from './run-dir';
+import type { EvalEvent, RunEvent } from '../../../contracts/src/run/run-events';
+import type { RunInfo } from '../../../contracts/src/run/run-info';
+import type { EndStatus } from '../../../contracts/src/run/run-status';
+import { runFolderNames } from '../../../contracts/src/run/run-folder-layout';
+import { RunFolder } from '../run-folder/run-folder';
 import { learningRateAt } from './schedule';
 import { prepareTraining, type PreparedTraining } from './setup';
-import { CHECKPOINTS_TEMPORARY, removeStaleTemporaries, RUN_FOLDER_TEMPORARY } from './stale-temporaries';
-import { asWriteFailure } from './write-failure';
+import { CHECKPOINTS_TEMPORARY, removeStaleTemporaries, RUN_FOLDER_TEMPORARY } from '../run-folder/stale-temporaries';
+import { asWriteFailure } from '../run-folder/write-failure';
 
 export interface TrainHooks {
   /** Aborting ends the run with a `cancelled` event after the current step, keeping a usable checkpoint. */
@@ -22,7 +26,7 @@ export interface TrainHooks {
 }
 
 export interface TrainResult {
-  status: Exclude<RunStatus, 'running'>;
+  status: EndStatus;
   step: number;
   totalSteps: number;
   /** adapter/ or model/ folder when done. */
@@ -32,7 +36,7 @@ export interface TrainResult {
 }
 
 export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const run = new RunDirectory(args.out);
+  const run = new RunFolder(args.out);
   try {
     if (!args.resume) run.prepareFresh();
   } catch (error) {
@@ -59,13 +63,13 @@ export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Pr
     try {
       run.append(event);
     } catch {
-      unrecorded.push('metrics.jsonl');
+      unrecorded.push(runFolderNames.metrics);
     }
     hooks.onEvent?.(event);
     try {
       run.writeRunInfo({ ...before, status: 'error', updatedAt: now, message });
     } catch {
-      unrecorded.push('run.json');
+      unrecorded.push(runFolderNames.info);
     }
     throw unrecorded.length > 0 ? withNote(error, `this error could not be recorded in ${unrecorded.join(' or ')}`) : error;
   } finally {
@@ -73,7 +77,7 @@ export async function train(args: TrainingArguments, hooks: TrainHooks = {}): Pr
   }
 }
 
-async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining, run: RunDirectory, checkpoint: string | null, hooks: TrainHooks): Promise<TrainResult> {
+async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining, run: RunFolder, checkpoint: string | null, hooks: TrainHooks): Promise<TrainResult> {
   const { session, totalSteps, warmupSteps } = prepared;
   let position: LoopPosition = { step: 0, data: { epoch: 0, batch: 0 }, seed: args.seed, elapsedMs: 0 };
   if (checkpoint) {

@@ -1,7 +1,7 @@
 // Terminal progress for `finetune train`: a redrawn bar on a TTY (step, loss, tok/s, ETA), plain lines otherwise
 // (logs, CI, the extension's output channel), so the same events read well in both.
 import { formatDuration } from '../../../contracts/src/format-duration';
-import type { RunEvent } from './run-dir';
+import type { RunEvent } from '../../../contracts/src/run/run-events';
 
 export interface ProgressWriter {
   write(text: string): void;

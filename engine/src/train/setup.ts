@@ -12,7 +12,7 @@ import { createLoraPlan } from './methods/lora';
 import { createPromptPlan } from './methods/prompt';
 import { createQloraPlan } from './methods/qlora';
 import type { MethodPlan } from './methods/types';
-import type { RunDirectory } from './run-dir';
+import type { RunFolder } from '../run-folder/run-folder';
 import { defaultWarmupSteps } from './schedule';
 import { sampleReply } from './sample';
 import { createTrainingSession } from './step-graph';
@@ -28,7 +28,7 @@ export interface PreparedTraining {
   /** Derived values recorded in run.json. */
   resolved: Record<string, unknown>;
   /** Writes adapter/ or model/ from the current trainable values; returns the folder. */
-  exportResult(run: RunDirectory): string;
+  exportResult(run: RunFolder): string;
   /** The current model's greedy reply to --sample-prompt (null without one). */
   sample(): Promise<string | null>;
   /** The base model's first tensor holding NaN/inf (read only when a step went non-finite), or null. */

@@ -1,11 +1,11 @@
 // The engine worker: a Node process that runs one training run for the extension (or any JSON-RPC client), so heavy
-// work never blocks the extension host. Protocol in ./protocol.ts. The run survives its client: when the IPC channel
+// work never blocks the extension host. Protocol in contracts/src/worker/protocol.ts. The run survives its client: when the IPC channel
 // closes (window reload) training goes on, events still land in metrics.jsonl, and a `cancel.request` file in the run
 // directory (or SIGTERM/SIGINT) stops it cleanly at the next step with a checkpoint.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { resolveTrainingArguments } from '../../../contracts/src/training-arguments';
+import { isCancelRequested } from '../run-folder/worker-files';
 import { train } from '../train/loop';
 import { registerGeneration } from './generation';
 import {
@@ -18,7 +18,6 @@ import {
   workerTransportVariable,
 } from '../../../contracts/src/worker/protocol';
 
-const cancelFileName = 'cancel.request';
 const cancelPollMs = 250;
 const resourcesEveryMs = 2000;
 const invalidParamsCode = -32602;
@@ -77,8 +76,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => cu
 
 async function runTraining(args: Parameters<typeof train>[0], controller: AbortController): Promise<void> {
   const runDir = args.out;
-  const cancelFile = join(runDir, cancelFileName);
-  const cancelPoll = setInterval(() => existsSync(cancelFile) && controller.abort(), cancelPollMs);
+  const cancelPoll = setInterval(() => isCancelRequested(runDir) && controller.abort(), cancelPollMs);
   const resources = setInterval(() => {
     const memory = process.memoryUsage();
     void notify(() => connection.sendNotification(workerResourcesNotification, { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed }));
@@ -90,7 +88,7 @@ async function runTraining(args: Parameters<typeof train>[0], controller: AbortC
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'error') exitCode = 1;
-        pending.push(notify(() => connection.sendNotification(trainEventNotification, { runDir, event: { ...event } })));
+        pending.push(notify(() => connection.sendNotification(trainEventNotification, { runDir, event })));
       },
       onInfo: (message) => {
         console.log(message); // worker.log keeps the notes of a run whose window went away

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveRunTarget, type RunTarget } from '../../../engine/src/evaluate/run-target';
 import type { Ctx } from '../ctx';
-import { listRunDirectories } from '../training/run-directory';
+import { listRunDirectories } from '../../../engine/src/run-folder/list-runs';
 import { runsRoots } from '../training/runs-view';
 import { failureMessage, runCli } from './cli-process';
 import {

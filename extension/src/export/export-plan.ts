@@ -2,6 +2,7 @@
 // output folder, and the `finetune export` arguments. The export itself runs in a child process (cli-process.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
 import { resolveRunTarget, type RunTarget } from '../../../engine/src/evaluate/run-target';
 
 export type ExportFormat = 'hf' | 'onnx' | 'adapter';
@@ -61,7 +62,7 @@ export function checkExportFolder(runDir: string, out: string): string | undefin
   const run = path.resolve(runDir);
   const resolved = path.resolve(out);
   if (resolved === run) return 'That is the run folder itself: choose a folder inside or beside it.';
-  const protectedFolders = ['adapter', 'model', 'checkpoints'].map((name) => path.join(run, name));
+  const protectedFolders = (['adapter', 'model', 'checkpoints'] as const).map((entry) => runFolderPath(run, entry));
   if (protectedFolders.some((folder) => resolved === folder || resolved.startsWith(folder + path.sep))) return 'That folder holds the run\'s own results: choose another one.';
   if (run.startsWith(resolved + path.sep)) return 'That folder contains the run: choose a folder inside or beside it.';
   if (fs.existsSync(resolved) && !fs.statSync(resolved).isDirectory()) return 'A file of that name exists.';

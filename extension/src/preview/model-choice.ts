@@ -1,8 +1,8 @@
 // The models a preview can run: the configured base model, and every finished run (its adapter on its base model,
 // or its fully fine-tuned model). Pure, so the picker, the playground and the tests list the same choices.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveRunTarget } from '../../../engine/src/evaluate/run-target';
+import { baseModelOf, readRunInfo } from '../../../engine/src/run-folder/run-info-file';
 import type { ModelTarget } from '../../../contracts/src/worker/generation-protocol';
 
 export interface ModelChoice {
@@ -48,12 +48,8 @@ export function listModelChoices(baseModel: string | undefined, runDirs: readonl
 export function baseOfRun(choice: ModelChoice): ModelChoice | undefined {
   if (!choice.runDir) return undefined;
   if (choice.adapter) return baseChoice(choice.model);
-  try {
-    const model = (JSON.parse(fs.readFileSync(path.join(choice.runDir, 'run.json'), 'utf8')) as { config?: { model?: unknown } }).config?.model;
-    return typeof model === 'string' && model ? baseChoice(path.resolve(choice.runDir, model)) : undefined;
-  } catch {
-    return undefined;
-  }
+  const model = baseModelOf(choice.runDir, readRunInfo(choice.runDir)?.config);
+  return model === undefined ? undefined : baseChoice(model);
 }
 
 export function targetOf(choice: ModelChoice, device: ModelTarget['device'] = 'auto'): ModelTarget {

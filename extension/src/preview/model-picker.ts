@@ -2,7 +2,7 @@
 // base model and the finished runs; the choice is kept in workspace state. Previews and comparisons read it here.
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { listRunDirectories } from '../training/run-directory';
+import { listRunDirectories } from '../../../engine/src/run-folder/list-runs';
 import { runsRoots } from '../training/runs-view';
 import { previewCommandIds, MODEL_STATE_KEY } from './contributions';
 import { BASE_CHOICE_ID, listModelChoices, runChoice, baseChoice, type ModelChoice } from './model-choice';

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { readLossFile, PER_EXAMPLE_LOSS_FILE } from '../../../engine/src/evaluate/loss-file';
 import { SetLossesNotification } from '../../../contracts/src/lsp-protocol';
 import type { Ctx } from '../ctx';
-import { readRunInfo } from '../training/run-directory';
+import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
 import { targetDocument } from '../target';
 import { runChoice, targetOf, type ModelChoice } from './model-choice';
 import type { PreviewServices } from './services';

@@ -9,7 +9,8 @@ import type { DashboardFailure, DashboardRun, DashboardToHost, DashboardViewStat
 import type { Ctx } from '../ctx';
 import { dashboardViewType, trainingCommandIds } from './contributions';
 import type { Disposable } from './emitter';
-import { readAllEvents, readRunInfo } from './run-directory';
+import { readAllEvents } from '../../../engine/src/run-folder/metrics-reader';
+import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
 import type { RunEvent } from '../../../contracts/src/run/run-events';
 import type { RunEnd, RunHandle } from './run-handle';
 import type { RunManager } from './run-manager';
@@ -17,7 +18,7 @@ import type { RunManager } from './run-manager';
 const flushEveryMs = 150;
 
 export function describeEnd(end: RunEnd | undefined): DashboardFailure | undefined {
-  if (!end || end.status !== 'failed') return undefined;
+  if (!end || end.status !== 'error') return undefined;
   if (end.crash) {
     const how = end.crash.signal ? `was killed (${end.crash.signal})` : end.crash.exitCode !== null ? `exited with code ${end.crash.exitCode}` : 'is gone';
     return { message: `The engine worker ${how} without finishing the run.`, logTail: end.crash.logTail };

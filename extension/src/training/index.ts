@@ -13,7 +13,8 @@ import { RunConfigurationCodeLens } from './codelens';
 import { runsViewId, trainingCommandIds as ids, trainingDeviceSetting } from './contributions';
 import { DashboardPanel } from './dashboard-panel';
 import { ensureDatasetIsClean } from './dataset-check';
-import { readRunInfo } from './run-directory';
+import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
+import { statusWord } from '../../../contracts/src/run/run-status';
 import type { RunHandle } from './run-handle';
 import { exportRecipeCommand, importRunCommand, type ExportRecipeOptions, type ImportRunOptions } from './recipe-commands';
 import { RunManager } from './run-manager';
@@ -63,7 +64,7 @@ export function registerTraining(ctx: Ctx): { manager: RunManager } {
     }
     if (runs.length === 1) return runs[0].runDir;
     const picked = await vscode.window.showQuickPick(
-      runs.map((run) => ({ label: run.name, description: run.status, detail: run.runDir, runDir: run.runDir })),
+      runs.map((run) => ({ label: run.name, description: statusWord(run.status), detail: run.runDir, runDir: run.runDir })),
       { placeHolder },
     );
     return picked?.runDir;
@@ -93,7 +94,7 @@ export function registerTraining(ctx: Ctx): { manager: RunManager } {
       await start(argumentsFromConfiguration(configuration, root, stem));
     },
     [ids.resume]: () => async (argument?: RunArgument) => {
-      const runDir = runDirOf(argument) ?? (await pickRun((run) => run.status === 'cancelled' || run.status === 'failed', 'Choose the run to resume'));
+      const runDir = runDirOf(argument) ?? (await pickRun((run) => run.status === 'cancelled' || run.status === 'error', 'Choose the run to resume'));
       if (!runDir) return;
       const config = readRunInfo(runDir)?.config;
       if (!config) throw new Error(`${runDir} has no run.json: it never started, so there is nothing to resume.`);

@@ -7,7 +7,8 @@ import { RECIPE_FORMATS, type RecipeFormat } from '../../../engine/src/recipes/r
 import type { Ctx } from '../ctx';
 import { failureMessage, runCli } from '../export/cli-process';
 import { runDirOfArgument } from '../export/export-command';
-import { listRunDirectories, readRunInfo } from './run-directory';
+import { listRunDirectories } from '../../../engine/src/run-folder/list-runs';
+import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
 import { runsRoots } from './runs-view';
 
 export interface ExportRecipeOptions {

@@ -4,18 +4,15 @@
 // worker process gone without one (a crash, reported with the last lines of its log).
 import * as path from 'node:path';
 import { Emitter, type Disposable } from './emitter';
-import {
-  isProcessAlive,
-  MetricsReader,
-  readLogTail,
-  readRunInfo,
-  readWorkerRecord,
-  requestCancel,
-  runFiles,
-  statusFromFiles,
-  type RunStatus,
-} from './run-directory';
+import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
 import { isTerminal, type RunEvent, type TerminalEvent } from '../../../contracts/src/run/run-events';
+import type { EndStatus, RunStatus } from '../../../contracts/src/run/run-status';
+import { eventsKeptOnResume } from '../../../contracts/src/run/resume-trim';
+import { MetricsReader } from '../../../engine/src/run-folder/metrics-reader';
+import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
+import { statusFromFiles } from '../../../engine/src/run-folder/run-state';
+import { processIsAlive } from '../../../engine/src/run-folder/process-alive';
+import { readLogTail, readWorkerRecord, requestCancel } from '../../../engine/src/run-folder/worker-files';
 import { applyResolved, foldEvent, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
 export interface CrashReport {
@@ -25,7 +22,7 @@ export interface CrashReport {
 }
 
 export interface RunEnd {
-  status: Exclude<RunStatus, 'running'>;
+  status: EndStatus;
   terminal?: TerminalEvent;
   /** Present when the worker died without writing a terminal event. */
   crash?: CrashReport;
@@ -36,8 +33,8 @@ export const crashLogLines = 20;
 export class RunHandle implements Disposable {
   readonly events: RunEvent[];
   snapshot: RunSnapshot;
-  /** A resumed run: the trainer drops logged events past its checkpoint, so the first live event trims the history. */
-  private trimHistoryOnFirstEvent = false;
+  /** A resumed run whose trainer has not said yet which step it continues from. */
+  private awaitingResumeStep = false;
   private ending?: RunEnd;
   private readonly eventEmitter = new Emitter<RunEvent>();
   private readonly endEmitter = new Emitter<RunEnd>();
@@ -77,12 +74,11 @@ export class RunHandle implements Disposable {
   /** Fires when figures change without an event: the worker's memory, the trainer's resolved totals and device. */
   readonly onUpdate = this.updateEmitter.event;
 
-  /** Marks this handle as following a resumed run whose history was read before the worker started. */
+  /** Marks this handle as following a resumed run whose history was read before the worker started: the old ending
+   * goes at once, what came after the checkpoint once the trainer says where it resumes (started()). */
   resumedFromHistory(): void {
-    const kept = this.events.filter((event) => !isTerminal(event));
-    this.events.splice(0, this.events.length, ...kept);
-    this.snapshot = snapshotOf(this.events);
-    this.trimHistoryOnFirstEvent = true;
+    this.replaceHistory(this.events.filter((event) => !isTerminal(event)));
+    this.awaitingResumeStep = true;
   }
 
   /** Reads total steps and the device actually used from run.json (written by the trainer once it has resolved them). */
@@ -96,10 +92,26 @@ export class RunHandle implements Disposable {
     this.updateEmitter.fire();
   }
 
-  /** The trainer's `onStart`: total steps and the device actually used. */
-  setResolved(resolved: Record<string, unknown>): void {
-    applyResolved(this.snapshot, resolved);
+  /** The trainer's `train/started`: total steps and the device actually used; for a resumed run, the step it continues
+   * from, so the history drops what the trainer dropped from metrics.jsonl (resume-trim.ts). */
+  started(params: { startStep: number; resolved: Record<string, unknown> }): void {
+    if (this.awaitingResumeStep) {
+      this.awaitingResumeStep = false;
+      const kept = eventsKeptOnResume(this.events, params.startStep);
+      if (kept.length !== this.events.length) {
+        this.replaceHistory(kept);
+        this.resetEmitter.fire();
+      }
+    }
+    applyResolved(this.snapshot, params.resolved);
     this.updateEmitter.fire();
+  }
+
+  // The figures that come from outside the events (totals, device, memory) survive a rewritten history.
+  private replaceHistory(events: RunEvent[]): void {
+    this.events.splice(0, this.events.length, ...events);
+    const { totalSteps, device, deviceDescription, memoryBytes } = this.snapshot;
+    this.snapshot = Object.assign(snapshotOf(this.events), { totalSteps, device, deviceDescription, memoryBytes });
   }
 
   /** Resolves when the run ends (immediately for a run that had already ended). */
@@ -116,27 +128,17 @@ export class RunHandle implements Disposable {
   /** Called by the source for each new event. */
   pushEvent(event: RunEvent): void {
     if (this.ending) return;
-    if (this.trimHistoryOnFirstEvent && 'step' in event) {
-      this.trimHistoryOnFirstEvent = false;
-      const kept = this.events.filter((old) => !('step' in old) || old.step < event.step);
-      if (kept.length !== this.events.length) {
-        this.events.splice(0, this.events.length, ...kept);
-        const memory = this.snapshot.memoryBytes;
-        this.snapshot = Object.assign(snapshotOf(this.events), { totalSteps: this.snapshot.totalSteps, device: this.snapshot.device, memoryBytes: memory });
-        this.resetEmitter.fire();
-      }
-    }
     this.events.push(event);
     foldEvent(this.snapshot, event);
     if (this.snapshot.totalSteps === undefined) this.refreshResolved();
     this.eventEmitter.fire(event);
-    if (isTerminal(event)) this.finish({ status: event.type === 'error' ? 'failed' : event.type, terminal: event });
+    if (isTerminal(event)) this.finish({ status: event.type, terminal: event });
   }
 
   /** Called by the source when the worker is gone: without a terminal event that is a crash. */
   workerExited(exitCode: number | null, signal: string | null): void {
     if (this.ending) return;
-    this.finish({ status: 'failed', crash: { exitCode, signal, logTail: readLogTail(this.runDir, crashLogLines) } });
+    this.finish({ status: 'error', crash: { exitCode, signal, logTail: readLogTail(this.runDir, crashLogLines) } });
   }
 
   finish(end: RunEnd): void {
@@ -162,7 +164,7 @@ export class RunHandle implements Disposable {
  * metrics.jsonl and checking that its worker process is still alive.
  */
 export function attachToRunDirectory(runDir: string, pollIntervalMs = 500): RunHandle {
-  const reader = new MetricsReader(path.join(runDir, runFiles.metrics));
+  const reader = new MetricsReader(runFolderPath(runDir, 'metrics'));
   const history = reader.read();
   const worker = readWorkerRecord(runDir);
   const { status, terminal } = statusFromFiles(history, worker);
@@ -174,7 +176,7 @@ export function attachToRunDirectory(runDir: string, pollIntervalMs = 500): RunH
   const poll = () => {
     for (const event of reader.read()) handle.pushEvent(event);
     if (handle.end) return;
-    if (!worker || !isProcessAlive(worker.pid)) {
+    if (!worker || !processIsAlive(worker.pid)) {
       for (const event of reader.read()) handle.pushEvent(event); // the last lines may have landed just before exit
       handle.workerExited(null, null);
     }

@@ -16,18 +16,12 @@ import {
 } from '../../../contracts/src/worker/protocol';
 import type { TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import { Emitter, type Disposable } from './emitter';
-import {
-  clearCancelRequest,
-  listRunDirectories,
-  readAllEvents,
-  readWorkerRecord,
-  requestCancel,
-  runFiles,
-  statusFromFiles,
-  writeJsonAtomic,
-  type WorkerRecord,
-} from './run-directory';
-import { parseRunEventLine } from '../../../contracts/src/run/run-events';
+import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
+import { isTerminal } from '../../../contracts/src/run/run-events';
+import { listRunDirectories } from '../../../engine/src/run-folder/list-runs';
+import { readAllEvents } from '../../../engine/src/run-folder/metrics-reader';
+import { statusFromFiles } from '../../../engine/src/run-folder/run-state';
+import { clearCancelRequest, readWorkerRecord, requestCancel, writeWorkerRecord, type WorkerRecord } from '../../../engine/src/run-folder/worker-files';
 import { attachToRunDirectory, RunHandle } from './run-handle';
 
 /** How to start a worker: in VS Code, the extension host's own executable run as Node plus dist/worker.js. */
@@ -76,7 +70,7 @@ export class RunManager implements Disposable {
       throw new Error(`${runDir}: a run is already going in this directory (worker ${worker.pid})`);
     }
     const resume = args.resume ?? false;
-    if (!resume && fs.existsSync(path.join(runDir, runFiles.config))) {
+    if (!resume && fs.existsSync(runFolderPath(runDir, 'info'))) {
       throw new Error(`${runDir} already holds a run: resume it or choose another folder`);
     }
     fs.mkdirSync(runDir, { recursive: true });
@@ -84,7 +78,7 @@ export class RunManager implements Disposable {
     // A resumed run's dashboard shows its whole history: what was written before this worker starts.
     const history = resume ? readAllEvents(runDir) : [];
 
-    const log = fs.openSync(path.join(runDir, runFiles.log), resume ? 'a' : 'w');
+    const log = fs.openSync(runFolderPath(runDir, 'workerLog'), resume ? 'a' : 'w');
     const { command, args: launchArgs, env } = this.options.launch;
     const child = spawn(command, launchArgs, {
       detached: true,
@@ -97,18 +91,15 @@ export class RunManager implements Disposable {
       throw new Error(`could not start the engine worker (${command} ${launchArgs.join(' ')})`);
     }
     const record: WorkerRecord = { pid: child.pid, startedAt: new Date().toISOString(), resume };
-    writeJsonAtomic(path.join(runDir, runFiles.worker), record);
+    writeWorkerRecord(runDir, record);
 
     const handle = new RunHandle(runDir, history);
     if (resume) handle.resumedFromHistory();
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     let exited = false;
-    connection.onNotification(trainEventNotification, (params) => {
-      const event = parseRunEventLine(JSON.stringify(params.event), `${runDir}: worker event`);
-      if (event) handle.pushEvent(event);
-    });
+    connection.onNotification(trainEventNotification, (params) => handle.pushEvent(params.event));
     connection.onNotification(workerResourcesNotification, (params) => handle.setMemory(params.rssBytes));
-    connection.onNotification(trainStartedNotification, (params) => handle.setResolved(params.resolved));
+    connection.onNotification(trainStartedNotification, (params) => handle.started(params));
     connection.onNotification(trainInfoNotification, (params) => this.infoEmitter.fire(params));
     connection.onError(() => {}); // a broken channel shows up as the process exit below
     connection.listen();
@@ -180,7 +171,7 @@ export class RunManager implements Disposable {
   private catchUpFromFile(handle: RunHandle): void {
     const onDisk = readAllEvents(handle.runDir);
     const last = onDisk[onDisk.length - 1];
-    if (last && last.type !== handle.events[handle.events.length - 1]?.type && (last.type === 'done' || last.type === 'error' || last.type === 'cancelled')) {
+    if (last && last.type !== handle.events[handle.events.length - 1]?.type && isTerminal(last)) {
       handle.pushEvent(last);
     }
   }

@@ -5,7 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runsFolderSetting, trainingCommandIds, TRAINING_SETTING_DEFAULTS } from './contributions';
-import { listRunDirectories, readAllEvents, readRunInfo, readWorkerRecord, runFiles, statusFromFiles, type RunStatus } from './run-directory';
+import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
+import { statusWord, type RunStatus } from '../../../contracts/src/run/run-status';
+import { listRunDirectories } from '../../../engine/src/run-folder/list-runs';
+import { readAllEvents } from '../../../engine/src/run-folder/metrics-reader';
+import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
+import { statusFromFiles } from '../../../engine/src/run-folder/run-state';
+import { readWorkerRecord } from '../../../engine/src/run-folder/worker-files';
 import type { RunManager } from './run-manager';
 import { formatDuration } from '../../../contracts/src/format-duration';
 import { applyResolved, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
@@ -30,7 +36,7 @@ const statusIcons: Record<RunStatus, vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
   done: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   cancelled: new vscode.ThemeIcon('circle-slash'),
-  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
 };
 
 export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Disposable {
@@ -80,7 +86,7 @@ export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
     item.id = run.runDir;
     item.resourceUri = vscode.Uri.file(run.runDir);
     item.iconPath = statusIcons[run.status];
-    item.contextValue = `run.${run.status}`;
+    item.contextValue = `run.${statusWord(run.status)}`; // package.json's menus match these words
     item.description = describeRun(run);
     item.tooltip = tooltip(run);
     item.command = { title: 'Open Training Dashboard', command: trainingCommandIds.openDashboard, arguments: [vscode.Uri.file(run.runDir)] };
@@ -91,7 +97,7 @@ export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
     const live = this.manager.get(runDir);
     const info = readRunInfo(runDir);
     if (live) return { runDir, name: path.basename(runDir), status: live.status, snapshot: live.snapshot, config: info?.config ?? {} };
-    const metrics = path.join(runDir, runFiles.metrics);
+    const metrics = runFolderPath(runDir, 'metrics');
     const stat = fs.statSync(metrics, { throwIfNoEntry: false });
     const stamp = `${stat?.mtimeMs ?? 0}:${stat?.size ?? 0}:${info?.updatedAt ?? ''}`;
     const cached = this.cache.get(runDir);
@@ -113,7 +119,7 @@ export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
 function describeRun(run: RunSummary): string {
   const { snapshot } = run;
   const steps = snapshot.totalSteps ? `${snapshot.step}/${snapshot.totalSteps}` : `${snapshot.step}`;
-  const parts = [run.status, `step ${steps}`, `loss ${formatLoss(snapshot.loss)}`];
+  const parts = [statusWord(run.status), `step ${steps}`, `loss ${formatLoss(snapshot.loss)}`];
   if (snapshot.bestEvalLoss !== undefined) parts.push(`eval ${formatLoss(snapshot.bestEvalLoss)}`);
   return parts.join(' · ');
 }
@@ -121,7 +127,7 @@ function describeRun(run: RunSummary): string {
 function tooltip(run: RunSummary): vscode.MarkdownString {
   const { snapshot, config } = run;
   const rows: [string, string][] = [
-    ['Status', run.status],
+    ['Status', statusWord(run.status)],
     ['Method', String(config.method ?? '–')],
     ['Model', String(config.model ?? '–')],
     ['Data', String(config.data ?? '–')],

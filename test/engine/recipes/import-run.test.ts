@@ -13,7 +13,7 @@ import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { RECIPE_MANIFEST } from '../../../engine/src/recipes/export-recipe';
 import { eventsFromLogHistory, importRun } from '../../../engine/src/recipes/import-run';
 import { isLoraTensor } from '../../../engine/src/recipes/peft-adapter-import';
-import type { RunEvent } from '../../../engine/src/train/run-dir';
+import type { RunEvent } from '../../../contracts/src/run/run-events';
 
 let dir: string;
 let model: string;

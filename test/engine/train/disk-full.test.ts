@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { latestCheckpoint } from '../../../engine/src/train/checkpoint';
 import { train } from '../../../engine/src/train/loop';
-import { RunDirectory, type RunEvent } from '../../../engine/src/train/run-dir';
+import type { RunEvent } from '../../../contracts/src/run/run-events';
+import { RunFolder } from '../../../engine/src/run-folder/run-folder';
 import { createFixture, type Fixture } from './helpers';
 
 let fixture: Fixture;
@@ -56,12 +57,12 @@ function fillUp(dir: string): void {
   }
 }
 
-function metricLines(run: RunDirectory): string[] {
+function metricLines(run: RunFolder): string[] {
   return readFileSync(run.metrics, 'utf8').split('\n').filter((line) => line !== '');
 }
 
 /** Pads metrics.jsonl with one whole event line to the end of its last 4 KiB page, so the next append needs a new page. */
-function padToPage(run: RunDirectory): void {
+function padToPage(run: RunFolder): void {
   const size = statSync(run.metrics).size;
   const base = JSON.stringify({ type: 'sample', step: 0, prompt: '', completion: '' } satisfies RunEvent).length + 1;
   let room = 4096 - (size % 4096);
@@ -80,7 +81,7 @@ const diskFull = (pattern: RegExp) => (error: unknown) => {
 
 test('/dev/full: an append that cannot be written is a located UserError', () => {
   const dir = mkdtempSync(join(fixture.dir, 'dev-full-'));
-  const run = new RunDirectory(dir);
+  const run = new RunFolder(dir);
   symlinkSync('/dev/full', run.metrics);
   assert.throws(() => run.append({ type: 'step', step: 1, loss: 1, lr: 1, tokens: 1, tokensPerSecond: 1, elapsedMs: 1 }), diskFull(/metrics\.jsonl: no space left on the device \(ENOSPC\) while appending the step event$/));
 });
@@ -88,7 +89,7 @@ test('/dev/full: an append that cannot be written is a located UserError', () =>
 test('a full disk mid-line leaves metrics.jsonl with whole lines only', (t) => {
   const disk = tinyDisk(256);
   if (!disk) return t.skip('cannot mount a tmpfs here (needs root)');
-  const run = new RunDirectory(join(disk, 'run'));
+  const run = new RunFolder(join(disk, 'run'));
   run.prepareFresh();
   run.append({ type: 'step', step: 1, loss: 2, lr: 1e-3, tokens: 10, tokensPerSecond: 100, elapsedMs: 5 });
   const before = readFileSync(run.metrics, 'utf8');
@@ -103,7 +104,7 @@ test('disk full while logging a step: the first error is the one reported, run.j
   const disk = tinyDisk(4096);
   if (!disk) return t.skip('cannot mount a tmpfs here (needs root)');
   const args = { ...fixture.args({ out: 'unused', steps: 12, saveEvery: 2 }), out: join(disk, 'run') };
-  const run = new RunDirectory(args.out);
+  const run = new RunFolder(args.out);
   const onEvent = (event: RunEvent) => {
     if (event.type !== 'step' || event.step !== 5) return;
     padToPage(run); // so the step-6 line needs a page the full disk cannot give
@@ -123,7 +124,7 @@ test('disk full while writing a checkpoint: the previous one is kept, no tempora
   const disk = tinyDisk(4096);
   if (!disk) return t.skip('cannot mount a tmpfs here (needs root)');
   const args = { ...fixture.args({ out: 'unused', steps: 12, saveEvery: 3 }), out: join(disk, 'run') };
-  const run = new RunDirectory(args.out);
+  const run = new RunFolder(args.out);
   const onEvent = (event: RunEvent) => {
     if (event.type !== 'step' || event.step !== 4) return;
     // A fresh page for metrics.jsonl with room for the step-5 and step-6 lines; then nothing is left for checkpoint 6.

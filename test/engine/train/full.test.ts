@@ -7,7 +7,7 @@ import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { loadChatTokenizer } from '../../../tokenizer/src/tokenizer';
 import { loadTrainingFile } from '../../../engine/src/train/data';
 import { train } from '../../../engine/src/train/loop';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
+import type { RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
 import { createFixture, type Fixture } from './helpers';
 
 let fixture: Fixture;

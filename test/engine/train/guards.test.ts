@@ -8,7 +8,7 @@ import { loadChatTokenizer } from '../../../tokenizer/src/tokenizer';
 import { readSafetensorsHeader, readTensorFloat32 } from '../../../engine/src/io/safetensors';
 import { loadTrainingFile } from '../../../engine/src/train/data';
 import { train } from '../../../engine/src/train/loop';
-import type { RunEvent } from '../../../engine/src/train/run-dir';
+import type { RunEvent } from '../../../contracts/src/run/run-events';
 import { chatJsonl, createFixture, FACTS, type Fixture } from './helpers';
 
 let fixture: Fixture;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel } from '../../../engine/src/init/init-model';
 import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
+import type { RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
 
 export const FACTS: Array<[string, string]> = [
   ['What is the capital of France?', 'Paris.'],

@@ -11,7 +11,7 @@ import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { initModel } from '../../../engine/src/init/init-model';
 import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import { train } from '../../../engine/src/train/loop';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
+import type { RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
 import { createFixture } from './helpers';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'roundtrip', 'peft-steps');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readSafetensorsHeader } from '../../../engine/src/io/safetensors';
 import { train } from '../../../engine/src/train/loop';
-import type { RunEvent, StepEvent } from '../../../engine/src/train/run-dir';
+import type { RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
 import { createFixture, type Fixture } from './helpers';
 
 let fixture: Fixture;

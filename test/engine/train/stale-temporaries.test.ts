@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { train } from '../../../engine/src/train/loop';
-import { processIsAlive } from '../../../engine/src/train/stale-temporaries';
+import { processIsAlive } from '../../../engine/src/run-folder/process-alive';
 import { createFixture, type Fixture } from './helpers';
 
 let fixture: Fixture;

@@ -19,7 +19,7 @@ function formatBytes(bytes: number | undefined): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-const statusLabels: Record<DashboardRunStatus, string> = { running: 'Running', done: 'Done', cancelled: 'Cancelled', failed: 'Failed' };
+const statusLabels: Record<DashboardRunStatus, string> = { running: 'Running', done: 'Done', cancelled: 'Cancelled', error: 'Failed' };
 
 export function renderHeader(run: DashboardRun, status: DashboardRunStatus): void {
   byId('run-name').textContent = run.name;

@@ -1,10 +1,10 @@
 // Full fine-tuning: every weight of the model is trainable (a graph input with AdamW moments); the result is a
 // complete model folder in Hugging Face layout. Tied embeddings stay one tensor (the LM head reads the embedding).
-import { join } from 'node:path';
 import type { Graph, Value } from '../../graph';
 import type { ModelFolder, WeightStore } from '../../io/model-folder';
 import { writeFullModel } from '../export';
-import type { RunDirectory } from '../run-dir';
+import { runFolderPath } from '../../../../contracts/src/run/run-folder-layout';
+import type { RunFolder } from '../../run-folder/run-folder';
 import { trainableTensor, type MethodPlan } from './types';
 
 export function createFullPlan(model: ModelFolder): MethodPlan {
@@ -39,8 +39,8 @@ export function createFullPlan(model: ModelFolder): MethodPlan {
       };
       return { folder: { ...base, weights } };
     },
-    exportTo(run: RunDirectory, _model: ModelFolder): string {
-      const folder = join(run.path, 'model');
+    exportTo(run: RunFolder, _model: ModelFolder): string {
+      const folder = runFolderPath(run.path, 'model');
       writeFullModel(run, folder, model.dir, trainable.map((tensor) => ({ name: tensor.name, shape: tensor.shape, data: tensor.value })));
       return folder;
     },

@@ -1,13 +1,13 @@
 // LoRA (Hu et al. 2021) as PEFT implements it: for each target linear module, y = x·Wᵀ + (dropout(x)·Aᵀ·Bᵀ)·s with
 // A [r, in] initialised kaiming-uniform(a=√5) (bound 1/√in), B [out, r] zeros, s = alpha/r, or alpha/√r with
 // rsLoRA. The base weights stay frozen initializers; A and B are graph inputs named as PEFT stores them.
-import { join } from 'node:path';
 import { attr, ops, type Graph, type Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
 import type { LinearCall } from '../../models/types';
 import { adapterTensorName, writePeftAdapter, type LoraModuleWeights } from '../export';
 import { SeededRandom } from '../random';
-import type { RunDirectory } from '../run-dir';
+import { runFolderPath } from '../../../../contracts/src/run/run-folder-layout';
+import type { RunFolder } from '../../run-folder/run-folder';
 import { trainableTensor, type MethodPlan } from './types';
 
 export interface LoraOptions {
@@ -89,8 +89,8 @@ export function createLoraPlan(model: ModelFolder, options: LoraOptions): Method
       };
       return { hooks: { parameter: frozen, linear }, inputs };
     },
-    exportTo(run: RunDirectory, model: ModelFolder): string {
-      const folder = join(run.path, 'adapter');
+    exportTo(run: RunFolder, model: ModelFolder): string {
+      const folder = runFolderPath(run.path, 'adapter');
       writePeftAdapter(run, folder, { baseModel: model.dir, ...options }, currentModules());
       return folder;
     },

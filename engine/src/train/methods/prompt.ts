@@ -9,7 +9,9 @@ import type { Graph, Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
 import { writeSafetensors } from '../../io/safetensors-writer';
 import { SeededRandom } from '../random';
-import { writeJsonAtomic, type RunDirectory } from '../run-dir';
+import { writeJsonAtomic } from '../../run-folder/atomic-write';
+import { runFolderPath } from '../../../../contracts/src/run/run-folder-layout';
+import type { RunFolder } from '../../run-folder/run-folder';
 import { trainableTensor, type MethodPlan } from './types';
 
 export interface PromptOptions {
@@ -74,8 +76,8 @@ export function createPromptPlan(model: ModelFolder, options: PromptOptions): Me
       const virtualTokens = graph.input(prompt.name, 'float32', prompt.shape);
       return { hooks: { parameter: frozen, virtualTokens }, inputs: new Map([[prompt.name, virtualTokens]]) };
     },
-    exportTo(run: RunDirectory): string {
-      const folder = join(run.path, 'adapter');
+    exportTo(run: RunFolder): string {
+      const folder = runFolderPath(run.path, 'adapter');
       run.replaceFolder(folder, (temporary) => {
         writeJsonAtomic(join(temporary, 'adapter_config.json'), promptTuningConfig(settings));
         writeSafetensors(join(temporary, 'adapter_model.safetensors'), [{ name: PROMPT_EMBEDDINGS_TENSOR, dtype: 'F32', shape: prompt.shape, data: prompt.value }], { format: 'pt' });

@@ -5,7 +5,7 @@ import type { Graph, Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
 import type { LinearHook } from '../../models/types';
 import type { TrainableTensor } from '../checkpoint';
-import type { RunDirectory } from '../run-dir';
+import type { RunFolder } from '../../run-folder/run-folder';
 
 export interface MethodHooks {
   /** The Value of a weight by its transformers name (trainable ones are graph inputs). */
@@ -28,7 +28,7 @@ export interface MethodPlan {
    */
   attach(graph: Graph, frozen: (name: string) => Value): { hooks: MethodHooks; inputs: Map<string, Value> };
   /** Writes adapter/ or model/ from the current trainable values; returns the folder. */
-  exportTo(run: RunDirectory, model: ModelFolder): string;
+  exportTo(run: RunFolder, model: ModelFolder): string;
   /** The model as it stands now, for generating samples: the base with an in-memory adapter, or replaced weights. */
   inferenceView(model: ModelFolder): { folder: ModelFolder; adapter?: PeftAdapter };
 }

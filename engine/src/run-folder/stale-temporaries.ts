@@ -4,20 +4,11 @@
 // same PID) is garbage; one whose writer still runs is left alone, in case two runs share the folder.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { processIsAlive } from './process-alive';
 
 /** Only the names the run writes through temporaries: --out may be a folder that also holds the user's own files. */
 export const RUN_FOLDER_TEMPORARY = /^(?:run\.json|metrics\.jsonl|per-example-loss\.jsonl|adapter|model)\.(?:tmp|old)-(\d+)$/;
 export const CHECKPOINTS_TEMPORARY = /^(?:step-\d+|latest\.json)\.(?:tmp|old)-(\d+)$/;
-
-/** Whether a process with this id exists (EPERM: it does, under another user). */
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the stale temporaries directly inside each folder whose names match its pattern; returns the paths
