@@ -1,30 +1,6 @@
-// The `finetune` command line: one subcommand per file under ./commands, registered in this table.
-// Each command's `run` takes the arguments after its name and resolves to the process exit code.
-
-export interface Command {
-  summary: string;
-  run(argv: string[]): Promise<number>;
-}
-
-const commands: Record<string, () => Promise<Command>> = {
-  lsp: async () => (await import('./commands/lsp')).command,
-  lint: async () => (await import('./commands/lint')).command,
-  'init-model': async () => (await import('./commands/init-model')).command,
-  train: async () => (await import('./commands/train')).command,
-  score: async () => (await import('./commands/score')).command,
-  generate: async () => (await import('./commands/generate')).command,
-  eval: async () => (await import('./commands/eval')).command,
-  bench: async () => (await import('./commands/bench')).command,
-  export: async () => (await import('./commands/export')).command,
-  download: async () => (await import('./commands/download')).command,
-  'export-recipe': async () => (await import('./commands/export-recipe')).command,
-  'import-run': async () => (await import('./commands/import-run')).command,
-};
-
-function usage(): string {
-  const lines = Object.keys(commands).sort().map((name) => `  finetune ${name}`);
-  return ['usage: finetune <command> [options]', '', 'commands:', ...lines, '', 'Run `finetune <command> --help` for its options.'].join('\n');
-}
+// The `finetune` command line's entry: finds the subcommand (command-table.ts), runs it and turns its outcome into
+// the exit code: the command's own, 2 for bad usage, 1 for a UserError (bad input), 70 for anything else (a bug).
+import { findCommand, usage } from './command-table';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -32,7 +8,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
-  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  const load = findCommand(name);
   if (!load) {
     console.error(`finetune: unknown command '${name}'\n\n${usage()}`);
     return 2;

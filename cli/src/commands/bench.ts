@@ -10,7 +10,7 @@ import { benchTrainMemory } from '../../../bench/train-memory';
 import { benchmarkInference } from '../../../engine/src/generate/benchmark';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
-import type { Command } from '../main';
+import type { Command } from '../command';
 import { UserError } from '../../../contracts/src/user-error';
 
 type Figures = Record<string, unknown>;

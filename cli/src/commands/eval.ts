@@ -2,7 +2,6 @@
 // eval loss and perplexity over all trained tokens, and with --per-example each record's mean token loss, written as
 // JSON Lines (engine/src/evaluate/loss-file.ts) for the `high-loss` rule and the dataset report.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadScoringFile } from '../../../engine/src/evaluate/dataset';
 import { formatLossFile, lossFileLines, PER_EXAMPLE_LOSS_FILE, writeLossFile } from '../../../engine/src/evaluate/loss-file';
 import { scoreExamples } from '../../../engine/src/evaluate/per-example';
@@ -10,7 +9,8 @@ import { resolveRunTarget, runDirOfAdapter } from '../../../engine/src/evaluate/
 import { nonFiniteOutputError } from '../../../engine/src/io/non-finite';
 import { RUNTIME_HELP } from '../../../engine/src/runtime/cli-options';
 import { describeDevice } from '../../../engine/src/runtime/devices';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
@@ -39,8 +39,7 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
 export const command: Command = {
   summary: 'eval loss and perplexity of a model on a dataset; --per-example for each record',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         ...MODEL_FLAGS,
         run: { type: 'string' },
@@ -51,12 +50,9 @@ export const command: Command = {
         'batch-size': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    if (!flags) return 0;
+    const { values } = flags;
     if (values.run && (values.model || values.adapter)) throw new UserError('give either --run or --model [--adapter], not both');
     const target = values.run ? resolveRunTarget(values.run) : undefined;
     const modelDir = target?.model ?? values.model;

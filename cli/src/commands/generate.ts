@@ -1,12 +1,12 @@
 // `finetune generate`: streams a continuation of a prompt (or, with --chat, the assistant's reply to it as a user
 // turn) to stdout, token by token, through the KV-cache graph. Ctrl-C stops generation and keeps what was written.
-import { parseArgs } from 'node:util';
 import { Generator, type GenerateOptions } from '../../../engine/src/generate/generator';
 import { validateSampling } from '../../../engine/src/generate/sampling';
 import type { GenerationConfig } from '../../../engine/src/io/model-folder';
 import { RUNTIME_HELP } from '../../../engine/src/runtime/cli-options';
 import { describeDevice } from '../../../engine/src/runtime/devices';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
@@ -55,8 +55,7 @@ function samplingOptions(values: SamplingFlags, config: GenerationConfig): Gener
 export const command: Command = {
   summary: 'stream a continuation of a prompt (KV-cache decoding)',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         ...MODEL_FLAGS,
         prompt: { type: 'string' },
@@ -71,12 +70,9 @@ export const command: Command = {
         stop: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    if (!flags) return 0;
+    const { values } = flags;
     if (!values.model) throw new UserError('--model DIR is required');
     if (values.prompt === undefined) throw new UserError('--prompt STR is required');
     if (values.system !== undefined && !values.chat) throw new UserError('--system needs --chat');

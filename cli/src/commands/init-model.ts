@@ -1,10 +1,10 @@
 // `finetune init-model`: a randomly initialised model in Hugging Face layout, so tests, the demo and benchmarks
 // need no download.
-import { parseArgs } from 'node:util';
 import type { Arch } from '../../../engine/src/io/config';
 import { initModel } from '../../../engine/src/init/init-model';
 import { INIT_ARCHES, MODEL_SIZES, type ModelSize } from '../../../engine/src/init/model-sizes';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune init-model --size tiny|small|bench --out DIR [--arch llama|qwen2|qwen3] [--seed N]
@@ -18,8 +18,7 @@ Refuses a non-empty DIR unless --force.`;
 export const command: Command = {
   summary: 'write a randomly initialised model folder (Hugging Face layout)',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         arch: { type: 'string', default: 'llama' },
         size: { type: 'string' },
@@ -28,14 +27,10 @@ export const command: Command = {
         dtype: { type: 'string', default: 'f32' },
         force: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    if (!flags) return 0;
+    const { values } = flags;
     if (!INIT_ARCHES.includes(values.arch as Arch)) throw new UserError(`--arch must be one of ${INIT_ARCHES.join(', ')} (got '${values.arch}')`);
     if (!values.size || !MODEL_SIZES.includes(values.size as ModelSize)) throw new UserError(`--size must be one of ${MODEL_SIZES.join(', ')}`);
     if (!values.out) throw new UserError('--out DIR is required');

@@ -5,7 +5,7 @@ import { argumentsFromFlags, resolveTrainingArguments, trainingHelp } from '../.
 import { readConfigFile } from '../../../engine/src/train/config-file';
 import { train } from '../../../engine/src/train/loop';
 import { ProgressBar } from '../../../engine/src/train/progress';
-import type { Command } from '../main';
+import type { Command } from '../command';
 import { UserError } from '../../../contracts/src/user-error';
 
 export const command: Command = {
