@@ -1,5 +1,6 @@
 // The `finetune` command line's entry: finds the subcommand (command-table.ts), runs it and turns its outcome into
 // the exit code: the command's own, 2 for bad usage, 1 for a UserError (bad input), 70 for anything else (a bug).
+import { UserError } from '../../contracts/src/user-error';
 import { findCommand, usage } from './command-table';
 
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +24,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // Expected failures (bad input) throw UserError with a located message; anything else is a bug: show the stack.
-    const isUser = error instanceof Error && error.name === 'UserError';
+    const isUser = error instanceof UserError;
     console.error(`finetune: ${isUser ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exitCode = isUser ? 1 : 70;
   },

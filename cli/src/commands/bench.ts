@@ -53,7 +53,7 @@ export const command: Command = {
       return 0;
     }
     const names = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(suites);
-    for (const name of names) if (!Object.hasOwn(suites, name)) throw new UserError(`bench: unknown suite '${name}' (known: ${Object.keys(suites).join(', ')})`);
+    for (const name of names) if (!Object.hasOwn(suites, name)) throw new UserError(`bench: unknown suite '${name}' (known: ${Object.keys(suites).join(', ')})`, 'bad-flag');
     const figures: Figures = { 'machine.cores': (await import('node:os')).availableParallelism(), 'machine.node': process.version };
     for (const name of names) {
       if (!values.json) console.error(`bench: ${name}…`);

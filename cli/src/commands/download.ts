@@ -39,10 +39,10 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values, positionals } = flags;
-    if (positionals.length !== 1) throw new UserError(`expected one repository id (owner/name), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+    if (positionals.length !== 1) throw new UserError(`expected one repository id (owner/name), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 'bad-flag');
     const repo = positionals[0];
     const mode = (values.progress ?? (process.stderr.isTTY ? 'bar' : 'lines')) as ProgressMode;
-    if (!['bar', 'lines', 'json', 'none'].includes(mode)) throw new UserError(`--progress: expected bar, lines, json or none, got '${mode}'`);
+    if (!['bar', 'lines', 'json', 'none'].includes(mode)) throw new UserError(`--progress: expected bar, lines, json or none, got '${mode}'`, 'bad-flag');
     const out = values.out ?? `models/${basename(repo)}`;
     const endpoint = values.endpoint ?? (process.env.HF_ENDPOINT || DEFAULT_HUB_ENDPOINT);
     const token = values.token ?? (process.env.HF_TOKEN || undefined);

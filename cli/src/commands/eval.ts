@@ -32,7 +32,7 @@ ${RUNTIME_HELP}`;
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new UserError(`--${flag} must be a positive integer (got '${value}')`);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UserError(`--${flag} must be a positive integer (got '${value}')`, 'bad-flag');
   return parsed;
 }
 
@@ -53,18 +53,18 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values } = flags;
-    if (values.run && (values.model || values.adapter)) throw new UserError('give either --run or --model [--adapter], not both');
+    if (values.run && (values.model || values.adapter)) throw new UserError('give either --run or --model [--adapter], not both', 'bad-flag');
     const target = values.run ? resolveRunTarget(values.run) : undefined;
     const modelDir = target?.model ?? values.model;
     const adapterDir = target ? target.adapter : values.adapter;
-    if (!modelDir) throw new UserError('--model DIR (or --run RUN_DIR) is required');
-    if (!values.data) throw new UserError('--data FILE is required');
-    if (values.out && !values['per-example']) throw new UserError('--out needs --per-example');
+    if (!modelDir) throw new UserError('--model DIR (or --run RUN_DIR) is required', 'bad-flag');
+    if (!values.data) throw new UserError('--data FILE is required', 'bad-flag');
+    if (values.out && !values['per-example']) throw new UserError('--out needs --per-example', 'bad-flag');
     const maxSeqLen = positiveInteger('max-seq-len', values['max-seq-len'], 512);
     const batchSize = positiveInteger('batch-size', values['batch-size'], 8);
     const { folder, adapter, device, runtime } = openModel(modelDir, adapterDir, values);
     const data = await loadScoringFile(values.data, folder.tokenizer!, maxSeqLen);
-    if (data.examples.length === 0) throw new UserError(`${values.data}: no record has a trained token to score`);
+    if (data.examples.length === 0) throw new UserError(`${values.data}: no record has a trained token to score`, 'dataset');
     const result = await scoreExamples(folder, data.examples, { adapter, device, runtime, batchSize });
     // A NaN loss is no result: name the weight or config value behind it and exit non-zero.
     if (!Number.isFinite(result.meanLoss)) throw nonFiniteOutputError(folder, adapter, 'the eval loss');

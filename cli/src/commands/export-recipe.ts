@@ -37,8 +37,8 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values } = flags;
-    if (!values.format || !(RECIPE_FORMATS as readonly string[]).includes(values.format)) throw new UserError(`--format: expected ${RECIPE_FORMATS.join(', ')}${values.format ? `, got '${values.format}'` : ''}`);
-    if (!values.out) throw new UserError('--out DIR is required');
+    if (!values.format || !(RECIPE_FORMATS as readonly string[]).includes(values.format)) throw new UserError(`--format: expected ${RECIPE_FORMATS.join(', ')}${values.format ? `, got '${values.format}'` : ''}`, 'bad-flag');
+    if (!values.out) throw new UserError('--out DIR is required', 'bad-flag');
     const run = readRecipeRun({ run: values.run, config: values.config, baseModel: values['base-model'] });
     const result = await exportRecipe(run, { format: values.format as RecipeFormat, out: values.out, gpus: Number(values.gpus), nodes: Number(values.nodes), force: values.force });
     const { alignment } = result.dataset;

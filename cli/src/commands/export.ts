@@ -32,11 +32,11 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values } = flags;
-    if (!values.model) throw new UserError('--model DIR is required');
-    if (!values.out) throw new UserError('--out DIR is required');
-    if (values.format !== 'hf' && values.format !== 'onnx') throw new UserError(`--format: expected hf or onnx, got '${values.format}'`);
-    if (values.dtype !== undefined && !(EXPORT_DTYPES as readonly string[]).includes(values.dtype)) throw new UserError(`--dtype: expected ${EXPORT_DTYPES.join(', ')}, got '${values.dtype}'`);
-    if (values.dtype !== undefined && values.format === 'onnx') throw new UserError('--dtype applies to --format hf only (the ONNX export is float32)');
+    if (!values.model) throw new UserError('--model DIR is required', 'bad-flag');
+    if (!values.out) throw new UserError('--out DIR is required', 'bad-flag');
+    if (values.format !== 'hf' && values.format !== 'onnx') throw new UserError(`--format: expected hf or onnx, got '${values.format}'`, 'bad-flag');
+    if (values.dtype !== undefined && !(EXPORT_DTYPES as readonly string[]).includes(values.dtype)) throw new UserError(`--dtype: expected ${EXPORT_DTYPES.join(', ')}, got '${values.dtype}'`, 'bad-flag');
+    if (values.dtype !== undefined && values.format === 'onnx') throw new UserError('--dtype applies to --format hf only (the ONNX export is float32)', 'bad-flag');
     const started = performance.now();
     if (values.format === 'hf') {
       const result = exportHuggingFace({ model: values.model, adapter: values.adapter, out: values.out, dtype: values.dtype as ExportDtype | undefined, force: values.force });

@@ -28,7 +28,7 @@ ${RUNTIME_HELP}`;
 function number(flag: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) throw new UserError(`--${flag} must be ${integer ? 'an integer' : 'a number'} (got '${value}')`);
+  if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) throw new UserError(`--${flag} must be ${integer ? 'an integer' : 'a number'} (got '${value}')`, 'bad-flag');
   return parsed;
 }
 
@@ -47,8 +47,8 @@ function samplingOptions(values: SamplingFlags, config: GenerationConfig): Gener
     seed: number('seed', values.seed, true),
   };
   const problem = validateSampling(options);
-  if (problem) throw new UserError(problem);
-  if (options.maxNewTokens! < 1) throw new UserError(`--max-new-tokens must be at least 1 (got ${options.maxNewTokens})`);
+  if (problem) throw new UserError(problem, 'bad-flag');
+  if (options.maxNewTokens! < 1) throw new UserError(`--max-new-tokens must be at least 1 (got ${options.maxNewTokens})`, 'bad-flag');
   return options;
 }
 
@@ -73,9 +73,9 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values } = flags;
-    if (!values.model) throw new UserError('--model DIR is required');
-    if (values.prompt === undefined) throw new UserError('--prompt STR is required');
-    if (values.system !== undefined && !values.chat) throw new UserError('--system needs --chat');
+    if (!values.model) throw new UserError('--model DIR is required', 'bad-flag');
+    if (values.prompt === undefined) throw new UserError('--prompt STR is required', 'bad-flag');
+    if (values.system !== undefined && !values.chat) throw new UserError('--system needs --chat', 'bad-flag');
     const { folder, adapter, device, runtime } = openModel(values.model, values.adapter, values);
     const tokenizer = folder.tokenizer!;
     const options = samplingOptions(values, folder.generationConfig);
@@ -87,7 +87,7 @@ export const command: Command = {
     } else {
       promptIds = tokenizer.encode(values.prompt, { addSpecialTokens: true });
     }
-    if (promptIds.length === 0) throw new UserError('--prompt tokenizes to no tokens (give some text, or use --chat)');
+    if (promptIds.length === 0) throw new UserError('--prompt tokenizes to no tokens (give some text, or use --chat)', 'bad-flag');
 
     const generator = await Generator.create(folder, { adapter, device, runtime });
     console.error(describeDevice(generator.outcome));

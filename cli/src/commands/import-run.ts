@@ -27,8 +27,8 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values } = flags;
-    if (!values.from) throw new UserError('--from OUTPUT_DIR is required');
-    if (!values.out) throw new UserError('--out RUN_DIR is required');
+    if (!values.from) throw new UserError('--from OUTPUT_DIR is required', 'bad-flag');
+    if (!values.out) throw new UserError('--out RUN_DIR is required', 'bad-flag');
     const result = importRun({ from: values.from, out: values.out, model: values.model, force: values.force });
     console.log(`imported ${result.steps} step and ${result.evals} eval events (${result.trainerState}) and ${result.output}/ into ${result.out} (base model ${result.model})`);
     return 0;

@@ -31,13 +31,13 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values } = flags;
-    if (!INIT_ARCHES.includes(values.arch as Arch)) throw new UserError(`--arch must be one of ${INIT_ARCHES.join(', ')} (got '${values.arch}')`);
-    if (!values.size || !MODEL_SIZES.includes(values.size as ModelSize)) throw new UserError(`--size must be one of ${MODEL_SIZES.join(', ')}`);
-    if (!values.out) throw new UserError('--out DIR is required');
+    if (!INIT_ARCHES.includes(values.arch as Arch)) throw new UserError(`--arch must be one of ${INIT_ARCHES.join(', ')} (got '${values.arch}')`, 'bad-flag');
+    if (!values.size || !MODEL_SIZES.includes(values.size as ModelSize)) throw new UserError(`--size must be one of ${MODEL_SIZES.join(', ')}`, 'bad-flag');
+    if (!values.out) throw new UserError('--out DIR is required', 'bad-flag');
     const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer (got '${values.seed}')`);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer (got '${values.seed}')`, 'bad-flag');
     const dtype = ({ f32: 'F32', f16: 'F16', bf16: 'BF16' } as const)[values.dtype as 'f32' | 'f16' | 'bf16'];
-    if (!dtype) throw new UserError(`--dtype must be f32, f16 or bf16 (got '${values.dtype}')`);
+    if (!dtype) throw new UserError(`--dtype must be f32, f16 or bf16 (got '${values.dtype}')`, 'bad-flag');
     const result = initModel({ arch: values.arch as Arch, size: values.size as ModelSize, out: values.out, seed, dtype, force: values.force });
     if (values.json) {
       console.log(JSON.stringify({ dir: result.dir, arch: result.config.arch, parameters: result.parameters, vocabSize: result.config.vocabSize, files: result.files }));

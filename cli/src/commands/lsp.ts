@@ -15,7 +15,7 @@ export const command: Command = {
     const flags = parseCommandFlags(argv, HELP, { options: { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, 'clientProcessId': { type: 'string' } } });
     if (!flags) return 0;
     const { values } = flags;
-    if (!values.stdio && !values['node-ipc']) throw new UserError('lsp: pass --stdio (the server speaks LSP over standard input and output)');
+    if (!values.stdio && !values['node-ipc']) throw new UserError('lsp: pass --stdio (the server speaks LSP over standard input and output)', 'bad-flag');
     // The connection reads the transport from process.argv (--stdio / --node-ipc) and takes over the console.
     const [{ createConnection, ProposedFeatures }, { startServer }, { exitWhenStdioFramingBreaks }] = await Promise.all([
       import('vscode-languageserver/node'),

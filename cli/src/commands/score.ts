@@ -29,12 +29,12 @@ export const command: Command = {
     });
     if (!flags) return 0;
     const { values } = flags;
-    if (!values.model) throw new UserError('--model DIR is required');
-    if (values.text === undefined) throw new UserError('--text STR is required');
+    if (!values.model) throw new UserError('--model DIR is required', 'bad-flag');
+    if (values.text === undefined) throw new UserError('--text STR is required', 'bad-flag');
     const { folder, adapter, device, runtime } = openModel(values.model, values.adapter, values);
     const tokenizer = folder.tokenizer!;
     const ids = tokenizer.encode(values.text, { addSpecialTokens: true });
-    if (ids.length === 0) throw new UserError('--text tokenizes to no tokens');
+    if (ids.length === 0) throw new UserError('--text tokenizes to no tokens', 'bad-flag');
     const result = await scoreTokens(folder, ids, { adapter, device, runtime });
     console.error(describeDevice(result.device));
     if (values.json) {

@@ -5,6 +5,7 @@ import { argumentsFromFlags, resolveTrainingArguments, trainingHelp } from '../.
 import { readConfigFile } from '../../../engine/src/train/config-file';
 import { train } from '../../../engine/src/train/loop';
 import { ProgressBar } from '../../../engine/src/train/progress';
+import { RunFolderError } from '../../../engine/src/train/run-dir';
 import type { Command } from '../command';
 import { UserError } from '../../../contracts/src/user-error';
 
@@ -44,7 +45,10 @@ export const command: Command = {
       return result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1;
     } catch (error) {
       // A device the user named that does not load is theirs to fix (drivers, --device): a message, no stack.
-      if (error instanceof Error && error.name === 'DeviceError') throw new UserError(error.message);
+      if (error instanceof Error && error.name === 'DeviceError') throw new UserError(error.message, 'device');
+      // A folder that holds a run is the user's to choose again; until RunFolderError (engine/src/train/run-dir.ts)
+      // is a UserError itself, say so here, as the error's name used to tell main.ts.
+      if (error instanceof RunFolderError) throw new UserError(error.message, 'output-not-empty');
       throw error;
     } finally {
       process.off('SIGINT', onInterrupt);

@@ -14,19 +14,19 @@ export interface RunTarget {
 export function resolveRunTarget(runDir: string): RunTarget {
   const dir = resolve(runDir);
   const runJson = join(dir, 'run.json');
-  if (!existsSync(runJson)) throw new UserError(`${dir}: not a run directory (no run.json)`);
+  if (!existsSync(runJson)) throw new UserError(`${dir}: not a run directory (no run.json)`, 'bad-file');
   assertReadableFile(runJson, 'run.json');
   if (existsSync(join(dir, 'model', 'config.json'))) return { runDir: dir, model: join(dir, 'model') };
   let config: Record<string, unknown> | undefined;
   try {
     config = (JSON.parse(readFileSync(runJson, 'utf8')) as { config?: Record<string, unknown> }).config;
   } catch (error) {
-    throw new UserError(`${runJson}: not valid JSON (${(error as Error).message})`);
+    throw new UserError(`${runJson}: not valid JSON (${(error as Error).message})`, 'bad-file');
   }
   const model = config?.model;
-  if (typeof model !== 'string' || model === '') throw new UserError(`${runJson}: config.model is missing`);
+  if (typeof model !== 'string' || model === '') throw new UserError(`${runJson}: config.model is missing`, 'bad-file');
   const adapter = join(dir, 'adapter');
-  if (!existsSync(join(adapter, 'adapter_config.json'))) throw new UserError(`${dir}: the run has no adapter/ or model/ yet (has it finished?)`);
+  if (!existsSync(join(adapter, 'adapter_config.json'))) throw new UserError(`${dir}: the run has no adapter/ or model/ yet (has it finished?)`, 'bad-file');
   return { runDir: dir, model: isAbsolute(model) ? model : resolve(dir, model), adapter };
 }
 
