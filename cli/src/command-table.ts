@@ -9,7 +9,6 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   score: async () => (await import('./commands/score')).command,
   generate: async () => (await import('./commands/generate')).command,
   eval: async () => (await import('./commands/eval')).command,
-  bench: async () => (await import('./commands/bench')).command,
   export: async () => (await import('./commands/export')).command,
   download: async () => (await import('./commands/download')).command,
   'export-recipe': async () => (await import('./commands/export-recipe')).command,

@@ -1,7 +1,7 @@
-// The `finetune` command line's entry: finds the subcommand (command-table.ts), runs it and turns its outcome into
-// the exit code: the command's own, 2 for bad usage, 1 for a UserError (bad input), 70 for anything else (a bug).
-import { UserError } from '../../contracts/src/user-error';
+// The `finetune` command line's entry: finds the subcommand (command-table.ts) and runs it; exit-with.ts turns the
+// outcome into the exit code (2 here for bad usage).
 import { findCommand, usage } from './command-table';
+import { exitWith } from './exit-with';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -18,14 +18,4 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // Expected failures (bad input) throw UserError with a located message; anything else is a bug: show the stack.
-    const isUser = error instanceof UserError;
-    console.error(`finetune: ${isUser ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = isUser ? 1 : 70;
-  },
-);
+exitWith(main(process.argv.slice(2)));
