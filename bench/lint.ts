@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
@@ -15,6 +15,7 @@ import { readLineBatches } from '../datasets/src/line-reader';
 import { createDatasetDocument, defaultSettings, lintFile } from '../datasets/src/index';
 import { parallelWorkers } from '../datasets/src/lint-parallel';
 import { chatDatasetText, writeChatDataset } from './lint-data';
+import { repositoryRoot } from './repository-root';
 
 export interface LintBenchOptions {
   records?: number;
@@ -92,10 +93,10 @@ function visit(value) {
 }
 `);
 
-/** The bundled CLI (the bench runs inside it; under tsx, the build's copy), or null when there is none. */
+/** The bundled CLI that users run (`npm run bench` builds it first), or null when there is none. */
 function cliBundle(): string | null {
-  for (const candidate of [join(__dirname, 'cli.js'), resolve('dist/cli.js')]) if (existsSync(candidate)) return candidate;
-  return null;
+  const cli = join(repositoryRoot(), 'dist', 'cli.js');
+  return existsSync(cli) ? cli : null;
 }
 
 function processMs(args: string[]): number {

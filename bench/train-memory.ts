@@ -4,9 +4,9 @@
 // side would also fight for the cores). The PyTorch side runs when FINETUNE_HF_PYTHON names a Python with torch,
 // transformers and peft (reference/bench_hf_peft.py), and is skipped otherwise.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { repositoryRoot } from './repository-root';
 import { writeShapedModel, type ShapeName } from './shaped-model';
 
 export const MEMORY_BENCH_CONFIG = { batchSize: 4, sequenceLength: 256, rank: 8, alpha: 16, targetModules: ['q_proj', 'v_proj'], threads: 2 } as const;
@@ -16,17 +16,6 @@ interface RunFigures {
   secondsPerStep: number;
   peakRssMB: number;
   [key: string]: unknown;
-}
-
-/** The repository root (this file's folder's parent from bench/, or from the bundle in dist/). */
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'bench', 'train-memory-child.ts'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('bench: cannot find bench/train-memory-child.ts above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
 }
 
 /** Runs a command that prints one JSON line last; a failure becomes `{ error }` so one bad run does not end the bench. */

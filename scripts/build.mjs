@@ -2,22 +2,15 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { commonOptions, NODE_BUNDLES, nodeBundleOptions } from './bundles.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
-const nodeEntries = [
-  ['extension/src/extension.ts', 'dist/extension.js', ['vscode', 'onnxruntime-node']],
-  ['language-server/src/server.ts', 'dist/server.js', ['onnxruntime-node']],
-  ['cli/src/main.ts', 'dist/cli.js', ['onnxruntime-node']],
-  ['engine/src/worker/main.ts', 'dist/worker.js', ['onnxruntime-node']],
-  ['datasets/src/lint-worker.ts', 'dist/lint-worker.js', ['onnxruntime-node']],
-];
+const common = commonOptions(production);
 
 const jobs = [];
-for (const [entry, outfile, external] of nodeEntries) {
-  if (!existsSync(entry)) continue;
-  jobs.push({ ...common, entryPoints: [entry], outfile, platform: 'node', format: 'cjs', target: 'node20', external });
+for (const [entry, file, external] of NODE_BUNDLES) {
+  if (existsSync(entry)) jobs.push(nodeBundleOptions(entry, join('dist', file), external, production));
 }
 // Each webviews/src/<panel>/main.ts becomes dist/webviews/<panel>.js (+ .css when it imports CSS).
 if (existsSync('webviews/src')) {

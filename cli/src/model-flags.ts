@@ -1,4 +1,4 @@
-// What every command that runs a model shares (score, generate, eval): the --model/--adapter/-h flags with the
+// What every command that runs a model shares (score, generate, eval): the --model/--adapter flags with the
 // runtime flags, and opening the model folder, its optional PEFT adapter and the device the user asked for.
 import { readPeftAdapter, type PeftAdapter } from '../../engine/src/adapters/peft';
 import { loadModelFolder, type ModelFolder } from '../../engine/src/io/model-folder';
@@ -9,7 +9,6 @@ import type { RuntimeOptions } from '../../engine/src/runtime/session-options';
 export const MODEL_FLAGS = {
   model: { type: 'string' },
   adapter: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
   ...RUNTIME_FLAGS,
 } as const;
 

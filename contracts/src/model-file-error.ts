@@ -22,16 +22,14 @@ export type ModelFileErrorCode =
   | 'bad-tokenizer'
   | 'bad-chat-template';
 
-export class ModelFileError extends UserError {
-  readonly code: ModelFileErrorCode;
+export class ModelFileError extends UserError<ModelFileErrorCode> {
   readonly file: string;
   readonly tensor?: string;
   readonly key?: string;
 
   constructor(code: ModelFileErrorCode, file: string, message: string, where: { tensor?: string; key?: string } = {}) {
     const location = where.tensor ? `${file}: tensor '${where.tensor}'` : where.key ? `${file}: key '${where.key}'` : file;
-    super(`${location}: ${message}`);
-    this.code = code;
+    super(`${location}: ${message}`, code);
     this.file = file;
     this.tensor = where.tensor;
     this.key = where.key;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { QUANT_TYPES } from './quant-types';
 import { DEVICE_HELP, DEVICE_NAMES } from './device-names';
+import { UserError } from './user-error';
 
 export const METHODS = ['full', 'lora', 'qlora', 'prompt'] as const;
 export const DEVICES = DEVICE_NAMES;
@@ -104,10 +105,10 @@ function describeIssues(error: z.ZodError, source: string): string {
     .join('\n');
 }
 
-export class TrainingArgumentsError extends Error {
+/** Bad training arguments; zod's issues come one per line. */
+export class TrainingArgumentsError extends UserError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
+    super(message, 'training-arguments', 'lines');
   }
 }
 

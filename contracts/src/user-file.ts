@@ -44,7 +44,7 @@ export function checkReadableFile(path: string): FileKindCheck | null {
 export function assertReadableFile(path: string, what = 'file'): void {
   const check = checkReadableFile(path);
   if (!check) return;
-  throw new UserError(`${path}: ${check.problem === 'missing' ? `no such ${what}` : `the ${what} ${check.message}`}`);
+  throw new UserError(`${path}: ${check.problem === 'missing' ? `no such ${what}` : `the ${what} ${check.message}`}`, 'bad-file');
 }
 
 /** The same check for a model-folder file, as a ModelFileError (codes missing-file, not-a-file, unreadable). */

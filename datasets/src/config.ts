@@ -9,6 +9,7 @@ import { FORMAT_ORDER } from './formats';
 import { findSyntaxError } from './json-scan';
 import { defaultSettings } from './settings';
 import type { DatasetSettings, FormatId, SeveritySetting } from '../../contracts/src/dataset-types';
+import { UserError } from '../../contracts/src/user-error';
 
 export const CONFIG_FILE_NAME = 'finetune.config.json';
 
@@ -38,11 +39,9 @@ export const workspaceConfigSchema = z
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
 
 /** A bad config file: the message names the file and the key (or line and column). */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(message: string) {
-    super(message);
-    // the CLI prints UserErrors without a stack
-    this.name = 'UserError';
+    super(message, 'config');
   }
 }
 

@@ -7,6 +7,7 @@ import { lintFile, lintText, type LintContext } from './lint-stream';
 import { defaultSettings } from './settings';
 import type { TokenCounter } from './api';
 import type { CanonicalExample, DatasetSettings, Finding } from '../../contracts/src/dataset-types';
+import { UserError } from '../../contracts/src/user-error';
 
 export interface ParsedExamples {
   examples: CanonicalExample[];
@@ -30,10 +31,10 @@ export async function parseExamples(
   return { examples: examples.filter((example) => !broken.has(example.line)), findings };
 }
 
-export class DatasetError extends Error {
+/** A dataset with lint errors: the message lists them one per line. */
+export class DatasetError extends UserError {
   constructor(message: string, readonly findings: Finding[]) {
-    super(message);
-    this.name = 'UserError';
+    super(message, 'dataset', 'lines');
   }
 }
 

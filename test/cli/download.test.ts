@@ -1,4 +1,4 @@
-// `finetune download` through the built CLI (run `npm run build` first) against a fake Hub on 127.0.0.1: the
+// `finetune download` through the bundled CLI (built fresh, cli-bundle.ts) against a fake Hub on 127.0.0.1: the
 // endpoint and token come from HF_ENDPOINT / HF_TOKEN, --progress json streams byte counts on stderr, --json gives
 // the result; a gated repository without a token and a pickle-only one exit 1 without a stack trace.
 import assert from 'node:assert/strict';
@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
 import { FakeHub } from '../engine/download/fake-hub';
+import { cliBundle } from './cli-bundle';
 
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'finetune.js');
+const CLI = cliBundle();
 
 let dir: string;
 let model: string;

@@ -1,9 +1,7 @@
-// Runs the `finetune` command as a user does: the built bin (`npm test` builds before it runs the tests).
+// Runs the `finetune` command as a user does: the bundled CLI, built fresh from the sources (cli-bundle.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'finetune.js');
+import { cliBundle } from './cli-bundle';
 
 /** `timeoutMs` turns a hang into a failed test (the process is killed and `status` is null). */
 export function finetune(...args: string[]) {
@@ -11,7 +9,7 @@ export function finetune(...args: string[]) {
 }
 
 export function finetuneWithin(timeoutMs: number, ...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs || undefined });
+  return spawnSync(process.execPath, [cliBundle(), ...args], { encoding: 'utf8', timeout: timeoutMs || undefined });
 }
 
 /**
@@ -21,7 +19,7 @@ export function finetuneWithin(timeoutMs: number, ...args: string[]) {
 export function finetuneUnprivileged(timeoutMs: number, ...args: string[]) {
   if (process.getuid?.() !== 0) return finetuneWithin(timeoutMs, ...args);
   if (spawnSync('setpriv', ['--version']).status !== 0) return null;
-  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { encoding: 'utf8', timeout: timeoutMs });
+  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliBundle(), ...args], { encoding: 'utf8', timeout: timeoutMs });
 }
 
 /** Bad input ends in exit code 1 and exactly one `finetune: …` line matching `pattern`: no stack trace, no V8 abort. */

@@ -1,4 +1,4 @@
-// Issue #14 item 4 through the built CLI (run `npm run build` first): one valid 30 MB record used to take minutes and
+// Issue #14 item 4 through the bundled CLI (built fresh, cli-bundle.ts): one valid 30 MB record used to take minutes and
 // gigabytes (an out-of-memory abort on smaller heaps) though all but its first max-seq-len tokens are dropped.
 // Now it trains in seconds under a 1 GB heap, counted as truncated.
 import assert from 'node:assert/strict';
@@ -7,8 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chatJsonl, createFixture, FACTS, type Fixture } from '../engine/train/helpers';
+import { cliBundle } from './cli-bundle';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'finetune.js');
+const BIN = cliBundle();
 
 let fixture: Fixture;
 before(() => {

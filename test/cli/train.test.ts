@@ -1,11 +1,11 @@
 // `finetune train` through the real command line: plain progress lines when stderr is not a terminal, the run
-// folder per the contract, and clear refusals (unsupported method, missing flag) with exit code 1.
+// folder per the contract, and clear refusals (unsupported method, missing flag, a folder holding a run) with exit code 1.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createFixture, type Fixture } from '../engine/train/helpers';
-import { finetune } from './finetune-cli';
+import { assertOneLineError, finetune } from './finetune-cli';
 
 let fixture: Fixture;
 before(() => {
@@ -27,6 +27,14 @@ test('train writes the run folder and prints one progress line per step', () => 
   assert.ok(existsSync(join(out, 'adapter', 'adapter_model.safetensors')));
   const last = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!);
   assert.equal(last.type, 'done');
+});
+
+test('a folder that already holds a run is refused in one line, exit code 1, without --resume', () => {
+  const out = join(fixture.dir, 'finished-run');
+  mkdirSync(out);
+  writeFileSync(join(out, 'run.json'), JSON.stringify({ version: 1, status: 'done', config: {}, resolved: {}, startedAt: '', updatedAt: '', step: 3 }));
+  const result = finetune('train', '--model', fixture.model, '--data', fixture.data, '--out', out, '--steps', '1', '--device', 'cpu', '--threads', '1');
+  assertOneLineError(result, /already holds a run .*--resume/);
 });
 
 test('unknown methods, bad method options and missing flags are refused with exit code 1', () => {

@@ -14,6 +14,7 @@ import {
   parseExamples,
   settingsForFile,
 } from '../../datasets/src/index';
+import { UserError } from '../../contracts/src/user-error';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +35,7 @@ test('the config file is found above a dataset and its paths resolve against its
 test('a bad config file is a located error naming the file and the key', () => {
   const file = join(dir, 'bad.json');
   writeFileSync(file, JSON.stringify({ rules: { 'no-such-rule': 'error' } }));
-  assert.throws(() => loadWorkspaceConfig(file), (error: Error) => error.name === 'UserError' && error.message.includes(file) && error.message.includes('no-such-rule'));
+  assert.throws(() => loadWorkspaceConfig(file), (error: Error) => error instanceof UserError && error.code === 'config' && error.message.includes(file) && error.message.includes('no-such-rule'));
   writeFileSync(file, JSON.stringify({ maxSeqLen: -3 }));
   assert.throws(() => loadWorkspaceConfig(file), (error: Error) => error.message.includes('maxSeqLen'));
   writeFileSync(file, '{\n  "maxSeqLen": 512,\n}');
@@ -77,5 +78,5 @@ test('parseExamples returns canonical examples, and assertTrainable names file, 
   assert.doesNotThrow(() => assertTrainable(good, 'examples/chat.jsonl'));
   const bad = await parseExamples({ text: '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}\n{"messages": [1,]}' });
   assert.equal(bad.examples.length, 1);
-  assert.throws(() => assertTrainable(bad, 'train.jsonl'), (error: Error) => error.name === 'UserError' && error.message.includes('train.jsonl:2:') && error.message.includes('json-syntax'));
+  assert.throws(() => assertTrainable(bad, 'train.jsonl'), (error: Error) => error instanceof UserError && error.code === 'dataset' && error.message.includes('train.jsonl:2:') && error.message.includes('json-syntax'));
 });

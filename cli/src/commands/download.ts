@@ -1,11 +1,11 @@
 // `finetune download REPO_ID`: a base model from the Hugging Face Hub (or a mirror) into a folder, resumable and
 // verified, refusing pickle weights; ends by loading the folder to say whether this engine can train it.
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { downloadModel } from '../../../engine/src/download/download-model';
 import { DEFAULT_HUB_ENDPOINT, DownloadError } from '../../../engine/src/download/hub-client';
 import { formatBytes, formatProgress, type DownloadProgress } from '../../../engine/src/download/progress';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune download REPO_ID [--out DIR] [--revision REV] [--endpoint URL] [--token TOKEN]
@@ -25,8 +25,7 @@ export type ProgressMode = 'bar' | 'lines' | 'json' | 'none';
 export const command: Command = {
   summary: 'download a base model (config, tokenizer, safetensors) from the Hugging Face Hub',
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       allowPositionals: true,
       options: {
         out: { type: 'string' },
@@ -36,18 +35,14 @@ export const command: Command = {
         force: { type: 'boolean', default: false },
         progress: { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (positionals.length !== 1) throw new UserError(`expected one repository id (owner/name), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+    if (!flags) return 0;
+    const { values, positionals } = flags;
+    if (positionals.length !== 1) throw new UserError(`expected one repository id (owner/name), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 'bad-flag');
     const repo = positionals[0];
     const mode = (values.progress ?? (process.stderr.isTTY ? 'bar' : 'lines')) as ProgressMode;
-    if (!['bar', 'lines', 'json', 'none'].includes(mode)) throw new UserError(`--progress: expected bar, lines, json or none, got '${mode}'`);
+    if (!['bar', 'lines', 'json', 'none'].includes(mode)) throw new UserError(`--progress: expected bar, lines, json or none, got '${mode}'`, 'bad-flag');
     const out = values.out ?? `models/${basename(repo)}`;
     const endpoint = values.endpoint ?? (process.env.HF_ENDPOINT || DEFAULT_HUB_ENDPOINT);
     const token = values.token ?? (process.env.HF_TOKEN || undefined);

@@ -2,7 +2,6 @@
 // eval loss and perplexity over all trained tokens, and with --per-example each record's mean token loss, written as
 // JSON Lines (engine/src/evaluate/loss-file.ts) for the `high-loss` rule and the dataset report.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadScoringFile } from '../../../engine/src/evaluate/dataset';
 import { formatLossFile, lossFileLines, PER_EXAMPLE_LOSS_FILE, writeLossFile } from '../../../engine/src/evaluate/loss-file';
 import { scoreExamples } from '../../../engine/src/evaluate/per-example';
@@ -10,7 +9,8 @@ import { resolveRunTarget, runDirOfAdapter } from '../../../engine/src/evaluate/
 import { nonFiniteOutputError } from '../../../engine/src/io/non-finite';
 import { RUNTIME_HELP } from '../../../engine/src/runtime/cli-options';
 import { describeDevice } from '../../../engine/src/runtime/devices';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
@@ -32,15 +32,14 @@ ${RUNTIME_HELP}`;
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new UserError(`--${flag} must be a positive integer (got '${value}')`);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UserError(`--${flag} must be a positive integer (got '${value}')`, 'bad-flag');
   return parsed;
 }
 
 export const command: Command = {
   summary: 'eval loss and perplexity of a model on a dataset; --per-example for each record',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         ...MODEL_FLAGS,
         run: { type: 'string' },
@@ -51,24 +50,21 @@ export const command: Command = {
         'batch-size': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (values.run && (values.model || values.adapter)) throw new UserError('give either --run or --model [--adapter], not both');
+    if (!flags) return 0;
+    const { values } = flags;
+    if (values.run && (values.model || values.adapter)) throw new UserError('give either --run or --model [--adapter], not both', 'bad-flag');
     const target = values.run ? resolveRunTarget(values.run) : undefined;
     const modelDir = target?.model ?? values.model;
     const adapterDir = target ? target.adapter : values.adapter;
-    if (!modelDir) throw new UserError('--model DIR (or --run RUN_DIR) is required');
-    if (!values.data) throw new UserError('--data FILE is required');
-    if (values.out && !values['per-example']) throw new UserError('--out needs --per-example');
+    if (!modelDir) throw new UserError('--model DIR (or --run RUN_DIR) is required', 'bad-flag');
+    if (!values.data) throw new UserError('--data FILE is required', 'bad-flag');
+    if (values.out && !values['per-example']) throw new UserError('--out needs --per-example', 'bad-flag');
     const maxSeqLen = positiveInteger('max-seq-len', values['max-seq-len'], 512);
     const batchSize = positiveInteger('batch-size', values['batch-size'], 8);
     const { folder, adapter, device, runtime } = openModel(modelDir, adapterDir, values);
     const data = await loadScoringFile(values.data, folder.tokenizer!, maxSeqLen);
-    if (data.examples.length === 0) throw new UserError(`${values.data}: no record has a trained token to score`);
+    if (data.examples.length === 0) throw new UserError(`${values.data}: no record has a trained token to score`, 'dataset');
     const result = await scoreExamples(folder, data.examples, { adapter, device, runtime, batchSize });
     // A NaN loss is no result: name the weight or config value behind it and exit non-zero.
     if (!Number.isFinite(result.meanLoss)) throw nonFiniteOutputError(folder, adapter, 'the eval loss');

@@ -1,9 +1,9 @@
 // `finetune export-recipe`: a run as a recipe for TRL, Axolotl or LLaMA-Factory on a multi-GPU node or a cluster
 // (engine/src/recipes).
-import { parseArgs } from 'node:util';
 import { exportRecipe } from '../../../engine/src/recipes/export-recipe';
 import { RECIPE_FORMATS, readRecipeRun, type RecipeFormat } from '../../../engine/src/recipes/recipe-run';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune export-recipe (--run RUN_DIR | --config FILE) --format trl|axolotl|llamafactory --out DIR
@@ -23,8 +23,7 @@ Writes the run — data, method, hyperparameters — as a recipe another engine 
 export const command: Command = {
   summary: 'export a run as a TRL, Axolotl or LLaMA-Factory recipe for multi-GPU and cluster training',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         run: { type: 'string' },
         config: { type: 'string' },
@@ -34,16 +33,12 @@ export const command: Command = {
         nodes: { type: 'string', default: '1' },
         'base-model': { type: 'string' },
         force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.format || !(RECIPE_FORMATS as readonly string[]).includes(values.format)) throw new UserError(`--format: expected ${RECIPE_FORMATS.join(', ')}${values.format ? `, got '${values.format}'` : ''}`);
-    if (!values.out) throw new UserError('--out DIR is required');
+    if (!flags) return 0;
+    const { values } = flags;
+    if (!values.format || !(RECIPE_FORMATS as readonly string[]).includes(values.format)) throw new UserError(`--format: expected ${RECIPE_FORMATS.join(', ')}${values.format ? `, got '${values.format}'` : ''}`, 'bad-flag');
+    if (!values.out) throw new UserError('--out DIR is required', 'bad-flag');
     const run = readRecipeRun({ run: values.run, config: values.config, baseModel: values['base-model'] });
     const result = await exportRecipe(run, { format: values.format as RecipeFormat, out: values.out, gpus: Number(values.gpus), nodes: Number(values.nodes), force: values.force });
     const { alignment } = result.dataset;

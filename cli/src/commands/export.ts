@@ -1,9 +1,9 @@
 // `finetune export`: a base model plus a PEFT adapter as one deployable model — a merged Hugging Face folder
 // (--format hf, the default) or an ONNX graph with a KV cache for onnxruntime (--format onnx). engine/src/export.
-import { parseArgs } from 'node:util';
 import { EXPORT_DTYPES, exportHuggingFace, type ExportDtype } from '../../../engine/src/export/hf';
 import { exportOnnx } from '../../../engine/src/export/onnx';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune export --model DIR [--adapter DIR] --out DIR [--format hf|onnx] [--dtype T] [--force]
@@ -20,8 +20,7 @@ Writes base + adapter as one model.
 export const command: Command = {
   summary: 'merge an adapter into its base model (Hugging Face folder or ONNX)',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         model: { type: 'string' },
         adapter: { type: 'string' },
@@ -29,19 +28,15 @@ export const command: Command = {
         format: { type: 'string', default: 'hf' },
         dtype: { type: 'string' },
         force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.model) throw new UserError('--model DIR is required');
-    if (!values.out) throw new UserError('--out DIR is required');
-    if (values.format !== 'hf' && values.format !== 'onnx') throw new UserError(`--format: expected hf or onnx, got '${values.format}'`);
-    if (values.dtype !== undefined && !(EXPORT_DTYPES as readonly string[]).includes(values.dtype)) throw new UserError(`--dtype: expected ${EXPORT_DTYPES.join(', ')}, got '${values.dtype}'`);
-    if (values.dtype !== undefined && values.format === 'onnx') throw new UserError('--dtype applies to --format hf only (the ONNX export is float32)');
+    if (!flags) return 0;
+    const { values } = flags;
+    if (!values.model) throw new UserError('--model DIR is required', 'bad-flag');
+    if (!values.out) throw new UserError('--out DIR is required', 'bad-flag');
+    if (values.format !== 'hf' && values.format !== 'onnx') throw new UserError(`--format: expected hf or onnx, got '${values.format}'`, 'bad-flag');
+    if (values.dtype !== undefined && !(EXPORT_DTYPES as readonly string[]).includes(values.dtype)) throw new UserError(`--dtype: expected ${EXPORT_DTYPES.join(', ')}, got '${values.dtype}'`, 'bad-flag');
+    if (values.dtype !== undefined && values.format === 'onnx') throw new UserError('--dtype applies to --format hf only (the ONNX export is float32)', 'bad-flag');
     const started = performance.now();
     if (values.format === 'hf') {
       const result = exportHuggingFace({ model: values.model, adapter: values.adapter, out: values.out, dtype: values.dtype as ExportDtype | undefined, force: values.force });

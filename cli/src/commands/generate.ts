@@ -1,12 +1,12 @@
 // `finetune generate`: streams a continuation of a prompt (or, with --chat, the assistant's reply to it as a user
 // turn) to stdout, token by token, through the KV-cache graph. Ctrl-C stops generation and keeps what was written.
-import { parseArgs } from 'node:util';
 import { Generator, type GenerateOptions } from '../../../engine/src/generate/generator';
 import { validateSampling } from '../../../engine/src/generate/sampling';
 import type { GenerationConfig } from '../../../engine/src/io/model-folder';
 import { RUNTIME_HELP } from '../../../engine/src/runtime/cli-options';
 import { describeDevice } from '../../../engine/src/runtime/devices';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
@@ -28,7 +28,7 @@ ${RUNTIME_HELP}`;
 function number(flag: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) throw new UserError(`--${flag} must be ${integer ? 'an integer' : 'a number'} (got '${value}')`);
+  if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) throw new UserError(`--${flag} must be ${integer ? 'an integer' : 'a number'} (got '${value}')`, 'bad-flag');
   return parsed;
 }
 
@@ -47,16 +47,15 @@ function samplingOptions(values: SamplingFlags, config: GenerationConfig): Gener
     seed: number('seed', values.seed, true),
   };
   const problem = validateSampling(options);
-  if (problem) throw new UserError(problem);
-  if (options.maxNewTokens! < 1) throw new UserError(`--max-new-tokens must be at least 1 (got ${options.maxNewTokens})`);
+  if (problem) throw new UserError(problem, 'bad-flag');
+  if (options.maxNewTokens! < 1) throw new UserError(`--max-new-tokens must be at least 1 (got ${options.maxNewTokens})`, 'bad-flag');
   return options;
 }
 
 export const command: Command = {
   summary: 'stream a continuation of a prompt (KV-cache decoding)',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         ...MODEL_FLAGS,
         prompt: { type: 'string' },
@@ -71,15 +70,12 @@ export const command: Command = {
         stop: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.model) throw new UserError('--model DIR is required');
-    if (values.prompt === undefined) throw new UserError('--prompt STR is required');
-    if (values.system !== undefined && !values.chat) throw new UserError('--system needs --chat');
+    if (!flags) return 0;
+    const { values } = flags;
+    if (!values.model) throw new UserError('--model DIR is required', 'bad-flag');
+    if (values.prompt === undefined) throw new UserError('--prompt STR is required', 'bad-flag');
+    if (values.system !== undefined && !values.chat) throw new UserError('--system needs --chat', 'bad-flag');
     const { folder, adapter, device, runtime } = openModel(values.model, values.adapter, values);
     const tokenizer = folder.tokenizer!;
     const options = samplingOptions(values, folder.generationConfig);
@@ -91,7 +87,7 @@ export const command: Command = {
     } else {
       promptIds = tokenizer.encode(values.prompt, { addSpecialTokens: true });
     }
-    if (promptIds.length === 0) throw new UserError('--prompt tokenizes to no tokens (give some text, or use --chat)');
+    if (promptIds.length === 0) throw new UserError('--prompt tokenizes to no tokens (give some text, or use --chat)', 'bad-flag');
 
     const generator = await Generator.create(folder, { adapter, device, runtime });
     console.error(describeDevice(generator.outcome));

@@ -1,8 +1,8 @@
 // `finetune import-run`: an engine's output folder (TRL, Axolotl, LLaMA-Factory: trainer_state.json + a PEFT adapter
 // or a model) as one of our run folders (engine/src/recipes/import-run.ts).
-import { parseArgs } from 'node:util';
 import { importRun } from '../../../engine/src/recipes/import-run';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune import-run --from OUTPUT_DIR --out RUN_DIR [--model DIR] [--force]
@@ -17,23 +17,18 @@ the full model) into a run folder every finetune command and the VS Code views a
 export const command: Command = {
   summary: 'import a TRL/Axolotl/LLaMA-Factory output folder as a run',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         from: { type: 'string' },
         out: { type: 'string' },
         model: { type: 'string' },
         force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.from) throw new UserError('--from OUTPUT_DIR is required');
-    if (!values.out) throw new UserError('--out RUN_DIR is required');
+    if (!flags) return 0;
+    const { values } = flags;
+    if (!values.from) throw new UserError('--from OUTPUT_DIR is required', 'bad-flag');
+    if (!values.out) throw new UserError('--out RUN_DIR is required', 'bad-flag');
     const result = importRun({ from: values.from, out: values.out, model: values.model, force: values.force });
     console.log(`imported ${result.steps} step and ${result.evals} eval events (${result.trainerState}) and ${result.output}/ into ${result.out} (base model ${result.model})`);
     return 0;

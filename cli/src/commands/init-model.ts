@@ -1,10 +1,10 @@
 // `finetune init-model`: a randomly initialised model in Hugging Face layout, so tests, the demo and benchmarks
 // need no download.
-import { parseArgs } from 'node:util';
 import type { Arch } from '../../../engine/src/io/config';
 import { initModel } from '../../../engine/src/init/init-model';
 import { INIT_ARCHES, MODEL_SIZES, type ModelSize } from '../../../engine/src/init/model-sizes';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune init-model --size tiny|small|bench --out DIR [--arch llama|qwen2|qwen3] [--seed N]
@@ -18,8 +18,7 @@ Refuses a non-empty DIR unless --force.`;
 export const command: Command = {
   summary: 'write a randomly initialised model folder (Hugging Face layout)',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         arch: { type: 'string', default: 'llama' },
         size: { type: 'string' },
@@ -28,21 +27,17 @@ export const command: Command = {
         dtype: { type: 'string', default: 'f32' },
         force: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!INIT_ARCHES.includes(values.arch as Arch)) throw new UserError(`--arch must be one of ${INIT_ARCHES.join(', ')} (got '${values.arch}')`);
-    if (!values.size || !MODEL_SIZES.includes(values.size as ModelSize)) throw new UserError(`--size must be one of ${MODEL_SIZES.join(', ')}`);
-    if (!values.out) throw new UserError('--out DIR is required');
+    if (!flags) return 0;
+    const { values } = flags;
+    if (!INIT_ARCHES.includes(values.arch as Arch)) throw new UserError(`--arch must be one of ${INIT_ARCHES.join(', ')} (got '${values.arch}')`, 'bad-flag');
+    if (!values.size || !MODEL_SIZES.includes(values.size as ModelSize)) throw new UserError(`--size must be one of ${MODEL_SIZES.join(', ')}`, 'bad-flag');
+    if (!values.out) throw new UserError('--out DIR is required', 'bad-flag');
     const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer (got '${values.seed}')`);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer (got '${values.seed}')`, 'bad-flag');
     const dtype = ({ f32: 'F32', f16: 'F16', bf16: 'BF16' } as const)[values.dtype as 'f32' | 'f16' | 'bf16'];
-    if (!dtype) throw new UserError(`--dtype must be f32, f16 or bf16 (got '${values.dtype}')`);
+    if (!dtype) throw new UserError(`--dtype must be f32, f16 or bf16 (got '${values.dtype}')`, 'bad-flag');
     const result = initModel({ arch: values.arch as Arch, size: values.size as ModelSize, out: values.out, seed, dtype, force: values.force });
     if (values.json) {
       console.log(JSON.stringify({ dir: result.dir, arch: result.config.arch, parameters: result.parameters, vocabSize: result.config.vocabSize, files: result.files }));

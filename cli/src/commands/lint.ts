@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { lintFile, settingsForFile, type Finding } from '../../../datasets/src/index';
 import { checkReadableFile } from '../../../contracts/src/user-file';
-import type { Command } from '../main';
+import type { Command } from '../command';
 
 const HELP = `usage: finetune lint FILE… [--json] [--config FILE]
 

@@ -1,6 +1,6 @@
 // `finetune lsp --stdio`: the dataset language server for any LSP client (the extension starts the same module).
-import { parseArgs } from 'node:util';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune lsp --stdio
@@ -12,12 +12,10 @@ Settings come from the client's "finetune" section and from finetune.config.json
 export const command: Command = {
   summary: 'run the dataset language server (LSP over stdio)',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, 'clientProcessId': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.stdio && !values['node-ipc']) throw new UserError('lsp: pass --stdio (the server speaks LSP over standard input and output)');
+    const flags = parseCommandFlags(argv, HELP, { options: { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, 'clientProcessId': { type: 'string' } } });
+    if (!flags) return 0;
+    const { values } = flags;
+    if (!values.stdio && !values['node-ipc']) throw new UserError('lsp: pass --stdio (the server speaks LSP over standard input and output)', 'bad-flag');
     // The connection reads the transport from process.argv (--stdio / --node-ipc) and takes over the console.
     const [{ createConnection, ProposedFeatures }, { startServer }, { exitWhenStdioFramingBreaks }] = await Promise.all([
       import('vscode-languageserver/node'),

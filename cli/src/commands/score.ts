@@ -1,10 +1,10 @@
 // `finetune score`: the log-probability of each token of a text given the ones before it, under a model and
 // optionally a PEFT adapter. The text is tokenized as is (no chat template), with BOS if the tokenizer adds one.
-import { parseArgs } from 'node:util';
 import { scoreTokens } from '../../../engine/src/generate/score';
 import { RUNTIME_HELP } from '../../../engine/src/runtime/cli-options';
 import { describeDevice } from '../../../engine/src/runtime/devices';
-import type { Command } from '../main';
+import type { Command } from '../command';
+import { parseCommandFlags } from '../parse-flags';
 import { MODEL_FLAGS, openModel } from '../model-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
@@ -20,25 +20,21 @@ ${RUNTIME_HELP}`;
 export const command: Command = {
   summary: 'log-probability of each token of a text',
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const flags = parseCommandFlags(argv, HELP, {
       options: {
         ...MODEL_FLAGS,
         text: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
-      strict: true,
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.model) throw new UserError('--model DIR is required');
-    if (values.text === undefined) throw new UserError('--text STR is required');
+    if (!flags) return 0;
+    const { values } = flags;
+    if (!values.model) throw new UserError('--model DIR is required', 'bad-flag');
+    if (values.text === undefined) throw new UserError('--text STR is required', 'bad-flag');
     const { folder, adapter, device, runtime } = openModel(values.model, values.adapter, values);
     const tokenizer = folder.tokenizer!;
     const ids = tokenizer.encode(values.text, { addSpecialTokens: true });
-    if (ids.length === 0) throw new UserError('--text tokenizes to no tokens');
+    if (ids.length === 0) throw new UserError('--text tokenizes to no tokens', 'bad-flag');
     const result = await scoreTokens(folder, ids, { adapter, device, runtime });
     console.error(describeDevice(result.device));
     if (values.json) {

@@ -2,10 +2,11 @@
 // table (flags > --config file > defaults); progress goes to stderr (a bar on a TTY, lines otherwise); Ctrl-C ends
 // the run after the current step with a `cancelled` event and a checkpoint to --resume from.
 import { argumentsFromFlags, resolveTrainingArguments, trainingHelp } from '../../../contracts/src/training-arguments';
+import { DeviceError } from '../../../engine/src/runtime/devices';
 import { readConfigFile } from '../../../engine/src/train/config-file';
 import { train } from '../../../engine/src/train/loop';
 import { ProgressBar } from '../../../engine/src/train/progress';
-import type { Command } from '../main';
+import type { Command } from '../command';
 import { UserError } from '../../../contracts/src/user-error';
 
 export const command: Command = {
@@ -44,7 +45,7 @@ export const command: Command = {
       return result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1;
     } catch (error) {
       // A device the user named that does not load is theirs to fix (drivers, --device): a message, no stack.
-      if (error instanceof Error && error.name === 'DeviceError') throw new UserError(error.message);
+      if (error instanceof DeviceError) throw new UserError(error.message, 'device');
       throw error;
     } finally {
       process.off('SIGINT', onInterrupt);

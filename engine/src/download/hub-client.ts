@@ -26,9 +26,9 @@ export type DownloadErrorCode =
   | 'cancelled';
 
 /** A download failure with a stable code (tests and callers match on it) and the URL or file it is about. */
-export class DownloadError extends UserError {
-  constructor(readonly code: DownloadErrorCode, readonly where: string, message: string) {
-    super(`${where}: ${message}`);
+export class DownloadError extends UserError<DownloadErrorCode> {
+  constructor(code: DownloadErrorCode, readonly where: string, message: string) {
+    super(`${where}: ${message}`, code);
   }
 }
 

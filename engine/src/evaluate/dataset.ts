@@ -25,6 +25,6 @@ export async function loadScoringFile(file: string, tokenizer: ChatTokenizerLike
   }
   const parsedLines = new Set(examples.map((example) => example.line));
   const unparsed = [...errorLines].filter((line) => !parsedLines.has(line)).length;
-  if (examples.length === 0) throw new UserError(`${file}: no record parses into a conversation to score`);
+  if (examples.length === 0) throw new UserError(`${file}: no record parses into a conversation to score`, 'dataset');
   return { ...tokenizeExamples(examples, tokenizer, maxSeqLen), records: examples.length, unparsed };
 }

@@ -16,7 +16,7 @@ export interface RunTarget {
 export function resolveRunTarget(runDir: string): RunTarget {
   const dir = resolve(runDir);
   const runJson = runFolderPath(dir, 'info');
-  if (!existsSync(runJson)) throw new UserError(`${dir}: not a run directory (no run.json)`);
+  if (!existsSync(runJson)) throw new UserError(`${dir}: not a run directory (no run.json)`, 'bad-file');
   assertReadableFile(runJson, 'run.json');
   const model = runFolderPath(dir, 'model');
   if (existsSync(join(model, 'config.json'))) return { runDir: dir, model };
@@ -24,12 +24,12 @@ export function resolveRunTarget(runDir: string): RunTarget {
   try {
     config = (JSON.parse(readFileSync(runJson, 'utf8')) as { config?: Record<string, unknown> }).config;
   } catch (error) {
-    throw new UserError(`${runJson}: not valid JSON (${(error as Error).message})`);
+    throw new UserError(`${runJson}: not valid JSON (${(error as Error).message})`, 'bad-file');
   }
   const base = baseModelOf(dir, config);
-  if (base === undefined) throw new UserError(`${runJson}: config.model is missing`);
+  if (base === undefined) throw new UserError(`${runJson}: config.model is missing`, 'bad-file');
   const adapter = runFolderPath(dir, 'adapter');
-  if (!existsSync(join(adapter, 'adapter_config.json'))) throw new UserError(`${dir}: the run has no adapter/ or model/ yet (has it finished?)`);
+  if (!existsSync(join(adapter, 'adapter_config.json'))) throw new UserError(`${dir}: the run has no adapter/ or model/ yet (has it finished?)`, 'bad-file');
   return { runDir: dir, model: base, adapter };
 }
 

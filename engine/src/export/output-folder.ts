@@ -8,8 +8,8 @@ import { isModelSideFile } from '../train/export';
 export function writeFolderAtomically(target: string, force: boolean, fill: (temporary: string) => void): void {
   const out = resolve(target);
   if (existsSync(out)) {
-    if (!statSync(out).isDirectory()) throw new UserError(`${out}: exists and is not a folder`);
-    if (readdirSync(out).length > 0 && !force) throw new UserError(`${out}: folder is not empty (use --force to replace it)`);
+    if (!statSync(out).isDirectory()) throw new UserError(`${out}: exists and is not a folder`, 'bad-file');
+    if (readdirSync(out).length > 0 && !force) throw new UserError(`${out}: folder is not empty (use --force to replace it)`, 'output-not-empty');
   }
   mkdirSync(dirname(out), { recursive: true });
   const temporary = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);

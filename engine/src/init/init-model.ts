@@ -31,7 +31,7 @@ export interface InitModelResult {
 
 export class OutputNotEmptyError extends UserError {
   constructor(readonly dir: string) {
-    super(`${dir} exists and is not empty (use --force to write into it)`);
+    super(`${dir} exists and is not empty (use --force to write into it)`, 'output-not-empty');
   }
 }
 

@@ -47,8 +47,8 @@ export function nonFiniteOutputError(folder: Pick<ModelFolder, 'dir' | 'config' 
   const bad = findNonFiniteTensor(folder, adapter);
   if (bad) {
     const share = bad.count === 1 ? 'a value' : `${bad.count} values`;
-    return new UserError(`${bad.file}: tensor '${bad.tensor}' holds ${share} that ${bad.count === 1 ? 'is' : 'are'} NaN or infinite (first at index ${bad.firstIndex}: ${bad.firstValue}), so ${what} is NaN; the weights are damaged`);
+    return new UserError(`${bad.file}: tensor '${bad.tensor}' holds ${share} that ${bad.count === 1 ? 'is' : 'are'} NaN or infinite (first at index ${bad.firstIndex}: ${bad.firstValue}), so ${what} is NaN; the weights are damaged`, 'non-finite');
   }
   const { ropeTheta, rmsNormEps } = folder.config;
-  return new UserError(`${folder.dir}: ${what} is NaN or infinite although every weight is finite; check config.json (rope_theta ${ropeTheta}, rms_norm_eps ${rmsNormEps}, rope_scaling)`);
+  return new UserError(`${folder.dir}: ${what} is NaN or infinite although every weight is finite; check config.json (rope_theta ${ropeTheta}, rms_norm_eps ${rmsNormEps}, rope_scaling)`, 'non-finite');
 }

@@ -13,7 +13,7 @@ export interface AdamWHyperparameters {
   step: Value;
   /** Clip when the global gradient norm exceeds this; ≤ 0 disables clipping at run time. */
   maxGradNorm: Value;
-  /** Multiplies gradients before anything else (1 / micro-batches for accumulated sums; 1 otherwise). */
+  /** Multiplies gradients before anything else (the step graph feeds 1: its `loss_weight` seed already scales them). */
   gradScale: Value;
 }
 

@@ -1,3 +1,4 @@
 // Optimizer graph tail (AdamW, global-norm clipping) and gradient accumulation. See engine/src/graph/README.md.
 export * from './adamw';
-export * from './apply-graph';
+export * from './accumulate';
+export * from './state-names';

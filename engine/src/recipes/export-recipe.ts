@@ -51,12 +51,12 @@ export function recipeFiles(format: RecipeFormat, run: RecipeRun, dataset: Recip
 }
 
 export async function exportRecipe(run: RecipeRun, options: ExportRecipeOptions): Promise<ExportRecipeResult> {
-  if (!Number.isInteger(options.gpus) || options.gpus < 1) throw new UserError('--gpus must be a whole number ≥ 1');
-  if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new UserError('--nodes must be a whole number ≥ 1');
+  if (!Number.isInteger(options.gpus) || options.gpus < 1) throw new UserError('--gpus must be a whole number ≥ 1', 'bad-flag');
+  if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new UserError('--nodes must be a whole number ≥ 1', 'bad-flag');
   const out = resolve(options.out);
-  if (existsSync(out) && readdirSync(out).length > 0 && !options.force) throw new UserError(`${options.out} is not empty (pass --force to write into it)`);
+  if (existsSync(out) && readdirSync(out).length > 0 && !options.force) throw new UserError(`${options.out} is not empty (pass --force to write into it)`, 'output-not-empty');
   const dataset = await buildRecipeDataset(run.args);
-  if (dataset.train.length === 0) throw new UserError(`${run.args.data}: no record keeps a trained token within --max-seq-len ${run.args.maxSeqLen}`);
+  if (dataset.train.length === 0) throw new UserError(`${run.args.data}: no record keeps a trained token within --max-seq-len ${run.args.maxSeqLen}`, 'dataset');
   const files = recipeFiles(options.format, run, dataset, options.gpus, options.nodes);
   const manifest: RecipeManifest = { version: 1, format: options.format, baseModel: run.baseModel, config: { ...run.args }, source: run.source };
   const all: RecipeFile[] = [

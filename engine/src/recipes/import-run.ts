@@ -60,7 +60,7 @@ function checkpointFolders(dir: string): string[] {
 /** The newest trainer_state.json: the output folder's own (when the engine saved state) or its last checkpoint's. */
 function findTrainerState(dir: string): string {
   const candidates = [...checkpointFolders(dir).reverse().map((folder) => join(folder, 'trainer_state.json')), join(dir, 'trainer_state.json')].filter((file) => existsSync(file));
-  if (candidates.length === 0) throw new UserError(`${dir}: no trainer_state.json here or in a checkpoint-N folder (is this an engine's output_dir, with a checkpoint saved?)`);
+  if (candidates.length === 0) throw new UserError(`${dir}: no trainer_state.json here or in a checkpoint-N folder (is this an engine's output_dir, with a checkpoint saved?)`, 'bad-file');
   // The checkpoint with the highest global step wins (a top-level state from an older run must not shadow it).
   const stepOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as TrainerState).global_step ?? 0;
   return candidates.reduce((best, file) => (stepOf(file) > stepOf(best) ? file : best));
@@ -72,7 +72,7 @@ function findWeights(dir: string): { folder: string; kind: 'adapter' | 'model' }
     if (ADAPTER_FILES.every((file) => existsSync(join(folder, file)))) return { folder, kind: 'adapter' };
     if (existsSync(join(folder, 'config.json')) && readdirSync(folder).some((file) => file.endsWith('.safetensors'))) return { folder, kind: 'model' };
   }
-  throw new UserError(`${dir}: no PEFT adapter (adapter_config.json + adapter_model.safetensors) or safetensors model to import`);
+  throw new UserError(`${dir}: no PEFT adapter (adapter_config.json + adapter_model.safetensors) or safetensors model to import`, 'bad-file');
 }
 
 /** Step and eval events from the log history; tokens per step from TRL's cumulative num_tokens where it logs them. */
@@ -120,9 +120,9 @@ function copyFolderFiles(from: string, to: string, keep: (name: string) => boole
 
 export function importRun(options: ImportRunOptions): ImportRunResult {
   const from = resolve(options.from);
-  if (!existsSync(from)) throw new UserError(`${options.from}: no such folder`);
+  if (!existsSync(from)) throw new UserError(`${options.from}: no such folder`, 'bad-file');
   const run = new RunFolder(resolve(options.out));
-  if (existsSync(run.runJson) && !options.force) throw new UserError(`${options.out} already holds a run (run.json); choose another --out or pass --force`);
+  if (existsSync(run.runJson) && !options.force) throw new UserError(`${options.out} already holds a run (run.json); choose another --out or pass --force`, 'output-not-empty');
   const stateFile = findTrainerState(from);
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as TrainerState;
   const events = eventsFromLogHistory(state.log_history ?? []);
@@ -132,7 +132,7 @@ export function importRun(options: ImportRunOptions): ImportRunResult {
   const candidates = [options.model, manifest?.config.model as string | undefined, manifest?.baseModel, adapterConfig.base_model_name_or_path].filter((value): value is string => typeof value === 'string');
   // Preview and export load the base from disk: prefer a candidate that is a local folder.
   const model = candidates.map((candidate) => resolve(candidate)).find((candidate) => existsSync(join(candidate, 'config.json'))) ?? (weights.kind === 'model' ? runFolderPath(run.path, 'model') : candidates[0]);
-  if (!model) throw new UserError(`${options.from}: cannot tell the base model; pass --model DIR`);
+  if (!model) throw new UserError(`${options.from}: cannot tell the base model; pass --model DIR`, 'bad-flag');
 
   mkdirSync(run.path, { recursive: true });
   let droppedTensors: string[] = [];

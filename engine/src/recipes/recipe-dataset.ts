@@ -54,7 +54,7 @@ function toRecords(example: CanonicalExample, tokenizer: ChatTokenizer, maxSeqLe
   let dropped = 0;
   for (const alignment of alignLossTokens(tokenizer, example.turns)) {
     const turn = example.turns[alignment.turnIndex];
-    if (turn.role !== 'assistant') throw new UserError(`line ${example.line + 1}: a trained ${turn.role} turn has no prompt/completion equivalent (only assistant turns can be completions)`);
+    if (turn.role !== 'assistant') throw new UserError(`line ${example.line + 1}: a trained ${turn.role} turn has no prompt/completion equivalent (only assistant turns can be completions)`, 'unsupported');
     // Our run truncates the conversation at max-seq-len: a turn that starts past it was never trained.
     if (alignment.ourStart >= maxSeqLen) {
       dropped++;
@@ -111,7 +111,7 @@ export async function buildRecipeDataset(args: TrainingArguments): Promise<Recip
   const conversations = (examples: readonly CanonicalExample[], keep: Set<number>): RecipeConversation[] =>
     examples.filter((example) => keep.has(example.line) && example.format !== 'text').map((example) => ({ line: example.line, messages: example.turns.map((turn) => ({ role: turn.role, content: turn.content, trained: turn.trained })) }));
   const kinds = new Set([...train, ...evalRecords].map((record) => record.kind));
-  if (kinds.size > 1) throw new UserError(`${args.data}: mixes chat and plain-text records; the engines train one kind per dataset, so export them as two runs`);
+  if (kinds.size > 1) throw new UserError(`${args.data}: mixes chat and plain-text records; the engines train one kind per dataset, so export them as two runs`, 'unsupported');
   return {
     kind: kinds.has('text') ? 'text' : 'chat',
     train,

@@ -57,13 +57,13 @@ function resolvedNumber(resolved: Record<string, unknown> | undefined, key: stri
 /** Reads a recipe's run from a run folder (`--run`) or a config file (`--config`); `baseModel` overrides the model's name. */
 export function readRecipeRun(options: { run?: string; config?: string; baseModel?: string; cwd?: string }): RecipeRun {
   const cwd = options.cwd ?? process.cwd();
-  if ((options.run === undefined) === (options.config === undefined)) throw new UserError('give exactly one of --run RUN_DIR or --config FILE');
+  if ((options.run === undefined) === (options.config === undefined)) throw new UserError('give exactly one of --run RUN_DIR or --config FILE', 'bad-flag');
   let args: TrainingArguments;
   let resolved: Record<string, unknown> | undefined;
   let source: string;
   if (options.run !== undefined) {
     const runJson = runFolderPath(resolve(cwd, options.run), 'info');
-    if (!existsSync(runJson)) throw new UserError(`${options.run}: no run.json (not a run folder)`);
+    if (!existsSync(runJson)) throw new UserError(`${options.run}: no run.json (not a run folder)`, 'bad-file');
     const info = JSON.parse(readFileSync(runJson, 'utf8')) as { config?: Record<string, unknown>; resolved?: Record<string, unknown> };
     const raw = resolveTrainingArguments([readConfigFile(runJson)], runJson);
     args = absolutePaths(raw, folderTrainRanFrom(resolve(cwd, options.run), raw.out, cwd));
@@ -74,7 +74,7 @@ export function readRecipeRun(options: { run?: string; config?: string; baseMode
     args = absolutePaths(resolveTrainingArguments([{ out: 'runs/recipe' }, readConfigFile(file)], file), dirname(file));
     source = file;
   }
-  if (args.method === 'prompt') throw new UserError('prompt tuning has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run');
+  if (args.method === 'prompt') throw new UserError('prompt tuning has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run', 'unsupported');
   return {
     args,
     source,

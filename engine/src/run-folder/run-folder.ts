@@ -13,7 +13,12 @@ import { appendWholeLine } from './whole-line-append';
 import { asWriteFailure, refusedWriteCode } from './write-failure';
 
 /** The run folder cannot be used as asked (it already holds a run): the user's to fix. */
-export class RunFolderError extends UserError {}
+/** A run folder the command cannot use as asked (it already holds a run, say): the user's to choose again. */
+export class RunFolderError extends UserError {
+  constructor(message: string) {
+    super(message, 'output-not-empty');
+  }
+}
 
 export class RunFolder {
   readonly runJson: string;

@@ -24,6 +24,6 @@ export function refusedWriteCode(error: unknown): string | undefined {
  */
 export function asWriteFailure(error: unknown, path: string, what: string, afterwards = ''): unknown {
   const code = refusedWriteCode(error);
-  if (!code || (error instanceof Error && error.name === 'UserError')) return error;
-  return new UserError(`${path}: ${REASONS[code]} (${code}) while ${what}${afterwards ? `; ${afterwards}` : ''}`);
+  if (!code || error instanceof UserError) return error;
+  return new UserError(`${path}: ${REASONS[code]} (${code}) while ${what}${afterwards ? `; ${afterwards}` : ''}`, 'write-refused');
 }

@@ -17,15 +17,15 @@ const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', '
 
 export function parseRuntimeFlags(values: { device?: string; threads?: string; optimization?: string }): { device: DeviceName; runtime: RuntimeOptions } {
   const device = values.device ?? 'auto';
-  if (!isDeviceName(device)) throw new UserError(`--device must be one of ${DEVICE_NAMES.join(', ')} (got '${device}')`);
+  if (!isDeviceName(device)) throw new UserError(`--device must be one of ${DEVICE_NAMES.join(', ')} (got '${device}')`, 'bad-flag');
   const runtime: RuntimeOptions = {};
   if (values.threads !== undefined) {
     const threads = Number(values.threads);
-    if (!Number.isInteger(threads) || threads < 0) throw new UserError(`--threads must be a non-negative integer (got '${values.threads}')`);
+    if (!Number.isInteger(threads) || threads < 0) throw new UserError(`--threads must be a non-negative integer (got '${values.threads}')`, 'bad-flag');
     runtime.intraOpThreads = threads;
   }
   if (values.optimization !== undefined) {
-    if (!LEVELS.includes(values.optimization as OptimizationLevel)) throw new UserError(`--optimization must be one of ${LEVELS.join(', ')} (got '${values.optimization}')`);
+    if (!LEVELS.includes(values.optimization as OptimizationLevel)) throw new UserError(`--optimization must be one of ${LEVELS.join(', ')} (got '${values.optimization}')`, 'bad-flag');
     runtime.optimization = values.optimization as OptimizationLevel;
   }
   return { device, runtime };

@@ -76,13 +76,13 @@ export async function readTrainableExamples(file: string, tokenizer: ChatTokeniz
   try {
     settings = { ...settingsForFile(file).settings, maxSeqLen: options.maxSeqLen, baseModel: options.modelDir };
   } catch (error) {
-    throw new UserError((error as Error).message);
+    throw new UserError((error as Error).message, 'config');
   }
   const evalIndex = options.evalFile ? loadEvalIndexSync(options.evalFile) : undefined;
   const tokenCounter = boundedTokenCounter(createModelTokenCounter(options.modelDir), tokenizer, options.maxSeqLen);
   const parsed = await parseExamples({ path: file }, settings, { tokenCounter, evalIndex });
   assertTrainable(parsed, file);
-  if (parsed.examples.length === 0) throw new UserError(`${file}: no records to train on`);
+  if (parsed.examples.length === 0) throw new UserError(`${file}: no records to train on`, 'dataset');
   return parsed.examples;
 }
 

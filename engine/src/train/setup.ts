@@ -76,7 +76,7 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
   }
   if (trainExamples.length === 0) {
     const cause = trainData.truncated > 0 ? `the assistant turns of ${trainData.truncated} record(s) start beyond --max-seq-len ${args.maxSeqLen}: raise it or shorten the prompts` : 'no record has an assistant turn to learn';
-    throw new UserError(`${args.data}: no example has a trained token to learn from (${cause})`);
+    throw new UserError(`${args.data}: no example has a trained token to learn from (${cause})`, 'dataset');
   }
   onInfo(describeData(`train ${args.data}`, trainData, trainExamples.length));
   if (evalExamples.length > 0) onInfo(describeData(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evalExamples.length));

@@ -27,6 +27,7 @@ import {
   type PerExampleLossParams,
   type PerExampleLossResult,
 } from '../../../contracts/src/worker/generation-protocol';
+import { UserError } from '../../../contracts/src/user-error';
 
 const invalidParamsCode = -32602;
 const requestFailedCode = -32803;
@@ -180,7 +181,7 @@ export function generationOptions(params: GenerateParams, folder: ModelFolder): 
 function asResponseError(error: unknown): ResponseError<void> {
   if (error instanceof ResponseError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const badInput = error instanceof RangeError || (error instanceof Error && (error.name === 'UserError' || error.name === 'ModelFileError'));
+  const badInput = error instanceof RangeError || error instanceof UserError;
   return new ResponseError(badInput ? invalidParamsCode : requestFailedCode, message);
 }
 

@@ -8,6 +8,7 @@ import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { trainByteLevelBpe } from '../../../engine/src/init/bpe-trainer';
 import { initModel, OutputNotEmptyError } from '../../../engine/src/init/init-model';
 import { SIZE_PRESETS } from '../../../engine/src/init/model-sizes';
+import { UserError } from '../../../contracts/src/user-error';
 
 function withTempDir(run: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'init-model-test-'));
@@ -106,8 +107,8 @@ test('the CLI writes a model and reports bad flags as user errors', async () => 
     const report = JSON.parse(lines[0]);
     assert.equal(report.arch, 'llama');
     assert.ok(report.parameters > 100_000);
-    await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'm')]), (error: Error) => error.name === 'UserError');
-    await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'x'), '--arch', 'gpt2']), (error: Error) => error.name === 'UserError');
+    await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'm')]), (error: Error) => error instanceof UserError && error.code === 'output-not-empty');
+    await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'x'), '--arch', 'gpt2']), (error: Error) => error instanceof UserError && error.code === 'bad-flag');
     // Through the dispatcher: a user error exits 1 without a stack.
     const cli = ['--import', 'tsx', join(__dirname, '..', '..', '..', 'cli', 'src', 'main.ts'), 'init-model'];
     const badSize = spawnSync(process.execPath, [...cli, '--size', 'huge', '--out', join(dir, 'x')], { encoding: 'utf8' });

@@ -8,6 +8,7 @@ import { openGraphSession } from '../../../engine/src/runtime/graph-session';
 import { SessionCache } from '../../../engine/src/runtime/session-cache';
 import { serializeModel } from '../../../engine/src/graph';
 
+
 function doubler(): Graph {
   const graph = new Graph({ name: 'doubler' });
   const x = graph.input('x', 'float32', ['n']);
@@ -83,7 +84,7 @@ test('the session cache builds once per key and evicts the least recently used',
 
 test('runtime flags are validated', () => {
   assert.deepEqual(parseRuntimeFlags({ device: 'cpu', threads: '2', optimization: 'basic' }), { device: 'cpu', runtime: { intraOpThreads: 2, optimization: 'basic' } });
-  assert.throws(() => parseRuntimeFlags({ device: 'tpu' }), { name: 'UserError' });
-  assert.throws(() => parseRuntimeFlags({ threads: '-1' }), { name: 'UserError' });
-  assert.throws(() => parseRuntimeFlags({ optimization: 'max' }), { name: 'UserError' });
+  assert.throws(() => parseRuntimeFlags({ device: 'tpu' }), { name: 'UserError', code: 'bad-flag' });
+  assert.throws(() => parseRuntimeFlags({ threads: '-1' }), { name: 'UserError', code: 'bad-flag' });
+  assert.throws(() => parseRuntimeFlags({ optimization: 'max' }), { name: 'UserError', code: 'bad-flag' });
 });

@@ -10,6 +10,7 @@ import { loadTrainingFile } from '../../../engine/src/train/data';
 import { train } from '../../../engine/src/train/loop';
 import type { RunEvent } from '../../../contracts/src/run/run-events';
 import { chatJsonl, createFixture, FACTS, type Fixture } from './helpers';
+import { UserError } from '../../../contracts/src/user-error';
 
 let fixture: Fixture;
 before(() => {
@@ -23,7 +24,7 @@ test('a dataset with lint errors is refused, naming file and line', async () => 
   lines.splice(2, 0, '{"messages": [ {"role": "user", "content": "cut off"');
   writeFileSync(file, lines.join('\n') + '\n');
   const args = fixture.args({ out: 'refused', data: file });
-  await assert.rejects(train(args), (error: Error) => error.name === 'UserError' && error.message.includes(`${file}:3:`));
+  await assert.rejects(train(args), (error: Error) => error instanceof UserError && error.code === 'dataset' && error.message.includes(`${file}:3:`));
   const run = JSON.parse(readFileSync(join(args.out, 'run.json'), 'utf8'));
   assert.equal(run.status, 'error');
 });

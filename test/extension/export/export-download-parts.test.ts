@@ -15,8 +15,9 @@ import { adapterConfig, adapterTensorName } from '../../../engine/src/train/expo
 import { failureMessage, runCli } from '../../../extension/src/export/cli-process';
 import { baseModelSettingValue, defaultModelFolder, downloadCliArgs, parseProgressLine, parseRepoReference } from '../../../extension/src/export/download-plan';
 import { checkExportFolder, defaultExportFolder, exportCliArgs, exportTemporaryFolder, formatChoices } from '../../../extension/src/export/export-plan';
+import { cliBundle } from '../../cli/cli-bundle';
 
-const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli.js');
+const CLI = cliBundle();
 let dir: string;
 let base: string;
 let loraRun: string;

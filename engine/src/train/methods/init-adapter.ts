@@ -9,6 +9,7 @@ import { readTensorFloat32 } from '../../io/safetensors';
 import type { TrainingArguments } from '../../../../contracts/src/training-arguments';
 import { matchesTarget } from './lora';
 import type { MethodPlan } from './types';
+import { UserError } from '../../../../contracts/src/user-error';
 
 export interface InitialAdapter {
   /** The arguments with the adapter's shape in place of the flags' (rank, alpha, rslora, targets; virtual tokens). */
@@ -19,8 +20,8 @@ export interface InitialAdapter {
   note: string;
 }
 
-function userError(message: string): Error {
-  return Object.assign(new Error(`--init-adapter: ${message}`), { name: 'UserError' });
+function userError(message: string): UserError {
+  return new UserError(`--init-adapter: ${message}`, 'training-arguments');
 }
 
 export function readInitialAdapter(dir: string, model: ModelFolder, args: TrainingArguments): InitialAdapter {

@@ -13,6 +13,7 @@ import { writeJsonAtomic } from '../../run-folder/atomic-write';
 import { runFolderPath } from '../../../../contracts/src/run/run-folder-layout';
 import type { RunFolder } from '../../run-folder/run-folder';
 import { trainableTensor, type MethodPlan } from './types';
+import { UserError } from '../../../../contracts/src/user-error';
 
 export interface PromptOptions {
   virtualTokens: number;
@@ -27,7 +28,7 @@ export function parsePromptInit(value: string | undefined): PromptTuningSettings
     const text = value.slice('text:'.length).replace(/^"(.*)"$/s, '$1');
     if (text.length > 0) return { kind: 'TEXT', text };
   }
-  throw Object.assign(new Error(`--prompt-init: expected random or text:"…", got ${JSON.stringify(value)}`), { name: 'UserError' });
+  throw new UserError(`--prompt-init: expected random or text:"…", got ${JSON.stringify(value)}`, 'training-arguments');
 }
 
 /** Standard normal draws (Box–Muller) from the run's seeded generator. */
@@ -47,7 +48,7 @@ function textInit(model: ModelFolder, text: string, count: number): Float32Array
   const tokenizer = model.tokenizer;
   if (!tokenizer) throw new Error(`${model.dir}: --prompt-init text needs the model's tokenizer`);
   const ids = tokenizer.encode(text, { addSpecialTokens: true });
-  if (ids.length === 0) throw Object.assign(new Error('--prompt-init: the text has no tokens'), { name: 'UserError' });
+  if (ids.length === 0) throw new UserError('--prompt-init: the text has no tokens', 'training-arguments');
   const hidden = model.config.hiddenSize;
   const embedding = model.weights.readFloat32('model.embed_tokens.weight');
   const out = new Float32Array(count * hidden);
