@@ -2,7 +2,8 @@
 // and the counts behind the dataset-level rules (too few examples, format mix, length distribution).
 import * as formatMix from './rules/format-mix';
 import * as lengthDistribution from './rules/length-distribution';
-import type { RuleMeta } from './rules/rule';
+import type { RuleMeta } from './rules/meta';
+import { severityOf } from './rules/severity';
 import * as tooFewExamples from './rules/too-few-examples';
 import type { LineAnalysis } from './analyze-line';
 import type { DatasetSettings, FormatId, Severity } from '../../contracts/src/dataset-types';
@@ -94,16 +95,11 @@ export interface DatasetFinding {
   message: string;
 }
 
-function severity(settings: DatasetSettings, meta: RuleMeta): Severity | null {
-  const value = settings.severities[meta.id] ?? meta.defaultSeverity;
-  return value === 'off' ? null : value;
-}
-
 /** The dataset-level findings, shown on line 1. */
 export function datasetFindings(counts: DatasetCounts, settings: DatasetSettings, estimated: boolean): DatasetFinding[] {
   const found: DatasetFinding[] = [];
   const add = (meta: RuleMeta, message: string | null) => {
-    const level = severity(settings, meta);
+    const level = severityOf(settings, meta);
     if (message && level) found.push({ rule: meta.id, severity: level, message });
   };
   add(tooFewExamples.meta, tooFewExamples.check(counts.records, settings.minExamples));

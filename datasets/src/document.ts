@@ -15,7 +15,8 @@ import { buildReport, hoverFor } from './document-report';
 import { DocumentIndex, earliest, type Entry } from './document-index';
 import { NotableLines } from './notable-lines';
 import { loadEvalIndexSync, type EvalIndex } from './eval-index';
-import { crossFinding, evalOverlapFinding, isEnabled, lineRange, mixedFormatFinding, publish, severityOf, severityRank } from './findings';
+import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish, severityRank } from './findings';
+import { isEnabled, severityOf } from './rules/severity';
 import type { LocalFinding } from './record';
 import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from './settings';
 import { createTokenCounter } from './model-token-counter';
@@ -92,7 +93,7 @@ export class Dataset implements DatasetDocument {
     try {
       return loadEvalIndexSync(this.settings.evalFile);
     } catch (error) {
-      this.evalProblem = `cannot read the eval file ${this.settings.evalFile}: ${(error as Error).message}`;
+      this.evalProblem = evalOverlap.unreadable(this.settings.evalFile, error as Error);
       return null;
     }
   }
@@ -258,7 +259,8 @@ export class Dataset implements DatasetDocument {
   /** Every finding, uncapped, in line order (dataset-level ones on line 1 first). */
   allFindings(): Finding[] {
     if (this.tooLarge) {
-      const severity = severityOf(this.settings, fileTooLarge.meta) ?? 'info';
+      // shown even when turned off: otherwise an unvalidated file would look clean
+      const severity = severityOf(this.settings, fileTooLarge.meta) ?? fileTooLarge.meta.defaultSeverity;
       const limit = this.settings.maxDocumentSizeMB ?? DEFAULT_MAX_DOCUMENT_SIZE_MB;
       return [{ rule: fileTooLarge.meta.id, severity, range: lineRange(0, 0, 1), message: fileTooLarge.message(this.chars / 1048576, limit) }];
     }

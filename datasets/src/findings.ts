@@ -5,7 +5,8 @@ import * as duplicate from './rules/duplicate';
 import * as evalOverlap from './rules/eval-overlap';
 import * as mixedFormat from './rules/mixed-format';
 import * as nearDuplicate from './rules/near-duplicate';
-import type { RuleMeta } from './rules/rule';
+import type { RuleMeta } from './rules/meta';
+import { severityOf } from './rules/severity';
 import type { LocalFinding } from './record';
 import type { CrossMatch } from './stream-index';
 import type { DatasetSettings, Finding, FormatId, Range, RelatedLocation, Severity } from '../../contracts/src/dataset-types';
@@ -24,15 +25,6 @@ export function publish(local: LocalFinding, line: number): Finding {
     }));
   }
   return finding;
-}
-
-export function severityOf(settings: DatasetSettings, meta: RuleMeta): Severity | null {
-  const value = settings.severities[meta.id] ?? meta.defaultSeverity;
-  return value === 'off' ? null : value;
-}
-
-export function isEnabled(settings: DatasetSettings, meta: RuleMeta): boolean {
-  return severityOf(settings, meta) !== null;
 }
 
 const CROSS_META: Record<CrossMatch['rule'], RuleMeta> = {

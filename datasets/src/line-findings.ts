@@ -2,12 +2,13 @@
 // then those that need the lines before it (mixed format, duplicates, near-duplicates, eval overlap), and the
 // dataset counts. Shared by the single-threaded pass and the parallel one, which analyse lines differently but
 // must report the same.
-import { meta as jsonSyntaxMeta } from './rules/json-syntax';
+import * as jsonSyntax from './rules/json-syntax';
 import type { LineAnalysis } from './analyze-line';
 import type { DatasetCounts } from './dataset-stats';
 import type { EvalIndex } from './eval-index';
 import type { Fingerprint } from './fingerprint';
-import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish, severityOf } from './findings';
+import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish } from './findings';
+import { severityOf } from './rules/severity';
 import type { CrossMatch, StreamIndex } from './stream-index';
 import type { DatasetSettings, Finding, FormatId } from '../../contracts/src/dataset-types';
 
@@ -32,8 +33,8 @@ export class LineFindings {
     const { settings, evalIndex } = this;
     const out: Finding[] = [];
     if (oversizedBytes !== undefined) {
-      const severity = severityOf(settings, jsonSyntaxMeta);
-      if (severity) out.push({ rule: jsonSyntaxMeta.id, severity, range: lineRange(number, 0, 1), message: `this line is ${(oversizedBytes / 1048576).toFixed(1)} MB, over the ${(this.maxLineBytes / 1048576).toFixed(0)} MB a record may have: is a line break missing?` });
+      const severity = severityOf(settings, jsonSyntax.meta);
+      if (severity) out.push(publish({ rule: jsonSyntax.meta.id, severity, ...jsonSyntax.oversized(oversizedBytes, this.maxLineBytes) }, number));
       return out;
     }
     this.counts.add(analysis);

@@ -3,20 +3,21 @@
 // cross-record indexes, never the file.
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { meta as jsonSyntaxMeta } from './rules/json-syntax';
+import { BINARY_FILE_MESSAGE, meta as jsonSyntaxMeta } from './rules/json-syntax';
 import * as nearDuplicate from './rules/near-duplicate';
-import { meta as evalOverlapMeta } from './rules/eval-overlap';
+import * as evalOverlap from './rules/eval-overlap';
 import { meta as tooLongMeta } from './rules/too-long';
 import { analyzeLine, primaryRange, voteOf } from './analyze-line';
 import type { TokenCounter } from './api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
-import { isEnabled, lineRange, severityOf } from './findings';
+import { lineRange } from './findings';
+import { isEnabled, severityOf } from './rules/severity';
 import { LineFindings } from './line-findings';
 import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from './line-reader';
 import { lintInWorkers, parallelWorkers } from './lint-parallel';
 import { createTokenCounter } from './model-token-counter';
-import { StreamIndex } from './stream-index';
+import { NEAR_DUPLICATE_LIMIT, StreamIndex } from './stream-index';
 import type { CanonicalExample, DatasetSettings, Finding } from '../../contracts/src/dataset-types';
 
 export interface LintContext {
@@ -50,8 +51,9 @@ export function looksBinary(path: string): boolean {
 
 export async function* lintFile(path: string, settings: DatasetSettings, context: LintContext = {}): AsyncGenerator<Finding> {
   if (looksBinary(path)) {
-    const severity = severityOf(settings, jsonSyntaxMeta) ?? 'error';
-    yield { rule: jsonSyntaxMeta.id, severity, range: lineRange(0, 0, 1), message: 'this is a binary file (it contains NUL bytes), not JSON Lines text' };
+    // shown even when turned off: otherwise a file that was never read would look clean
+    const severity = severityOf(settings, jsonSyntaxMeta) ?? jsonSyntaxMeta.defaultSeverity;
+    yield { rule: jsonSyntaxMeta.id, severity, range: lineRange(0, 0, 1), message: BINARY_FILE_MESSAGE };
     return;
   }
   const sizeBytes = statSync(path).size;
@@ -80,8 +82,8 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
     try {
       evalIndex = await loadEvalIndex(settings.evalFile);
     } catch (error) {
-      const severity = severityOf(settings, evalOverlapMeta);
-      if (severity) yield { rule: evalOverlapMeta.id, severity, range: lineRange(0, 0, 1), message: `cannot read the eval file ${settings.evalFile}: ${(error as Error).message}` };
+      const severity = severityOf(settings, evalOverlap.meta);
+      if (severity) yield { rule: evalOverlap.meta.id, severity, range: lineRange(0, 0, 1), message: evalOverlap.unreadable(settings.evalFile, error as Error) };
     }
   }
   const vote = new FormatVote();
@@ -137,6 +139,6 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   for (const found of datasetFindings(counts, settings, counter.estimated)) yield { ...found, range: lineRange(0, 0, 1) };
   if (index.nearDuplicateLimitReached) {
     const severity = severityOf(settings, nearDuplicate.meta);
-    if (severity) yield { rule: nearDuplicate.meta.id, severity: 'info', range: lineRange(0, 0, 1), message: 'near-duplicate search covered the first 500,000 records only' };
+    if (severity) yield { rule: nearDuplicate.meta.id, severity: 'info', range: lineRange(0, 0, 1), message: nearDuplicate.limitMessage(NEAR_DUPLICATE_LIMIT) };
   }
 }

@@ -1,6 +1,6 @@
 // conflicting-duplicate: the same prompt as an earlier record with a different response: the model is taught two
 // answers to one question. Points to the first record with that prompt.
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'conflicting-duplicate',

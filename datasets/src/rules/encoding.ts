@@ -3,7 +3,7 @@
 // characters and unpaired UTF-16 surrogates. Invisible characters get a fix that removes them.
 import type { LocalFix, RecordContext } from '../record';
 import { isControl, isZeroWidth } from '../text-stats';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'encoding',

@@ -2,7 +2,7 @@
 // line 1 with the counts.
 import { FORMAT_ORDER } from '../formats';
 import type { FormatId } from '../../../contracts/src/dataset-types';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'format-mix',

@@ -2,7 +2,7 @@
 // English, say). Translation requests are exempt.
 import type { RecordContext } from '../record';
 import { dominantScript } from '../text-stats';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'language-mismatch',

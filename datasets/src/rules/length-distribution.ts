@@ -1,6 +1,6 @@
 // length-distribution: a large share of the file is over the maximum sequence length (more than 5% of records),
 // which usually means maxSeqLen is too small for this data or the data needs splitting. Shown on line 1.
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'length-distribution',

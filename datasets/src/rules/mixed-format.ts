@@ -1,7 +1,7 @@
 // mixed-format: a record in a different format from the file's (the format most of the first 1,000 records use, or
 // the one pinned in settings). The trainer still reads it by its own keys, but a mixed file is usually an accident.
 import type { FormatId } from '../../../contracts/src/dataset-types';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'mixed-format',

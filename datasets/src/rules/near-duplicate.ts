@@ -1,6 +1,6 @@
 // near-duplicate: a record whose text is almost the same as an earlier one's (estimated Jaccard similarity of
 // 5-character shingles at or above `nearDuplicateThreshold`, by MinHash with LSH bands; see service/fingerprint.ts).
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'near-duplicate',
@@ -9,6 +9,11 @@ export const meta: RuleMeta = {
   description: 'The record is nearly identical to an earlier one (MinHash Jaccard ≥ `nearDuplicateThreshold`, default 0.8).',
   fix: 'Delete the near-duplicate line.',
 };
+
+/** Shown on line 1 when `finetune lint` stopped the search after `limit` records (StreamIndex's memory bound). */
+export function limitMessage(limit: number): string {
+  return `near-duplicate search covered the first ${limit.toLocaleString('en-US')} records only`;
+}
 
 export function message(firstLine: number, similarity: number): string {
   return `nearly the same as line ${firstLine + 1} (about ${Math.round(similarity * 100)}% similar)`;

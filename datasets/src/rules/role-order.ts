@@ -3,7 +3,7 @@
 // or no trained assistant turn at all (nothing to learn from).
 import type { RecordContext } from '../record';
 import type { Role } from '../../../contracts/src/dataset-types';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'role-order',

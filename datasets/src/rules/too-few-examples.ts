@@ -1,6 +1,6 @@
 // too-few-examples: the file has fewer usable records than `minExamples`: too little to fine-tune on without
 // overfitting. Shown on line 1 and in the report.
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'too-few-examples',

@@ -3,7 +3,7 @@
 // configured, otherwise from an estimate, and the message says which.
 import type { RecordContext } from '../record';
 import type { TokenCounts } from '../../../contracts/src/dataset-types';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'too-long',

@@ -3,7 +3,7 @@
 import { closest, FORMAT_KEYS, PASSTHROUGH_KEYS } from '../formats';
 import type { JsonPath } from '../json-scan';
 import type { LocalFix, RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 import { jsonString } from './util';
 
 export const meta: RuleMeta = {

@@ -2,7 +2,7 @@
 // Known aliases ("human" in a messages file, "Assistant" in capitals, "bot") get a replacement fix.
 import { closest } from '../formats';
 import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 import { jsonString } from './util';
 
 export const meta: RuleMeta = {

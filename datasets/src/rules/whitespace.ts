@@ -2,7 +2,7 @@
 // stray spaces and newlines become tokens the model learns to produce.
 import { isWhitespaceCode } from '../hash';
 import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'whitespace',

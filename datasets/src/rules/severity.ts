@@ -1,0 +1,12 @@
+// The severity a rule's findings get: the settings' override, else the rule's default. Null when turned off.
+import type { RuleMeta } from './meta';
+import type { DatasetSettings, Severity } from '../../../contracts/src/dataset-types';
+
+export function severityOf(settings: Pick<DatasetSettings, 'severities'>, meta: RuleMeta): Severity | null {
+  const value = settings.severities[meta.id] ?? meta.defaultSeverity;
+  return value === 'off' ? null : value;
+}
+
+export function isEnabled(settings: Pick<DatasetSettings, 'severities'>, meta: RuleMeta): boolean {
+  return severityOf(settings, meta) !== null;
+}
