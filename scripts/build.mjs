@@ -11,7 +11,7 @@ const nodeEntries = [
   ['language-server/src/server.ts', 'dist/server.js', ['onnxruntime-node']],
   ['cli/src/main.ts', 'dist/cli.js', ['onnxruntime-node']],
   ['engine/src/worker/main.ts', 'dist/worker.js', ['onnxruntime-node']],
-  ['datasets/src/lint-worker.ts', 'dist/lint-worker.js', ['onnxruntime-node']],
+  ['datasets/src/parallel/lint-worker.ts', 'dist/lint-worker.js', ['onnxruntime-node']],
 ];
 
 const jobs = [];

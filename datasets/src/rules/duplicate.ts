@@ -1,5 +1,5 @@
 // duplicate: a record identical to an earlier one after whitespace and case normalisation. Points to the first
-// occurrence; the fix deletes the line. Driven by the service's exact-key index (service/fingerprint.ts).
+// occurrence; the fix deletes the line. Driven by the service's exact-key index (cross-line/fingerprint.ts).
 import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {

@@ -1,6 +1,6 @@
 // echo: the response repeats the prompt (the same text after whitespace/case normalisation, or the prompt plus
 // little else): the model would learn to parrot.
-import type { RecordContext } from '../record';
+import type { RecordContext } from '../line/record';
 import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {

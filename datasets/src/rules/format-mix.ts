@@ -1,6 +1,6 @@
 // format-mix: the file as a whole mixes several formats (the records that deviate get mixed-format each); shown on
 // line 1 with the counts.
-import { FORMAT_ORDER } from '../formats';
+import { FORMAT_ORDER } from '../line/formats';
 import type { FormatId } from '../../../contracts/src/dataset-types';
 import type { RuleMeta } from './meta';
 

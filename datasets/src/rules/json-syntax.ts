@@ -1,8 +1,8 @@
 // json-syntax: a line that is not valid JSON, with the exact column of the first error. Driven by the line
-// analyser (there is no record to give a RecordContext); the scanner lives in json-scan.ts. Also the finding for a
+// analyser (there is no record to give a RecordContext); the scanner lives in line/json-scan.ts. Also the finding for a
 // line too long to read and for a binary file, which are not JSON Lines either.
-import { findSyntaxError } from '../json-scan';
-import type { LineProblem } from '../record';
+import { findSyntaxError } from '../line/json-scan';
+import type { LineProblem } from '../line/record';
 import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {

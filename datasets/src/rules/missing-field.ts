@@ -1,8 +1,8 @@
 // missing-field: a key the record's format requires is absent (top level, or `role`/`content` in a turn). A record
 // with no key of any known format gets this too, pointing at its first character.
-import { FORMAT_KEYS, FORMAT_ORDER } from '../formats';
-import { skipWhitespace } from '../json-scan';
-import type { LineProblem, RecordContext } from '../record';
+import { FORMAT_KEYS, FORMAT_ORDER } from '../line/formats';
+import { skipWhitespace } from '../line/json-scan';
+import type { LineProblem, RecordContext } from '../line/record';
 import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {

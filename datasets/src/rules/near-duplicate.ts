@@ -1,5 +1,5 @@
 // near-duplicate: a record whose text is almost the same as an earlier one's (estimated Jaccard similarity of
-// 5-character shingles at or above `nearDuplicateThreshold`, by MinHash with LSH bands; see service/fingerprint.ts).
+// 5-character shingles at or above `nearDuplicateThreshold`, by MinHash with LSH bands; see cross-line/fingerprint.ts).
 import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {

@@ -1,7 +1,7 @@
 // not-object: a line that is valid JSON but not an object (an array, a string, a number…): JSONL datasets hold one
 // object per line. Driven by the line analyser, which has the parsed value.
-import { skipWhitespace, valueEnd } from '../json-scan';
-import type { LineProblem } from '../record';
+import { skipWhitespace, valueEnd } from '../line/json-scan';
+import type { LineProblem } from '../line/record';
 import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {

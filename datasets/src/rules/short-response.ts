@@ -1,6 +1,6 @@
 // short-response: the final assistant answer is shorter than `minResponseChars` (CJK characters count double):
 // usually a label, a stub or a truncated scrape rather than an answer worth learning.
-import type { RecordContext } from '../record';
+import type { RecordContext } from '../line/record';
 import type { RuleMeta } from './meta';
 import { visibleLength } from './util';
 

@@ -3,22 +3,22 @@
 // cross-record indexes, never the file.
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { BINARY_FILE_MESSAGE, meta as jsonSyntaxMeta } from './rules/json-syntax';
-import * as nearDuplicate from './rules/near-duplicate';
-import * as evalOverlap from './rules/eval-overlap';
-import { meta as tooLongMeta } from './rules/too-long';
-import { analyzeLine, primaryRange, voteOf } from './analyze-line';
-import type { TokenCounter } from './api';
+import { BINARY_FILE_MESSAGE, meta as jsonSyntaxMeta } from '../rules/json-syntax';
+import * as nearDuplicate from '../rules/near-duplicate';
+import * as evalOverlap from '../rules/eval-overlap';
+import { meta as tooLongMeta } from '../rules/too-long';
+import { analyzeLine, primaryRange, voteOf } from '../line/analyze-line';
+import type { TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
-import { lineRange } from './findings';
-import { isEnabled, severityOf } from './rules/severity';
-import { LineFindings } from './line-findings';
-import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from './line-reader';
-import { lintInWorkers, parallelWorkers } from './lint-parallel';
-import { createTokenCounter } from './model-token-counter';
+import { lineRange } from '../output/findings';
+import { isEnabled, severityOf } from '../rules/severity';
+import { LineFindings } from '../parallel/line-findings';
+import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from '../line/line-reader';
+import { lintInWorkers, parallelWorkers } from '../parallel/lint-parallel';
+import { createTokenCounter } from '../tokens/model-token-counter';
 import { NEAR_DUPLICATE_LIMIT, StreamIndex } from './stream-index';
-import type { CanonicalExample, DatasetSettings, Finding } from '../../contracts/src/dataset-types';
+import type { CanonicalExample, DatasetSettings, Finding } from '../../../contracts/src/dataset-types';
 
 export interface LintContext {
   tokenCounter?: TokenCounter;
@@ -69,7 +69,7 @@ export async function* lintStream(stream: Readable, settings: DatasetSettings, c
   yield* lintSource({ stream }, settings, context);
 }
 
-/** A stream is analysed in this thread; a file may be analysed by worker threads (lint-parallel.ts). */
+/** A stream is analysed in this thread; a file may be analysed by worker threads (parallel/lint-parallel.ts). */
 async function* lintSource(source: { stream: Readable } | { path: string; workers: number }, settings: DatasetSettings, context: LintContext): AsyncGenerator<Finding> {
   let counter = context.tokenCounter;
   if (!counter) {

@@ -2,15 +2,15 @@
 // then those that need the lines before it (mixed format, duplicates, near-duplicates, eval overlap), and the
 // dataset counts. Shared by the single-threaded pass and the parallel one, which analyse lines differently but
 // must report the same.
-import * as jsonSyntax from './rules/json-syntax';
-import type { LineAnalysis } from './analyze-line';
-import type { DatasetCounts } from './dataset-stats';
-import type { EvalIndex } from './eval-index';
-import type { Fingerprint } from './fingerprint';
-import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish } from './findings';
-import { severityOf } from './rules/severity';
-import type { CrossMatch, StreamIndex } from './stream-index';
-import type { DatasetSettings, Finding, FormatId } from '../../contracts/src/dataset-types';
+import * as jsonSyntax from '../rules/json-syntax';
+import type { LineAnalysis } from '../line/analyze-line';
+import type { DatasetCounts } from '../cross-line/dataset-stats';
+import type { EvalIndex } from '../cross-line/eval-index';
+import type { Fingerprint } from '../cross-line/fingerprint';
+import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish } from '../output/findings';
+import { severityOf } from '../rules/severity';
+import type { CrossMatch, StreamIndex } from '../cross-line/stream-index';
+import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
 
 /** What `process` reads of a line's analysis. */
 export type AnalysedLine = Pick<LineAnalysis, 'kind' | 'findings' | 'ownFormat' | 'format' | 'overLimit'> & { fingerprint: Fingerprint | null };

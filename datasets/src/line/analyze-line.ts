@@ -1,19 +1,19 @@
 // Analyses one line on its own: parse, decide its format, normalise it, run every enabled record rule, and
 // fingerprint it for the cross-record indexes. The result does not depend on the line's number or its neighbours
 // (except through `fileFormat` for records whose own keys do not decide a format), so documents cache it per line.
-import { RECORD_RULES } from './rules/index';
-import * as jsonSyntax from './rules/json-syntax';
-import * as missingField from './rules/missing-field';
-import * as notObject from './rules/not-object';
-import type { RuleMeta } from './rules/meta';
-import { isEnabled, severityOf } from './rules/severity';
-import { overLimit } from './rules/too-long';
-import type { TokenCounter } from './api';
-import { fingerprint, freshShingleSink, type Fingerprint } from './fingerprint';
+import { RECORD_RULES } from '../rules/index';
+import * as jsonSyntax from '../rules/json-syntax';
+import * as missingField from '../rules/missing-field';
+import * as notObject from '../rules/not-object';
+import type { RuleMeta } from '../rules/meta';
+import { isEnabled, severityOf } from '../rules/severity';
+import { overLimit } from '../rules/too-long';
+import type { TokenCounter } from '../api';
+import { fingerprint, freshShingleSink, type Fingerprint } from '../cross-line/fingerprint';
 import { decisiveFormat, guessFormat } from './formats';
 import { objectKeys, skipWhitespace } from './json-scan';
 import { RecordContext, type LineProblem, type LocalFinding } from './record';
-import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../contracts/src/dataset-types';
+import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface LineAnalysis {
   kind: 'blank' | 'invalid' | 'record';

@@ -1,12 +1,12 @@
 // File-level bookkeeping shared by documents and streamed files: the file's format (decided by the first records)
 // and the counts behind the dataset-level rules (too few examples, format mix, length distribution).
-import * as formatMix from './rules/format-mix';
-import * as lengthDistribution from './rules/length-distribution';
-import type { RuleMeta } from './rules/meta';
-import { severityOf } from './rules/severity';
-import * as tooFewExamples from './rules/too-few-examples';
-import type { LineAnalysis } from './analyze-line';
-import type { DatasetSettings, FormatId, Severity } from '../../contracts/src/dataset-types';
+import * as formatMix from '../rules/format-mix';
+import * as lengthDistribution from '../rules/length-distribution';
+import type { RuleMeta } from '../rules/meta';
+import { severityOf } from '../rules/severity';
+import * as tooFewExamples from '../rules/too-few-examples';
+import type { LineAnalysis } from '../line/analyze-line';
+import type { DatasetSettings, FormatId, Severity } from '../../../contracts/src/dataset-types';
 
 /** The file's format is the one most of its first records use (their own keys deciding); ties go to the earliest. */
 export const FORMAT_SAMPLE = 1000;

@@ -1,15 +1,15 @@
 // Turning line-relative findings into published ones (line numbers, fix edits as ranges), and the findings the
 // service builds itself: cross-record ones with related locations, and dataset-level ones on line 1.
-import * as conflictingDuplicate from './rules/conflicting-duplicate';
-import * as duplicate from './rules/duplicate';
-import * as evalOverlap from './rules/eval-overlap';
-import * as mixedFormat from './rules/mixed-format';
-import * as nearDuplicate from './rules/near-duplicate';
-import type { RuleMeta } from './rules/meta';
-import { severityOf } from './rules/severity';
-import type { LocalFinding } from './record';
-import type { CrossMatch } from './stream-index';
-import type { DatasetSettings, Finding, FormatId, Range, RelatedLocation, Severity } from '../../contracts/src/dataset-types';
+import * as conflictingDuplicate from '../rules/conflicting-duplicate';
+import * as duplicate from '../rules/duplicate';
+import * as evalOverlap from '../rules/eval-overlap';
+import * as mixedFormat from '../rules/mixed-format';
+import * as nearDuplicate from '../rules/near-duplicate';
+import type { RuleMeta } from '../rules/meta';
+import { severityOf } from '../rules/severity';
+import type { LocalFinding } from '../line/record';
+import type { CrossMatch } from '../cross-line/stream-index';
+import type { DatasetSettings, Finding, FormatId, Range, RelatedLocation, Severity } from '../../../contracts/src/dataset-types';
 
 export function lineRange(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };

@@ -2,25 +2,25 @@
 // on demand. An edit re-analyses only the lines it touches (reusing analyses of identical lines), updates the
 // indexes and the dataset counts for those lines; findings() then visits only the lines that can have findings
 // (notable-lines.ts and the index's groups), without re-parsing anything.
-import * as fileTooLarge from './rules/file-too-large';
-import * as highLoss from './rules/high-loss';
-import * as nearDuplicate from './rules/near-duplicate';
-import * as tooManyFindings from './rules/too-many-findings';
-import * as evalOverlap from './rules/eval-overlap';
-import * as tooLong from './rules/too-long';
-import { analyzeLine, lineTurns, primaryRange, type LineAnalysis } from './analyze-line';
-import type { ContentChange, DatasetDocument, TokenCounter } from './api';
+import * as fileTooLarge from '../rules/file-too-large';
+import * as highLoss from '../rules/high-loss';
+import * as nearDuplicate from '../rules/near-duplicate';
+import * as tooManyFindings from '../rules/too-many-findings';
+import * as evalOverlap from '../rules/eval-overlap';
+import * as tooLong from '../rules/too-long';
+import { analyzeLine, lineTurns, primaryRange, type LineAnalysis } from '../line/analyze-line';
+import type { ContentChange, DatasetDocument, TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, FormatVote } from './dataset-stats';
-import { buildReport, hoverFor } from './document-report';
+import { buildReport, hoverFor } from '../output/document-report';
 import { DocumentIndex, earliest, type Entry } from './document-index';
 import { NotableLines } from './notable-lines';
 import { loadEvalIndexSync, type EvalIndex } from './eval-index';
-import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish, severityRank } from './findings';
-import { isEnabled, severityOf } from './rules/severity';
-import type { LocalFinding } from './record';
-import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from './settings';
-import { createTokenCounter } from './model-token-counter';
-import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample } from '../../contracts/src/dataset-types';
+import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish, severityRank } from '../output/findings';
+import { isEnabled, severityOf } from '../rules/severity';
+import type { LocalFinding } from '../line/record';
+import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from '../settings';
+import { createTokenCounter } from '../tokens/model-token-counter';
+import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample } from '../../../contracts/src/dataset-types';
 
 export interface DocumentContext {
   tokenCounter?: TokenCounter;

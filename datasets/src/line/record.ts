@@ -1,15 +1,15 @@
 // One parsed record seen through its format: the canonical conversation it normalises to, the source string of
 // every turn (so content rules can point into the line), and the means for a rule to report a located finding.
 // Offsets here are UTF-16 offsets into the line; the caller adds the line number when it publishes findings.
-import type { RuleMeta } from './rules/meta';
-import { severityOf } from './rules/severity';
-import type { TokenCounter } from './api';
+import type { RuleMeta } from '../rules/meta';
+import { severityOf } from '../rules/severity';
+import type { TokenCounter } from '../api';
 import { FORMAT_SPECS, type FormatSpec } from './formats';
 import { locatePath, rawOffsetInString, type JsonPath, type Located } from './json-scan';
 import { Hasher, isWhitespaceCode } from './hash';
 import { estimateTokens, scanText, type ShingleSink, type TextStats } from './text-stats';
-import { isEstimateCounter, TURN_OVERHEAD } from './token-estimate';
-import type { CanonicalExample, CanonicalTurn, DatasetSettings, FormatId, Role, Severity, TokenCounts } from '../../contracts/src/dataset-types';
+import { isEstimateCounter, TURN_OVERHEAD } from '../tokens/token-estimate';
+import type { CanonicalExample, CanonicalTurn, DatasetSettings, FormatId, Role, Severity, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface LocalEdit {
   start: number;
