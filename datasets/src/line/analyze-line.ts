@@ -1,7 +1,7 @@
 // Analyses one line on its own: parse, decide its format, normalise it, run every enabled record rule, and
 // fingerprint it for the cross-record indexes. The result does not depend on the line's number or its neighbours
 // (except through `fileFormat` for records whose own keys do not decide a format), so documents cache it per line.
-import { RECORD_RULES } from '../rules/index';
+import { FINGERPRINT_RULES, RECORD_RULES } from '../rules/index';
 import * as jsonSyntax from '../rules/json-syntax';
 import * as missingField from '../rules/missing-field';
 import * as notObject from '../rules/not-object';
@@ -34,8 +34,6 @@ export interface LineAnalysis {
   tokens: TokenCounts | null;
   overLimit: boolean;
 }
-
-const CROSS_RECORD_RULES = ['duplicate', 'conflicting-duplicate', 'near-duplicate', 'eval-overlap'];
 
 function isBlank(line: string, start: number): boolean {
   return skipWhitespace(line, start) >= line.length;
@@ -87,7 +85,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     return { ...emptyAnalysis('record', findingOf(settings, missingField.meta, missingField.noFormat(line, start))), dependsOnFileFormat: true };
   }
   const record = new RecordContext(line, start, object, format, ownFormat, settings, counter);
-  const needsFingerprint = CROSS_RECORD_RULES.some((id) => (settings.severities[id] ?? 'warning') !== 'off');
+  const needsFingerprint = FINGERPRINT_RULES.some((rule) => isEnabled(settings, rule.meta));
   const sink = needsFingerprint ? freshShingleSink() : null;
   record.scanAll(sink);
   for (const rule of RECORD_RULES) {

@@ -7,9 +7,12 @@ import type { LineAnalysis } from '../line/analyze-line';
 import type { DatasetCounts } from '../cross-line/dataset-stats';
 import type { EvalIndex } from '../cross-line/eval-index';
 import type { Fingerprint } from '../cross-line/fingerprint';
-import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish } from '../output/findings';
+import { crossFinding, lineRange, publish, ruleFinding } from '../output/findings';
+import * as evalOverlap from '../rules/eval-overlap';
+import * as mixedFormat from '../rules/mixed-format';
 import { severityOf } from '../rules/severity';
-import type { CrossMatch, StreamIndex } from '../cross-line/stream-index';
+import type { StreamIndex } from '../cross-line/stream-index';
+import type { CrossMatch } from '../rules/rule';
 import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
 
 /** What `process` reads of a line's analysis. */
@@ -50,13 +53,14 @@ export class LineFindings {
     };
     const format = this.fileFormat();
     if (analysis.ownFormat && format && analysis.ownFormat !== format) {
-      const mixed = mixedFormatFinding(settings, analysis.ownFormat, format, range());
+      const own = analysis.ownFormat;
+      const mixed = ruleFinding(settings, mixedFormat.meta, () => mixedFormat.describe(range(), own, format, settings.format !== 'auto'));
       if (mixed) out.push(mixed);
     }
     const print = analysis.fingerprint;
     if (print) {
       if (match) {
-        const found = crossFinding(settings, match, range(), lineRange(match.first, 0, 0), { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } });
+        const found = crossFinding(settings, match, { range: range(), firstRange: lineRange(match.first, 0, 0), deleteLine: { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } } });
         if (found) out.push(found);
       }
       if (evalIndex) {
@@ -64,7 +68,7 @@ export class LineFindings {
         const promptLine = fullLine === undefined && print.prompt !== null ? evalIndex.prompt.get(print.prompt) : undefined;
         const evalLine = fullLine ?? promptLine;
         if (evalLine !== undefined) {
-          const found = evalOverlapFinding(settings, range(), evalIndex.uri, evalLine, fullLine === undefined);
+          const found = ruleFinding(settings, evalOverlap.meta, () => evalOverlap.describe(range(), evalIndex.uri, evalLine, fullLine === undefined));
           if (found) out.push(found);
         }
       }
