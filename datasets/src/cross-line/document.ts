@@ -18,7 +18,7 @@ import { NotableLines } from './notable-lines';
 import { loadEvalIndexSync, type EvalIndex } from './eval-index';
 import { crossFinding, lineRange, publish, ruleFinding, severityRank } from '../output/findings';
 import * as mixedFormat from '../rules/mixed-format';
-import { isEnabled, severityOf } from '../rules/severity';
+import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
 import type { LocalFinding } from '../line/record';
 import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from '../settings';
 import { createTokenCounter } from '../tokens/model-token-counter';
@@ -261,8 +261,7 @@ export class Dataset implements DatasetDocument {
   /** Every finding, uncapped, in line order (dataset-level ones on line 1 first). */
   allFindings(): Finding[] {
     if (this.tooLarge) {
-      // shown even when turned off: otherwise an unvalidated file would look clean
-      const severity = severityOf(this.settings, fileTooLarge.meta) ?? fileTooLarge.meta.defaultSeverity;
+      const severity = severityEvenIfOff(this.settings, fileTooLarge.meta);
       const limit = this.settings.maxDocumentSizeMB ?? DEFAULT_MAX_DOCUMENT_SIZE_MB;
       return [{ rule: fileTooLarge.meta.id, severity, range: lineRange(0, 0, 1), message: fileTooLarge.message(this.chars / 1048576, limit) }];
     }

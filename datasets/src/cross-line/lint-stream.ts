@@ -11,8 +11,8 @@ import { analyzeLine, primaryRange, voteOf } from '../line/analyze-line';
 import type { TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
-import { lineRange } from '../output/findings';
-import { isEnabled, severityOf } from '../rules/severity';
+import { lineRange, ruleFinding } from '../output/findings';
+import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
 import { LineFindings } from '../parallel/line-findings';
 import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from '../line/line-reader';
 import { lintInWorkers, parallelWorkers } from '../parallel/lint-parallel';
@@ -51,9 +51,7 @@ export function looksBinary(path: string): boolean {
 
 export async function* lintFile(path: string, settings: DatasetSettings, context: LintContext = {}): AsyncGenerator<Finding> {
   if (looksBinary(path)) {
-    // shown even when turned off: otherwise a file that was never read would look clean
-    const severity = severityOf(settings, jsonSyntaxMeta) ?? jsonSyntaxMeta.defaultSeverity;
-    yield { rule: jsonSyntaxMeta.id, severity, range: lineRange(0, 0, 1), message: BINARY_FILE_MESSAGE };
+    yield { rule: jsonSyntaxMeta.id, severity: severityEvenIfOff(settings, jsonSyntaxMeta), range: lineRange(0, 0, 1), message: BINARY_FILE_MESSAGE };
     return;
   }
   const sizeBytes = statSync(path).size;
@@ -78,12 +76,13 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
     if (made.problem) yield { rule: tooLongMeta.id, severity: 'info', range: lineRange(0, 0, 1), message: made.problem };
   }
   let evalIndex = context.evalIndex;
-  if (!evalIndex && settings.evalFile) {
+  const evalFile = settings.evalFile;
+  if (!evalIndex && evalFile) {
     try {
-      evalIndex = await loadEvalIndex(settings.evalFile);
+      evalIndex = await loadEvalIndex(evalFile);
     } catch (error) {
-      const severity = severityOf(settings, evalOverlap.meta);
-      if (severity) yield { rule: evalOverlap.meta.id, severity, range: lineRange(0, 0, 1), message: evalOverlap.unreadable(settings.evalFile, error as Error) };
+      const unread = ruleFinding(settings, evalOverlap.meta, () => ({ range: lineRange(0, 0, 1), message: evalOverlap.unreadable(evalFile, error as Error) }));
+      if (unread) yield unread;
     }
   }
   const vote = new FormatVote();

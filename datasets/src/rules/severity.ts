@@ -10,3 +10,11 @@ export function severityOf(settings: Pick<DatasetSettings, 'severities'>, meta: 
 export function isEnabled(settings: Pick<DatasetSettings, 'severities'>, meta: RuleMeta): boolean {
   return severityOf(settings, meta) !== null;
 }
+
+/**
+ * For a finding that says the file was not checked at all (too large, binary): shown even when its rule is off,
+ * at the rule's default then, or the unchecked file would look clean.
+ */
+export function severityEvenIfOff(settings: Pick<DatasetSettings, 'severities'>, meta: RuleMeta): Severity {
+  return severityOf(settings, meta) ?? meta.defaultSeverity;
+}
