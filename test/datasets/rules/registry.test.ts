@@ -19,6 +19,16 @@ test('rule ids are unique, kebab-case, with a description and a default severity
   }
 });
 
+test('every rule has the hook its scope is driven by', () => {
+  // record rules without a check (json-syntax, not-object) are driven by the line analyser, which has no record to give
+  const missing = RULES.filter((rule) => {
+    if (rule.meta.scope === 'cross-record') return !('usesFingerprints' in rule);
+    if (rule.meta.scope === 'dataset') return !('judge' in rule);
+    return false;
+  });
+  assert.deepEqual(missing.map((rule) => rule.meta.id), []);
+});
+
 test('every rule has a file of its own under datasets/src/rules', () => {
   const files = new Set(readdirSync(join('datasets', 'src', 'rules')).map((name) => name.replace(/\.ts$/, '')));
   assert.deepEqual(RULE_IDS.filter((id) => !files.has(id)), []);
