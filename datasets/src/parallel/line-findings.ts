@@ -52,8 +52,8 @@ export class LineFindings {
       return located;
     };
     const format = this.fileFormat();
-    if (analysis.ownFormat && format && analysis.ownFormat !== format) {
-      const own = analysis.ownFormat;
+    const own = analysis.ownFormat;
+    if (own && format && own !== format) {
       const mixed = ruleFinding(settings, mixedFormat.meta, () => mixedFormat.describe(range(), own, format, settings.format !== 'auto'));
       if (mixed) out.push(mixed);
     }
