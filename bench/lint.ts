@@ -11,9 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { readLineBatches } from '../datasets/src/line-reader';
+import { readLineBatches } from '../datasets/src/line/line-reader';
 import { createDatasetDocument, defaultSettings, lintFile } from '../datasets/src/index';
-import { parallelWorkers } from '../datasets/src/lint-parallel';
+import { parallelWorkers } from '../datasets/src/parallel/lint-parallel';
 import { chatDatasetText, writeChatDataset } from './lint-data';
 import { repositoryRoot } from './repository-root';
 

@@ -9,7 +9,7 @@ export const NODE_BUNDLES = [
   ['language-server/src/server.ts', 'server.js', ['onnxruntime-node']],
   ['cli/src/main.ts', 'cli.js', ['onnxruntime-node']],
   ['engine/src/worker/main.ts', 'worker.js', ['onnxruntime-node']],
-  ['datasets/src/lint-worker.ts', 'lint-worker.js', ['onnxruntime-node']],
+  ['datasets/src/parallel/lint-worker.ts', 'lint-worker.js', ['onnxruntime-node']],
 ];
 
 /** Source maps for development; minified without them for the packaged extension. */

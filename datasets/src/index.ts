@@ -1,7 +1,7 @@
 // The dataset service's public surface. Pure: no vscode, no LSP connection. The language server, the CLI
 // (`finetune lint`), the extension's report and conversion command, and the trainer's data loader use only this.
 import type { DatasetDocument } from './api';
-import { Dataset, type DocumentContext } from './document';
+import { Dataset, type DocumentContext } from './cross-line/document';
 import type { DatasetSettings } from '../../contracts/src/dataset-types';
 
 export type * from '../../contracts/src/dataset-types';
@@ -18,16 +18,16 @@ export {
   settingsFromConfig,
   workspaceConfigSchema,
   type WorkspaceConfig,
-} from './config';
-export { lintFile, lintStream, lintText, looksBinary, type LintContext } from './lint-stream';
-export { assertTrainable, DatasetError, parseExamples, type ExampleSource, type ParsedExamples } from './parse-examples';
-export { convertDataset } from './convert';
-export { buildEvalIndex, loadEvalIndex, loadEvalIndexSync, type EvalIndex } from './eval-index';
-export { createEstimateTokenCounter } from './token-estimate';
-export { createModelTokenCounter, createTokenCounter } from './model-token-counter';
-export { FORMAT_ORDER, FORMAT_SPECS } from './formats';
+} from './output/config';
+export { lintFile, lintStream, lintText, looksBinary, type LintContext } from './cross-line/lint-stream';
+export { assertTrainable, DatasetError, parseExamples, type ExampleSource, type ParsedExamples } from './output/parse-examples';
+export { convertDataset } from './output/convert';
+export { buildEvalIndex, loadEvalIndex, loadEvalIndexSync, type EvalIndex } from './cross-line/eval-index';
+export { createEstimateTokenCounter } from './tokens/token-estimate';
+export { createModelTokenCounter, createTokenCounter } from './tokens/model-token-counter';
+export { FORMAT_ORDER, FORMAT_SPECS } from './line/formats';
 export { RULES, RULE_IDS, ruleMeta, type Rule, type RuleMeta } from './rules/index';
-export type { DocumentContext } from './document';
+export type { DocumentContext } from './cross-line/document';
 
 /** Opens a dataset document; `context` carries a shared token counter and eval index (else they come from settings). */
 export function createDatasetDocument(uri: string, text: string, settings: DatasetSettings, context?: DocumentContext): DatasetDocument {

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { ModelFileError } from '../../contracts/src/model-file-error';
 import { TrainingArgumentsError } from '../../contracts/src/training-arguments';
 import { UserError } from '../../contracts/src/user-error';
-import { ConfigError } from '../../datasets/src/config';
-import { DatasetError } from '../../datasets/src/parse-examples';
+import { ConfigError } from '../../datasets/src/output/config';
+import { DatasetError } from '../../datasets/src/output/parse-examples';
 
 test('line breaks in a UserError message are escaped, so it stays one line', () => {
   assert.equal(new UserError('header is not valid JSON (Unexpected token \'z\', "\n tz\r\nx\u2028"... is not valid JSON)', 'bad-file').message,

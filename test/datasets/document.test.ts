@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { analyzeLine, lineTurns } from '../../datasets/src/analyze-line';
+import { analyzeLine, lineTurns } from '../../datasets/src/line/analyze-line';
 import { createDatasetDocument, defaultSettings, openDatasetDocument, type DatasetSettings, type Finding, type Range } from '../../datasets/src/index';
-import { createEstimateTokenCounter } from '../../datasets/src/token-estimate';
+import { createEstimateTokenCounter } from '../../datasets/src/tokens/token-estimate';
 
 const settings: DatasetSettings = { ...defaultSettings(), minExamples: 5 };
 const problems = readFileSync('examples/problems/problems.jsonl', 'utf8');

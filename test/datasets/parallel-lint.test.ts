@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findSecrets } from '../../datasets/src/rules/secret';
 import { defaultSettings, lintFile, type Finding } from '../../datasets/src/index';
-import { BLOCK_BYTES } from '../../datasets/src/line-chunks';
-import { parallelMinBytes, parallelWorkers } from '../../datasets/src/lint-parallel';
-import { scanText } from '../../datasets/src/text-stats';
+import { BLOCK_BYTES } from '../../datasets/src/parallel/line-chunks';
+import { parallelMinBytes, parallelWorkers } from '../../datasets/src/parallel/lint-parallel';
+import { scanText } from '../../datasets/src/line/text-stats';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-parallel-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

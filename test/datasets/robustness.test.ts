@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { findSyntaxError, locatePath, rawOffsetInString } from '../../datasets/src/json-scan';
+import { findSyntaxError, locatePath, rawOffsetInString } from '../../datasets/src/line/json-scan';
 import { createDatasetDocument, defaultSettings, lintFile, lintText, loadEvalIndex, loadEvalIndexSync, type Finding } from '../../datasets/src/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-robust-'));

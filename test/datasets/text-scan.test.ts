@@ -2,9 +2,9 @@
 // its normalised hash is equal exactly when two texts are equal after case folding and whitespace collapsing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanAscii } from '../../datasets/src/ascii-scan';
-import { caseFoldTable } from '../../datasets/src/hash';
-import { ShingleSink, scanAnyText, scanText } from '../../datasets/src/text-stats';
+import { scanAscii } from '../../datasets/src/line/ascii-scan';
+import { caseFoldTable } from '../../datasets/src/line/hash';
+import { ShingleSink, scanAnyText, scanText } from '../../datasets/src/line/text-stats';
 
 function random(seed: number): () => number {
   let state = seed;

@@ -1,8 +1,8 @@
 // chat-template: the base model's chat template raises for this record (Mistral's "conversation roles must
 // alternate", a template without a system role…), so the trainer cannot render it. Only with a base model: the
 // estimate renders nothing. The record's token counts fall back to the estimate.
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'chat-template',

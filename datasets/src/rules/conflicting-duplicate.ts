@@ -1,6 +1,7 @@
 // conflicting-duplicate: the same prompt as an earlier record with a different response: the model is taught two
 // answers to one question. Points to the first record with that prompt.
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
+import type { CrossMatch, FindingBody, MatchPlaces } from './rule';
 
 export const meta: RuleMeta = {
   id: 'conflicting-duplicate',
@@ -9,6 +10,13 @@ export const meta: RuleMeta = {
   description: 'The same prompt as an earlier record but a different response; related information points to the first one.',
 };
 
-export function message(firstLine: number): string {
-  return `same prompt as line ${firstLine + 1} with a different response`;
+export const usesFingerprints = true;
+
+// no fix: which of the two answers is right is the author's call
+export function describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody {
+  return {
+    range: places.range,
+    message: `same prompt as line ${match.first + 1} with a different response`,
+    related: [{ range: places.firstRange, message: 'the first record with this prompt' }],
+  };
 }

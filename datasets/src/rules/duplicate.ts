@@ -1,6 +1,7 @@
 // duplicate: a record identical to an earlier one after whitespace and case normalisation. Points to the first
-// occurrence; the fix deletes the line. Driven by the service's exact-key index (service/fingerprint.ts).
-import type { RuleMeta } from './rule';
+// occurrence; the fix deletes the line. Driven by the service's exact-key index (cross-line/fingerprint.ts).
+import type { RuleMeta } from './meta';
+import type { CrossMatch, FindingBody, MatchPlaces } from './rule';
 
 export const meta: RuleMeta = {
   id: 'duplicate',
@@ -10,6 +11,13 @@ export const meta: RuleMeta = {
   fix: 'Delete the duplicate line.',
 };
 
-export function message(firstLine: number): string {
-  return `duplicate of the record on line ${firstLine + 1}`;
+export const usesFingerprints = true;
+
+export function describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody {
+  return {
+    range: places.range,
+    message: `duplicate of the record on line ${match.first + 1}`,
+    related: [{ range: places.firstRange, message: 'first occurrence' }],
+    fixes: [{ title: 'Delete this line', edits: [{ range: places.deleteLine, newText: '' }], preferred: true }],
+  };
 }

@@ -1,7 +1,7 @@
 // echo: the response repeats the prompt (the same text after whitespace/case normalisation, or the prompt plus
 // little else): the model would learn to parrot.
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'echo',

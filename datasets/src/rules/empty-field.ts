@@ -1,6 +1,6 @@
 // empty-field: a prompt, response or turn that is empty or only whitespace, or a conversation with no turns.
-import { isBlankText, type RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import { isBlankText, type RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'empty-field',

@@ -1,9 +1,9 @@
 // encoding: text damaged on its way into the dataset: U+FFFD replacement characters (bytes that were not valid
 // UTF-8), mojibake (UTF-8 read as Latin-1/Windows-1252: "Ã©", "â€™", "ä¸­æ–‡"), control characters, zero-width
 // characters and unpaired UTF-16 surrogates. Invisible characters get a fix that removes them.
-import type { LocalFix, RecordContext } from '../record';
-import { isControl, isZeroWidth } from '../text-stats';
-import type { RuleMeta } from './rule';
+import type { LocalFix, RecordContext } from '../line/record';
+import { isControl, isZeroWidth } from '../line/text-stats';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'encoding',

@@ -1,6 +1,6 @@
 // file-too-large: an open document above `maxDocumentSizeMB` is not validated in the editor (it would freeze);
 // one finding says so and points to `finetune lint`, which streams files of any size.
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'file-too-large',

@@ -1,8 +1,8 @@
 // format-mix: the file as a whole mixes several formats (the records that deviate get mixed-format each); shown on
 // line 1 with the counts.
-import { FORMAT_ORDER } from '../formats';
-import type { FormatId } from '../../../contracts/src/dataset-types';
-import type { RuleMeta } from './rule';
+import { FORMAT_ORDER } from '../line/formats';
+import type { RuleMeta } from './meta';
+import type { DatasetView } from './rule';
 
 export const meta: RuleMeta = {
   id: 'format-mix',
@@ -11,7 +11,7 @@ export const meta: RuleMeta = {
   description: 'The file mixes several dataset formats; the finding on line 1 lists how many records use each.',
 };
 
-export function check(formats: Partial<Record<FormatId, number>>): string | null {
+export function judge({ formats }: DatasetView): string | null {
   // ties in the formats' own order, not the order counts were first made (an open document's history would show)
   const used = FORMAT_ORDER.flatMap((format) => ((formats[format] ?? 0) > 0 ? [[format, formats[format]!] as const] : [])).sort((a, b) => b[1] - a[1]);
   if (used.length < 2) return null;

@@ -1,7 +1,7 @@
 // high-loss: after a training run, records whose mean token loss is far above the rest: loss above
 // median + 3 × 1.4826 × MAD (the median absolute deviation scaled to a standard deviation; robust to the outliers
 // it looks for). Such records are often mislabeled, garbled or in the wrong language.
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'high-loss',

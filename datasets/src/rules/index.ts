@@ -1,5 +1,6 @@
-// The rule registry: every rule, in the order the README's table lists them. Record rules run per line in this
-// order; the others are driven by the service (cross-record indexes, dataset statistics, run losses, file size).
+// The rule registry: every rule, in the order the README's table lists them. The service takes its lists from here
+// by scope and hook (record rules run per line in this order, match rules word what the cross-line indexes find,
+// dataset rules judge the counts), so a new rule is its own file plus one line below.
 import * as chatTemplate from './chat-template';
 import * as conflictingDuplicate from './conflicting-duplicate';
 import * as duplicate from './duplicate';
@@ -21,7 +22,7 @@ import * as pii from './pii';
 import * as placeholder from './placeholder';
 import * as refusalBoilerplate from './refusal-boilerplate';
 import * as roleOrder from './role-order';
-import type { RecordRule, Rule, RuleMeta } from './rule';
+import type { CrossRecordRule, DatasetRule, MatchRule, RecordRule, Rule, RuleMeta } from './rule';
 import * as secret from './secret';
 import * as shortResponse from './short-response';
 import * as tooFewExamples from './too-few-examples';
@@ -33,7 +34,7 @@ import * as unknownRole from './unknown-role';
 import * as whitespace from './whitespace';
 import * as wrongType from './wrong-type';
 
-export type { RecordRule, Rule, RuleMeta } from './rule';
+export type { CrossMatch, DatasetRule, DatasetView, FindingBody, MatchPlaces, MatchRule, RecordRule, Rule, RuleMeta } from './rule';
 
 export const RULES: readonly Rule[] = [
   // structure
@@ -43,14 +44,14 @@ export const RULES: readonly Rule[] = [
   wrongType,
   emptyField,
   unknownKey,
-  { meta: mixedFormat.meta },
+  mixedFormat,
   unknownRole,
   roleOrder,
   chatTemplate,
   // content
-  { meta: duplicate.meta },
-  { meta: conflictingDuplicate.meta },
-  { meta: nearDuplicate.meta },
+  duplicate,
+  conflictingDuplicate,
+  nearDuplicate,
   tooLong,
   shortResponse,
   echo,
@@ -62,11 +63,11 @@ export const RULES: readonly Rule[] = [
   encoding,
   whitespace,
   languageMismatch,
-  { meta: evalOverlap.meta },
+  evalOverlap,
   // dataset
-  { meta: tooFewExamples.meta },
-  { meta: formatMix.meta },
-  { meta: lengthDistribution.meta },
+  tooFewExamples,
+  formatMix,
+  lengthDistribution,
   // after a run
   { meta: highLoss.meta },
   // the editor's own
@@ -74,7 +75,21 @@ export const RULES: readonly Rule[] = [
   { meta: tooManyFindings.meta },
 ];
 
-export const RECORD_RULES: readonly RecordRule[] = RULES.filter((rule): rule is RecordRule => typeof rule.check === 'function');
+export const RECORD_RULES: readonly RecordRule[] = RULES.filter((rule): rule is RecordRule => rule.meta.scope === 'record' && 'check' in rule);
+
+/** The cross-record rules whose matches the cross-line indexes find, by id. */
+const MATCH_RULES = new Map<string, MatchRule>(RULES.filter((rule): rule is MatchRule => rule.meta.scope === 'cross-record' && 'describeMatch' in rule).map((rule) => [rule.meta.id, rule]));
+
+/** The cross-record rules that compare fingerprints: while one is on, analyzeLine fingerprints every record. */
+export const FINGERPRINT_RULES: readonly CrossRecordRule[] = RULES.filter((rule): rule is CrossRecordRule => rule.meta.scope === 'cross-record' && 'usesFingerprints' in rule && rule.usesFingerprints);
+
+export const DATASET_RULES: readonly DatasetRule[] = RULES.filter((rule): rule is DatasetRule => rule.meta.scope === 'dataset' && 'judge' in rule);
+
+export function matchRule(id: string): MatchRule {
+  const rule = MATCH_RULES.get(id);
+  if (!rule) throw new Error(`no cross-record rule '${id}' describes matches`);
+  return rule;
+}
 
 export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.meta.id);
 

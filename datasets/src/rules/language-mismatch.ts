@@ -1,8 +1,8 @@
 // language-mismatch: the prompt and the response are written in different scripts (a Chinese question answered in
 // English, say). Translation requests are exempt.
-import type { RecordContext } from '../record';
-import { dominantScript } from '../text-stats';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import { dominantScript } from '../line/text-stats';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'language-mismatch',

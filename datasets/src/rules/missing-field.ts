@@ -1,8 +1,9 @@
 // missing-field: a key the record's format requires is absent (top level, or `role`/`content` in a turn). A record
 // with no key of any known format gets this too, pointing at its first character.
-import { FORMAT_KEYS } from '../formats';
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import { FORMAT_KEYS, FORMAT_ORDER } from '../line/formats';
+import { skipWhitespace } from '../line/json-scan';
+import type { LineProblem, RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'missing-field',
@@ -10,6 +11,12 @@ export const meta: RuleMeta = {
   scope: 'record',
   description: "A key the record's format requires is missing (e.g. `output` in alpaca, `content` in a message).",
 };
+
+/** A JSON object with no key of any known format (the line analyser's case: it has no RecordContext to give). */
+export function noFormat(line: string, start: number): LineProblem {
+  const keyStart = skipWhitespace(line, start);
+  return { start: keyStart, end: keyStart + 1, message: `no key of a known dataset format (${FORMAT_ORDER.join(', ')}): expected e.g. "messages" or "instruction" and "output"` };
+}
 
 export function check(record: RecordContext): void {
   const required = FORMAT_KEYS[record.format].required;

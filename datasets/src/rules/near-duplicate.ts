@@ -1,6 +1,7 @@
 // near-duplicate: a record whose text is almost the same as an earlier one's (estimated Jaccard similarity of
-// 5-character shingles at or above `nearDuplicateThreshold`, by MinHash with LSH bands; see service/fingerprint.ts).
-import type { RuleMeta } from './rule';
+// 5-character shingles at or above `nearDuplicateThreshold`, by MinHash with LSH bands; see cross-line/fingerprint.ts).
+import type { RuleMeta } from './meta';
+import type { CrossMatch, FindingBody, MatchPlaces } from './rule';
 
 export const meta: RuleMeta = {
   id: 'near-duplicate',
@@ -10,6 +11,19 @@ export const meta: RuleMeta = {
   fix: 'Delete the near-duplicate line.',
 };
 
-export function message(firstLine: number, similarity: number): string {
-  return `nearly the same as line ${firstLine + 1} (about ${Math.round(similarity * 100)}% similar)`;
+/** Shown on line 1 when `finetune lint` stopped the search after `limit` records (StreamIndex's memory bound). */
+export function limitMessage(limit: number): string {
+  return `near-duplicate search covered the first ${limit.toLocaleString('en-US')} records only`;
+}
+
+export const usesFingerprints = true;
+
+export function describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody {
+  return {
+    range: places.range,
+    message: `nearly the same as line ${match.first + 1} (about ${Math.round((match.similarity ?? 1) * 100)}% similar)`,
+    related: [{ range: places.firstRange, message: 'first occurrence' }],
+    // not preferred: a near-duplicate may be a deliberate variation
+    fixes: [{ title: 'Delete this line', edits: [{ range: places.deleteLine, newText: '' }], preferred: false }],
+  };
 }

@@ -1,7 +1,7 @@
 // pii: personal data in a prompt or response: e-mail addresses, phone numbers, payment card numbers (Luhn-checked),
 // IBANs (mod-97-checked) and public IPv4 addresses. Documentation-only domains and address ranges are left alone.
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'pii',

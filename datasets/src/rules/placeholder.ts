@@ -1,7 +1,7 @@
 // placeholder: text that was meant to be replaced: TODO/FIXME/TBD, lorem ipsum, "<answer here>", "[insert …]",
 // "待补充".
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'placeholder',

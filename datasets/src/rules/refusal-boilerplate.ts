@@ -1,7 +1,7 @@
 // refusal-boilerplate: assistant text with the stock phrases of a model that was itself tuned to refuse or to talk
 // about being an AI ("As an AI language model…", "作为一个人工智能语言模型…"): fine-tuning on them spreads them.
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'refusal-boilerplate',

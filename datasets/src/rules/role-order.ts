@@ -1,9 +1,9 @@
 // role-order: a conversation whose turns are out of order: a system turn that is not first, two user or two
 // assistant turns in a row, a conversation that opens with the assistant, a tool result with no call before it,
 // or no trained assistant turn at all (nothing to learn from).
-import type { RecordContext } from '../record';
+import type { RecordContext } from '../line/record';
 import type { Role } from '../../../contracts/src/dataset-types';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'role-order',

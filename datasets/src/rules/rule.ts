@@ -1,31 +1,76 @@
-// What a rule is: metadata (stable id, default severity, documentation, whether it offers a fix) and, for rules
-// that look at one record at a time, a check over a RecordContext. Rules that compare records (duplicates, eval
-// overlap, mixed formats) or judge the whole file keep their logic in their own file too, but are driven by the
-// service's incremental indexes; their `check` is absent.
-import type { RecordContext } from '../record';
-import type { Severity } from '../../../contracts/src/dataset-types';
+// What a rule is, by its scope (meta.ts): the service reads a rule's scope and hooks from the registry instead of
+// naming rules itself. Every rule keeps its logic and its wording in its own file.
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
+import type { FormatId, Range, RelatedLocation, Fix } from '../../../contracts/src/dataset-types';
 
-export type RuleScope = 'record' | 'cross-record' | 'dataset' | 'run' | 'file';
+export type { RuleMeta, RuleScope } from './meta';
 
-export interface RuleMeta {
-  /** Stable: used as the diagnostic code, in settings and in the config file. */
-  id: string;
-  defaultSeverity: Severity;
-  scope: RuleScope;
-  /** One sentence: what the rule reports (the README table's "what" column). */
-  description: string;
-  /** What the fix does, when the rule offers one (the README table's "fix" column). */
-  fix?: string;
-}
-
+/** Runs per line on a parsed record, in registry order. */
 export interface RecordRule {
   meta: RuleMeta;
   check(record: RecordContext): void;
 }
 
-export interface PassiveRule {
-  meta: RuleMeta;
-  check?: undefined;
+/** A finding before the service gives it the rule's id and severity. */
+export interface FindingBody {
+  range: Range;
+  message: string;
+  related?: RelatedLocation[];
+  fixes?: Fix[];
 }
 
-export type Rule = RecordRule | PassiveRule;
+/** What a cross-line index found for a record: the rule it matched for, the earlier line, for near-duplicates how closely. */
+export interface CrossMatch {
+  rule: string;
+  first: number;
+  similarity?: number;
+}
+
+/** Where a matched record's finding points. `deleteLine` removes the record's line with its line break. */
+export interface MatchPlaces {
+  range: Range;
+  firstRange: Range;
+  deleteLine: Range;
+}
+
+/**
+ * Compares a record with the records before it. The cross-line indexes find the matches (fingerprints: exact keys,
+ * prompts, MinHash bands); `describeMatch` words a match. The service fingerprints records only while a rule that
+ * `usesFingerprints` is on.
+ */
+export interface MatchRule {
+  meta: RuleMeta;
+  usesFingerprints: true;
+  describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody;
+}
+
+/** Compares a record with the eval file (through fingerprints) or with the file's format; the service drives it. */
+export interface CrossRecordRule {
+  meta: RuleMeta;
+  usesFingerprints: boolean;
+}
+
+/** The counts a dataset rule judges (kept by dataset-stats.ts for a stream and an open document alike). */
+export interface DatasetView {
+  records: number;
+  overLimit: number;
+  formats: Partial<Record<FormatId, number>>;
+  minExamples: number;
+  maxSeqLen: number;
+  /** True when token counts are estimates. */
+  estimated: boolean;
+}
+
+/** Judges the whole file; its message is shown on line 1, null when there is nothing to say. */
+export interface DatasetRule {
+  meta: RuleMeta;
+  judge(dataset: DatasetView): string | null;
+}
+
+/** Driven by the service where it has what the rule needs (a line that is not a record, a run's losses, the open file). */
+export interface PassiveRule {
+  meta: RuleMeta;
+}
+
+export type Rule = RecordRule | MatchRule | CrossRecordRule | DatasetRule | PassiveRule;

@@ -1,7 +1,7 @@
 // secret: credentials in training text: API keys (OpenAI, Anthropic, GitHub, AWS, Slack, Google, Hugging Face,
 // Stripe), JSON web tokens and private key blocks. A model that learns them can repeat them to anyone.
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'secret',

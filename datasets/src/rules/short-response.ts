@@ -1,7 +1,7 @@
 // short-response: the final assistant answer is shorter than `minResponseChars` (CJK characters count double):
 // usually a label, a stub or a truncated scrape rather than an answer worth learning.
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 import { visibleLength } from './util';
 
 export const meta: RuleMeta = {

@@ -1,9 +1,9 @@
 // too-long: the rendered example has more tokens than the maximum sequence length, so the trainer would truncate it
 // (and usually cut the answer). Counts come from the base model's tokenizer and chat template when one is
 // configured, otherwise from an estimate, and the message says which.
-import type { RecordContext } from '../record';
+import type { RecordContext } from '../line/record';
 import type { TokenCounts } from '../../../contracts/src/dataset-types';
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'too-long',

@@ -1,6 +1,6 @@
 // too-many-findings: a summary on line 1 when a document has more findings than `maxFindingsPerFile`; the editor
 // shows the first ones (errors first) and the report or `finetune lint` has them all.
-import type { RuleMeta } from './rule';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'too-many-findings',

@@ -1,7 +1,7 @@
 // truncated-response: the final answer stops mid-way: an unclosed ``` code fence, or text that ends mid-word or
 // mid-sentence (a lowercase letter or a comma after a long answer; a Chinese comma after text that uses full stops).
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'truncated-response',

@@ -1,9 +1,9 @@
 // unknown-key: a key the format does not know and the trainer ignores, usually a typo ("instrucion", "mesages").
 // Suggests the closest known key and offers to rename it when that key is not already present.
-import { closest, FORMAT_KEYS, PASSTHROUGH_KEYS } from '../formats';
-import type { JsonPath } from '../json-scan';
-import type { LocalFix, RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import { closest, FORMAT_KEYS, PASSTHROUGH_KEYS } from '../line/formats';
+import type { JsonPath } from '../line/json-scan';
+import type { LocalFix, RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 import { jsonString } from './util';
 
 export const meta: RuleMeta = {

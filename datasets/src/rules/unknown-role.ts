@@ -1,8 +1,8 @@
 // unknown-role: a turn whose role the format does not define (the trainer cannot place it in the conversation).
 // Known aliases ("human" in a messages file, "Assistant" in capitals, "bot") get a replacement fix.
-import { closest } from '../formats';
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import { closest } from '../line/formats';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 import { jsonString } from './util';
 
 export const meta: RuleMeta = {

@@ -1,8 +1,8 @@
 // whitespace: leading or trailing whitespace in a prompt or response. Chat templates add their own separators, so
 // stray spaces and newlines become tokens the model learns to produce.
-import { isWhitespaceCode } from '../hash';
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import { isWhitespaceCode } from '../line/hash';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 
 export const meta: RuleMeta = {
   id: 'whitespace',

@@ -1,7 +1,7 @@
 // wrong-type: a known key holds the wrong kind of value (a number where text belongs, an object where a list of
 // turns belongs, a `weight` that is not a number…).
-import type { RecordContext } from '../record';
-import type { RuleMeta } from './rule';
+import type { RecordContext } from '../line/record';
+import type { RuleMeta } from './meta';
 import { isObject, typeName } from './util';
 
 export const meta: RuleMeta = {

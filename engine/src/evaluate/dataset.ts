@@ -1,7 +1,7 @@
 // Records to score, read through the dataset service's streaming linter (same parser, same format detection as the
 // trainer). Unlike the trainer this does not refuse a file with error findings: scoring looks for bad records, so
 // every record that parses into a conversation is scored, and only unparseable lines are left out (and counted).
-import { lintFile } from '../../../datasets/src/lint-stream';
+import { lintFile } from '../../../datasets/src/cross-line/lint-stream';
 import { defaultSettings } from '../../../datasets/src/settings';
 import type { CanonicalExample } from '../../../contracts/src/dataset-types';
 import { UserError } from '../../../contracts/src/user-error';

@@ -1,6 +1,6 @@
 // A playground exchange as a dataset record in the target file's format (through the dataset service's own
 // converter, so the record lints the way the rest of the file does). Pure.
-import { fromCanonical } from '../../../datasets/src/convert';
+import { fromCanonical } from '../../../datasets/src/output/convert';
 import type { CanonicalTurn, FormatId } from '../../../contracts/src/dataset-types';
 import type { PlaygroundTurn } from '../../../contracts/src/webview/playground-messages';
 

@@ -27,8 +27,8 @@ const settings = { baseModel: model, minExamples: 1 };
 ruleTester('chat-template', {
   valid: [{ text: chat('Capital of France?', 'Paris.'), settings }, { text: withSystem, settings: { minExamples: 1 } }],
   invalid: [
-    { text: withSystem, errors: [{ ...at(withSystem, '"messages"') }], settings },
-    { text: [chat('Capital of France?', 'Paris.'), withSystem], errors: [{ line: 2, ...at(withSystem, '"messages"') }], settings },
+    { text: withSystem, errors: [{ ...at(withSystem, '"messages"'), message: 'the chat template of the base model refuses this record: System role not supported' }], settings },
+    { text: [chat('Capital of France?', 'Paris.'), withSystem], errors: [{ line: 2, ...at(withSystem, '"messages"'), message: 'the chat template of the base model refuses this record: System role not supported' }], settings },
   ],
 });
 

@@ -17,23 +17,23 @@ const plants =
 ruleTester('duplicate', {
   valid: [[a, b, c], [a, chat('What is the capital of France?', 'Paris.')]],
   invalid: [
-    { text: [a, b, a], errors: [{ line: 3, ...at(a, '"messages"') }] },
+    { text: [a, b, a], errors: [{ line: 3, ...at(a, '"messages"'), message: 'duplicate of the record on line 1', fixed: [a, b] }] },
     // whitespace and case do not matter
-    { text: [a, b, chat('what is the capital of  France?', 'The capital of FRANCE is Paris. ')], errors: [{ line: 3, column: 2, endColumn: 12 }] },
-    { text: [a, a, a], errors: [{ line: 2, column: 2 }, { line: 3, column: 2 }] },
+    { text: [a, b, chat('what is the capital of  France?', 'The capital of FRANCE is Paris. ')], errors: [{ line: 3, column: 2, endColumn: 12, message: 'duplicate of the record on line 1' }] },
+    { text: [a, a, a], errors: [{ line: 2, column: 2, message: 'duplicate of the record on line 1', fixed: [a, a] }, { line: 3, column: 2, message: 'duplicate of the record on line 1', fixed: [a, a] }] },
   ],
 });
 
 ruleTester('conflicting-duplicate', {
   valid: [[a, b], [a, a]],
-  invalid: [{ text: [a, b, chat('What is the capital of France?', 'It is Lyon, obviously.')], errors: [{ line: 3, column: 2, endColumn: 12 }] }],
+  invalid: [{ text: [a, b, chat('What is the capital of France?', 'It is Lyon, obviously.')], errors: [{ line: 3, column: 2, endColumn: 12, message: 'same prompt as line 1 with a different response' }] }],
 });
 
 ruleTester('near-duplicate', {
   valid: [[chat('How do I care for houseplants?', plants), b], { text: [chat('How do I care for houseplants?', plants), chat('How do I care for houseplants?', plants.replace('few weeks', 'two weeks'))], settings: { severities: { 'near-duplicate': 'off' } } }],
   invalid: [
-    { text: [chat('How do I care for houseplants?', plants), b, chat('How do I care for houseplants?', plants.replace('few weeks', 'two weeks'))], errors: [{ line: 3, column: 2, endColumn: 12 }] },
-    { text: [chat('Houseplant care tips?', plants), chat('Any houseplant care tips?', plants)], errors: [{ line: 2, column: 2, endColumn: 12 }] },
+    { text: [chat('How do I care for houseplants?', plants), b, chat('How do I care for houseplants?', plants.replace('few weeks', 'two weeks'))], errors: [{ line: 3, column: 2, endColumn: 12, message: 'nearly the same as line 1 (about 95% similar)' }] },
+    { text: [chat('Houseplant care tips?', plants), chat('Any houseplant care tips?', plants)], errors: [{ line: 2, column: 2, endColumn: 12, message: 'nearly the same as line 1 (about 95% similar)', fixed: [chat('Houseplant care tips?', plants)] }] },
   ],
 });
 
@@ -46,27 +46,27 @@ ruleTester('eval-overlap', {
   settings: { evalFile },
   valid: [[a, b]],
   invalid: [
-    { text: [a, c], errors: [{ line: 2, column: 2, endColumn: 12 }] },
-    { text: [chat('Who wrote Hamlet?', 'Shakespeare wrote it around 1600.'), a], errors: [{ line: 1, column: 2, endColumn: 12 }] },
-    { text: [a], errors: [{ line: 1, column: 1, endColumn: 2 }], settings: { evalFile: join(dir, 'missing.jsonl') } },
+    { text: [a, c], errors: [{ line: 2, column: 2, endColumn: 12, message: 'this record is also in the eval file (line 2)' }] },
+    { text: [chat('Who wrote Hamlet?', 'Shakespeare wrote it around 1600.'), a], errors: [{ line: 1, column: 2, endColumn: 12, message: 'the eval file asks the same prompt (line 1)' }] },
+    { text: [a], errors: [{ line: 1, column: 1, endColumn: 2, message: /^cannot read the eval file .*missing\.jsonl: / }], settings: { evalFile: join(dir, 'missing.jsonl') } },
   ],
 });
 
 ruleTester('too-few-examples', {
   valid: [{ text: [a, b, c], settings: { minExamples: 3 } }, { text: '', settings: { minExamples: 3 } }],
-  invalid: [{ text: [a, b], errors: [{ column: 1, endColumn: 2 }], settings: { minExamples: 3 } }],
+  invalid: [{ text: [a, b], errors: [{ column: 1, endColumn: 2, message: 'only 2 records: fine-tuning usually needs at least 3' }], settings: { minExamples: 3 } }],
 });
 
 const alpaca = '{"instruction": "Convert 5 km to miles.", "output": "About 3.1 miles."}';
 ruleTester('format-mix', {
   valid: [[a, b], [alpaca]],
-  invalid: [{ text: [a, b, alpaca], errors: [{ column: 1, endColumn: 2 }] }],
+  invalid: [{ text: [a, b, alpaca], errors: [{ column: 1, endColumn: 2, message: 'the file mixes 2 formats: 2 messages, 1 alpaca' }] }],
 });
 
 ruleTester('length-distribution', {
   settings: { maxSeqLen: 40, severities: { 'too-long': 'off' } },
   valid: [[a, b, c]],
-  invalid: [{ text: [a, b, chat('Tell me about Paris.', 'Paris is the capital of France, known for the Louvre, the Eiffel Tower, its cafés, and the river Seine that runs through it.')], errors: [{ column: 1, endColumn: 2 }] }],
+  invalid: [{ text: [a, b, chat('Tell me about Paris.', 'Paris is the capital of France, known for the Louvre, the Eiffel Tower, its cafés, and the river Seine that runs through it.')], errors: [{ column: 1, endColumn: 2, message: '33.3% of records (1 of 3) exceed the maximum sequence length of 40 (estimated token counts)' }] }],
 });
 
 test('high-loss: records far above the median loss are reported, and follow their lines through edits', () => {

@@ -1,11 +1,11 @@
 // "Convert Dataset Format…": rewrites every record in another format through the canonical conversation. Records
 // the target cannot express (a multi-turn chat as prompt/completion, a chat as plain text) are kept out and listed,
 // never silently mangled. Bookkeeping keys (id, source, …) travel along.
-import { analyzeLine } from './analyze-line';
-import { PASSTHROUGH_KEYS } from './formats';
-import { defaultSettings } from './settings';
-import { createEstimateTokenCounter } from './token-estimate';
-import type { CanonicalTurn, ConversionResult, FormatId } from '../../contracts/src/dataset-types';
+import { analyzeLine } from '../line/analyze-line';
+import { PASSTHROUGH_KEYS } from '../line/formats';
+import { defaultSettings } from '../settings';
+import { createEstimateTokenCounter } from '../tokens/token-estimate';
+import type { CanonicalTurn, ConversionResult, FormatId } from '../../../contracts/src/dataset-types';
 
 const SHAREGPT_ROLE = { system: 'system', user: 'human', assistant: 'gpt', tool: 'tool' } as const;
 

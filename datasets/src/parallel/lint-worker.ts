@@ -2,12 +2,12 @@
 // the single-threaded pass does, and sends back what the main thread's cross-record indexes and dataset counts need,
 // packed in typed arrays (transferred, not copied); only lines with findings send objects.
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeLine, primaryRange } from './analyze-line';
-import { SIGNATURE_BINS, BANDS } from './fingerprint';
-import { FORMAT_ORDER } from './formats';
-import { createTokenCounter } from './model-token-counter';
-import type { LocalFinding } from './record';
-import type { DatasetSettings, FormatId } from '../../contracts/src/dataset-types';
+import { analyzeLine, primaryRange } from '../line/analyze-line';
+import { SIGNATURE_BINS, BANDS } from '../cross-line/fingerprint';
+import { FORMAT_ORDER } from '../line/formats';
+import { createTokenCounter } from '../tokens/model-token-counter';
+import type { LocalFinding } from '../line/record';
+import type { DatasetSettings, FormatId } from '../../../contracts/src/dataset-types';
 
 export interface LintWorkerData {
   /** Marks a lint worker: the module is also loaded (for its constants) in other threads, which it must leave be. */

@@ -1,8 +1,8 @@
 // The token counter used when no base model is configured: a character-class estimate (see estimateTokens) and a
 // ChatML rendering like the default template the trainer falls back to. Its counts say `estimated: true`.
-import type { TokenCounter } from './api';
-import { estimateTokens, scanText } from './text-stats';
-import type { CanonicalExample, RenderedExample, TokenCounts } from '../../contracts/src/dataset-types';
+import type { TokenCounter } from '../api';
+import { estimateTokens, scanText } from '../line/text-stats';
+import type { CanonicalExample, RenderedExample, TokenCounts } from '../../../contracts/src/dataset-types';
 
 /** Tokens ChatML adds around each turn: <|im_start|>, the role, a newline, <|im_end|>, a newline. */
 export const TURN_OVERHEAD = 5;

@@ -2,7 +2,7 @@
 // which decodes and analyses it, so the main thread never decodes the file. Blocks are read straight into buffers the
 // workers hand back (fresh memory costs a page fault per 4 KB, which on a virtual machine outweighs the reading),
 // and only the unfinished line at a block's end is copied. Line numbering and the per-line size limit work as in
-// line-reader.ts: a line longer than the limit is reported by number and never assembled.
+// line/line-reader.ts: a line longer than the limit is reported by number and never assembled.
 import { open } from 'node:fs/promises';
 
 export type LineChunk =

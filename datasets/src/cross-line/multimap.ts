@@ -2,7 +2,7 @@
 // Map of arrays' ~100, which keeps `finetune lint` on a multi-gigabyte file within memory (and fresh memory is not
 // free either: every page a grown array touches is a page fault). Multimap entries are never removed one by one;
 // owners mark ids dead and call `compact` when dead entries pile up. Walks are closure-free: firstEntry/nextEntry/valueAt.
-import { fmix32 } from './hash';
+import { fmix32 } from '../line/hash';
 
 /**
  * The first value stored under each 53-bit hash key (exact as a double): what the exact-duplicate and same-prompt

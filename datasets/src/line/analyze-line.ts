@@ -1,18 +1,19 @@
 // Analyses one line on its own: parse, decide its format, normalise it, run every enabled record rule, and
 // fingerprint it for the cross-record indexes. The result does not depend on the line's number or its neighbours
 // (except through `fileFormat` for records whose own keys do not decide a format), so documents cache it per line.
-import { RECORD_RULES } from './rules/index';
-import { meta as jsonSyntaxMeta } from './rules/json-syntax';
-import { meta as missingFieldMeta } from './rules/missing-field';
-import { describeValue, meta as notObjectMeta } from './rules/not-object';
-import type { RuleMeta } from './rules/rule';
-import { overLimit } from './rules/too-long';
-import type { TokenCounter } from './api';
-import { fingerprint, freshShingleSink, type Fingerprint } from './fingerprint';
-import { decisiveFormat, FORMAT_ORDER, guessFormat } from './formats';
-import { findSyntaxError, objectKeys, skipWhitespace, valueEnd } from './json-scan';
-import { RecordContext, type LocalFinding } from './record';
-import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../contracts/src/dataset-types';
+import { FINGERPRINT_RULES, RECORD_RULES } from '../rules/index';
+import * as jsonSyntax from '../rules/json-syntax';
+import * as missingField from '../rules/missing-field';
+import * as notObject from '../rules/not-object';
+import type { RuleMeta } from '../rules/meta';
+import { isEnabled, severityOf } from '../rules/severity';
+import { overLimit } from '../rules/too-long';
+import type { TokenCounter } from '../api';
+import { fingerprint, freshShingleSink, type Fingerprint } from '../cross-line/fingerprint';
+import { decisiveFormat, guessFormat } from './formats';
+import { objectKeys, skipWhitespace } from './json-scan';
+import { RecordContext, type LineProblem, type LocalFinding } from './record';
+import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface LineAnalysis {
   kind: 'blank' | 'invalid' | 'record';
@@ -34,12 +35,6 @@ export interface LineAnalysis {
   overLimit: boolean;
 }
 
-const CROSS_RECORD_RULES = ['duplicate', 'conflicting-duplicate', 'near-duplicate', 'eval-overlap'];
-
-function severityOff(settings: DatasetSettings, meta: RuleMeta): boolean {
-  return (settings.severities[meta.id] ?? meta.defaultSeverity) === 'off';
-}
-
 function isBlank(line: string, start: number): boolean {
   return skipWhitespace(line, start) >= line.length;
 }
@@ -48,9 +43,10 @@ export function emptyAnalysis(kind: LineAnalysis['kind'], findings: LocalFinding
   return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false };
 }
 
-function finding(settings: DatasetSettings, meta: RuleMeta, start: number, end: number, message: string): LocalFinding[] {
-  const severity = settings.severities[meta.id] ?? meta.defaultSeverity;
-  return severity === 'off' ? [] : [{ rule: meta.id, severity, start, end, message }];
+/** The line's one finding, none when its rule is off. */
+function findingOf(settings: DatasetSettings, meta: RuleMeta, problem: LineProblem): LocalFinding[] {
+  const severity = severityOf(settings, meta);
+  return severity ? [{ rule: meta.id, severity, ...problem }] : [];
 }
 
 /** The line without the '\r' of a CRLF line break. */
@@ -78,28 +74,22 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
   try {
     value = JSON.parse(start ? line.slice(start) : line);
   } catch (error) {
-    const problem = findSyntaxError(line, start) ?? { start, end: line.length, message: (error as Error).message };
-    return emptyAnalysis('invalid', finding(settings, jsonSyntaxMeta, problem.start, problem.end, problem.message));
+    return emptyAnalysis('invalid', findingOf(settings, jsonSyntax.meta, jsonSyntax.problem(line, start, error as Error)));
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const valueStart = skipWhitespace(line, start);
-    return emptyAnalysis('invalid', finding(settings, notObjectMeta, valueStart, valueEnd(line, valueStart), `each line should be a JSON object, not ${describeValue(value)}`));
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return emptyAnalysis('invalid', findingOf(settings, notObject.meta, notObject.problem(line, start, value)));
   const object = value as Record<string, unknown>;
   const ownFormat = decisiveFormat(object);
   const format = readFormat(object, ownFormat, settings, fileFormat);
   if (!format) {
-    const keyStart = skipWhitespace(line, start);
-    const message = `no key of a known dataset format (${FORMAT_ORDER.join(', ')}): expected e.g. "messages" or "instruction" and "output"`;
     // only a file format can give this record one: once the file has a format the line must be read again
-    return { ...emptyAnalysis('record', finding(settings, missingFieldMeta, keyStart, keyStart + 1, message)), dependsOnFileFormat: true };
+    return { ...emptyAnalysis('record', findingOf(settings, missingField.meta, missingField.noFormat(line, start))), dependsOnFileFormat: true };
   }
   const record = new RecordContext(line, start, object, format, ownFormat, settings, counter);
-  const needsFingerprint = CROSS_RECORD_RULES.some((id) => (settings.severities[id] ?? 'warning') !== 'off');
+  const needsFingerprint = FINGERPRINT_RULES.some((rule) => isEnabled(settings, rule.meta));
   const sink = needsFingerprint ? freshShingleSink() : null;
   record.scanAll(sink);
   for (const rule of RECORD_RULES) {
-    if (severityOff(settings, rule.meta)) continue;
+    if (!isEnabled(settings, rule.meta)) continue;
     try {
       rule.check(record);
     } catch (error) {

@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { RULES } from './rules/index';
-import { FORMAT_ORDER } from './formats';
-import { findSyntaxError } from './json-scan';
-import { defaultSettings } from './settings';
-import type { DatasetSettings, FormatId, SeveritySetting } from '../../contracts/src/dataset-types';
-import { UserError } from '../../contracts/src/user-error';
+import { RULES } from '../rules/index';
+import { FORMAT_ORDER } from '../line/formats';
+import { findSyntaxError } from '../line/json-scan';
+import { defaultSettings } from '../settings';
+import type { DatasetSettings, FormatId, SeveritySetting } from '../../../contracts/src/dataset-types';
+import { UserError } from '../../../contracts/src/user-error';
 
 export const CONFIG_FILE_NAME = 'finetune.config.json';
 

@@ -6,17 +6,17 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { voteOf } from './analyze-line';
-import { fileFormat, type FormatVote } from './dataset-stats';
-import { BANDS, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
-import { FORMAT_ORDER } from './formats';
+import { voteOf } from '../line/analyze-line';
+import { fileFormat, type FormatVote } from '../cross-line/dataset-stats';
+import { BANDS, SIGNATURE_BINS, type Fingerprint } from '../cross-line/fingerprint';
+import { FORMAT_ORDER } from '../line/formats';
 import type { AnalysedLine, LineFindings } from './line-findings';
 import { readFileLineChunks, type LineChunk } from './line-chunks';
 import {
   FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
   type LintBlock, type LintBlockResult, type LintWorkerData,
 } from './lint-worker';
-import type { DatasetSettings, Finding, FormatId } from '../../contracts/src/dataset-types';
+import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
 
 /**
  * Below this, starting threads costs more than it saves: each worker's start and JIT warm-up cost ~0.3 s of CPU.
@@ -166,7 +166,7 @@ async function voteOnFormat(chunks: AsyncGenerator<LineChunk>, options: Parallel
       for (let i = 0; i < chunk.count && !vote.closed; i++) {
         let end = bytes.indexOf(10, start);
         if (end < 0) end = bytes.length;
-        // counted as lint-stream.ts counts it, so both passes close the vote at the same line
+        // counted as cross-line/lint-stream.ts counts it, so both passes close the vote at the same line
         const text = end - start <= options.maxLineBytes ? bytes.toString('utf8', start, end) : '';
         vote.read(text.length);
         if (text) vote.add(voteOf(text));

@@ -2,7 +2,7 @@
 // (duplicates) or prompt (conflicting duplicates), and near-duplicate neighbours found through MinHash LSH bands.
 // Adding or removing one line touches only its own keys and buckets, so an edit never re-scans the file.
 import { BANDS, MAX_BUCKET_CANDIDATES, similarity } from './fingerprint';
-import type { LineAnalysis } from './analyze-line';
+import type { LineAnalysis } from '../line/analyze-line';
 import { Int32MultiMap } from './multimap';
 
 export interface Entry {

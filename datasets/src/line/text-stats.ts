@@ -4,49 +4,18 @@
 // once instead of once per rule is what keeps `finetune lint` close to the cost of JSON.parse itself.
 import { scanAscii } from './ascii-scan';
 import { caseFoldTable, isWhitespaceCode } from './hash';
+import type { ShingleSink, TextStats } from './text-stats-types';
 import {
   addShingle, ASCII_CLASS, AT, CHAR_MIX_1, CHAR_MIX_2, CONTROL, DASH, digest, DIGIT, HASH_BASIS_1, HASH_BASIS_2, LOWER, OPENER,
   PLACEHOLDER, REFUSAL, SECRET_MIN_RUN, SPACE_CLASS, UNDERSCORE, UPPER, WORD_BASIS, WORD_MIX_1, WORD_MIX_2, WORD_PRIME, wordHints,
 } from './text-words';
 
 export { SECRET_MIN_RUN } from './text-words';
+export { ShingleSink, type TextStats } from './text-stats-types';
 
 export type Script = 'latin' | 'han' | 'kana' | 'hangul' | 'cyrillic' | 'greek' | 'arabic' | 'hebrew' | 'devanagari' | 'thai';
 
 export const SCRIPTS: readonly Script[] = ['latin', 'han', 'kana', 'hangul', 'cyrillic', 'greek', 'arabic', 'hebrew', 'devanagari', 'thai'];
-
-export interface TextStats {
-  /** Letters per script, indexed like SCRIPTS. */
-  scriptCounts: number[];
-  letters: number;
-  asciiChars: number;
-  cjkChars: number;
-  otherChars: number;
-  digits: number;
-  /** Code units rules want to look at more closely; each flag is a cheap prefilter, never a finding by itself. */
-  hasControl: boolean;
-  hasZeroWidth: boolean;
-  hasReplacement: boolean;
-  hasLoneSurrogate: boolean;
-  hasMojibakeLead: boolean;
-  hasAt: boolean;
-  /** A run of 13+ characters of [A-Za-z0-9_-] or five dashes: every credential pattern of `secret` needs one. */
-  secretHint: boolean;
-  /** What the placeholder expression needs: '<', '[', 待, 填, a word of 3+ capitals (TODO), "lorem ipsum", "your answer". */
-  placeholderHint: boolean;
-  /** A word pair the English refusal expression needs: "an ai", "i'm sorry", "i cannot", "language model". */
-  refusalHint: boolean;
-  /** 53-bit hash of the text folded to lower case with whitespace runs collapsed and trimmed. */
-  normalizedHash: number;
-}
-
-/** Accumulates MinHash bins over word 3-shingles (a CJK character counts as a word) across a record's fields. */
-export class ShingleSink {
-  readonly mins = new Int32Array(64).fill(0x7fffffff);
-  shingles = 0;
-  tokens = 0;
-  constructor(readonly maxTokens: number) {}
-}
 
 function scriptIndex(code: number): number {
   if (code >= 0xc0 && code <= 0x24f) return code === 0xd7 || code === 0xf7 ? -1 : 0;

@@ -3,21 +3,22 @@
 // cross-record indexes, never the file.
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { meta as jsonSyntaxMeta } from './rules/json-syntax';
-import * as nearDuplicate from './rules/near-duplicate';
-import { meta as evalOverlapMeta } from './rules/eval-overlap';
-import { meta as tooLongMeta } from './rules/too-long';
-import { analyzeLine, primaryRange, voteOf } from './analyze-line';
-import type { TokenCounter } from './api';
+import { BINARY_FILE_MESSAGE, meta as jsonSyntaxMeta } from '../rules/json-syntax';
+import * as nearDuplicate from '../rules/near-duplicate';
+import * as evalOverlap from '../rules/eval-overlap';
+import { meta as tooLongMeta } from '../rules/too-long';
+import { analyzeLine, primaryRange, voteOf } from '../line/analyze-line';
+import type { TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
-import { isEnabled, lineRange, severityOf } from './findings';
-import { LineFindings } from './line-findings';
-import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from './line-reader';
-import { lintInWorkers, parallelWorkers } from './lint-parallel';
-import { createTokenCounter } from './model-token-counter';
-import { StreamIndex } from './stream-index';
-import type { CanonicalExample, DatasetSettings, Finding } from '../../contracts/src/dataset-types';
+import { lineRange, ruleFinding } from '../output/findings';
+import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
+import { LineFindings } from '../parallel/line-findings';
+import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from '../line/line-reader';
+import { lintInWorkers, parallelWorkers } from '../parallel/lint-parallel';
+import { createTokenCounter } from '../tokens/model-token-counter';
+import { NEAR_DUPLICATE_LIMIT, StreamIndex } from './stream-index';
+import type { CanonicalExample, DatasetSettings, Finding } from '../../../contracts/src/dataset-types';
 
 export interface LintContext {
   tokenCounter?: TokenCounter;
@@ -50,8 +51,7 @@ export function looksBinary(path: string): boolean {
 
 export async function* lintFile(path: string, settings: DatasetSettings, context: LintContext = {}): AsyncGenerator<Finding> {
   if (looksBinary(path)) {
-    const severity = severityOf(settings, jsonSyntaxMeta) ?? 'error';
-    yield { rule: jsonSyntaxMeta.id, severity, range: lineRange(0, 0, 1), message: 'this is a binary file (it contains NUL bytes), not JSON Lines text' };
+    yield { rule: jsonSyntaxMeta.id, severity: severityEvenIfOff(settings, jsonSyntaxMeta), range: lineRange(0, 0, 1), message: BINARY_FILE_MESSAGE };
     return;
   }
   const sizeBytes = statSync(path).size;
@@ -67,7 +67,7 @@ export async function* lintStream(stream: Readable, settings: DatasetSettings, c
   yield* lintSource({ stream }, settings, context);
 }
 
-/** A stream is analysed in this thread; a file may be analysed by worker threads (lint-parallel.ts). */
+/** A stream is analysed in this thread; a file may be analysed by worker threads (parallel/lint-parallel.ts). */
 async function* lintSource(source: { stream: Readable } | { path: string; workers: number }, settings: DatasetSettings, context: LintContext): AsyncGenerator<Finding> {
   let counter = context.tokenCounter;
   if (!counter) {
@@ -76,12 +76,13 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
     if (made.problem) yield { rule: tooLongMeta.id, severity: 'info', range: lineRange(0, 0, 1), message: made.problem };
   }
   let evalIndex = context.evalIndex;
-  if (!evalIndex && settings.evalFile) {
+  const evalFile = settings.evalFile;
+  if (!evalIndex && evalFile) {
     try {
-      evalIndex = await loadEvalIndex(settings.evalFile);
+      evalIndex = await loadEvalIndex(evalFile);
     } catch (error) {
-      const severity = severityOf(settings, evalOverlapMeta);
-      if (severity) yield { rule: evalOverlapMeta.id, severity, range: lineRange(0, 0, 1), message: `cannot read the eval file ${settings.evalFile}: ${(error as Error).message}` };
+      const unread = ruleFinding(settings, evalOverlap.meta, () => ({ range: lineRange(0, 0, 1), message: evalOverlap.unreadable(evalFile, error as Error) }));
+      if (unread) yield unread;
     }
   }
   const vote = new FormatVote();
@@ -137,6 +138,6 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   for (const found of datasetFindings(counts, settings, counter.estimated)) yield { ...found, range: lineRange(0, 0, 1) };
   if (index.nearDuplicateLimitReached) {
     const severity = severityOf(settings, nearDuplicate.meta);
-    if (severity) yield { rule: nearDuplicate.meta.id, severity: 'info', range: lineRange(0, 0, 1), message: 'near-duplicate search covered the first 500,000 records only' };
+    if (severity) yield { rule: nearDuplicate.meta.id, severity: 'info', range: lineRange(0, 0, 1), message: nearDuplicate.limitMessage(NEAR_DUPLICATE_LIMIT) };
   }
 }

@@ -1,5 +1,5 @@
 // The fast path of scanText (text-stats.ts) for text made only of ASCII code units, which most training text is.
-import type { ShingleSink, TextStats } from './text-stats';
+import type { ShingleSink, TextStats } from './text-stats-types';
 import {
   addShingle, ASCII_CLASS, AT, CHAR_MIX_1, CHAR_MIX_2, CONTROL, DASH, digest, HASH_BASIS_1, HASH_BASIS_2, OPENER, PLACEHOLDER,
   REFUSAL, SECRET_MIN_RUN, SPACE_CLASS, UNDERSCORE, WORD_BASIS, WORD_MIX_1, WORD_MIX_2, WORD_PRIME, wordHints,

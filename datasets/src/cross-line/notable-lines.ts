@@ -3,7 +3,7 @@
 // findings() visits these and the groups' lines instead of every line, so an edit on a 100k-line document costs what
 // its findings cost, not what its size does (every line visited: 8–9 ms an edit, most of it cache misses).
 import type { Entry } from './document-index';
-import type { FormatId } from '../../contracts/src/dataset-types';
+import type { FormatId } from '../../../contracts/src/dataset-types';
 
 function toggle(set: Set<Entry>, entry: Entry, member: boolean): void {
   if (member) set.add(entry);

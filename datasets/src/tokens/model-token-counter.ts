@@ -1,10 +1,10 @@
 // Exact token counts from a Hugging Face model folder: the engine's ChatTokenizer (tokenizer.json + chat template)
 // is the one implementation of "which tokens does the loss cover", shared with the trainer's data loader.
-import { TemplateRefusal } from '../../tokenizer/src/chat-template';
-import { loadChatTokenizer, type ChatTokenizer } from '../../tokenizer/src/tokenizer';
-import type { TokenCounter } from './api';
+import { TemplateRefusal } from '../../../tokenizer/src/chat-template';
+import { loadChatTokenizer, type ChatTokenizer } from '../../../tokenizer/src/tokenizer';
+import type { TokenCounter } from '../api';
 import { createEstimateTokenCounter } from './token-estimate';
-import type { CanonicalExample, RenderedExample, TokenCounts } from '../../contracts/src/dataset-types';
+import type { CanonicalExample, RenderedExample, TokenCounts } from '../../../contracts/src/dataset-types';
 
 /** Slack for tokenizers that add a prefix space or BOS/EOS to plain text. */
 const BOUND_MARGIN = 8;
@@ -27,7 +27,7 @@ export function createModelTokenCounter(modelDir: string): TokenCounter {
     try {
       return tokenizer.countTokens(example.turns);
     } catch (error) {
-      // One record the template raises for is that record's finding (rules/chat-template.ts), not a failed lint.
+      // One record the template raises for is that record's finding (../rules/chat-template.ts), not a failed lint.
       if (error instanceof TemplateRefusal) return { ...estimate.count(example), refusal: error.reason };
       throw error;
     }

@@ -1,11 +1,9 @@
 // File-level bookkeeping shared by documents and streamed files: the file's format (decided by the first records)
 // and the counts behind the dataset-level rules (too few examples, format mix, length distribution).
-import * as formatMix from './rules/format-mix';
-import * as lengthDistribution from './rules/length-distribution';
-import type { RuleMeta } from './rules/rule';
-import * as tooFewExamples from './rules/too-few-examples';
-import type { LineAnalysis } from './analyze-line';
-import type { DatasetSettings, FormatId, Severity } from '../../contracts/src/dataset-types';
+import { DATASET_RULES } from '../rules/index';
+import { severityOf } from '../rules/severity';
+import type { LineAnalysis } from '../line/analyze-line';
+import type { DatasetSettings, FormatId, Severity } from '../../../contracts/src/dataset-types';
 
 /** The file's format is the one most of its first records use (their own keys deciding); ties go to the earliest. */
 export const FORMAT_SAMPLE = 1000;
@@ -94,20 +92,14 @@ export interface DatasetFinding {
   message: string;
 }
 
-function severity(settings: DatasetSettings, meta: RuleMeta): Severity | null {
-  const value = settings.severities[meta.id] ?? meta.defaultSeverity;
-  return value === 'off' ? null : value;
-}
-
 /** The dataset-level findings, shown on line 1. */
 export function datasetFindings(counts: DatasetCounts, settings: DatasetSettings, estimated: boolean): DatasetFinding[] {
   const found: DatasetFinding[] = [];
-  const add = (meta: RuleMeta, message: string | null) => {
-    const level = severity(settings, meta);
-    if (message && level) found.push({ rule: meta.id, severity: level, message });
-  };
-  add(tooFewExamples.meta, tooFewExamples.check(counts.records, settings.minExamples));
-  add(formatMix.meta, formatMix.check(counts.formats));
-  add(lengthDistribution.meta, lengthDistribution.check(counts.records, counts.overLimit, settings.maxSeqLen, estimated));
+  const dataset = { records: counts.records, overLimit: counts.overLimit, formats: counts.formats, minExamples: settings.minExamples, maxSeqLen: settings.maxSeqLen, estimated };
+  for (const rule of DATASET_RULES) {
+    const severity = severityOf(settings, rule.meta);
+    const message = severity && rule.judge(dataset);
+    if (severity && message) found.push({ rule: rule.meta.id, severity, message });
+  }
   return found;
 }

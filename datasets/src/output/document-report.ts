@@ -1,9 +1,9 @@
 // The dataset report (counts, findings by rule, token-length histogram, top duplicate groups, loss distribution)
 // and the hover of a record, both built from a document's entries.
-import type { TokenCounter } from './api';
-import type { Entry } from './document-index';
+import type { TokenCounter } from '../api';
+import type { Entry } from '../cross-line/document-index';
 import { lineRange } from './findings';
-import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, LengthHistogram, TokenCounts } from '../../contracts/src/dataset-types';
+import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, LengthHistogram, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface ReportInput {
   uri: string;

@@ -2,14 +2,18 @@
 // then those that need the lines before it (mixed format, duplicates, near-duplicates, eval overlap), and the
 // dataset counts. Shared by the single-threaded pass and the parallel one, which analyse lines differently but
 // must report the same.
-import { meta as jsonSyntaxMeta } from './rules/json-syntax';
-import type { LineAnalysis } from './analyze-line';
-import type { DatasetCounts } from './dataset-stats';
-import type { EvalIndex } from './eval-index';
-import type { Fingerprint } from './fingerprint';
-import { crossFinding, evalOverlapFinding, lineRange, mixedFormatFinding, publish, severityOf } from './findings';
-import type { CrossMatch, StreamIndex } from './stream-index';
-import type { DatasetSettings, Finding, FormatId } from '../../contracts/src/dataset-types';
+import * as jsonSyntax from '../rules/json-syntax';
+import type { LineAnalysis } from '../line/analyze-line';
+import type { DatasetCounts } from '../cross-line/dataset-stats';
+import type { EvalIndex } from '../cross-line/eval-index';
+import type { Fingerprint } from '../cross-line/fingerprint';
+import { crossFinding, lineRange, publish, ruleFinding } from '../output/findings';
+import * as evalOverlap from '../rules/eval-overlap';
+import * as mixedFormat from '../rules/mixed-format';
+import { severityOf } from '../rules/severity';
+import type { StreamIndex } from '../cross-line/stream-index';
+import type { CrossMatch } from '../rules/rule';
+import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
 
 /** What `process` reads of a line's analysis. */
 export type AnalysedLine = Pick<LineAnalysis, 'kind' | 'findings' | 'ownFormat' | 'format' | 'overLimit'> & { fingerprint: Fingerprint | null };
@@ -32,8 +36,8 @@ export class LineFindings {
     const { settings, evalIndex } = this;
     const out: Finding[] = [];
     if (oversizedBytes !== undefined) {
-      const severity = severityOf(settings, jsonSyntaxMeta);
-      if (severity) out.push({ rule: jsonSyntaxMeta.id, severity, range: lineRange(number, 0, 1), message: `this line is ${(oversizedBytes / 1048576).toFixed(1)} MB, over the ${(this.maxLineBytes / 1048576).toFixed(0)} MB a record may have: is a line break missing?` });
+      const severity = severityOf(settings, jsonSyntax.meta);
+      if (severity) out.push(publish({ rule: jsonSyntax.meta.id, severity, ...jsonSyntax.oversized(oversizedBytes, this.maxLineBytes) }, number));
       return out;
     }
     this.counts.add(analysis);
@@ -48,14 +52,15 @@ export class LineFindings {
       return located;
     };
     const format = this.fileFormat();
-    if (analysis.ownFormat && format && analysis.ownFormat !== format) {
-      const mixed = mixedFormatFinding(settings, analysis.ownFormat, format, range());
+    const own = analysis.ownFormat;
+    if (own && format && own !== format) {
+      const mixed = ruleFinding(settings, mixedFormat.meta, () => mixedFormat.describe(range(), own, format, settings.format !== 'auto'));
       if (mixed) out.push(mixed);
     }
     const print = analysis.fingerprint;
     if (print) {
       if (match) {
-        const found = crossFinding(settings, match, range(), lineRange(match.first, 0, 0), { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } });
+        const found = crossFinding(settings, match, { range: range(), firstRange: lineRange(match.first, 0, 0), deleteLine: { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } } });
         if (found) out.push(found);
       }
       if (evalIndex) {
@@ -63,7 +68,7 @@ export class LineFindings {
         const promptLine = fullLine === undefined && print.prompt !== null ? evalIndex.prompt.get(print.prompt) : undefined;
         const evalLine = fullLine ?? promptLine;
         if (evalLine !== undefined) {
-          const found = evalOverlapFinding(settings, range(), evalIndex.uri, evalLine, fullLine === undefined);
+          const found = ruleFinding(settings, evalOverlap.meta, () => evalOverlap.describe(range(), evalIndex.uri, evalLine, fullLine === undefined));
           if (found) out.push(found);
         }
       }

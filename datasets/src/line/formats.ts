@@ -1,6 +1,6 @@
 // The dataset formats as data: which keys each format has, what type they hold and which conversation role they
 // feed. Detection, normalisation and the structure rules all read these specs, so a format is described once.
-import type { FormatId, Role } from '../../contracts/src/dataset-types';
+import type { FormatId, Role } from '../../../contracts/src/dataset-types';
 
 export type FieldKind = 'string' | 'turns' | 'pairs' | 'any';
 

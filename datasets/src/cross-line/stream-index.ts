@@ -3,13 +3,9 @@
 // (typed-array maps, 16-bit MinHash signatures); near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
 import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
 import { FirstValueMap, Int32MultiMap } from './multimap';
+import type { CrossMatch } from '../rules/rule';
 
 export const NEAR_DUPLICATE_LIMIT = 500_000;
-
-export type CrossMatch =
-  | { rule: 'duplicate'; first: number }
-  | { rule: 'conflicting-duplicate'; first: number }
-  | { rule: 'near-duplicate'; first: number; similarity: number };
 
 export class StreamIndex {
   private readonly exact: FirstValueMap;

@@ -1,14 +1,15 @@
 // One parsed record seen through its format: the canonical conversation it normalises to, the source string of
 // every turn (so content rules can point into the line), and the means for a rule to report a located finding.
 // Offsets here are UTF-16 offsets into the line; the caller adds the line number when it publishes findings.
-import type { RuleMeta } from './rules/rule';
-import type { TokenCounter } from './api';
+import type { RuleMeta } from '../rules/meta';
+import { severityOf } from '../rules/severity';
+import type { TokenCounter } from '../api';
 import { FORMAT_SPECS, type FormatSpec } from './formats';
 import { locatePath, rawOffsetInString, type JsonPath, type Located } from './json-scan';
 import { Hasher, isWhitespaceCode } from './hash';
 import { estimateTokens, scanText, type ShingleSink, type TextStats } from './text-stats';
-import { isEstimateCounter, TURN_OVERHEAD } from './token-estimate';
-import type { CanonicalExample, CanonicalTurn, DatasetSettings, FormatId, Role, Severity, TokenCounts } from '../../contracts/src/dataset-types';
+import { isEstimateCounter, TURN_OVERHEAD } from '../tokens/token-estimate';
+import type { CanonicalExample, CanonicalTurn, DatasetSettings, FormatId, Role, Severity, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface LocalEdit {
   start: number;
@@ -30,6 +31,9 @@ export interface LocalFinding {
   message: string;
   fixes?: LocalFix[];
 }
+
+/** A finding's place and message within its line, before the service gives it a rule and a severity. */
+export type LineProblem = Pick<LocalFinding, 'start' | 'end' | 'message'>;
 
 /** One JSON string of the record that feeds a turn. */
 export interface FieldView {
@@ -86,13 +90,9 @@ export class RecordContext {
     buildConversation(this);
   }
 
-  severityOf(meta: RuleMeta): Severity | 'off' {
-    return this.settings.severities[meta.id] ?? meta.defaultSeverity;
-  }
-
   report(meta: RuleMeta, target: Target, message: string, fixes?: LocalFix[]): void {
-    const severity = this.severityOf(meta);
-    if (severity === 'off') return;
+    const severity = severityOf(this.settings, meta);
+    if (!severity) return;
     const { start, end } = this.offsets(target);
     this.findings.push({ rule: meta.id, severity, start, end, message, fixes });
   }

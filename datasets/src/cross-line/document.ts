@@ -2,24 +2,27 @@
 // on demand. An edit re-analyses only the lines it touches (reusing analyses of identical lines), updates the
 // indexes and the dataset counts for those lines; findings() then visits only the lines that can have findings
 // (notable-lines.ts and the index's groups), without re-parsing anything.
-import * as fileTooLarge from './rules/file-too-large';
-import * as highLoss from './rules/high-loss';
-import * as nearDuplicate from './rules/near-duplicate';
-import * as tooManyFindings from './rules/too-many-findings';
-import * as evalOverlap from './rules/eval-overlap';
-import * as tooLong from './rules/too-long';
-import { analyzeLine, lineTurns, primaryRange, type LineAnalysis } from './analyze-line';
-import type { ContentChange, DatasetDocument, TokenCounter } from './api';
+import * as fileTooLarge from '../rules/file-too-large';
+import * as highLoss from '../rules/high-loss';
+import * as nearDuplicate from '../rules/near-duplicate';
+import * as tooManyFindings from '../rules/too-many-findings';
+import * as evalOverlap from '../rules/eval-overlap';
+import * as tooLong from '../rules/too-long';
+import type { MatchPlaces } from '../rules/rule';
+import { analyzeLine, lineTurns, primaryRange, type LineAnalysis } from '../line/analyze-line';
+import type { ContentChange, DatasetDocument, TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, FormatVote } from './dataset-stats';
-import { buildReport, hoverFor } from './document-report';
+import { buildReport, hoverFor } from '../output/document-report';
 import { DocumentIndex, earliest, type Entry } from './document-index';
 import { NotableLines } from './notable-lines';
 import { loadEvalIndexSync, type EvalIndex } from './eval-index';
-import { crossFinding, evalOverlapFinding, isEnabled, lineRange, mixedFormatFinding, publish, severityOf, severityRank } from './findings';
-import type { LocalFinding } from './record';
-import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from './settings';
-import { createTokenCounter } from './model-token-counter';
-import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample } from '../../contracts/src/dataset-types';
+import { crossFinding, lineRange, publish, ruleFinding, severityRank } from '../output/findings';
+import * as mixedFormat from '../rules/mixed-format';
+import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
+import type { LocalFinding } from '../line/record';
+import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from '../settings';
+import { createTokenCounter } from '../tokens/model-token-counter';
+import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample } from '../../../contracts/src/dataset-types';
 
 export interface DocumentContext {
   tokenCounter?: TokenCounter;
@@ -92,7 +95,7 @@ export class Dataset implements DatasetDocument {
     try {
       return loadEvalIndexSync(this.settings.evalFile);
     } catch (error) {
-      this.evalProblem = `cannot read the eval file ${this.settings.evalFile}: ${(error as Error).message}`;
+      this.evalProblem = evalOverlap.unreadable(this.settings.evalFile, error as Error);
       return null;
     }
   }
@@ -258,17 +261,16 @@ export class Dataset implements DatasetDocument {
   /** Every finding, uncapped, in line order (dataset-level ones on line 1 first). */
   allFindings(): Finding[] {
     if (this.tooLarge) {
-      const severity = severityOf(this.settings, fileTooLarge.meta) ?? 'info';
+      const severity = severityEvenIfOff(this.settings, fileTooLarge.meta);
       const limit = this.settings.maxDocumentSizeMB ?? DEFAULT_MAX_DOCUMENT_SIZE_MB;
       return [{ rule: fileTooLarge.meta.id, severity, range: lineRange(0, 0, 1), message: fileTooLarge.message(this.chars / 1048576, limit) }];
     }
     this.renumber();
     const out: Finding[] = [];
     for (const found of datasetFindings(this.counts, this.settings, this.counter.estimated)) out.push({ ...found, range: lineRange(0, 0, 1) });
-    if (this.evalProblem) {
-      const severity = severityOf(this.settings, evalOverlap.meta);
-      if (severity) out.push({ rule: evalOverlap.meta.id, severity, range: lineRange(0, 0, 1), message: this.evalProblem });
-    }
+    const evalProblem = this.evalProblem;
+    const unreadEval = evalProblem ? ruleFinding(this.settings, evalOverlap.meta, () => ({ range: lineRange(0, 0, 1), message: evalProblem })) : null;
+    if (unreadEval) out.push(unreadEval);
     if (this.counterProblem) {
       const severity = severityOf(this.settings, tooLong.meta);
       if (severity) out.push({ rule: tooLong.meta.id, severity: 'info', range: lineRange(0, 0, 1), message: this.counterProblem });
@@ -303,7 +305,7 @@ export class Dataset implements DatasetDocument {
       for (const entry of group) {
         if (entry === first) continue;
         reported.add(entry);
-        add(entry, crossFinding(this.settings, { rule: 'duplicate', first: first.index }, this.rangeOf(entry), this.rangeOf(first), this.deleteRange(entry)));
+        add(entry, crossFinding(this.settings, { rule: 'duplicate', first: first.index }, this.places(entry, first)));
       }
     }
     for (const group of this.index.repeatedPrompt) {
@@ -313,7 +315,7 @@ export class Dataset implements DatasetDocument {
         // the same prompt with an almost identical answer is a near-duplicate, reported below
         if (entry.neighbours?.has(first)) continue;
         reported.add(entry);
-        add(entry, crossFinding(this.settings, { rule: 'conflicting-duplicate', first: first.index }, this.rangeOf(entry), this.rangeOf(first), this.deleteRange(entry)));
+        add(entry, crossFinding(this.settings, { rule: 'conflicting-duplicate', first: first.index }, this.places(entry, first)));
       }
     }
     for (const entry of this.index.withNeighbours) {
@@ -321,7 +323,7 @@ export class Dataset implements DatasetDocument {
       const first = earliest(entry.neighbours);
       if (!first || first.index > entry.index) continue;
       const score = similarityOf(entry, first);
-      add(entry, crossFinding(this.settings, { rule: 'near-duplicate', first: first.index, similarity: score }, this.rangeOf(entry), this.rangeOf(first), this.deleteRange(entry)));
+      add(entry, crossFinding(this.settings, { rule: 'near-duplicate', first: first.index, similarity: score }, this.places(entry, first)));
     }
     // stable: a line's findings keep the order above
     return found.sort((a, b) => a.entry.index - b.entry.index);
@@ -332,12 +334,20 @@ export class Dataset implements DatasetDocument {
     const push = (finding: Finding | null) => {
       if (finding) out.push(finding);
     };
-    if (analysis.ownFormat && this.format && analysis.ownFormat !== this.format) push(mixedFormatFinding(this.settings, analysis.ownFormat, this.format, this.rangeOf(entry)));
-    if (entry.evalLine >= 0 && this.evalIndex) push(evalOverlapFinding(this.settings, this.rangeOf(entry), this.evalIndex.uri, entry.evalLine, entry.evalPromptOnly));
+    const { ownFormat } = analysis;
+    const format = this.format;
+    if (ownFormat && format && ownFormat !== format) push(ruleFinding(this.settings, mixedFormat.meta, () => mixedFormat.describe(this.rangeOf(entry), ownFormat, format, this.settings.format !== 'auto')));
+    const evalIndex = this.evalIndex;
+    if (entry.evalLine >= 0 && evalIndex) push(ruleFinding(this.settings, evalOverlap.meta, () => evalOverlap.describe(this.rangeOf(entry), evalIndex.uri, entry.evalLine, entry.evalPromptOnly)));
     if (entry.loss !== undefined && this.lossLimits && entry.loss > this.lossLimits.threshold) {
-      const severity = severityOf(this.settings, highLoss.meta);
-      if (severity) push({ rule: highLoss.meta.id, severity, range: this.rangeOf(entry), message: highLoss.message(entry.loss, this.lossLimits) });
+      const [loss, limits] = [entry.loss, this.lossLimits];
+      push(ruleFinding(this.settings, highLoss.meta, () => ({ range: this.rangeOf(entry), message: highLoss.message(loss, limits) })));
     }
+  }
+
+  /** Where a cross-record finding on `entry`, matching the earlier `first`, points. */
+  private places(entry: Entry, first: Entry): MatchPlaces {
+    return { range: this.rangeOf(entry), firstRange: this.rangeOf(first), deleteLine: this.deleteRange(entry) };
   }
 
   /** This line with its line break (the previous one's for the last line). */
@@ -359,8 +369,8 @@ export class Dataset implements DatasetDocument {
       .slice(0, cap)
       .sort((a, b) => a.order - b.order)
       .map((item) => item.finding);
-    const severity = severityOf(this.settings, tooManyFindings.meta);
-    if (severity) shown.unshift({ rule: tooManyFindings.meta.id, severity, range: lineRange(0, 0, 1), message: tooManyFindings.message(cap, all.length) });
+    const summary = ruleFinding(this.settings, tooManyFindings.meta, () => ({ range: lineRange(0, 0, 1), message: tooManyFindings.message(cap, all.length) }));
+    if (summary) shown.unshift(summary);
     return shown;
   }
 

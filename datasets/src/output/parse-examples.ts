@@ -1,13 +1,13 @@
 // The trainer's data loader entry: every record of a file as a canonical example, plus the linter's findings for
 // the same file, so "a record the linter accepts is exactly a record the trainer can use". `assertTrainable` turns
 // error findings into one located error (file:line:column rule message) that the trainer shows and stops on.
-import { createEstimateTokenCounter } from './token-estimate';
-import type { EvalIndex } from './eval-index';
-import { lintFile, lintText, type LintContext } from './lint-stream';
-import { defaultSettings } from './settings';
-import type { TokenCounter } from './api';
-import type { CanonicalExample, DatasetSettings, Finding } from '../../contracts/src/dataset-types';
-import { UserError } from '../../contracts/src/user-error';
+import { createEstimateTokenCounter } from '../tokens/token-estimate';
+import type { EvalIndex } from '../cross-line/eval-index';
+import { lintFile, lintText, type LintContext } from '../cross-line/lint-stream';
+import { defaultSettings } from '../settings';
+import type { TokenCounter } from '../api';
+import type { CanonicalExample, DatasetSettings, Finding } from '../../../contracts/src/dataset-types';
+import { UserError } from '../../../contracts/src/user-error';
 
 export interface ParsedExamples {
   examples: CanonicalExample[];

@@ -1,10 +1,10 @@
 // The eval file's records, reduced to the exact keys `eval-overlap` compares: whole conversation and prompt, each
 // mapped to the eval line (0-based) where it first appears. Built once per eval file and shared by documents.
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { analyzeLine } from './analyze-line';
-import { forEachLine } from './line-reader';
-import { defaultSettings } from './settings';
-import { createEstimateTokenCounter } from './token-estimate';
+import { analyzeLine } from '../line/analyze-line';
+import { forEachLine } from '../line/line-reader';
+import { defaultSettings } from '../settings';
+import { createEstimateTokenCounter } from '../tokens/token-estimate';
 
 export interface EvalIndex {
   /** The eval file's URI or path, for related locations. */

@@ -10,9 +10,9 @@
 // is verified on all 64 bins, so the looser filter costs some verifications, not false findings). Words (a CJK
 // character counts as one) make shingles, as in large-scale deduplication; character shingles make unrelated texts
 // of a small vocabulary look alike.
-import { fmix32, Hasher } from './hash';
-import { ShingleSink } from './text-stats';
-import type { Role } from '../../contracts/src/dataset-types';
+import { fmix32, Hasher } from '../line/hash';
+import { ShingleSink } from '../line/text-stats';
+import type { Role } from '../../../contracts/src/dataset-types';
 
 export const SIGNATURE_BINS = 64;
 export const BAND_ROWS = 2;
