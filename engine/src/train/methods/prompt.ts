@@ -8,7 +8,7 @@ import { PROMPT_EMBEDDINGS_TENSOR, promptTuningConfig, type PromptTuningSettings
 import type { Graph, Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
 import { writeSafetensors } from '../../io/safetensors-writer';
-import { SeededRandom } from '../random';
+import { SeededRandom, standardNormal } from '../random';
 import { writeJsonAtomic, type RunDirectory } from '../run-dir';
 import { trainableTensor, type MethodPlan } from './types';
 
@@ -28,18 +28,6 @@ export function parsePromptInit(value: string | undefined): PromptTuningSettings
   throw Object.assign(new Error(`--prompt-init: expected random or text:"…", got ${JSON.stringify(value)}`), { name: 'UserError' });
 }
 
-/** Standard normal draws (Box–Muller) from the run's seeded generator. */
-function normal(random: SeededRandom, count: number): Float32Array {
-  const out = new Float32Array(count);
-  for (let index = 0; index < count; index += 2) {
-    const radius = Math.sqrt(-2 * Math.log(1 - random.next()));
-    const angle = 2 * Math.PI * random.next();
-    out[index] = radius * Math.cos(angle);
-    if (index + 1 < count) out[index + 1] = radius * Math.sin(angle);
-  }
-  return out;
-}
-
 /** PEFT's TEXT init: the text's token ids (special tokens as the tokenizer adds them) cut or repeated to `count`. */
 function textInit(model: ModelFolder, text: string, count: number): Float32Array {
   const tokenizer = model.tokenizer;
@@ -56,7 +44,7 @@ function textInit(model: ModelFolder, text: string, count: number): Float32Array
 export function createPromptPlan(model: ModelFolder, options: PromptOptions): MethodPlan {
   const hidden = model.config.hiddenSize;
   const init = parsePromptInit(options.promptInit);
-  const initial = init.kind === 'TEXT' ? textInit(model, init.text, options.virtualTokens) : normal(new SeededRandom(options.seed).fork('prompt-init'), options.virtualTokens * hidden);
+  const initial = init.kind === 'TEXT' ? textInit(model, init.text, options.virtualTokens) : standardNormal(new SeededRandom(options.seed).fork('prompt-init'), options.virtualTokens * hidden);
   const prompt = trainableTensor(PROMPT_EMBEDDINGS_TENSOR, [options.virtualTokens, hidden], initial);
   const settings: PromptTuningSettings = {
     baseModel: model.dir,
