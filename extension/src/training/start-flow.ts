@@ -27,6 +27,7 @@ const methodDescriptions: Record<Method, string> = {
   qlora: 'LoRA over a 4-bit base model: least memory',
   full: 'Every weight trains: most memory, a full model as output',
   prompt: 'Trainable virtual tokens in front of every prompt: tiniest output',
+  ptuning: 'Virtual tokens from a trainable prompt encoder (P-tuning): tiny output, steadier than prompt tuning',
 };
 
 function defaults(): Choices {

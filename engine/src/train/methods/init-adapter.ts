@@ -25,6 +25,8 @@ function userError(message: string): Error {
 
 export function readInitialAdapter(dir: string, model: ModelFolder, args: TrainingArguments): InitialAdapter {
   if (args.method === 'full') throw userError('needs --method lora, qlora or prompt (a full run starts from --model)');
+  // PEFT saves a P-tuning adapter's encoder output, not the encoder: there is nothing to continue training with.
+  if (args.method === 'ptuning') throw userError('--method ptuning cannot start from an adapter: a P_TUNING adapter holds the prompt encoder\'s output, not the encoder (continue its virtual tokens with --method prompt)');
   const adapter = readPeftAdapter(dir);
   if (args.method === 'prompt') return promptStart(dir, adapter, model, args);
   return loraStart(dir, adapter, model, args);
@@ -32,7 +34,7 @@ export function readInitialAdapter(dir: string, model: ModelFolder, args: Traini
 
 function promptStart(dir: string, adapter: PeftAdapter, model: ModelFolder, args: TrainingArguments): InitialAdapter {
   const prompt = adapter.prompt;
-  if (!prompt) throw userError(`${dir} is a LoRA adapter; --method prompt needs a PROMPT_TUNING one`);
+  if (!prompt) throw userError(`${dir} is a LoRA adapter; --method prompt needs a PROMPT_TUNING (or P_TUNING) one`);
   if (prompt.tokenDim !== model.config.hiddenSize) throw userError(`the prompt embeddings are ${prompt.tokenDim} wide but the model's hidden size is ${model.config.hiddenSize}`);
   return {
     args: { ...args, virtualTokens: prompt.numVirtualTokens },

@@ -4,13 +4,13 @@
 //   lstm: 2-layer bidirectional LSTM(hidden → e) → Linear(2e, 2e) → ReLU → Linear(2e, hidden)
 // The encoder's output is the prompt in front of every sequence. Tensors are named as PEFT's state dict names them
 // under `prompt_encoder.default.` and initialised with PyTorch's distributions (not its random stream).
+import type { ENCODER_TYPES } from '../../../../contracts/src/training-arguments';
 import { Graph, createSession, ops, tensor, type Value } from '../../graph';
 import { standardNormal, type SeededRandom } from '../random';
 import type { TrainableTensor } from '../checkpoint';
 import { trainableTensor } from './types';
 import { lstmParameterShapes, unrolledLstm } from './unrolled-lstm';
 
-export const ENCODER_TYPES = ['mlp', 'lstm'] as const;
 export type EncoderType = (typeof ENCODER_TYPES)[number];
 
 /** PEFT's PromptEncoderConfig default encoder_num_layers: the LSTM's depth (the MLP always has three layers). */

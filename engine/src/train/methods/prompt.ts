@@ -4,7 +4,8 @@
 // batches need no change. Initialised like PEFT: RANDOM draws N(0, 1) (torch.nn.Embedding's default), TEXT takes
 // the embeddings of the text's tokens, cut or repeated to N.
 import { join } from 'node:path';
-import { PROMPT_EMBEDDINGS_TENSOR, promptTuningConfig, type PromptTuningSettings } from '../../adapters/prompt';
+import type { PeftAdapter } from '../../adapters/peft';
+import { PROMPT_EMBEDDINGS_TENSOR, promptTuningConfig, type PromptEmbeddings, type PromptTuningSettings } from '../../adapters/prompt';
 import type { Graph, Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
 import { writeSafetensors } from '../../io/safetensors-writer';
@@ -41,6 +42,22 @@ function textInit(model: ModelFolder, text: string, count: number): Float32Array
   return out;
 }
 
+/** Writes adapter/ as PEFT saves a prompt-learning adapter: the config and `prompt_embeddings` [N, hidden]. */
+export function writePromptAdapter(run: RunDirectory, config: Record<string, unknown>, embeddings: Float32Array): string {
+  const folder = join(run.path, 'adapter');
+  const shape = [config.num_virtual_tokens as number, config.token_dim as number];
+  run.replaceFolder(folder, (temporary) => {
+    writeJsonAtomic(join(temporary, 'adapter_config.json'), config);
+    writeSafetensors(join(temporary, 'adapter_model.safetensors'), [{ name: PROMPT_EMBEDDINGS_TENSOR, dtype: 'F32', shape, data: embeddings }], { format: 'pt' });
+  });
+  return folder;
+}
+
+/** The base with these virtual tokens in front, as an in-memory adapter (samples during training). */
+export function promptInferenceView(base: ModelFolder, prompt: PromptEmbeddings): { folder: ModelFolder; adapter: PeftAdapter } {
+  return { folder: base, adapter: { dir: '(training)', modules: new Map(), prompt } };
+}
+
 export function createPromptPlan(model: ModelFolder, options: PromptOptions): MethodPlan {
   const hidden = model.config.hiddenSize;
   const init = parsePromptInit(options.promptInit);
@@ -63,15 +80,10 @@ export function createPromptPlan(model: ModelFolder, options: PromptOptions): Me
       return { hooks: { parameter: frozen, virtualTokens }, inputs: new Map([[prompt.name, virtualTokens]]) };
     },
     exportTo(run: RunDirectory): string {
-      const folder = join(run.path, 'adapter');
-      run.replaceFolder(folder, (temporary) => {
-        writeJsonAtomic(join(temporary, 'adapter_config.json'), promptTuningConfig(settings));
-        writeSafetensors(join(temporary, 'adapter_model.safetensors'), [{ name: PROMPT_EMBEDDINGS_TENSOR, dtype: 'F32', shape: prompt.shape, data: prompt.value }], { format: 'pt' });
-      });
-      return folder;
+      return writePromptAdapter(run, promptTuningConfig(settings), prompt.value);
     },
     inferenceView(base: ModelFolder) {
-      return { folder: base, adapter: { dir: '(training)', modules: new Map(), prompt: { numVirtualTokens: options.virtualTokens, tokenDim: hidden, embeddings: prompt.value.slice() } } };
+      return promptInferenceView(base, { peftType: 'PROMPT_TUNING', numVirtualTokens: options.virtualTokens, tokenDim: hidden, embeddings: prompt.value.slice() });
     },
   };
 }
