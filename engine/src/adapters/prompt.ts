@@ -48,8 +48,11 @@ export interface PTuningSettings extends PromptLearningSettings {
   encoderNumLayers: number;
 }
 
-/** The fields every prompt-learning config has, as PEFT ≥ 0.7 writes them (decoder-only: one transformer submodule). */
-function promptLearningConfig(peftType: PromptPeftType, settings: PromptLearningSettings): Record<string, unknown> {
+/**
+ * The fields every prompt-learning config has (prefix tuning's too), as PEFT ≥ 0.7 writes them (decoder-only: one
+ * transformer submodule).
+ */
+export function promptLearningConfig(peftType: PromptPeftType | 'PREFIX_TUNING', settings: PromptLearningSettings): Record<string, unknown> {
   return {
     peft_type: peftType,
     task_type: 'CAUSAL_LM',
@@ -88,23 +91,38 @@ export function pTuningConfig(settings: PTuningSettings): Record<string, unknown
 
 /** Reads a PROMPT_TUNING or P_TUNING adapter whose config has already been parsed; checks the tensor against the config. */
 export function readPromptEmbeddings(dir: string, json: Record<string, unknown> & { peft_type: PromptPeftType }): PromptEmbeddings {
-  const configFile = join(dir, 'adapter_config.json');
-  const bad = (key: string, why: string) => new ModelFileError('bad-config', configFile, why, { key });
-  const count = json.num_virtual_tokens;
-  const tokenDim = json.token_dim;
+  const count = positiveIntegerField(dir, json, 'num_virtual_tokens');
+  const tokenDim = positiveIntegerField(dir, json, 'token_dim');
+  assertOneSubmodule(dir, json);
+  return { peftType: json.peft_type, numVirtualTokens: count, tokenDim, embeddings: readPromptTensor(dir, [count, tokenDim]) };
+}
+
+/** Decoder-only models have one transformer submodule (encoder-decoder ones two). */
+export function assertOneSubmodule(dir: string, json: Record<string, unknown>): void {
   const submodules = json.num_transformer_submodules ?? 1;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count <= 0) throw bad('num_virtual_tokens', `num_virtual_tokens must be a positive integer, got ${JSON.stringify(count)}`);
-  if (typeof tokenDim !== 'number' || !Number.isInteger(tokenDim) || tokenDim <= 0) throw bad('token_dim', `token_dim must be a positive integer, got ${JSON.stringify(tokenDim)}`);
-  if (submodules !== 1) throw new ModelFileError('unsupported-feature', configFile, `num_transformer_submodules ${JSON.stringify(submodules)} is not supported (decoder-only models use 1)`, { key: 'num_transformer_submodules' });
+  if (submodules !== 1) throw new ModelFileError('unsupported-feature', join(dir, 'adapter_config.json'), `num_transformer_submodules ${JSON.stringify(submodules)} is not supported (decoder-only models use 1)`, { key: 'num_transformer_submodules' });
+}
+
+/** The adapter's `prompt_embeddings`, which must be [rows, width] as the config says. */
+export function readPromptTensor(dir: string, [rows, width]: [number, number]): Float32Array {
   const file = join(dir, 'adapter_model.safetensors');
   if (!existsSync(file)) throw new ModelFileError('missing-file', file, 'no adapter_model.safetensors');
   const header = readSafetensorsHeader(file);
   const info = header.tensors.get(PROMPT_EMBEDDINGS_TENSOR);
-  if (!info) throw new ModelFileError('missing-tensor', file, `a prompt-tuning adapter needs '${PROMPT_EMBEDDINGS_TENSOR}'`, { tensor: PROMPT_EMBEDDINGS_TENSOR });
-  if (info.shape.length !== 2 || info.shape[0] !== count || info.shape[1] !== tokenDim) {
-    throw new ModelFileError('wrong-shape', file, `is [${info.shape}] but the config says [${count}, ${tokenDim}]`, { tensor: PROMPT_EMBEDDINGS_TENSOR });
+  if (!info) throw new ModelFileError('missing-tensor', file, `a prompt-learning adapter needs '${PROMPT_EMBEDDINGS_TENSOR}'`, { tensor: PROMPT_EMBEDDINGS_TENSOR });
+  if (info.shape.length !== 2 || info.shape[0] !== rows || info.shape[1] !== width) {
+    throw new ModelFileError('wrong-shape', file, `is [${info.shape}] but the config says [${rows}, ${width}]`, { tensor: PROMPT_EMBEDDINGS_TENSOR });
   }
-  return { peftType: json.peft_type, numVirtualTokens: count, tokenDim, embeddings: readTensorFloat32(info) };
+  return readTensorFloat32(info);
+}
+
+/** A positive integer field of adapter_config.json, or a located error. */
+export function positiveIntegerField(dir: string, json: Record<string, unknown>, key: string): number {
+  const value = json[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ModelFileError('bad-config', join(dir, 'adapter_config.json'), `${key} must be a positive integer, got ${JSON.stringify(value)}`, { key });
+  }
+  return value;
 }
 
 export function readAdapterConfigJson(dir: string): Record<string, unknown> {
