@@ -73,8 +73,8 @@ export function readRecipeRun(options: { run?: string; config?: string; baseMode
     args = absolutePaths(resolveTrainingArguments([{ out: 'runs/recipe' }, readConfigFile(file)], file), dirname(file));
     source = file;
   }
-  const unmapped = { prompt: 'prompt tuning', ptuning: 'P-tuning (--method ptuning)' } as const;
-  if (args.method === 'prompt' || args.method === 'ptuning') throw new UserError(`${unmapped[args.method]} has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run`);
+  const unmapped = { prompt: 'prompt tuning', ptuning: 'P-tuning (--method ptuning)', prefix: 'prefix tuning (--method prefix)' } as const;
+  if (args.method === 'prompt' || args.method === 'ptuning' || args.method === 'prefix') throw new UserError(`${unmapped[args.method]} has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run`);
   return {
     args,
     source,

@@ -10,6 +10,7 @@ import { createFullPlan } from './methods/full';
 import { readInitialAdapter } from './methods/init-adapter';
 import { createLoraPlan } from './methods/lora';
 import { createPromptPlan } from './methods/prompt';
+import { createPrefixPlan } from './methods/prefix';
 import { createPtuningPlan } from './methods/ptuning';
 import { createQloraPlan } from './methods/qlora';
 import type { MethodPlan } from './methods/types';
@@ -59,6 +60,8 @@ function createPlan(model: ModelFolder, args: TrainingArguments): MethodPlan & {
       return createPromptPlan(model, args);
     case 'ptuning':
       return createPtuningPlan(model, args);
+    case 'prefix':
+      return createPrefixPlan(model, args);
     case 'full':
       return createFullPlan(model);
   }

@@ -28,6 +28,7 @@ const methodDescriptions: Record<Method, string> = {
   full: 'Every weight trains: most memory, a full model as output',
   prompt: 'Trainable virtual tokens in front of every prompt: tiniest output',
   ptuning: 'Virtual tokens from a trainable prompt encoder (P-tuning): tiny output, steadier than prompt tuning',
+  prefix: 'Trainable keys and values in every layer (prefix tuning, P-Tuning v2): small output, stronger than prompt tuning',
 };
 
 function defaults(): Choices {

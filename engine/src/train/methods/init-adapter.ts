@@ -27,6 +27,7 @@ export function readInitialAdapter(dir: string, model: ModelFolder, args: Traini
   if (args.method === 'full') throw userError('needs --method lora, qlora or prompt (a full run starts from --model)');
   // PEFT saves a P-tuning adapter's encoder output, not the encoder: there is nothing to continue training with.
   if (args.method === 'ptuning') throw userError('--method ptuning cannot start from an adapter: a P_TUNING adapter holds the prompt encoder\'s output, not the encoder (continue its virtual tokens with --method prompt)');
+  if (args.method === 'prefix') throw userError('--method prefix cannot start from an adapter yet: start a fresh prefix run');
   const adapter = readPeftAdapter(dir);
   if (args.method === 'prompt') return promptStart(dir, adapter, model, args);
   return loraStart(dir, adapter, model, args);

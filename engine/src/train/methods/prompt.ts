@@ -42,10 +42,12 @@ function textInit(model: ModelFolder, text: string, count: number): Float32Array
   return out;
 }
 
-/** Writes adapter/ as PEFT saves a prompt-learning adapter: the config and `prompt_embeddings` [N, hidden]. */
-export function writePromptAdapter(run: RunDirectory, config: Record<string, unknown>, embeddings: Float32Array): string {
+/**
+ * Writes adapter/ as PEFT saves a prompt-learning adapter: the config and `prompt_embeddings` (prompt tuning and
+ * P-tuning: [N, hidden]; prefix tuning: [N, layers·2·kvDim]).
+ */
+export function writePromptAdapter(run: RunDirectory, config: Record<string, unknown>, shape: number[], embeddings: Float32Array): string {
   const folder = join(run.path, 'adapter');
-  const shape = [config.num_virtual_tokens as number, config.token_dim as number];
   run.replaceFolder(folder, (temporary) => {
     writeJsonAtomic(join(temporary, 'adapter_config.json'), config);
     writeSafetensors(join(temporary, 'adapter_model.safetensors'), [{ name: PROMPT_EMBEDDINGS_TENSOR, dtype: 'F32', shape, data: embeddings }], { format: 'pt' });
@@ -80,7 +82,7 @@ export function createPromptPlan(model: ModelFolder, options: PromptOptions): Me
       return { hooks: { parameter: frozen, virtualTokens }, inputs: new Map([[prompt.name, virtualTokens]]) };
     },
     exportTo(run: RunDirectory): string {
-      return writePromptAdapter(run, promptTuningConfig(settings), prompt.value);
+      return writePromptAdapter(run, promptTuningConfig(settings), prompt.shape, prompt.value);
     },
     inferenceView(base: ModelFolder) {
       return promptInferenceView(base, { peftType: 'PROMPT_TUNING', numVirtualTokens: options.virtualTokens, tokenDim: hidden, embeddings: prompt.value.slice() });

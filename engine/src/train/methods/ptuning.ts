@@ -47,7 +47,7 @@ export function createPtuningPlan(model: ModelFolder, options: PtuningOptions): 
       return { hooks: { parameter: frozen, virtualTokens }, inputs };
     },
     async exportTo(run: RunDirectory): Promise<string> {
-      return writePromptAdapter(run, pTuningConfig(settings), await currentPrompt());
+      return writePromptAdapter(run, pTuningConfig(settings), [options.virtualTokens, hidden], await currentPrompt());
     },
     async inferenceView(base: ModelFolder) {
       return promptInferenceView(base, { peftType: 'P_TUNING', numVirtualTokens: options.virtualTokens, tokenDim: hidden, embeddings: await currentPrompt() });

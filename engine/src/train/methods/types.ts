@@ -13,6 +13,8 @@ export interface MethodHooks {
   linear?: LinearHook;
   /** Prompt tuning and P-tuning: [virtual tokens, hidden] placed before the token embeddings. */
   virtualTokens?: Value;
+  /** Prefix tuning: per layer, the keys and values every position attends to first (models/prefix.ts). */
+  prefix?: { key: Value; value: Value }[];
 }
 
 export interface InferenceView {
