@@ -78,10 +78,11 @@ export const trainingArgumentsSchema = z
 export type TrainingArguments = z.output<typeof trainingArgumentsSchema>;
 export type TrainingArgumentsInput = z.input<typeof trainingArgumentsSchema>;
 
-/** The default peak learning rate, which depends on the method (LoRA tolerates a much higher rate). */
+/** The default peak learning rate of each method (LoRA tolerates a much higher rate than full fine-tuning). */
+export const DEFAULT_LEARNING_RATES: Record<Method, number> = { full: 2e-5, lora: 2e-4, qlora: 2e-4, prompt: 3e-2, ptuning: 1e-3, prefix: 1e-2 };
+
 export function resolvedLearningRate(args: TrainingArguments): number {
-  const defaults: Record<Method, number> = { full: 2e-5, lora: 2e-4, qlora: 2e-4, prompt: 3e-2, ptuning: 1e-3, prefix: 1e-2 };
-  return args.lr ?? defaults[args.method];
+  return args.lr ?? DEFAULT_LEARNING_RATES[args.method];
 }
 
 export function flagName(key: string): string {
