@@ -27,7 +27,7 @@ export interface PromptEmbeddings {
   embeddings: Float32Array;
 }
 
-/** PromptLearningConfig's fields, shared by both methods. */
+/** PromptLearningConfig's fields, shared by prompt, P- and prefix tuning. */
 export interface PromptLearningSettings {
   baseModel: string;
   numVirtualTokens: number;
