@@ -59,7 +59,7 @@ export const TRAINING_OPTIONS = {
   samplePrompt: { schema: z.string().min(1).optional(), help: 'Log the model\'s reply to this prompt (a `sample` event) at the end and every --sample-every steps.' },
   sampleEvery: { schema: nonNegativeInt.default(0), help: 'Steps between samples (0: only at the end).' },
   sampleMaxTokens: { schema: positiveInt.default(32), help: 'Most tokens a sample reply may have.' },
-  initAdapter: { schema: z.string().min(1).optional(), help: 'lora/qlora/prompt: start from this PEFT adapter\'s weights (its r, alpha, targets or virtual tokens replace the flags).' },
+  initAdapter: { schema: z.string().min(1).optional(), help: 'lora/qlora/prompt/prefix: start from this PEFT adapter\'s weights (its r, alpha, targets or virtual tokens replace the flags).' },
   resume: { schema: z.boolean().default(false), help: 'Continue from the run folder\'s last checkpoint.' },
   device: { schema: z.enum(DEVICES).default('auto'), help: DEVICE_HELP },
   threads: { schema: nonNegativeInt.default(0), help: 'onnxruntime intra-op threads (0: one per core).' },

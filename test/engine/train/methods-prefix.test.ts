@@ -52,6 +52,13 @@ for (const prefixProjection of [false, true]) {
   });
 }
 
-test('--method prefix refuses --init-adapter', async () => {
-  await assert.rejects(train(fixture.args({ out: 'prefix-init', model, method: 'prefix', initAdapter: fixture.dir })), /--init-adapter: --method prefix cannot start from an adapter/);
+test('prefix tuning continues from a plain prefix adapter; not with --prefix-projection', async () => {
+  const adapter = join(fixture.dir, 'prefix-false', 'adapter'); // the plain run's, above
+  const again = fixture.args({ out: 'prefix-again', model, method: 'prefix', virtualTokens: 9, lr: 1e-9, steps: 1, initAdapter: adapter });
+  assert.equal((await train(again)).status, 'done');
+  const start = readPeftAdapter(adapter).prefix!;
+  const continued = readPeftAdapter(join(again.out, 'adapter')).prefix!;
+  assert.equal(continued.numVirtualTokens, start.numVirtualTokens, 'the adapter sets the number of virtual tokens');
+  assert.ok(continued.embeddings.every((value, index) => Math.abs(value - start.embeddings[index]) < 1e-6), 'one step at lr 1e-9 leaves the prefixes where they started');
+  await assert.rejects(train(fixture.args({ out: 'prefix-projected', model, method: 'prefix', prefixProjection: true, initAdapter: adapter })), /--prefix-projection cannot start from an adapter/);
 });
