@@ -6,7 +6,9 @@ import { QUANT_TYPES } from './quant-types';
 import { DEVICE_HELP, DEVICE_NAMES } from './device-names';
 import { UserError } from './user-error';
 
-export const METHODS = ['full', 'lora', 'qlora', 'prompt'] as const;
+export const METHODS = ['full', 'lora', 'qlora', 'prompt', 'ptuning', 'prefix'] as const;
+/** P-tuning's prompt encoder (PEFT's encoder_reparameterization_type, lower case). */
+export const ENCODER_TYPES = ['mlp', 'lstm'] as const;
 export const DEVICES = DEVICE_NAMES;
 export type Method = (typeof METHODS)[number];
 export type DeviceChoice = (typeof DEVICES)[number];
@@ -21,13 +23,13 @@ export const TRAINING_OPTIONS = {
   data: { schema: z.string().min(1), help: 'Training dataset (JSONL in any supported format).' },
   eval: { schema: z.string().min(1).optional(), help: 'Evaluation dataset; otherwise --eval-fraction of --data.' },
   evalFraction: { schema: z.number().min(0).max(0.5).default(0), help: 'Share of --data held out for eval when no --eval.' },
-  method: { schema: z.enum(METHODS).default('lora'), help: 'full | lora | qlora | prompt.' },
+  method: { schema: z.enum(METHODS).default('lora'), help: 'full | lora | qlora | prompt | ptuning | prefix.' },
   out: { schema: z.string().min(1), help: 'Run folder: run.json, metrics.jsonl, checkpoints, adapter/ or model/.' },
   steps: { schema: positiveInt.optional(), help: 'Optimizer steps to run (overrides --epochs).' },
   epochs: { schema: z.number().positive().default(1), help: 'Passes over the training data when --steps is not set.' },
   batchSize: { schema: positiveInt.default(4), help: 'Sequences per micro-batch.' },
   gradAccumulation: { schema: positiveInt.default(1), help: 'Micro-batches summed per optimizer step.' },
-  lr: { schema: z.number().positive().optional(), help: 'Peak learning rate (default 2e-4 for lora/qlora, 2e-5 for full, 3e-2 for prompt).' },
+  lr: { schema: z.number().positive().optional(), help: 'Peak learning rate (default 2e-4 for lora/qlora, 2e-5 for full, 3e-2 for prompt, 1e-3 for ptuning, 1e-2 for prefix).' },
   warmupSteps: { schema: nonNegativeInt.optional(), help: 'Linear warmup steps (default 5% of the steps).' },
   minLrRatio: { schema: z.number().min(0).max(1).default(0.1), help: 'Cosine decay ends at lr × this ratio.' },
   weightDecay: { schema: nonNegative.default(0), help: 'AdamW decoupled weight decay.' },
@@ -41,8 +43,11 @@ export const TRAINING_OPTIONS = {
   targetModules: { schema: z.array(z.string().min(1)).min(1).default(['q_proj', 'v_proj']), help: 'Linear modules LoRA wraps (comma-separated).' },
   rslora: { schema: z.boolean().default(false), help: 'Rank-stabilised LoRA scaling alpha/sqrt(r).' },
   quantType: { schema: z.enum(QUANT_TYPES).default('nf4'), help: 'qlora: 4-bit format of the frozen base (nf4 | int4, blocks of 64).' },
-  virtualTokens: { schema: positiveInt.default(20), help: 'prompt: number of trainable virtual tokens.' },
+  virtualTokens: { schema: positiveInt.default(20), help: 'prompt/ptuning/prefix: number of trainable virtual tokens (prefix: key/value pairs per layer).' },
   promptInit: { schema: z.string().min(1).optional(), help: 'prompt: initial virtual tokens, text:"…" (embeddings of that text, repeated) or random (default: random).' },
+  encoderType: { schema: z.enum(ENCODER_TYPES).default('mlp'), help: 'ptuning: the prompt encoder, mlp (3 linear layers) or lstm (2-layer bidirectional LSTM + 2 linear layers).' },
+  encoderHiddenSize: { schema: positiveInt.optional(), help: 'ptuning: hidden size of the prompt encoder (default: the model\'s hidden size); prefix: of the --prefix-projection MLP (default: the key/value width).' },
+  prefixProjection: { schema: z.boolean().default(false), help: 'prefix: train the prefixes through an MLP (embedding → Linear → Tanh → Linear), as PEFT\'s prefix_projection.' },
   gradientCheckpointing: {
     schema: z.boolean().default(false),
     help: 'Recompute each decoder layer in the backward instead of keeping its activations (less memory, about one more forward of compute). Not with --dropout.',
@@ -55,7 +60,7 @@ export const TRAINING_OPTIONS = {
   samplePrompt: { schema: z.string().min(1).optional(), help: 'Log the model\'s reply to this prompt (a `sample` event) at the end and every --sample-every steps.' },
   sampleEvery: { schema: nonNegativeInt.default(0), help: 'Steps between samples (0: only at the end).' },
   sampleMaxTokens: { schema: positiveInt.default(32), help: 'Most tokens a sample reply may have.' },
-  initAdapter: { schema: z.string().min(1).optional(), help: 'lora/qlora/prompt: start from this PEFT adapter\'s weights (its r, alpha, targets or virtual tokens replace the flags).' },
+  initAdapter: { schema: z.string().min(1).optional(), help: 'lora/qlora/prompt/prefix: start from this PEFT adapter\'s weights (its r, alpha, targets or virtual tokens replace the flags).' },
   resume: { schema: z.boolean().default(false), help: 'Continue from the run folder\'s last checkpoint.' },
   device: { schema: z.enum(DEVICES).default('auto'), help: DEVICE_HELP },
   threads: { schema: nonNegativeInt.default(0), help: 'onnxruntime intra-op threads (0: one per core).' },
@@ -74,9 +79,11 @@ export const trainingArgumentsSchema = z
 export type TrainingArguments = z.output<typeof trainingArgumentsSchema>;
 export type TrainingArgumentsInput = z.input<typeof trainingArgumentsSchema>;
 
-/** The default peak learning rate, which depends on the method (LoRA tolerates a much higher rate). */
+/** The default peak learning rate of each method (LoRA tolerates a much higher rate than full fine-tuning). */
+export const DEFAULT_LEARNING_RATES: Record<Method, number> = { full: 2e-5, lora: 2e-4, qlora: 2e-4, prompt: 3e-2, ptuning: 1e-3, prefix: 1e-2 };
+
 export function resolvedLearningRate(args: TrainingArguments): number {
-  return args.lr ?? (args.method === 'full' ? 2e-5 : args.method === 'prompt' ? 3e-2 : 2e-4);
+  return args.lr ?? DEFAULT_LEARNING_RATES[args.method];
 }
 
 export function flagName(key: string): string {

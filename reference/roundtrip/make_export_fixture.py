@@ -1,13 +1,17 @@
 """The engine → PEFT direction of the round trip: adapters written by `finetune train` (committed under
-test/fixtures/roundtrip/ours-to-peft/: lora/ — rsLoRA r=4 on q/v/o/down_proj and lm_head — and prompt/ — 5 virtual
-tokens), loaded by PeftModel.from_pretrained on init-model's tiny qwen2, give these per-token log-probs for a few
-texts (tokenized by transformers). Writes ours-to-peft/expected.json; `finetune score` must give the same.
+test/fixtures/roundtrip/ours-to-peft/: lora/ — rsLoRA r=4 on q/v/o/down_proj and lm_head —, prompt/ — 5 virtual
+tokens —, ptuning/ — P-tuning, MLP encoder of hidden size 32, 5 virtual tokens — and prefix/ — prefix tuning with
+the projection MLP of width 16, 5 virtual tokens), loaded by
+PeftModel.from_pretrained on init-model's tiny qwen2, give these per-token log-probs for a few texts (tokenized by
+transformers). Writes ours-to-peft/expected.json; `finetune score` must give the same.
 
 Usage (from the repository root):
   node --import tsx cli/src/main.ts init-model --arch qwen2 --size tiny --out /tmp/qwen2-tiny
   (the adapters: finetune train --model /tmp/qwen2-tiny --data test/fixtures/roundtrip/peft-steps/data.jsonl
    --method lora --target-modules q_proj,v_proj,o_proj,down_proj,lm_head --rank 4 --alpha 8 --rslora --steps 10
-   --lr 1e-2 --batch-size 8, and --method prompt --virtual-tokens 5 --steps 10 --batch-size 8; adapter/ copied here)
+   --lr 1e-2 --batch-size 8, --method prompt --virtual-tokens 5 --steps 10 --batch-size 8, and --method ptuning
+   --encoder-hidden-size 32 --virtual-tokens 5 --steps 10 --lr 1e-2 --batch-size 8, and --method prefix
+   --prefix-projection --encoder-hidden-size 16 --virtual-tokens 5 --steps 10 --lr 1e-2 --batch-size 8; adapter/ copied here)
   /opt/hfvenv/bin/python reference/roundtrip/make_export_fixture.py /tmp/qwen2-tiny
 """
 import json
@@ -36,11 +40,12 @@ def logprobs(model, ids, skip):
 def main(model_dir):
     tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
     cases = []
-    for name in ("lora", "prompt"):
+    for name in ("lora", "prompt", "ptuning", "prefix"):
         base = transformers.AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
         model = peft.PeftModel.from_pretrained(base, os.path.join(OUT, name)).eval()
-        # Prompt tuning's logits also cover the virtual tokens in front; the real tokens' come after them.
-        skip = model.peft_config["default"].num_virtual_tokens if name == "prompt" else 0
+        # Prompt tuning's and P-tuning's logits also cover the virtual tokens in front; the real tokens' come after them.
+        # (Prefix tuning's prefixes are in the cache, so its logits cover the real tokens only.)
+        skip = model.peft_config["default"].num_virtual_tokens if name in ("prompt", "ptuning") else 0
         for text in TEXTS:
             ids = tokenizer.encode(text, add_special_tokens=False)
             cases.append({"adapter": name, "text": text, "ids": ids, "logprobs": logprobs(model, ids, skip)})

@@ -38,7 +38,7 @@ test('a folder that already holds a run is refused in one line, exit code 1, wit
 });
 
 test('unknown methods, bad method options and missing flags are refused with exit code 1', () => {
-  for (const [flag, value] of [['--method', 'prefix'], ['--quant-type', 'fp8']]) {
+  for (const [flag, value] of [['--method', 'dora'], ['--quant-type', 'fp8']]) {
     const result = finetune('train', '--model', fixture.model, '--data', fixture.data, '--out', join(fixture.dir, value), flag, value);
     assert.equal(result.status, 1);
     assert.match(result.stderr, new RegExp(flag));

@@ -18,7 +18,7 @@ const HELP = `usage: finetune eval (--model DIR [--adapter DIR] | --run RUN_DIR)
 
 Mean loss per trained token (assistant turns and their end-of-turn token) and perplexity on a dataset.
   --model DIR         Hugging Face model folder
-  --adapter DIR       PEFT adapter folder (LoRA, merged into the weights; or prompt tuning)
+  --adapter DIR       PEFT adapter folder (LoRA, merged into the weights; or prompt, P- or prefix tuning)
   --run RUN_DIR       a finished run: its base model plus adapter/, or its model/ (full fine-tuning)
   --data FILE         JSONL dataset (any supported format; every record that parses is scored)
   --per-example       each record's mean token loss, as JSON Lines {"line" (1-based), "loss", "tokens"}

@@ -10,7 +10,7 @@ const HELP = `usage: finetune export --model DIR [--adapter DIR] --out DIR [--fo
 
 Writes base + adapter as one model.
   --model DIR       base model folder (Hugging Face layout)
-  --adapter DIR     PEFT adapter folder (LoRA; prompt tuning with --format onnx only)
+  --adapter DIR     PEFT adapter folder (LoRA; prompt, P- or prefix tuning with --format onnx only)
   --out DIR         destination folder (must be empty or absent unless --force)
   --format hf       merged Hugging Face folder: safetensors + config/tokenizer files (default)
   --format onnx     model.onnx (+ model.onnx.data when over 2 GB) with a KV cache, + config/tokenizer files

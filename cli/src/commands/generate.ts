@@ -13,7 +13,7 @@ import { UserError } from '../../../contracts/src/user-error';
 const HELP = `usage: finetune generate --model DIR [--adapter DIR] --prompt STR [options]
 
   --model DIR               Hugging Face model folder
-  --adapter DIR             PEFT adapter folder (LoRA, merged into the weights; or prompt tuning)
+  --adapter DIR             PEFT adapter folder (LoRA, merged into the weights; or prompt, P- or prefix tuning)
   --prompt STR              the prompt
   --chat                    render the prompt as a user turn through the chat template (with --system STR)
   --max-new-tokens N        default: generation_config.json's, else 128

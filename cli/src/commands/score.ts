@@ -12,7 +12,7 @@ const HELP = `usage: finetune score --model DIR [--adapter DIR] --text STR [--js
 
 Prints the log-probability of each token given the tokens before it (the first has none).
   --model DIR       Hugging Face model folder (config.json, safetensors, tokenizer.json)
-  --adapter DIR     PEFT adapter folder (LoRA, merged into the weights; or prompt tuning)
+  --adapter DIR     PEFT adapter folder (LoRA, merged into the weights; or prompt, P- or prefix tuning)
   --text STR        the text to score
   --json            one JSON object: {"tokens": [ids], "logprobs": [null, …]}
 ${RUNTIME_HELP}`;

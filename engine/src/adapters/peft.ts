@@ -1,4 +1,5 @@
-// Reading a PEFT adapter folder — LoRA, or prompt tuning (adapters/prompt.ts) — a LoRA one being (the layout `PeftModel.save_pretrained` writes): adapter_config.json and
+// Reading a PEFT adapter folder — LoRA, prompt tuning / P-tuning (adapters/prompt.ts) or prefix tuning (adapters/
+// prefix.ts) — a LoRA one being (the layout `PeftModel.save_pretrained` writes): adapter_config.json and
 // adapter_model.safetensors with `base_model.model.<module>.lora_A.weight` [r, in] and `.lora_B.weight` [out, r].
 // Score and generate merge it into the base weights (W + scale·B·A, what `merge_and_unload` computes) so inference
 // runs the plain graph at full speed; training keeps LoRA as a separate branch (see engine/src/models/README.md).
@@ -8,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { readSafetensorsHeader, readTensorFloat32, type TensorInfo } from '../io/safetensors';
-import { readAdapterConfigJson, readPromptEmbeddings, type PromptEmbeddings } from './prompt';
+import { readPrefixTable, type PrefixTable } from './prefix';
+import { isPromptPeftType, readAdapterConfigJson, readPromptEmbeddings, type PromptEmbeddings } from './prompt';
 
 export interface PeftLoraConfig {
   r: number;
@@ -36,12 +38,14 @@ export interface LoraModule {
 
 export interface PeftAdapter {
   dir: string;
-  /** The LoRA settings; absent for a prompt-tuning adapter. */
+  /** The LoRA settings; absent for a prompt-learning (prompt, P-, prefix tuning) adapter. */
   config?: PeftLoraConfig;
   /** LoRA modules by module name (empty for a prompt-tuning adapter). */
   modules: Map<string, LoraModule>;
-  /** Prompt tuning: the virtual token embeddings placed before every input. */
+  /** Prompt tuning and P-tuning: the virtual token embeddings placed before every input. */
   prompt?: PromptEmbeddings;
+  /** Prefix tuning: every layer's key/value prefix. */
+  prefix?: PrefixTable;
   /** Base weights saved with the adapter (a targeted lm_head's `base_layer`), by model weight name: `lm_head.weight`. */
   baseWeights?: Map<string, TensorInfo>;
 }
@@ -54,7 +58,7 @@ function readConfig(dir: string, json: Record<string, unknown>): PeftLoraConfig 
   const file = join(dir, 'adapter_config.json');
   const unsupported = (key: string, why: string) => new ModelFileError('unsupported-feature', file, why, { key });
   const bad = (key: string, why: string) => new ModelFileError('bad-config', file, why, { key });
-  if (json.peft_type !== 'LORA') throw unsupported('peft_type', `peft_type ${JSON.stringify(json.peft_type)} is not supported (only LORA and PROMPT_TUNING)`);
+  if (json.peft_type !== 'LORA') throw unsupported('peft_type', `peft_type ${JSON.stringify(json.peft_type)} is not supported (only LORA, PROMPT_TUNING, P_TUNING and PREFIX_TUNING)`);
   if (json.use_dora === true) throw unsupported('use_dora', 'DoRA adapters are not supported');
   if (json.fan_in_fan_out === true) throw unsupported('fan_in_fan_out', 'fan_in_fan_out adapters (GPT-2 Conv1D layers) are not supported');
   if (json.bias !== undefined && json.bias !== 'none') throw unsupported('bias', `bias ${JSON.stringify(json.bias)} is not supported (only "none")`);
@@ -98,7 +102,8 @@ export function loraScale(config: PeftLoraConfig, module: string, rank: number):
 /** Reads and validates an adapter folder; every module must have both A and B with matching ranks. */
 export function readPeftAdapter(dir: string): PeftAdapter {
   const json = readAdapterConfigJson(dir);
-  if (json.peft_type === 'PROMPT_TUNING') return { dir, modules: new Map(), prompt: readPromptEmbeddings(dir, json) };
+  if (json.peft_type === 'PREFIX_TUNING') return { dir, modules: new Map(), prefix: readPrefixTable(dir, json) };
+  if (isPromptPeftType(json.peft_type)) return { dir, modules: new Map(), prompt: readPromptEmbeddings(dir, { ...json, peft_type: json.peft_type }) };
   const config = readConfig(dir, json);
   const file = join(dir, 'adapter_model.safetensors');
   if (!existsSync(file)) {

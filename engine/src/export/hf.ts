@@ -39,7 +39,10 @@ export interface HfExportResult {
 export function exportHuggingFace(options: HfExportOptions): HfExportResult {
   const folder = loadModelFolder(options.model);
   const adapter = options.adapter ? readPeftAdapter(options.adapter) : undefined;
-  if (adapter?.prompt) throw new UserError(`${options.adapter}: a prompt-tuning adapter has no weights to merge; use --format onnx (the virtual tokens become part of the graph) or keep the adapter`, 'unsupported');
+  if (adapter?.prompt || adapter?.prefix) {
+    const kind = adapter.prefix ? 'prefix-tuning' : adapter.prompt?.peftType === 'P_TUNING' ? 'P-tuning' : 'prompt-tuning';
+    throw new UserError(`${options.adapter}: a ${kind} adapter has no weights to merge; use --format onnx (the ${adapter.prefix ? 'prefixes' : 'virtual tokens'} become part of the graph) or keep the adapter`, 'unsupported');
+  }
   const dtype = options.dtype ?? TORCH_DTYPE[folder.weightDtype] ?? 'float32';
   const tensors = mergedTensors(folder, adapter);
   let files: string[] = [];

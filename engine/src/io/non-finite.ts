@@ -38,7 +38,8 @@ export function findNonFiniteTensor(folder: Pick<ModelFolder, 'weights'>, adapte
       if (found) return { file: adapter.dir, tensor: `${module}.${half}.weight`, ...found };
     }
   }
-  const prompt = adapter.prompt && scan(adapter.prompt.embeddings);
+  const table = adapter.prompt ?? adapter.prefix;
+  const prompt = table && scan(table.embeddings);
   return prompt ? { file: adapter.dir, tensor: 'prompt_embeddings', ...prompt } : null;
 }
 

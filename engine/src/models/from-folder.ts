@@ -1,11 +1,12 @@
-// A loaded model folder (and optionally a PEFT adapter: LoRA merged into the weights, or prompt tuning's virtual
-// tokens as constants) → an inference graph.
+// A loaded model folder (and optionally a PEFT adapter: LoRA merged into the weights, prompt tuning's virtual
+// tokens or prefix tuning's keys and values as constants) → an inference graph.
 // Score, generate and the golden tests build through here; training builds through the hooks directly.
 import { Graph } from '../graph';
 import { adaptWeight, type PeftAdapter } from '../adapters/peft';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
 import type { ModelFolder } from '../io/model-folder';
 import { initializerParameters } from './parameters';
+import { prefixKeyValues, prefixWidth } from './prefix';
 import { buildCausalLM } from './registry';
 import type { CausalLM, OutputSpec } from './types';
 
@@ -27,7 +28,10 @@ export function buildInferenceGraph(folder: ModelFolder, options: InferenceGraph
   // A prompt-tuning adapter's virtual tokens are constants of the inference graph.
   const prompt = adapter?.prompt;
   const virtualTokens = prompt ? graph.initializer('prompt_embeddings', 'float32', [prompt.numVirtualTokens, prompt.tokenDim], prompt.embeddings) : undefined;
-  const model = buildCausalLM(graph, folder.config, { parameter, output: options.output, kvCache: options.kvCache, positionIds: options.positionIds, virtualTokens });
+  // A prefix-tuning adapter's keys and values too.
+  const table = adapter?.prefix;
+  const prefix = table ? prefixKeyValues(graph.initializer('prefix_embeddings', 'float32', [table.numVirtualTokens, prefixWidth(folder.config)], table.embeddings), folder.config) : undefined;
+  const model = buildCausalLM(graph, folder.config, { parameter, output: options.output, kvCache: options.kvCache, positionIds: options.positionIds, virtualTokens, prefix });
   return { graph, model };
 }
 
@@ -36,6 +40,11 @@ export function checkAdapterFits(folder: ModelFolder, adapter: PeftAdapter): voi
   const file = `${adapter.dir}/adapter_model.safetensors`;
   if (adapter.prompt && adapter.prompt.tokenDim !== folder.config.hiddenSize) {
     throw new ModelFileError('wrong-shape', file, `prompt embeddings are ${adapter.prompt.tokenDim} wide but the model's hidden size is ${folder.config.hiddenSize} (adapter for another base model?)`, { tensor: 'prompt_embeddings' });
+  }
+  const prefix = adapter.prefix;
+  const { numLayers, numKvHeads, headDim } = folder.config;
+  if (prefix && (prefix.numLayers !== numLayers || prefix.kvHeads !== numKvHeads || prefix.kvDim !== numKvHeads * headDim)) {
+    throw new ModelFileError('wrong-shape', file, `the prefix is for ${prefix.numLayers} layers of ${prefix.kvHeads} key/value heads × ${prefix.kvDim / prefix.kvHeads} but the model has ${numLayers} layers of ${numKvHeads} × ${headDim} (adapter for another base model, or saved by a PEFT without per-KV-head prefixes?)`, { tensor: 'prompt_embeddings' });
   }
   for (const lora of adapter.modules.values()) {
     const weightName = `${lora.module}.weight`;

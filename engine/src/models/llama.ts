@@ -101,19 +101,38 @@ function virtualPrefix(
   const bias = layerBiases(config, (window) => attentionBias(allVisible, zero, count, length, window, dtype));
   const context: Context = { config, options, bias, cos, sin };
   let hidden = ops.unsqueeze(virtualTokens, [0]);
-  const batch = ops.shapeOf(inputIds, 0, 1);
-  const cacheShape = ops.concat([batch, graph.int64s([config.numKvHeads, length, config.headDim])], 0);
-  const expand = (x: Value) => ops.expand(x, cacheShape, ['batch', config.numKvHeads, length, config.headDim]);
-  const prefixPast: { key: Value; value: Value }[] = [];
+  const entries: { key: Value; value: Value }[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
     const result = block(context, layer, hidden);
     hidden = result.output;
-    const key = expand(result.key);
-    const value = expand(result.value);
-    prefixPast.push(past ? { key: ops.concat([key, past[layer].key], 2), value: ops.concat([value, past[layer].value], 2) } : { key, value });
+    entries.push({ key: result.key, value: result.value });
   }
+  return cachedPrefix(graph, config, entries, inputIds, past);
+}
+
+/**
+ * Keys and values [1, kvHeads, P, headDim] per layer that every sequence attends to first (prompt tuning's virtual
+ * tokens, prefix tuning's prefixes): expanded over the batch and put before the past; `ones` extends the attention
+ * mask over them; the real tokens sit at positions P, P+1, … (the cache length, as in transformers).
+ */
+function cachedPrefix(
+  graph: Graph,
+  config: ModelConfig,
+  entries: { key: Value; value: Value }[],
+  inputIds: Value,
+  past: { key: Value; value: Value }[] | undefined,
+): { past: { key: Value; value: Value }[]; ones: Value; count: Value; length: number } {
+  const length = entries[0].key.shape[2] as number;
+  const batch = ops.shapeOf(inputIds, 0, 1);
+  const cacheShape = ops.concat([batch, graph.int64s([config.numKvHeads, length, config.headDim])], 0);
+  const expand = (x: Value) => ops.expand(x, cacheShape, ['batch', config.numKvHeads, length, config.headDim]);
+  const prefixPast = entries.map((entry, layer) => {
+    const key = expand(entry.key);
+    const value = expand(entry.value);
+    return past ? { key: ops.concat([key, past[layer].key], 2), value: ops.concat([value, past[layer].value], 2) } : { key, value };
+  });
   const ones = ops.constantOfShape(ops.concat([batch, graph.int64s([length])], 0), ['batch', length], 'int64', 1);
-  return { past: prefixPast, ones, count, length };
+  return { past: prefixPast, ones, count: graph.scalar(length, 'int64'), length };
 }
 
 /** LlamaForCausalLM: embeddings (+ virtual tokens), decoder layers, final norm, LM head and the requested output. */
@@ -136,8 +155,14 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   const embedded = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
   let hidden = embedded;
   let mask = attentionMask;
-  // With a KV cache (or given positions) the virtual tokens enter as a cached prefix instead (virtualPrefix).
-  const prefixed = options.virtualTokens && (options.kvCache || positionIds) ? virtualPrefix(graph, config, options, options.virtualTokens, inputIds, past) : undefined;
+  // With a KV cache (or given positions) the virtual tokens enter as a cached prefix instead (virtualPrefix); prefix
+  // tuning's keys and values always do.
+  const virtualAsCache = options.virtualTokens && (options.kvCache || positionIds);
+  const prefixed = options.prefix
+    ? cachedPrefix(graph, config, options.prefix, inputIds, past)
+    : virtualAsCache
+      ? virtualPrefix(graph, config, options, options.virtualTokens!, inputIds, past)
+      : undefined;
   if (prefixed) mask = ops.concat([prefixed.ones, attentionMask], 1);
   const layerPast = prefixed?.past ?? past;
   const virtualCount = options.virtualTokens && !prefixed ? (options.virtualTokens.shape[0] as number) : 0;
@@ -162,9 +187,10 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
 
   const present: { key: Value; value: Value }[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
-    if (options.checkpointLayers && !layerPast) {
-      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training).
-      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x).output])[0];
+    if (options.checkpointLayers && !past) {
+      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training; a prefix's
+      // keys and values are captured by the segment, so their gradients flow).
+      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x, layerPast?.[layer]).output])[0];
       continue;
     }
     const result = block(context, layer, hidden, layerPast?.[layer]);

@@ -36,6 +36,11 @@ export interface CausalLMOptions {
   linear?: LinearHook;
   /** Prompt tuning: [numVirtualTokens, hidden] embeddings placed before the token embeddings. */
   virtualTokens?: Value;
+  /**
+   * Prefix tuning: per layer, keys and values [1, numKvHeads, P, headDim] every position attends to first (models/
+   * prefix.ts); the real tokens take positions P, P+1, …
+   */
+  prefix?: { key: Value; value: Value }[];
   output: OutputSpec;
   /** Past keys/values as inputs and present ones as outputs (generation). */
   kvCache?: boolean;

@@ -74,7 +74,8 @@ export function readRecipeRun(options: { run?: string; config?: string; baseMode
     args = absolutePaths(resolveTrainingArguments([{ out: 'runs/recipe' }, readConfigFile(file)], file), dirname(file));
     source = file;
   }
-  if (args.method === 'prompt') throw new UserError('prompt tuning has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run', 'unsupported');
+  const unmapped = { prompt: 'prompt tuning', ptuning: 'P-tuning (--method ptuning)', prefix: 'prefix tuning (--method prefix)' } as const;
+  if (args.method === 'prompt' || args.method === 'ptuning' || args.method === 'prefix') throw new UserError(`${unmapped[args.method]} has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run`, 'unsupported');
   return {
     args,
     source,

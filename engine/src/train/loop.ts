@@ -160,7 +160,7 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
   if (evalEvent) emit(evalEvent);
   await sample(step);
   save(step);
-  const output = prepared.exportResult(run);
+  const output = await prepared.exportResult(run);
   hooks.onInfo?.(`wrote ${output}`);
   emit({ type: 'done', step, elapsedMs: elapsed(), output: relative(run.path, output), loss: lastLoss, evalLoss: evalEvent?.loss });
   return finish('done', step, { output });

@@ -42,3 +42,15 @@ export class SeededRandom {
     return new SeededRandom(hash);
   }
 }
+
+/** Standard normal draws (Box–Muller), e.g. torch.nn.Embedding's N(0, 1) initialisation. */
+export function standardNormal(random: SeededRandom, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let index = 0; index < count; index += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - random.next()));
+    const angle = 2 * Math.PI * random.next();
+    out[index] = radius * Math.cos(angle);
+    if (index + 1 < count) out[index + 1] = radius * Math.sin(angle);
+  }
+  return out;
+}

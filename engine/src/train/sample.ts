@@ -16,7 +16,7 @@ export interface SampleRequest {
 /** The reply to `prompt` as a user turn, rendered through the chat template, greedy. */
 export async function sampleReply(model: ModelFolder, plan: MethodPlan, request: SampleRequest): Promise<string> {
   const tokenizer = model.tokenizer!;
-  const view = plan.inferenceView(model);
+  const view = await plan.inferenceView(model);
   const generator = await Generator.create(view.folder, { adapter: view.adapter, device: request.device, runtime: { intraOpThreads: request.threads } });
   try {
     const promptIds = tokenizer.encode(tokenizer.renderChat([{ role: 'user', content: request.prompt, trained: false }], { addGenerationPrompt: true }));

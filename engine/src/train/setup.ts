@@ -10,6 +10,8 @@ import { createFullPlan } from './methods/full';
 import { readInitialAdapter } from './methods/init-adapter';
 import { createLoraPlan } from './methods/lora';
 import { createPromptPlan } from './methods/prompt';
+import { createPrefixPlan } from './methods/prefix';
+import { createPtuningPlan } from './methods/ptuning';
 import { createQloraPlan } from './methods/qlora';
 import type { MethodPlan } from './methods/types';
 import type { RunFolder } from '../run-folder/run-folder';
@@ -28,7 +30,7 @@ export interface PreparedTraining {
   /** Derived values recorded in run.json. */
   resolved: Record<string, unknown>;
   /** Writes adapter/ or model/ from the current trainable values; returns the folder. */
-  exportResult(run: RunFolder): string;
+  exportResult(run: RunFolder): string | Promise<string>;
   /** The current model's greedy reply to --sample-prompt (null without one). */
   sample(): Promise<string | null>;
   /** The base model's first tensor holding NaN/inf (read only when a step went non-finite), or null. */
@@ -56,6 +58,10 @@ function createPlan(model: ModelFolder, args: TrainingArguments): MethodPlan & {
     }
     case 'prompt':
       return createPromptPlan(model, args);
+    case 'ptuning':
+      return createPtuningPlan(model, args);
+    case 'prefix':
+      return createPrefixPlan(model, args);
     case 'full':
       return createFullPlan(model);
   }

@@ -42,7 +42,7 @@ export function formatChoices(target: RunTarget): FormatChoice[] {
 function isPromptAdapter(adapter: string): boolean {
   try {
     const config = JSON.parse(fs.readFileSync(path.join(adapter, 'adapter_config.json'), 'utf8')) as { peft_type?: unknown };
-    return config.peft_type === 'PROMPT_TUNING' || config.peft_type === 'P_TUNING';
+    return config.peft_type === 'PROMPT_TUNING' || config.peft_type === 'P_TUNING' || config.peft_type === 'PREFIX_TUNING';
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { METHODS, TRAINING_OPTIONS, type Method, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
+import { DEFAULT_LEARNING_RATES, METHODS, TRAINING_OPTIONS, type Method, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import type { Ctx } from '../ctx';
 import { newRunName, runConfigurationSchemaPath, type RunConfiguration } from './run-config';
 
@@ -27,6 +27,8 @@ const methodDescriptions: Record<Method, string> = {
   qlora: 'LoRA over a 4-bit base model: least memory',
   full: 'Every weight trains: most memory, a full model as output',
   prompt: 'Trainable virtual tokens in front of every prompt: tiniest output',
+  ptuning: 'Virtual tokens from a trainable prompt encoder (P-tuning): tiny output, steadier than prompt tuning',
+  prefix: 'Trainable keys and values in every layer (prefix tuning, P-Tuning v2): small output, stronger than prompt tuning',
 };
 
 function defaults(): Choices {
@@ -91,7 +93,7 @@ async function reviewHyperparameters(choices: Choices): Promise<'start' | 'more'
     const rows: { key: HyperparameterKey; label: string; value: string }[] = [
       { key: 'steps', label: 'Steps', value: choices.steps === undefined ? `${choices.epochs} epoch(s)` : String(choices.steps) },
       { key: 'epochs', label: 'Epochs', value: String(choices.epochs) },
-      { key: 'lr', label: 'Learning rate', value: choices.lr === undefined ? `default (${choices.method === 'full' ? '2e-5' : '2e-4'})` : String(choices.lr) },
+      { key: 'lr', label: 'Learning rate', value: choices.lr === undefined ? `default (${DEFAULT_LEARNING_RATES[choices.method].toExponential()})` : String(choices.lr) },
       { key: 'batchSize', label: 'Batch size', value: String(choices.batchSize) },
       ...(choices.method === 'lora' || choices.method === 'qlora' ? [{ key: 'rank' as const, label: 'LoRA rank', value: String(choices.rank) }] : []),
       { key: 'maxSeqLen', label: 'Max sequence length', value: String(choices.maxSeqLen) },

@@ -1,5 +1,5 @@
 // The engine → PEFT direction of the Hugging Face round trip: adapters `finetune train` wrote (rsLoRA on q/v/o/down
-// and lm_head; prompt tuning), loaded by PeftModel.from_pretrained on the same init-model base, gave the log-probs in
+// and lm_head; prompt tuning; P-tuning; prefix tuning), loaded by PeftModel.from_pretrained on the same init-model base, gave the log-probs in
 // test/fixtures/roundtrip/ours-to-peft/expected.json (reference/roundtrip/make_export_fixture.py). The engine must
 // give the same ids (transformers' tokenizer) and log-probs, so what we export is what PEFT runs.
 import { test } from 'node:test';
@@ -18,7 +18,7 @@ const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'roundtrip', '
 
 interface Expected {
   tolerance: number;
-  cases: { adapter: 'lora' | 'prompt'; text: string; ids: number[]; logprobs: (number | null)[] }[];
+  cases: { adapter: 'lora' | 'prompt' | 'ptuning' | 'prefix'; text: string; ids: number[]; logprobs: (number | null)[] }[];
 }
 
 test('adapters the engine writes give, in PEFT, the log-probs the engine computes', async () => {
@@ -27,7 +27,7 @@ test('adapters the engine writes give, in PEFT, the log-probs the engine compute
   try {
     initModel({ arch: 'qwen2', size: 'tiny', out: dir, seed: 0, force: true });
     const folder = loadModelFolder(dir);
-    for (const name of ['lora', 'prompt'] as const) {
+    for (const name of ['lora', 'prompt', 'ptuning', 'prefix'] as const) {
       const adapter = readPeftAdapter(join(FIXTURE, name));
       const { session } = await openGraphSession(buildInferenceGraph(folder, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
       let worst = 0;

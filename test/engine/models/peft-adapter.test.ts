@@ -113,7 +113,8 @@ describe('PEFT LoRA adapter', () => {
       dirs.push(dir);
       assert.equal(errorCode(() => buildInferenceGraph(folder, { output: { kind: 'logits' }, adapter: readPeftAdapter(dir) })), code, JSON.stringify(spec.config ?? {}));
     };
-    check({ modules, config: { peft_type: 'PREFIX_TUNING' } }, 'unsupported-feature');
+    check({ modules, config: { peft_type: 'IA3' } }, 'unsupported-feature');
+    check({ modules, config: { peft_type: 'PREFIX_TUNING' } }, 'bad-config');
     check({ modules, config: { use_dora: true } }, 'unsupported-feature');
     check({ modules, config: { r: 3 } }, 'wrong-shape');
     check({ modules, skipB: true }, 'missing-tensor');

@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel } from '../../../engine/src/init/init-model';
+import { loadModelFolder } from '../../../engine/src/io/model-folder';
+import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import type { RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
 
@@ -55,4 +57,17 @@ export function stepLosses(runDir: string): number[] {
     .map((line) => JSON.parse(line) as RunEvent)
     .filter((event): event is StepEvent => event.type === 'step')
     .map((event) => event.loss);
+}
+
+/**
+ * A random tiny model's output weights (std 0.02 behind the final RMSNorm) cap its logits near ±1, so no input —
+ * virtual tokens included — can move its loss far. Scaling lm_head gives the prompt something to steer.
+ */
+export function sharpenHead(dir: string, factor: number): void {
+  const folder = loadModelFolder(dir);
+  const tensors = folder.weights.names().map((name) => {
+    const data = folder.weights.readFloat32(name);
+    return { name, dtype: 'F32' as const, shape: [...folder.weights.info(name).shape], data: name === 'lm_head.weight' ? data.map((value) => value * factor) : data };
+  });
+  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
 }

@@ -10,12 +10,11 @@ import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { createSession, tensor } from '../../../engine/src/graph';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { readSafetensorsHeader } from '../../../engine/src/io/safetensors';
-import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
 import { NAMES } from '../../../engine/src/models/types';
 import { createPromptPlan } from '../../../engine/src/train/methods/prompt';
 import { train } from '../../../engine/src/train/loop';
-import { createFixture, type Fixture, stepLosses } from './helpers';
+import { createFixture, type Fixture, sharpenHead, stepLosses } from './helpers';
 
 let fixture: Fixture;
 before(() => {
@@ -23,18 +22,6 @@ before(() => {
   sharpenHead(fixture.model, 15);
 });
 
-/**
- * A random tiny model's output weights (std 0.02 behind the final RMSNorm) cap its logits near ±1, so no input —
- * virtual tokens included — can move its loss far. Scaling lm_head gives the prompt something to steer.
- */
-function sharpenHead(dir: string, factor: number): void {
-  const folder = loadModelFolder(dir);
-  const tensors = folder.weights.names().map((name) => {
-    const data = folder.weights.readFloat32(name);
-    return { name, dtype: 'F32' as const, shape: [...folder.weights.info(name).shape], data: name === 'lm_head.weight' ? data.map((value) => value * factor) : data };
-  });
-  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-}
 after(() => fixture.cleanup());
 
 

@@ -1,7 +1,7 @@
 // `--init-adapter DIR`: a run starts from given PEFT weights instead of a fresh initialisation — continued training
 // of a downloaded adapter, or the same starting point as another trainer (save PEFT's freshly initialised adapter,
 // pass it here, and both runs begin identical; README "Comparing with another trainer"). LoRA/QLoRA take the
-// adapter's shape (r, lora_alpha, use_rslora, target modules); prompt tuning its number of virtual tokens.
+// adapter's shape (r, lora_alpha, use_rslora, target modules); prompt and prefix tuning its number of virtual tokens.
 // AdamW moments start at zero, as in any new run.
 import { readPeftAdapter, type PeftAdapter } from '../../adapters/peft';
 import type { ModelFolder } from '../../io/model-folder';
@@ -25,15 +25,18 @@ function userError(message: string): UserError {
 }
 
 export function readInitialAdapter(dir: string, model: ModelFolder, args: TrainingArguments): InitialAdapter {
-  if (args.method === 'full') throw userError('needs --method lora, qlora or prompt (a full run starts from --model)');
+  if (args.method === 'full') throw userError('needs --method lora, qlora, prompt or prefix (a full run starts from --model)');
+  // PEFT saves a P-tuning adapter's encoder output, not the encoder: there is nothing to continue training with.
+  if (args.method === 'ptuning') throw userError('--method ptuning cannot start from an adapter: a P_TUNING adapter holds the prompt encoder\'s output, not the encoder (continue its virtual tokens with --method prompt)');
   const adapter = readPeftAdapter(dir);
   if (args.method === 'prompt') return promptStart(dir, adapter, model, args);
+  if (args.method === 'prefix') return prefixStart(dir, adapter, model, args);
   return loraStart(dir, adapter, model, args);
 }
 
 function promptStart(dir: string, adapter: PeftAdapter, model: ModelFolder, args: TrainingArguments): InitialAdapter {
   const prompt = adapter.prompt;
-  if (!prompt) throw userError(`${dir} is a LoRA adapter; --method prompt needs a PROMPT_TUNING one`);
+  if (!prompt) throw userError(`${dir} is a LoRA adapter; --method prompt needs a PROMPT_TUNING (or P_TUNING) one`);
   if (prompt.tokenDim !== model.config.hiddenSize) throw userError(`the prompt embeddings are ${prompt.tokenDim} wide but the model's hidden size is ${model.config.hiddenSize}`);
   return {
     args: { ...args, virtualTokens: prompt.numVirtualTokens },
@@ -44,9 +47,27 @@ function promptStart(dir: string, adapter: PeftAdapter, model: ModelFolder, args
   };
 }
 
+function prefixStart(dir: string, adapter: PeftAdapter, model: ModelFolder, args: TrainingArguments): InitialAdapter {
+  const prefix = adapter.prefix;
+  if (!prefix) throw userError(`${dir} is not a PREFIX_TUNING adapter; --method prefix needs one`);
+  // Like P-tuning, PEFT saves the projection's output (the table), not the projection.
+  if (args.prefixProjection) throw userError('--prefix-projection cannot start from an adapter: PEFT saves the prefixes, not the projection (continue without --prefix-projection)');
+  const { numLayers, numKvHeads, headDim } = model.config;
+  if (prefix.numLayers !== numLayers || prefix.kvDim !== numKvHeads * headDim) {
+    throw userError(`the prefixes are for ${prefix.numLayers} layers × ${prefix.kvDim} key/value width but the model has ${numLayers} × ${numKvHeads * headDim} (an adapter for another base?)`);
+  }
+  return {
+    args: { ...args, virtualTokens: prefix.numVirtualTokens },
+    load(plan) {
+      plan.trainable[0].value.set(prefix.embeddings);
+    },
+    note: `init adapter ${dir}: ${prefix.numVirtualTokens} prefix positions in each of ${prefix.numLayers} layers`,
+  };
+}
+
 function loraStart(dir: string, adapter: PeftAdapter, model: ModelFolder, args: TrainingArguments): InitialAdapter {
   const config = adapter.config;
-  if (!config) throw userError(`${dir} is a prompt-tuning adapter; --method ${args.method} needs a LORA one`);
+  if (!config) throw userError(`${dir} is a prompt-learning adapter; --method ${args.method} needs a LORA one`);
   if (Object.keys(config.rankPattern).length > 0 || Object.keys(config.alphaPattern).length > 0) {
     throw userError('adapters with rank_pattern or alpha_pattern (a rank or alpha per module) are not supported');
   }

@@ -4,14 +4,15 @@
 // batches need no change. Initialised like PEFT: RANDOM draws N(0, 1) (torch.nn.Embedding's default), TEXT takes
 // the embeddings of the text's tokens, cut or repeated to N.
 import { join } from 'node:path';
-import { PROMPT_EMBEDDINGS_TENSOR, promptTuningConfig, type PromptTuningSettings } from '../../adapters/prompt';
+import type { PeftAdapter } from '../../adapters/peft';
+import { PROMPT_EMBEDDINGS_TENSOR, promptTuningConfig, type PromptEmbeddings, type PromptTuningSettings } from '../../adapters/prompt';
 import type { Graph, Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
 import { writeSafetensors } from '../../io/safetensors-writer';
-import { SeededRandom } from '../random';
+import { SeededRandom, standardNormal } from '../random';
 import { writeJsonAtomic } from '../../run-folder/atomic-write';
-import { runFolderPath } from '../../../../contracts/src/run/run-folder-layout';
 import type { RunFolder } from '../../run-folder/run-folder';
+import { runFolderPath } from '../../../../contracts/src/run/run-folder-layout';
 import { trainableTensor, type MethodPlan } from './types';
 import { UserError } from '../../../../contracts/src/user-error';
 
@@ -31,18 +32,6 @@ export function parsePromptInit(value: string | undefined): PromptTuningSettings
   throw new UserError(`--prompt-init: expected random or text:"…", got ${JSON.stringify(value)}`, 'training-arguments');
 }
 
-/** Standard normal draws (Box–Muller) from the run's seeded generator. */
-function normal(random: SeededRandom, count: number): Float32Array {
-  const out = new Float32Array(count);
-  for (let index = 0; index < count; index += 2) {
-    const radius = Math.sqrt(-2 * Math.log(1 - random.next()));
-    const angle = 2 * Math.PI * random.next();
-    out[index] = radius * Math.cos(angle);
-    if (index + 1 < count) out[index + 1] = radius * Math.sin(angle);
-  }
-  return out;
-}
-
 /** PEFT's TEXT init: the text's token ids (special tokens as the tokenizer adds them) cut or repeated to `count`. */
 function textInit(model: ModelFolder, text: string, count: number): Float32Array {
   const tokenizer = model.tokenizer;
@@ -56,10 +45,28 @@ function textInit(model: ModelFolder, text: string, count: number): Float32Array
   return out;
 }
 
+/**
+ * Writes adapter/ as PEFT saves a prompt-learning adapter: the config and `prompt_embeddings` (prompt tuning and
+ * P-tuning: [N, hidden]; prefix tuning: [N, layers·2·kvDim]).
+ */
+export function writePromptAdapter(run: RunFolder, config: Record<string, unknown>, shape: number[], embeddings: Float32Array): string {
+  const folder = runFolderPath(run.path, 'adapter');
+  run.replaceFolder(folder, (temporary) => {
+    writeJsonAtomic(join(temporary, 'adapter_config.json'), config);
+    writeSafetensors(join(temporary, 'adapter_model.safetensors'), [{ name: PROMPT_EMBEDDINGS_TENSOR, dtype: 'F32', shape, data: embeddings }], { format: 'pt' });
+  });
+  return folder;
+}
+
+/** The base with these virtual tokens in front, as an in-memory adapter (samples during training). */
+export function promptInferenceView(base: ModelFolder, prompt: PromptEmbeddings): { folder: ModelFolder; adapter: PeftAdapter } {
+  return { folder: base, adapter: { dir: '(training)', modules: new Map(), prompt } };
+}
+
 export function createPromptPlan(model: ModelFolder, options: PromptOptions): MethodPlan {
   const hidden = model.config.hiddenSize;
   const init = parsePromptInit(options.promptInit);
-  const initial = init.kind === 'TEXT' ? textInit(model, init.text, options.virtualTokens) : normal(new SeededRandom(options.seed).fork('prompt-init'), options.virtualTokens * hidden);
+  const initial = init.kind === 'TEXT' ? textInit(model, init.text, options.virtualTokens) : standardNormal(new SeededRandom(options.seed).fork('prompt-init'), options.virtualTokens * hidden);
   const prompt = trainableTensor(PROMPT_EMBEDDINGS_TENSOR, [options.virtualTokens, hidden], initial);
   const settings: PromptTuningSettings = {
     baseModel: model.dir,
@@ -78,15 +85,10 @@ export function createPromptPlan(model: ModelFolder, options: PromptOptions): Me
       return { hooks: { parameter: frozen, virtualTokens }, inputs: new Map([[prompt.name, virtualTokens]]) };
     },
     exportTo(run: RunFolder): string {
-      const folder = runFolderPath(run.path, 'adapter');
-      run.replaceFolder(folder, (temporary) => {
-        writeJsonAtomic(join(temporary, 'adapter_config.json'), promptTuningConfig(settings));
-        writeSafetensors(join(temporary, 'adapter_model.safetensors'), [{ name: PROMPT_EMBEDDINGS_TENSOR, dtype: 'F32', shape: prompt.shape, data: prompt.value }], { format: 'pt' });
-      });
-      return folder;
+      return writePromptAdapter(run, promptTuningConfig(settings), prompt.shape, prompt.value);
     },
     inferenceView(base: ModelFolder) {
-      return { folder: base, adapter: { dir: '(training)', modules: new Map(), prompt: { numVirtualTokens: options.virtualTokens, tokenDim: hidden, embeddings: prompt.value.slice() } } };
+      return promptInferenceView(base, { peftType: 'PROMPT_TUNING', numVirtualTokens: options.virtualTokens, tokenDim: hidden, embeddings: prompt.value.slice() });
     },
   };
 }

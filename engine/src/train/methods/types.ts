@@ -11,8 +11,15 @@ export interface MethodHooks {
   /** The Value of a weight by its transformers name (trainable ones are graph inputs). */
   parameter: (name: string) => Value;
   linear?: LinearHook;
-  /** Prompt tuning: [virtual tokens, hidden] placed before the token embeddings. */
+  /** Prompt tuning and P-tuning: [virtual tokens, hidden] placed before the token embeddings. */
   virtualTokens?: Value;
+  /** Prefix tuning: per layer, the keys and values every position attends to first (models/prefix.ts). */
+  prefix?: { key: Value; value: Value }[];
+}
+
+export interface InferenceView {
+  folder: ModelFolder;
+  adapter?: PeftAdapter;
 }
 
 export interface MethodPlan {
@@ -27,10 +34,10 @@ export interface MethodPlan {
    * builder hooks. `frozen(name)` gives the base weight as an initializer.
    */
   attach(graph: Graph, frozen: (name: string) => Value): { hooks: MethodHooks; inputs: Map<string, Value> };
-  /** Writes adapter/ or model/ from the current trainable values; returns the folder. */
-  exportTo(run: RunFolder, model: ModelFolder): string;
+  /** Writes adapter/ or model/ from the current trainable values; returns the folder (async where it runs a graph). */
+  exportTo(run: RunFolder, model: ModelFolder): string | Promise<string>;
   /** The model as it stands now, for generating samples: the base with an in-memory adapter, or replaced weights. */
-  inferenceView(model: ModelFolder): { folder: ModelFolder; adapter?: PeftAdapter };
+  inferenceView(model: ModelFolder): InferenceView | Promise<InferenceView>;
 }
 
 /** A zeroed trainable tensor with its AdamW moments. */
