@@ -1,4 +1,4 @@
-// Writes package.json's `contributes` and `activationEvents` from the extension parts' data
+// Writes package.json's `contributes`, `activationEvents` and untrusted-workspace restricted settings from the extension parts' data
 // (extension/src/contributions/parts.ts), and the run configuration's JSON schema into schemas/. Everything else in
 // package.json stays as it is. test/extension/contributions.test.ts fails while the files differ from what this writes.
 // Usage: npm run contributions
@@ -11,7 +11,10 @@ export const MANIFEST_PATH = 'package.json';
 
 /** The manifest with its generated keys replaced (in place: the keys keep their position). */
 export function generatedManifest(manifest: Record<string, unknown>): Record<string, unknown> {
-  return { ...manifest, ...manifestContributions(EXTENSION_PARTS) };
+  const { activationEvents, contributes, restrictedConfigurations } = manifestContributions(EXTENSION_PARTS);
+  const capabilities = (manifest.capabilities ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const untrustedWorkspaces = { ...capabilities.untrustedWorkspaces, restrictedConfigurations };
+  return { ...manifest, activationEvents, contributes, capabilities: { ...capabilities, untrustedWorkspaces } };
 }
 
 /** Every file this script writes, with the text it writes there. */

@@ -17,6 +17,12 @@ import type {
 export const LANGUAGE_ID = 'jsonl';
 /** The editor settings section (`finetune.*`) the server reads per document through workspace/configuration. */
 export const CONFIG_SECTION = 'finetune';
+/**
+ * Settings that name a file to read (a model folder's tokenizer and chat template, an eval file): ignored in an
+ * untrusted workspace, where a setting's say-so must not make the server read any path (/dev/zero included). The server
+ * drops them; the extension lists them as package.json's restrictedConfigurations.
+ */
+export const SETTINGS_IGNORED_WHEN_UNTRUSTED = ['baseModel', 'evalFile'] as const satisfies ReadonlyArray<keyof DatasetSettings>;
 /** The workspace config file the server looks for next to a dataset and up the folder tree. */
 export const WORKSPACE_CONFIG_FILE = 'finetune.config.json';
 /** Diagnostics' `source`. */

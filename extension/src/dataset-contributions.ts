@@ -1,6 +1,6 @@
 // The dataset part's manifest entries: the `jsonl` language, the config file's schema, the report, convert, rendered
 // example and restart commands with their menus, and the dataset and language server settings.
-import { LANGUAGE_ID, WORKSPACE_CONFIG_FILE } from '../../contracts/src/lsp-protocol';
+import { CONFIG_SECTION, LANGUAGE_ID, SETTINGS_IGNORED_WHEN_UNTRUSTED, WORKSPACE_CONFIG_FILE } from '../../contracts/src/lsp-protocol';
 import type { PartContributions } from './contributions/types';
 import { datasetSettings, serverSettings } from './dataset-settings';
 
@@ -39,4 +39,5 @@ export const datasetContributions: PartContributions = {
     ],
   },
   configuration: [datasetSettings, serverSettings],
+  restrictedConfigurations: SETTINGS_IGNORED_WHEN_UNTRUSTED.map((key) => `${CONFIG_SECTION}.${key}`),
 };

@@ -5,6 +5,8 @@ import type { PartContributions } from './types';
 export interface ManifestContributions {
   activationEvents: string[];
   contributes: Record<string, unknown>;
+  /** capabilities.untrustedWorkspaces.restrictedConfigurations */
+  restrictedConfigurations: string[];
 }
 
 // The order `contributes` lists its keys in: VS Code ignores it, a stable one keeps package.json's diffs small.
@@ -30,5 +32,6 @@ export function manifestContributions(parts: readonly PartContributions[]): Mani
     if (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0) contributes[key] = value;
   }
   const activationEvents = parts.flatMap((part) => [...(part.activationEvents ?? []), ...(part.commands ?? []).map((command) => `onCommand:${command.command}`)]);
-  return { activationEvents: [...new Set(activationEvents)], contributes };
+  const restrictedConfigurations = parts.flatMap((part) => [...(part.restrictedConfigurations ?? [])]);
+  return { activationEvents: [...new Set(activationEvents)], contributes, restrictedConfigurations };
 }

@@ -39,4 +39,6 @@ export interface PartContributions {
   views?: Readonly<Record<string, readonly unknown[]>>;
   viewsWelcome?: readonly unknown[];
   keybindings?: readonly unknown[];
+  /** Settings (full ids) VS Code marks as restricted in an untrusted workspace (package.json's capabilities). */
+  restrictedConfigurations?: readonly string[];
 }

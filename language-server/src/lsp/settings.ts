@@ -3,7 +3,7 @@
 // by the nearest workspace config file (finetune.config.json), which the CLI reads too.
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EditorSettings } from '../../../contracts/src/lsp-protocol';
+import { SETTINGS_IGNORED_WHEN_UNTRUSTED, type EditorSettings } from '../../../contracts/src/lsp-protocol';
 import { defaultSettings, findWorkspaceConfig, loadWorkspaceConfig, settingsFromConfig } from '../../../datasets/src';
 import type { DatasetSettings, FormatId, SeveritySetting } from '../../../contracts/src/dataset-types';
 
@@ -113,8 +113,7 @@ export class SettingsResolver {
     // Untrusted workspaces: validation of the document only. A model folder's tokenizer and chat template are never
     // loaded, and no other file is read on a setting's say-so (an eval file could be any path, /dev/zero included).
     if (!this.source.trusted()) {
-      delete settings.baseModel;
-      delete settings.evalFile;
+      for (const key of SETTINGS_IGNORED_WHEN_UNTRUSTED) delete settings[key];
     }
     return { settings, configFile, problems };
   }
