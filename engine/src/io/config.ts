@@ -1,15 +1,16 @@
 // config.json of the Llama family, as transformers reads it (LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config),
-// normalised to one ModelConfig. Unknown keys are ignored; defaults are transformers' own. Features the engine does
+// normalised to one ModelConfig (GPT-2's own keys are read by gpt2-config.ts). Unknown keys are ignored; defaults are transformers' own. Features the engine does
 // not implement (other activations, MLP bias, YaRN/dynamic RoPE) are refused with a message instead of being ignored.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { assertModelFile } from '../../../contracts/src/user-file';
+import { parseGpt2Config } from './gpt2-config';
 
-export type Arch = 'llama' | 'qwen2' | 'qwen3';
+export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2';
 
 /** model_type → architecture; Mistral (sliding window aside) and SmolLM/TinyLlama (model_type llama) are Llamas. */
-export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3' };
+export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2' };
 
 export type RopeScaling =
   | { type: 'default' }
@@ -26,6 +27,7 @@ export interface ModelConfig {
   numHeads: number;
   numKvHeads: number;
   headDim: number;
+  /** The norms' epsilon: rms_norm_eps (GPT-2: layer_norm_epsilon of its LayerNorms). */
   rmsNormEps: number;
   ropeTheta: number;
   ropeScaling: RopeScaling;
@@ -45,11 +47,20 @@ export interface ModelConfig {
    * num_hidden_layers from the config alone: that count is only checked against the weights later.
    */
   slidingLayers: readonly boolean[] | { from: number };
+  /** GPT-2 only (engine/src/models/gpt2.ts). */
+  gpt2?: Gpt2Settings;
   bosTokenId: number | null;
   eosTokenIds: number[];
   padTokenId: number | null;
   /** torch_dtype (or dtype) as declared, e.g. 'bfloat16'; informative only. */
   torchDtype: string | null;
+}
+
+export interface Gpt2Settings {
+  /** scale_attn_weights: divide attention scores by √head_dim. */
+  scaleAttentionWeights: boolean;
+  /** scale_attn_by_inverse_layer_idx: also divide layer i's scores by i + 1. */
+  scaleAttentionByInverseLayer: boolean;
 }
 
 const positiveInt = z.number().int().positive();
@@ -110,6 +121,7 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   if (typeof modelType === 'string' && !Object.hasOwn(SUPPORTED_MODEL_TYPES, modelType)) {
     throw new ModelFileError('unsupported-architecture', file, `model_type '${modelType}' is not supported; supported: ${Object.keys(SUPPORTED_MODEL_TYPES).join(', ')}`, { key: 'model_type' });
   }
+  if (modelType === 'gpt2') return parseGpt2Config(json, file);
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -4,9 +4,9 @@
 import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
-import { causalLmLoss, chunkedCausalLmLoss, tokenLogprobs } from './heads';
+import { causalLMInputs, causalLMOutputs } from './graph-io';
 import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
-import { NAMES, type CausalLM, type CausalLMInputs, type CausalLMOptions, type CausalLMOutputs, type LinearCall } from './types';
+import { NAMES, type CausalLM, type CausalLMOptions, type LinearCall } from './types';
 
 /** input · weightᵀ (+ bias): the default projection every hook can fall back to. */
 export function baseLinear(call: LinearCall): Value {
@@ -119,18 +119,8 @@ function virtualPrefix(
 /** LlamaForCausalLM: embeddings (+ virtual tokens), decoder layers, final norm, LM head and the requested output. */
 export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
   const { parameter } = options;
-  const inputIds = graph.input(NAMES.inputIds, 'int64', ['batch', 'seq']);
-  // The concat of past and new keys is labelled 'past_seq+seq' by shape inference; the mask spans the same keys.
-  const maskLength = options.kvCache ? 'past_seq+seq' : 'seq';
-  const attentionMask = graph.input(NAMES.attentionMask, 'int64', ['batch', maskLength]);
-  const positionIds = options.positionIds === 'input' ? graph.input(NAMES.positionIds, 'int64', ['batch', 'seq']) : undefined;
-  const labels = options.output.kind === 'loss' ? graph.input(NAMES.labels, 'int64', ['batch', 'seq']) : undefined;
-  const past = options.kvCache
-    ? Array.from({ length: config.numLayers }, (_, layer) => ({
-        key: graph.input(NAMES.pastKey(layer), 'float32', ['batch', config.numKvHeads, 'past_seq', config.headDim]),
-        value: graph.input(NAMES.pastValue(layer), 'float32', ['batch', config.numKvHeads, 'past_seq', config.headDim]),
-      }))
-    : undefined;
+  const inputs = causalLMInputs(graph, config, options);
+  const { inputIds, attentionMask, positionIds, past } = inputs;
 
   // Embeddings, with prompt-tuning virtual tokens in front (always attended, positions 0..P-1).
   const embedded = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
@@ -183,25 +173,7 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
     return options.linear ? options.linear(call, baseLinear) : baseLinear(call);
   };
 
-  const outputs: CausalLMOutputs = {};
-  const spec = options.output;
-  if (spec.kind === 'last-logits') {
-    const last = ops.gather(hidden, graph.scalar(-1, 'int64'), 1); // [b, hidden]: left padding keeps the last one real
-    outputs.logits = graph.output(lmHead(last), NAMES.logits);
-  } else if (spec.kind === 'loss' && (spec.chunks ?? 1) > 1) {
-    const { loss, tokenLosses } = chunkedCausalLmLoss(hidden, lmHead, labels!, spec.reduction ?? 'mean', spec.ignoreIndex ?? -100, spec.chunks!);
-    outputs.loss = graph.output(loss, NAMES.loss);
-    outputs.tokenLosses = graph.output(tokenLosses, NAMES.tokenLosses);
-  } else {
-    const logits = lmHead(hidden);
-    if (spec.kind === 'logits') outputs.logits = graph.output(logits, NAMES.logits);
-    else if (spec.kind === 'token-logprobs') outputs.tokenLogprobs = graph.output(tokenLogprobs(logits, inputIds), NAMES.tokenLogprobs);
-    else {
-      const { loss, tokenLosses } = causalLmLoss(logits, labels!, spec.reduction ?? 'mean', spec.ignoreIndex ?? -100);
-      outputs.loss = graph.output(loss, NAMES.loss);
-      outputs.tokenLosses = graph.output(tokenLosses, NAMES.tokenLosses);
-    }
-  }
+  const outputs = causalLMOutputs(graph, hidden, lmHead, inputs, options);
   if (past) {
     // The cache handed back covers the real tokens only: the virtual prefix is re-added inside every run.
     const real = (x: Value) => (prefixed ? ops.slice(x, [2], [prefixed.length], [Number.MAX_SAFE_INTEGER]) : x);
@@ -210,6 +182,5 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
       value: graph.output(real(entry.value), NAMES.presentValue(layer)),
     }));
   }
-  const inputs: CausalLMInputs = { inputIds, attentionMask, positionIds, labels, past };
   return { inputs, outputs };
 }

@@ -1,0 +1,58 @@
+// GPT-2 with a LoRA adapter PEFT itself wrote (reference/architectures/make_gpt2_fixtures.py): c_attn, c_proj and c_fc
+// are Conv1D modules, so PEFT saved the adapter with fan_in_fan_out=true; merged into the [in, out] weights it must
+// give PEFT's per-token log-probs, and the merged export must equal the merged inference weights.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readPeftAdapter } from '../../../engine/src/adapters/peft';
+import { mergedTensors } from '../../../engine/src/export/merge';
+import { tensor } from '../../../engine/src/graph';
+import { loadModelFolder } from '../../../engine/src/io/model-folder';
+import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
+import { openGraphSession } from '../../../engine/src/runtime/graph-session';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+const ADAPTER = join(FIXTURES, 'roundtrip', 'peft-gpt2', 'adapter');
+const BASE = join(FIXTURES, 'golden', 'gpt2');
+
+interface Expected {
+  tolerance: number;
+  sequences: { ids: number[]; logprobs: (number | null)[] }[];
+}
+
+test('a PEFT fan_in_fan_out LoRA adapter on GPT-2 Conv1D modules gives PEFT log-probs', async () => {
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'roundtrip', 'peft-gpt2', 'expected.json'), 'utf8')) as Expected;
+  const folder = loadModelFolder(BASE, { requireTokenizer: false });
+  const adapter = readPeftAdapter(ADAPTER);
+  assert.equal(adapter.modules.size, 8);
+  const cFc = adapter.modules.get('transformer.h.0.mlp.c_fc')!;
+  assert.deepEqual([cFc.outFeatures, cFc.inFeatures], [128, 32], 'A [r, in] and B [out, r] whatever the base layout');
+  const { session } = await openGraphSession(buildInferenceGraph(folder, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
+  let worst = 0;
+  for (const { ids, logprobs } of expected.sequences) {
+    const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
+    const ours = out.token_logprobs.data as Float32Array;
+    for (let t = 1; t < ids.length; t++) worst = Math.max(worst, Math.abs(ours[t] - logprobs[t]!));
+  }
+  await session.release();
+  assert.ok(worst <= expected.tolerance, `max |log-prob difference| ${worst} > ${expected.tolerance}`);
+});
+
+test('merging a GPT-2 adapter adds the transposed delta to the [in, out] weight only', () => {
+  const folder = loadModelFolder(BASE, { requireTokenizer: false });
+  const adapter = readPeftAdapter(ADAPTER);
+  const byName = new Map(mergedTensors(folder, adapter).map((t) => [t.name, t]));
+  const name = 'transformer.h.1.mlp.c_proj.weight'; // [in 128, out 32]
+  const entry = byName.get(name)!;
+  assert.ok(entry.merged);
+  assert.deepEqual(entry.shape, [128, 32]);
+  const base = folder.weights.readFloat32(name);
+  const merged = entry.read();
+  const lora = adapter.modules.get('transformer.h.1.mlp.c_proj')!;
+  const [column, row] = [5, 7]; // stored [in, out]: element (in=5, out=7)
+  let delta = 0;
+  for (let k = 0; k < lora.rank; k++) delta += lora.b[row * lora.rank + k] * lora.a[k * lora.inFeatures + column];
+  assert.ok(Math.abs(merged[column * 32 + row] - base[column * 32 + row] - lora.scale * delta) < 1e-6);
+  assert.equal(byName.get('transformer.h.1.ln_1.weight')!.merged, false);
+});
