@@ -1,0 +1,61 @@
+// GPT-2's config.json and weights as the Hub has them: GPT2Config's own keys (v4 and v5 write n_embd, n_layer, …;
+// the attribute_map aliases are accepted too), refusals with the key, and checkpoints saved from GPT2Model (no
+// `transformer.` prefix, with the old attn.bias mask buffers), which transformers loads and so must we.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelFileError } from '../../../contracts/src/model-file-error';
+import { tensor } from '../../../engine/src/graph';
+import { parseModelConfig } from '../../../engine/src/io/config';
+import { loadModelFolder } from '../../../engine/src/io/model-folder';
+import { readSafetensorsFile, readTensorFloat32 } from '../../../engine/src/io/safetensors';
+import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
+import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
+import { openGraphSession } from '../../../engine/src/runtime/graph-session';
+
+const GOLDEN = join(import.meta.dirname, '..', '..', 'fixtures', 'golden', 'gpt2');
+
+test('GPT2Config keys and their generic aliases give the same ModelConfig; defaults are GPT2Config\'s', () => {
+  const own = parseModelConfig({ model_type: 'gpt2', vocab_size: 100, n_embd: 64, n_layer: 3, n_head: 4, n_positions: 128, n_inner: null });
+  const aliases = parseModelConfig({ model_type: 'gpt2', vocab_size: 100, hidden_size: 64, num_hidden_layers: 3, num_attention_heads: 4, max_position_embeddings: 128 });
+  assert.deepEqual(own, aliases);
+  assert.deepEqual([own.arch, own.headDim, own.intermediateSize, own.numKvHeads, own.tieWordEmbeddings, own.rmsNormEps], ['gpt2', 16, 256, 4, true, 1e-5]);
+  const defaults = parseModelConfig({ model_type: 'gpt2' });
+  assert.deepEqual([defaults.vocabSize, defaults.hiddenSize, defaults.numLayers, defaults.maxPositionEmbeddings, defaults.eosTokenIds], [50257, 768, 12, 1024, [50256]]);
+  assert.equal(parseModelConfig({ model_type: 'gpt2', activation_function: 'gelu_pytorch_tanh' }).arch, 'gpt2');
+});
+
+test('GPT-2 features the graph does not compute are refused with the key', () => {
+  const refused = (json: Record<string, unknown>, key: string) =>
+    assert.throws(() => parseModelConfig({ model_type: 'gpt2', ...json }), (error: unknown) => error instanceof ModelFileError && error.key === key);
+  refused({ activation_function: 'relu' }, 'activation_function');
+  refused({ activation_function: 'gelu' }, 'activation_function');
+  refused({ add_cross_attention: true }, 'add_cross_attention');
+  refused({ n_embd: 30, n_head: 4 }, 'n_head');
+});
+
+test('a checkpoint saved from GPT2Model (no transformer. prefix, attn.bias buffers) loads and computes the same logits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'finetune-gpt2-hub-'));
+  try {
+    cpSync(join(GOLDEN, 'config.json'), join(dir, 'config.json'));
+    const source = readSafetensorsFile(join(GOLDEN, 'model.safetensors'));
+    const tensors = [...source.tensors].map(([name, { info }]) => ({ name: name.replace(/^transformer\./, ''), dtype: 'F32' as const, shape: [...info.shape], data: readTensorFloat32(info) }));
+    for (const layer of [0, 1]) tensors.push({ name: `h.${layer}.attn.bias`, dtype: 'F32', shape: [1, 1, 64, 64], data: new Float32Array(64 * 64) });
+    writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
+    const folder = loadModelFolder(dir, { requireTokenizer: false });
+    assert.ok(folder.weights.has('transformer.h.0.attn.c_attn.weight'));
+    assert.deepEqual(folder.unusedTensors.sort(), ['transformer.h.0.attn.bias', 'transformer.h.1.attn.bias']);
+    const golden = JSON.parse(readFileSync(join(GOLDEN, 'golden.json'), 'utf8')) as { sequences: { ids: number[]; logits: number[][] }[] };
+    const { ids, logits } = golden.sequences[0];
+    const { session } = await openGraphSession(buildInferenceGraph(folder, { output: { kind: 'logits' } }).graph, { device: 'cpu' });
+    const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
+    await session.release();
+    const ours = out.logits.data as Float32Array;
+    const worst = Math.max(...logits.flat().map((value, index) => Math.abs(ours[index] - value)));
+    assert.ok(worst < 1e-4, `max |difference| ${worst}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
