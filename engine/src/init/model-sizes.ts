@@ -55,6 +55,8 @@ export function configJson(arch: Arch, size: ModelSize, vocabSize: number, ids: 
     case 'qwen3':
       // An explicit head_dim twice hidden/heads, as Qwen3 checkpoints have, so the shapes exercise that case.
       return { architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', attention_bias: false, attention_dropout: 0, head_dim: (2 * p.hiddenSize) / p.numHeads, use_sliding_window: false, sliding_window: null, ...common };
+    default:
+      throw new Error(`init-model does not write ${arch} models (${INIT_ARCHES.join(', ')})`);
   }
 }
 

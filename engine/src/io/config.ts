@@ -1,5 +1,6 @@
-// config.json of the Llama family, as transformers reads it (LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config),
-// normalised to one ModelConfig (GPT-2's own keys are read by gpt2-config.ts). Unknown keys are ignored; defaults are transformers' own. Features the engine does
+// config.json of the Llama family, as transformers reads it (LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config,
+// and Gemma2Config, a Llama shape with its own settings), normalised to one ModelConfig (GPT-2's own keys are read
+// by gpt2-config.ts). Unknown keys are ignored; defaults are transformers' own. Features the engine does
 // not implement (other activations, MLP bias, YaRN/dynamic RoPE) are refused with a message instead of being ignored.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -7,10 +8,10 @@ import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { assertModelFile } from '../../../contracts/src/user-file';
 import { parseGpt2Config } from './gpt2-config';
 
-export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2';
+export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2' | 'gemma2';
 
 /** model_type → architecture; Mistral (sliding window aside) and SmolLM/TinyLlama (model_type llama) are Llamas. */
-export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2' };
+export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2' };
 
 export type RopeScaling =
   | { type: 'default' }
@@ -49,6 +50,8 @@ export interface ModelConfig {
   slidingLayers: readonly boolean[] | { from: number };
   /** GPT-2 only (engine/src/models/gpt2.ts). */
   gpt2?: Gpt2Settings;
+  /** Gemma 2 only (engine/src/models/gemma.ts). */
+  gemma?: GemmaSettings;
   bosTokenId: number | null;
   eosTokenIds: number[];
   padTokenId: number | null;
@@ -62,6 +65,18 @@ export interface Gpt2Settings {
   /** scale_attn_by_inverse_layer_idx: also divide layer i's scores by i + 1. */
   scaleAttentionByInverseLayer: boolean;
 }
+
+export interface GemmaSettings {
+  /** query_pre_attn_scalar: attention scores are scaled by its inverse square root (not head_dim's). */
+  queryPreAttentionScalar: number;
+  /** attn_logit_softcapping: scores become tanh(s / cap) · cap; null: none. */
+  attentionSoftcap: number | null;
+  /** final_logit_softcapping: the same on the LM head's logits. */
+  finalSoftcap: number | null;
+}
+
+/** transformers' names of the tanh-approximated GELU (one formula). */
+export const TANH_GELUS = ['gelu_pytorch_tanh', 'gelu_new', 'gelu_fast'];
 
 const positiveInt = z.number().int().positive();
 const tokenIds = z.union([z.number().int(), z.array(z.number().int()), z.null()]).optional();
@@ -98,6 +113,10 @@ const configSchema = z.object({
   attention_bias: z.boolean().optional(),
   mlp_bias: z.boolean().optional(),
   hidden_act: z.string().optional(),
+  hidden_activation: z.string().nullable().optional(),
+  query_pre_attn_scalar: z.number().positive().optional(),
+  attn_logit_softcapping: z.number().positive().nullable().optional(),
+  final_logit_softcapping: z.number().positive().nullable().optional(),
   sliding_window: z.number().int().nullable().optional(),
   use_sliding_window: z.boolean().optional(),
   max_window_layers: z.number().int().nonnegative().optional(),
@@ -150,14 +169,19 @@ export function readModelConfig(file: string): ModelConfig {
 function normalise(raw: RawConfig, file: string): ModelConfig {
   const arch = SUPPORTED_MODEL_TYPES[raw.model_type];
   const unsupported = (key: string, what: string) => new ModelFileError('unsupported-feature', file, what, { key });
-  if ((raw.hidden_act ?? 'silu') !== 'silu') throw unsupported('hidden_act', `activation '${raw.hidden_act}' is not supported (only silu)`);
+  const gemma = arch === 'gemma2';
+  if (gemma) {
+    // Gemma's GeGLU: hidden_activation wins over the legacy hidden_act (transformers' Gemma2Config does the same).
+    const activation = raw.hidden_activation ?? raw.hidden_act ?? 'gelu_pytorch_tanh';
+    if (!TANH_GELUS.includes(activation)) throw unsupported(raw.hidden_activation ? 'hidden_activation' : 'hidden_act', `activation '${activation}' is not supported (${TANH_GELUS.join(', ')} are)`);
+  } else if ((raw.hidden_act ?? 'silu') !== 'silu') throw unsupported('hidden_act', `activation '${raw.hidden_act}' is not supported (only silu)`);
   if (raw.mlp_bias) throw unsupported('mlp_bias', 'MLP biases are not supported');
   const numHeads = raw.num_attention_heads;
   const numKvHeads = raw.num_key_value_heads ?? numHeads;
   if (numHeads % numKvHeads !== 0) {
     throw new ModelFileError('bad-config', file, `num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`, { key: 'num_key_value_heads' });
   }
-  const headDim = raw.head_dim ?? raw.hidden_size / numHeads;
+  const headDim = raw.head_dim ?? (gemma ? 256 : raw.hidden_size / numHeads);
   if (!Number.isInteger(headDim)) throw new ModelFileError('bad-config', file, `hidden_size ${raw.hidden_size} is not divisible by num_attention_heads ${numHeads}; set head_dim`, { key: 'head_dim' });
   if (headDim % 2 !== 0) throw new ModelFileError('bad-config', file, `head_dim ${headDim} must be even for rotary embeddings`, { key: 'head_dim' });
   const ropeKey = raw.rope_parameters ? 'rope_parameters' : 'rope_scaling';
@@ -183,12 +207,19 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
     ropeTheta,
     ropeScaling: parseRopeScaling(rope, file, ropeKey),
     maxPositionEmbeddings: raw.max_position_embeddings ?? 2048,
-    tieWordEmbeddings: raw.tie_word_embeddings ?? false,
+    tieWordEmbeddings: raw.tie_word_embeddings ?? gemma,
     qkvBias: arch === 'qwen2' ? true : attentionBias,
     outputBias: arch === 'qwen2' ? false : attentionBias,
     qkNorm: arch === 'qwen3',
     slidingWindow,
     slidingLayers,
+    gemma: gemma
+      ? {
+          queryPreAttentionScalar: raw.query_pre_attn_scalar ?? 256,
+          attentionSoftcap: raw.attn_logit_softcapping === undefined ? 50 : raw.attn_logit_softcapping,
+          finalSoftcap: raw.final_logit_softcapping === undefined ? 30 : raw.final_logit_softcapping,
+        }
+      : undefined,
     bosTokenId: idList(raw.bos_token_id)[0] ?? null,
     eosTokenIds: idList(raw.eos_token_id),
     padTokenId: idList(raw.pad_token_id)[0] ?? null,
@@ -204,7 +235,11 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
  */
 function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number | null; slidingLayers: ModelConfig['slidingLayers'] } {
   const layers = raw.num_hidden_layers;
-  const windowed = raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
+  if (raw.model_type === 'gemma2') {
+    // Gemma 2 alternates: sliding on even layers, full on odd ones, unless layer_types says otherwise.
+    raw = { ...raw, layer_types: raw.layer_types ?? Array.from({ length: layers }, (_, i) => (i % 2 === 0 ? 'sliding_attention' : 'full_attention')) };
+  }
+  const windowed = raw.model_type === 'gemma2' || raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
   const window = windowed ? (raw.sliding_window === undefined ? 4096 : raw.sliding_window) : null;
   if (window === null) return { slidingWindow: null, slidingLayers: { from: Number.POSITIVE_INFINITY } };
   if (raw.model_type === 'mistral') return { slidingWindow: window, slidingLayers: { from: 0 } };

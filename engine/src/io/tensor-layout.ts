@@ -53,6 +53,11 @@ export function expectedTensors(config: ModelConfig): ExpectedTensor[] {
       tensors.push({ name: `${attention}.k_norm.weight`, shape: [headDim], kind: 'norm' });
     }
     tensors.push({ name: `${p}.post_attention_layernorm.weight`, shape: [hidden], kind: 'norm' });
+    if (config.arch === 'gemma2') {
+      // Gemma 2 norms the MLP's input and output too (post_attention_layernorm norms the attention's output there).
+      tensors.push({ name: `${p}.pre_feedforward_layernorm.weight`, shape: [hidden], kind: 'norm' });
+      tensors.push({ name: `${p}.post_feedforward_layernorm.weight`, shape: [hidden], kind: 'norm' });
+    }
     tensors.push({ name: `${p}.mlp.gate_proj.weight`, shape: [inter, hidden], kind: 'linear' });
     tensors.push({ name: `${p}.mlp.up_proj.weight`, shape: [inter, hidden], kind: 'linear' });
     tensors.push({ name: `${p}.mlp.down_proj.weight`, shape: [hidden, inter], kind: 'linear' });

@@ -7,10 +7,10 @@
 import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, geluTanh, layerNorm } from '../autodiff/composites';
-import { causalLMInputs, causalLMOutputs } from './graph-io';
+import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
 import { attentionBias, mergeHeads, runtimeSize, splitHeads, type ComputeType } from './layers';
-import { baseLinear } from './llama';
-import { NAMES, type CausalLM, type CausalLMOptions, type LinearCall } from './types';
+import { baseLinear, lmHead } from './projection';
+import type { CausalLM, CausalLMOptions, LinearCall } from './types';
 
 interface Context {
   config: ModelConfig;
@@ -100,17 +100,8 @@ export function buildGpt2(graph: Graph, config: ModelConfig, options: CausalLMOp
   }
   hidden = layerNormOf(context, 'transformer.ln_f', hidden);
 
-  const headWeight = config.tieWordEmbeddings ? 'transformer.wte.weight' : 'lm_head.weight';
-  const lmHead = (x: Value): Value => {
-    const call: LinearCall = { module: 'lm_head', input: x, weight: parameter(headWeight), inFeatures: config.hiddenSize, outFeatures: config.vocabSize };
-    return options.linear ? options.linear(call, baseLinear) : baseLinear(call);
-  };
-  const outputs = causalLMOutputs(graph, hidden, lmHead, inputs, options);
-  if (past) {
-    outputs.present = present.map((entry, layer) => ({
-      key: graph.output(entry.key, NAMES.presentKey(layer)),
-      value: graph.output(entry.value, NAMES.presentValue(layer)),
-    }));
-  }
+  const head = lmHead(options, config.tieWordEmbeddings ? 'transformer.wte.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
+  const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
+  if (past) outputs.present = presentOutputs(graph, present);
   return { inputs, outputs };
 }

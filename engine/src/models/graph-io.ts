@@ -47,3 +47,8 @@ export function causalLMOutputs(graph: Graph, hidden: Value, lmHead: (x: Value) 
   }
   return outputs;
 }
+
+/** present.{i}.key / .value: every layer's keys and values after this step (past + new), for the next call. */
+export function presentOutputs(graph: Graph, present: { key: Value; value: Value }[]): { key: Value; value: Value }[] {
+  return present.map((entry, layer) => ({ key: graph.output(entry.key, NAMES.presentKey(layer)), value: graph.output(entry.value, NAMES.presentValue(layer)) }));
+}

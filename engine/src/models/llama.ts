@@ -5,14 +5,11 @@ import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
 import { causalLMInputs, causalLMOutputs } from './graph-io';
+import { lmHead, linear as projection } from './projection';
 import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
-import { NAMES, type CausalLM, type CausalLMOptions, type LinearCall } from './types';
+import { NAMES, type CausalLM, type CausalLMOptions } from './types';
 
-/** input · weightᵀ (+ bias): the default projection every hook can fall back to. */
-export function baseLinear(call: LinearCall): Value {
-  const product = ops.matmul(call.input, ops.transpose(call.weight, [1, 0]));
-  return call.bias ? ops.add(product, call.bias) : product;
-}
+export { baseLinear } from './projection';
 
 /** Per-build state the layers share: the config, hooks, and the values computed once (masks, rotary tables). */
 interface Context {
@@ -25,16 +22,7 @@ interface Context {
 }
 
 function linear(context: Context, module: string, input: Value, inFeatures: number, outFeatures: number, hasBias: boolean): Value {
-  const { parameter, linear: hook } = context.options;
-  const call: LinearCall = {
-    module,
-    input,
-    weight: parameter(`${module}.weight`),
-    bias: hasBias ? parameter(`${module}.bias`) : undefined,
-    inFeatures,
-    outFeatures,
-  };
-  return hook ? hook(call, baseLinear) : baseLinear(call);
+  return projection(context.options, module, input, inFeatures, outFeatures, hasBias);
 }
 
 /** LlamaAttention (+ Qwen2 biases, Qwen3 q/k norms); returns the output and this step's keys/values (for the cache). */
@@ -167,13 +155,9 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
     hidden = ops.reshapeTo(ops.slice(hidden, [1], [virtualCount], [Number.MAX_SAFE_INTEGER]), ops.shapeOf(embedded), embedded.shape);
   }
 
-  const headWeight = config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
-  const lmHead = (x: Value): Value => {
-    const call: LinearCall = { module: 'lm_head', input: x, weight: parameter(headWeight), inFeatures: config.hiddenSize, outFeatures: config.vocabSize };
-    return options.linear ? options.linear(call, baseLinear) : baseLinear(call);
-  };
+  const head = lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
 
-  const outputs = causalLMOutputs(graph, hidden, lmHead, inputs, options);
+  const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
   if (past) {
     // The cache handed back covers the real tokens only: the virtual prefix is re-added inside every run.
     const real = (x: Value) => (prefixed ? ops.slice(x, [2], [prefixed.length], [Number.MAX_SAFE_INTEGER]) : x);

@@ -1,6 +1,7 @@
 // Architecture → graph builder. A new family adds one file and one line here.
 import type { Graph } from '../graph';
 import type { Arch, ModelConfig } from '../io/config';
+import { buildGemma } from './gemma';
 import { buildGpt2 } from './gpt2';
 import { buildLlama } from './llama';
 import type { CausalLM, CausalLMOptions } from './types';
@@ -12,6 +13,7 @@ const BUILDERS: Record<Arch, Builder> = {
   qwen2: buildLlama,
   qwen3: buildLlama,
   gpt2: buildGpt2,
+  gemma2: buildGemma,
 };
 
 export function buildCausalLM(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {

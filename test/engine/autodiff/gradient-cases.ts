@@ -65,6 +65,7 @@ export const cases: Case[] = [
   { name: 'GELU tanh approximation', inputs: [f([2, 5])], build: (x) => geluTanh(x) },
   { name: 'SwiGLU', inputs: [f([2, 3]), f([2, 3])], build: (gate, up) => swiglu(gate, up) },
   { name: 'Attention causal', inputs: [f([1, 2, 3, 4]), f([1, 2, 3, 4]), f([1, 2, 3, 4])], build: (q, k, v) => attention(q, k, v, { causal: true }) },
+  { name: 'Attention GQA causal with logit soft-capping', inputs: [f([1, 4, 3, 2]), f([1, 2, 3, 2]), f([1, 2, 3, 2])], build: (q, k, v) => attention(q, k, v, { causal: true, softcap: 0.7, scale: 2 }) },
   { name: 'Attention GQA causal, longer keys', inputs: [f([2, 4, 2, 2]), f([2, 2, 3, 2]), f([2, 2, 3, 2])], build: (q, k, v) => attention(q, k, v, { causal: true }) },
   {
     name: 'Attention with additive mask, symbolic batch',

@@ -1,4 +1,4 @@
-// GPT-2's config.json and weights as the Hub has them: GPT2Config's own keys (v4 and v5 write n_embd, n_layer, …;
+// GPT-2's and Gemma 2's config.json (and GPT-2 weights) as the Hub has them: GPT2Config's own keys (v4 and v5 write n_embd, n_layer, …;
 // the attribute_map aliases are accepted too), refusals with the key, and checkpoints saved from GPT2Model (no
 // `transformer.` prefix, with the old attn.bias mask buffers), which transformers loads and so must we.
 import { test } from 'node:test';
@@ -58,4 +58,17 @@ test('a checkpoint saved from GPT2Model (no transformer. prefix, attn.bias buffe
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Gemma 2: layers alternate sliding/full unless layer_types says otherwise; its defaults are Gemma2Config\'s', () => {
+  const base = { model_type: 'gemma2', vocab_size: 100, hidden_size: 32, intermediate_size: 64, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 2 };
+  const config = parseModelConfig({ ...base, hidden_act: 'gelu_pytorch_tanh', hidden_activation: 'gelu_pytorch_tanh' });
+  assert.deepEqual(config.slidingLayers, [true, false, true, false]);
+  assert.deepEqual([config.slidingWindow, config.headDim, config.tieWordEmbeddings], [4096, 256, true]);
+  assert.deepEqual(config.gemma, { queryPreAttentionScalar: 256, attentionSoftcap: 50, finalSoftcap: 30 });
+  const explicit = parseModelConfig({ ...base, layer_types: ['full_attention', 'full_attention', 'sliding_attention', 'full_attention'], sliding_window: 8, attn_logit_softcapping: null, final_logit_softcapping: null });
+  assert.deepEqual([explicit.slidingLayers, explicit.slidingWindow, explicit.gemma?.attentionSoftcap, explicit.gemma?.finalSoftcap], [[false, false, true, false], 8, null, null]);
+  // transformers v4 Gemma 2 configs carry hidden_act (the legacy key) next to hidden_activation, which wins.
+  assert.throws(() => parseModelConfig({ ...base, hidden_activation: 'relu' }), (error: unknown) => error instanceof ModelFileError && error.key === 'hidden_activation');
+  assert.throws(() => parseModelConfig({ ...base, hidden_act: 'silu', hidden_activation: null }), (error: unknown) => error instanceof ModelFileError && error.key === 'hidden_act');
 });

@@ -1,6 +1,6 @@
-// GPT-2 with a LoRA adapter PEFT itself wrote (reference/architectures/make_gpt2_fixtures.py): c_attn, c_proj and c_fc
-// are Conv1D modules, so PEFT saved the adapter with fan_in_fan_out=true; merged into the [in, out] weights it must
-// give PEFT's per-token log-probs, and the merged export must equal the merged inference weights.
+// LoRA adapters PEFT itself wrote on the newer architectures (reference/architectures/make_*_fixtures.py), with
+// PEFT's own target names, merged on load, must give PEFT's per-token log-probs. GPT-2's c_attn, c_proj and c_fc
+// are Conv1D modules, so PEFT saved that adapter with fan_in_fan_out=true and the merge adds the transposed delta.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -21,13 +21,10 @@ interface Expected {
   sequences: { ids: number[]; logprobs: (number | null)[] }[];
 }
 
-test('a PEFT fan_in_fan_out LoRA adapter on GPT-2 Conv1D modules gives PEFT log-probs', async () => {
-  const expected = JSON.parse(readFileSync(join(FIXTURES, 'roundtrip', 'peft-gpt2', 'expected.json'), 'utf8')) as Expected;
-  const folder = loadModelFolder(BASE, { requireTokenizer: false });
-  const adapter = readPeftAdapter(ADAPTER);
-  assert.equal(adapter.modules.size, 8);
-  const cFc = adapter.modules.get('transformer.h.0.mlp.c_fc')!;
-  assert.deepEqual([cFc.outFeatures, cFc.inFeatures], [128, 32], 'A [r, in] and B [out, r] whatever the base layout');
+async function worstLogprobDifference(base: string, adapterFixture: string): Promise<{ worst: number; tolerance: number }> {
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'roundtrip', adapterFixture, 'expected.json'), 'utf8')) as Expected;
+  const folder = loadModelFolder(join(FIXTURES, 'golden', base), { requireTokenizer: false });
+  const adapter = readPeftAdapter(join(FIXTURES, 'roundtrip', adapterFixture, 'adapter'));
   const { session } = await openGraphSession(buildInferenceGraph(folder, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
   let worst = 0;
   for (const { ids, logprobs } of expected.sequences) {
@@ -36,7 +33,21 @@ test('a PEFT fan_in_fan_out LoRA adapter on GPT-2 Conv1D modules gives PEFT log-
     for (let t = 1; t < ids.length; t++) worst = Math.max(worst, Math.abs(ours[t] - logprobs[t]!));
   }
   await session.release();
-  assert.ok(worst <= expected.tolerance, `max |log-prob difference| ${worst} > ${expected.tolerance}`);
+  return { worst, tolerance: expected.tolerance };
+}
+
+test('a PEFT fan_in_fan_out LoRA adapter on GPT-2 Conv1D modules (c_attn, c_proj, c_fc) gives PEFT log-probs', async () => {
+  const adapter = readPeftAdapter(ADAPTER);
+  assert.equal(adapter.modules.size, 8);
+  const cFc = adapter.modules.get('transformer.h.0.mlp.c_fc')!;
+  assert.deepEqual([cFc.outFeatures, cFc.inFeatures], [128, 32], 'A [r, in] and B [out, r] whatever the base layout');
+  const { worst, tolerance } = await worstLogprobDifference('gpt2', 'peft-gpt2');
+  assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
+});
+
+test('a PEFT LoRA adapter on Gemma 2 (q_proj, v_proj, gate_proj, down_proj) gives PEFT log-probs', async () => {
+  const { worst, tolerance } = await worstLogprobDifference('gemma2', 'peft-gemma2');
+  assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
 });
 
 test('merging a GPT-2 adapter adds the transposed delta to the [in, out] weight only', () => {
