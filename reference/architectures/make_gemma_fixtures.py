@@ -1,9 +1,17 @@
-"""Gemma 2 fixtures from transformers and PEFT themselves (seeded, deterministic), so `npm test` checks our Gemma graph
-without Python. Writes test/fixtures/golden/gemma2/: a tiny random Gemma2ForCausalLM as save_pretrained writes it and
-its logits (golden.json, the shared golden runner's format); test/fixtures/roundtrip/peft-gemma2/: a PEFT LoRA adapter
-on q_proj, v_proj, gate_proj and down_proj of that model with PEFT's per-token log-probs (expected.json). Small soft-caps (attention 2, final 3) so that capping bites
-on logits of order one; window 4 on the alternating sliding layers; head_dim 16 ≠ hidden/heads and
-query_pre_attn_scalar 24 ≠ head_dim so that each scale has to come from the right key.
+"""Gemma fixtures from transformers and PEFT themselves (seeded, deterministic), so `npm test` checks our Gemma graphs
+without Python. Writes under test/fixtures:
+
+  golden/gemma2/           a tiny random Gemma2ForCausalLM as save_pretrained writes it and its logits (golden.json,
+                           the shared golden runner's format). Small soft-caps (attention 2, final 3) so that capping
+                           bites on logits of order one; window 4 on the alternating sliding layers; head_dim 16 ≠
+                           hidden/heads and query_pre_attn_scalar 24 ≠ head_dim so each scale must come from its key.
+  roundtrip/peft-gemma2/   a PEFT LoRA adapter on q_proj, v_proj, gate_proj and down_proj of that model with PEFT's
+                           per-token log-probs (expected.json).
+  golden/gemma3-text/      a tiny random Gemma3ForCausalLM (model_type gemma3_text): q/k norms, per-layer-type RoPE
+                           (full: base 1e6 with linear scaling 8; sliding: base 1e4), no soft-capping.
+  roundtrip/peft-gemma3-text/  a PEFT LoRA adapter on its q_proj, k_proj, o_proj and up_proj, with PEFT's log-probs.
+
+Logits come from eager attention: SDPA has no soft-capping and would silently skip it.
 
 Usage: /opt/hfvenv/bin/python reference/architectures/make_gemma_fixtures.py   (from the repository root)
 """
@@ -66,12 +74,12 @@ def write(name, model_class, config, features):
     return out
 
 
-def write_peft(base_dir, out):
+def write_peft(base_dir, out, targets):
     # Eager attention: SDPA has no soft-capping and would silently skip it.
     model = transformers.AutoModelForCausalLM.from_pretrained(base_dir, attn_implementation="eager")
     shutil.rmtree(out, ignore_errors=True)
     adapter_dir = os.path.join(out, "adapter")
-    lora = peft.LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "gate_proj", "down_proj"],
+    lora = peft.LoraConfig(r=4, lora_alpha=8, target_modules=targets,
                            lora_dropout=0.0, init_lora_weights=False, task_type="CAUSAL_LM")
     tuned = peft.get_peft_model(model, lora)
     generator = torch.Generator().manual_seed(3)
@@ -104,4 +112,12 @@ if __name__ == "__main__":
           transformers.Gemma2Config(**tiny, query_pre_attn_scalar=24, attn_logit_softcapping=2.0, final_logit_softcapping=3.0),
           ["(1 + w) RMSNorm, pre and post norms", "embeddings × √hidden", "attention soft-cap 2", "final soft-cap 3",
            "query_pre_attn_scalar 24", "sliding window 4 on alternating layers", "GeGLU", "tied", "transformers-written"])
-    write_peft(gemma2, os.path.join(FIXTURES, "roundtrip", "peft-gemma2"))
+    write_peft(gemma2, os.path.join(FIXTURES, "roundtrip", "peft-gemma2"), ["q_proj", "v_proj", "gate_proj", "down_proj"])
+    rope = {"full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1_000_000.0},
+            "sliding_attention": {"rope_type": "default", "rope_theta": 10_000.0}}
+    gemma3 = write("gemma3-text", transformers.Gemma3ForCausalLM,
+          transformers.Gemma3TextConfig(**tiny, query_pre_attn_scalar=24, rope_parameters=rope,
+                                        layer_types=["sliding_attention", "sliding_attention", "full_attention", "sliding_attention"]),
+          ["q/k (1 + w) norms per head", "full layers: rope_theta 1e6 with linear scaling 8", "sliding layers: rope_local_base_freq 1e4",
+           "sliding window 4 (layers 0, 1, 3)", "no soft-capping", "transformers-written"])
+    write_peft(gemma3, os.path.join(FIXTURES, "roundtrip", "peft-gemma3-text"), ["q_proj", "k_proj", "o_proj", "up_proj"])

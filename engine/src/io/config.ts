@@ -8,10 +8,10 @@ import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { assertModelFile } from '../../../contracts/src/user-file';
 import { parseGpt2Config } from './gpt2-config';
 
-export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2' | 'gemma2';
+export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2' | 'gemma2' | 'gemma3_text';
 
 /** model_type → architecture; Mistral (sliding window aside) and SmolLM/TinyLlama (model_type llama) are Llamas. */
-export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2' };
+export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2', gemma3_text: 'gemma3_text' };
 
 export type RopeScaling =
   | { type: 'default' }
@@ -50,7 +50,7 @@ export interface ModelConfig {
   slidingLayers: readonly boolean[] | { from: number };
   /** GPT-2 only (engine/src/models/gpt2.ts). */
   gpt2?: Gpt2Settings;
-  /** Gemma 2 only (engine/src/models/gemma.ts). */
+  /** Gemma 2 and Gemma 3 text only (engine/src/models/gemma.ts). */
   gemma?: GemmaSettings;
   bosTokenId: number | null;
   eosTokenIds: number[];
@@ -73,6 +73,8 @@ export interface GemmaSettings {
   attentionSoftcap: number | null;
   /** final_logit_softcapping: the same on the LM head's logits. */
   finalSoftcap: number | null;
+  /** Gemma 3: the sliding layers' own RoPE (rope_local_base_freq); ropeTheta/ropeScaling are the full layers'. */
+  localRope: Pick<ModelConfig, 'ropeTheta' | 'ropeScaling'> | null;
 }
 
 /** transformers' names of the tanh-approximated GELU (one formula). */
@@ -81,8 +83,7 @@ export const TANH_GELUS = ['gelu_pytorch_tanh', 'gelu_new', 'gelu_fast'];
 const positiveInt = z.number().int().positive();
 const tokenIds = z.union([z.number().int(), z.array(z.number().int()), z.null()]).optional();
 
-const ropeScalingSchema = z
-  .object({
+const flatRopeSchema = z.object({
     rope_type: z.string().optional(),
     type: z.string().optional(),
     factor: z.number().positive().optional(),
@@ -90,7 +91,10 @@ const ropeScalingSchema = z
     high_freq_factor: z.number().optional(),
     original_max_position_embeddings: positiveInt.optional(),
     rope_theta: z.number().positive().optional(),
-  })
+  });
+const ropeScalingSchema = flatRopeSchema
+  // Gemma 3 in transformers 5: one rope_parameters entry per layer type.
+  .extend({ full_attention: flatRopeSchema.nullable().optional(), sliding_attention: flatRopeSchema.nullable().optional() })
   .nullable()
   .optional();
 
@@ -114,6 +118,8 @@ const configSchema = z.object({
   mlp_bias: z.boolean().optional(),
   hidden_act: z.string().optional(),
   hidden_activation: z.string().nullable().optional(),
+  rope_local_base_freq: z.number().positive().optional(),
+  sliding_window_pattern: positiveInt.optional(),
   query_pre_attn_scalar: z.number().positive().optional(),
   attn_logit_softcapping: z.number().positive().nullable().optional(),
   final_logit_softcapping: z.number().positive().nullable().optional(),
@@ -169,7 +175,8 @@ export function readModelConfig(file: string): ModelConfig {
 function normalise(raw: RawConfig, file: string): ModelConfig {
   const arch = SUPPORTED_MODEL_TYPES[raw.model_type];
   const unsupported = (key: string, what: string) => new ModelFileError('unsupported-feature', file, what, { key });
-  const gemma = arch === 'gemma2';
+  const gemma = arch === 'gemma2' || arch === 'gemma3_text';
+  const gemma3 = arch === 'gemma3_text';
   if (gemma) {
     // Gemma's GeGLU: hidden_activation wins over the legacy hidden_act (transformers' Gemma2Config does the same).
     const activation = raw.hidden_activation ?? raw.hidden_act ?? 'gelu_pytorch_tanh';
@@ -184,13 +191,16 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
   const headDim = raw.head_dim ?? (gemma ? 256 : raw.hidden_size / numHeads);
   if (!Number.isInteger(headDim)) throw new ModelFileError('bad-config', file, `hidden_size ${raw.hidden_size} is not divisible by num_attention_heads ${numHeads}; set head_dim`, { key: 'head_dim' });
   if (headDim % 2 !== 0) throw new ModelFileError('bad-config', file, `head_dim ${headDim} must be even for rotary embeddings`, { key: 'head_dim' });
-  const ropeKey = raw.rope_parameters ? 'rope_parameters' : 'rope_scaling';
-  const ropeTheta = raw.rope_parameters?.rope_theta ?? raw.rope_theta ?? 10000;
-  // A base at or below 1 gives rotations of a radian or more per position (NaN once they overflow float32).
-  if (ropeTheta <= 1) {
-    throw new ModelFileError('bad-config', file, `rope_theta ${ropeTheta} is not a usable RoPE base: it must be above 1 (models use 10000 to about 1e8)`, { key: raw.rope_parameters?.rope_theta !== undefined ? 'rope_parameters.rope_theta' : 'rope_theta' });
-  }
-  const rope = raw.rope_parameters ?? raw.rope_scaling ?? null;
+  // Gemma 3: full layers read rope_parameters.full_attention (v5) or rope_theta + rope_scaling (v4, base 1e6); the
+  // sliding layers rope_parameters.sliding_attention or rope_local_base_freq (default RoPE, base 1e4).
+  const byLayerType = gemma3 && raw.rope_parameters?.full_attention !== undefined;
+  const nested = (type: 'full_attention' | 'sliding_attention', fallback: number) => {
+    const entry = raw.rope_parameters?.[type] ?? null;
+    return parseRope(entry, { value: entry?.rope_theta ?? fallback, key: `rope_parameters.${type}.rope_theta` }, `rope_parameters.${type}`, file);
+  };
+  const flatTheta = raw.rope_parameters?.rope_theta !== undefined ? { value: raw.rope_parameters.rope_theta, key: 'rope_parameters.rope_theta' } : { value: raw.rope_theta ?? (gemma3 ? 1e6 : 10000), key: 'rope_theta' };
+  const fullRope = byLayerType ? nested('full_attention', 1e6) : parseRope(raw.rope_parameters ?? raw.rope_scaling ?? null, flatTheta, raw.rope_parameters ? 'rope_parameters' : 'rope_scaling', file);
+  const localRope = !gemma3 ? null : byLayerType ? nested('sliding_attention', 1e4) : parseRope(null, { value: raw.rope_local_base_freq ?? 1e4, key: 'rope_local_base_freq' }, 'rope_local_base_freq', file);
   const attentionBias = raw.attention_bias ?? false;
   const { slidingWindow, slidingLayers } = slidingAttention(raw, file);
   return {
@@ -204,20 +214,21 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
     numKvHeads,
     headDim,
     rmsNormEps: raw.rms_norm_eps ?? 1e-6,
-    ropeTheta,
-    ropeScaling: parseRopeScaling(rope, file, ropeKey),
+    ...fullRope,
     maxPositionEmbeddings: raw.max_position_embeddings ?? 2048,
     tieWordEmbeddings: raw.tie_word_embeddings ?? gemma,
     qkvBias: arch === 'qwen2' ? true : attentionBias,
     outputBias: arch === 'qwen2' ? false : attentionBias,
-    qkNorm: arch === 'qwen3',
+    qkNorm: arch === 'qwen3' || gemma3,
     slidingWindow,
     slidingLayers,
     gemma: gemma
       ? {
           queryPreAttentionScalar: raw.query_pre_attn_scalar ?? 256,
-          attentionSoftcap: raw.attn_logit_softcapping === undefined ? 50 : raw.attn_logit_softcapping,
-          finalSoftcap: raw.final_logit_softcapping === undefined ? 30 : raw.final_logit_softcapping,
+          // Gemma 2 defaults to capping (50, 30), Gemma 3 to none.
+          attentionSoftcap: raw.attn_logit_softcapping === undefined ? (gemma3 ? null : 50) : raw.attn_logit_softcapping,
+          finalSoftcap: raw.final_logit_softcapping === undefined ? (gemma3 ? null : 30) : raw.final_logit_softcapping,
+          localRope,
         }
       : undefined,
     bosTokenId: idList(raw.bos_token_id)[0] ?? null,
@@ -235,11 +246,13 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
  */
 function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number | null; slidingLayers: ModelConfig['slidingLayers'] } {
   const layers = raw.num_hidden_layers;
-  if (raw.model_type === 'gemma2') {
-    // Gemma 2 alternates: sliding on even layers, full on odd ones, unless layer_types says otherwise.
-    raw = { ...raw, layer_types: raw.layer_types ?? Array.from({ length: layers }, (_, i) => (i % 2 === 0 ? 'sliding_attention' : 'full_attention')) };
+  if (raw.model_type === 'gemma2' || raw.model_type === 'gemma3_text') {
+    // Without layer_types, every `pattern`-th layer is full and the others slide: Gemma 2 alternates (pattern 2),
+    // Gemma 3 has sliding_window_pattern (6).
+    const pattern = raw.model_type === 'gemma2' ? 2 : (raw.sliding_window_pattern ?? 6);
+    raw = { ...raw, layer_types: raw.layer_types ?? Array.from({ length: layers }, (_, i) => ((i + 1) % pattern !== 0 ? 'sliding_attention' : 'full_attention')) };
   }
-  const windowed = raw.model_type === 'gemma2' || raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
+  const windowed = raw.model_type === 'gemma2' || raw.model_type === 'gemma3_text' || raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
   const window = windowed ? (raw.sliding_window === undefined ? 4096 : raw.sliding_window) : null;
   if (window === null) return { slidingWindow: null, slidingLayers: { from: Number.POSITIVE_INFINITY } };
   if (raw.model_type === 'mistral') return { slidingWindow: window, slidingLayers: { from: 0 } };
@@ -264,7 +277,16 @@ export function layerWindow(config: Pick<ModelConfig, 'slidingWindow' | 'sliding
   return windowed ? config.slidingWindow : null;
 }
 
-function parseRopeScaling(rope: z.infer<typeof ropeScalingSchema>, file: string, key: string): RopeScaling {
+/** A RoPE base (which must be above 1) and the scaling of a rope_scaling / rope_parameters entry. */
+function parseRope(rope: z.infer<typeof flatRopeSchema> | null, theta: { value: number; key: string }, key: string, file: string): Pick<ModelConfig, 'ropeTheta' | 'ropeScaling'> {
+  // A base at or below 1 gives rotations of a radian or more per position (NaN once they overflow float32).
+  if (theta.value <= 1) {
+    throw new ModelFileError('bad-config', file, `rope_theta ${theta.value} is not a usable RoPE base: it must be above 1 (models use 10000 to about 1e8)`, { key: theta.key });
+  }
+  return { ropeTheta: theta.value, ropeScaling: parseRopeScaling(rope, file, key) };
+}
+
+function parseRopeScaling(rope: z.infer<typeof flatRopeSchema> | null, file: string, key: string): RopeScaling {
   const type = rope?.rope_type ?? rope?.type ?? 'default';
   if (!rope || type === 'default') return { type: 'default' };
   const need = (name: string, value: number | undefined): number => {

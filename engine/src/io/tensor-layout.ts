@@ -53,8 +53,8 @@ export function expectedTensors(config: ModelConfig): ExpectedTensor[] {
       tensors.push({ name: `${attention}.k_norm.weight`, shape: [headDim], kind: 'norm' });
     }
     tensors.push({ name: `${p}.post_attention_layernorm.weight`, shape: [hidden], kind: 'norm' });
-    if (config.arch === 'gemma2') {
-      // Gemma 2 norms the MLP's input and output too (post_attention_layernorm norms the attention's output there).
+    if (config.arch === 'gemma2' || config.arch === 'gemma3_text') {
+      // Gemma 2 and 3 norm the MLP's input and output too (post_attention_layernorm norms the attention's output there).
       tensors.push({ name: `${p}.pre_feedforward_layernorm.weight`, shape: [hidden], kind: 'norm' });
       tensors.push({ name: `${p}.post_feedforward_layernorm.weight`, shape: [hidden], kind: 'norm' });
     }

@@ -1,10 +1,12 @@
-// Gemma 2 as transformers' modeling_gemma2 defines it: a Llama shape (q/k/v/o, gate/up/down, rotate-half RoPE, GQA)
-// with embeddings scaled by √hidden, (1 + w) RMSNorms before and after both the attention and the MLP, attention
-// scores scaled by query_pre_attn_scalar^-½ and soft-capped (tanh), a sliding window on alternating layers (as
-// layer_types says), a GeGLU MLP (gelu-tanh gate), tied embeddings and soft-capped final logits.
+// Gemma 2 and Gemma 3 (text) as transformers' modeling_gemma2 / modeling_gemma3 define them: a Llama shape (q/k/v/o,
+// gate/up/down, rotate-half RoPE, GQA) with embeddings scaled by √hidden, (1 + w) RMSNorms before and after both the
+// attention and the MLP, attention scores scaled by query_pre_attn_scalar^-½, a sliding window on the layers
+// layer_types marks (alternating for Gemma 2, five in six for Gemma 3), a GeGLU MLP (gelu-tanh gate) and tied
+// embeddings. Gemma 2 soft-caps (tanh) attention scores and final logits; Gemma 3 instead norms q and k per head and
+// gives its sliding layers their own RoPE base (rope_local_base_freq).
 // Reads top-down: attention → MLP → block → model.
 import { ops, type Graph, type Value } from '../graph';
-import { ropeInverseFrequencies, type GemmaSettings, type ModelConfig } from '../io/config';
+import { layerWindow, ropeInverseFrequencies, type GemmaSettings, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, geluTanh, rmsNorm, rotary } from '../autodiff/composites';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
 import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
@@ -17,8 +19,8 @@ interface Context {
   options: CausalLMOptions;
   /** The attention bias of a layer: windowed on the sliding layers. */
   bias: (layer: number) => Value;
-  cos: Value;
-  sin: Value;
+  /** The rotary tables of a layer: Gemma 3's sliding layers have their own. */
+  rotaryTables: (layer: number) => { cos: Value; sin: Value };
 }
 
 type KeyValues = { key: Value; value: Value };
@@ -33,14 +35,16 @@ export function softcap(x: Value, cap: number): Value {
   return ops.mul(ops.tanh(ops.mul(x, 1 / cap)), cap);
 }
 
-/** Gemma2Attention: Llama attention scaled by query_pre_attn_scalar^-½ with soft-capped scores. */
+/** Gemma2Attention / Gemma3Attention: Llama attention scaled by query_pre_attn_scalar^-½, soft-capped (2) or with q/k norms (3). */
 function attention(context: Context, layer: number, x: Value, past?: KeyValues): { output: Value } & KeyValues {
   const { config, gemma, options } = context;
   const { hiddenSize, numHeads, numKvHeads, headDim } = config;
   const module = `model.layers.${layer}.self_attn`;
   const project = (name: string, heads: number) => splitHeads(linear(options, `${module}.${name}`, x, hiddenSize, heads * headDim, config.qkvBias), heads, headDim);
-  const q = rotary(project('q_proj', numHeads), context.cos, context.sin);
-  const k = rotary(project('k_proj', numKvHeads), context.cos, context.sin);
+  const headNorm = (name: string, heads: Value) => (config.qkNorm ? gemmaNorm(context, `${module}.${name}`, heads) : heads);
+  const { cos, sin } = context.rotaryTables(layer);
+  const q = rotary(headNorm('q_norm', project('q_proj', numHeads)), cos, sin);
+  const k = rotary(headNorm('k_norm', project('k_proj', numKvHeads)), cos, sin);
   const v = project('v_proj', numKvHeads);
   const keys = past ? ops.concat([past.key, k], 2) : k;
   const values = past ? ops.concat([past.value, v], 2) : v;
@@ -74,7 +78,7 @@ function block(context: Context, layer: number, x: Value, past?: KeyValues): { o
   return { output, key: attended.key, value: attended.value };
 }
 
-/** Gemma2ForCausalLM: scaled embeddings, decoder layers, final (1 + w) norm, tied LM head with soft-capped logits. */
+/** Gemma2ForCausalLM / Gemma3ForCausalLM: scaled embeddings, decoder layers, final (1 + w) norm, tied LM head (soft-capped logits). */
 export function buildGemma(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
   if (options.virtualTokens) throw new Error('prompt tuning is not supported for Gemma models yet (LoRA, QLoRA and full fine-tuning are)');
   const gemma = config.gemma!;
@@ -89,9 +93,11 @@ export function buildGemma(graph: Graph, config: ModelConfig, options: CausalLMO
   const seqLength = runtimeSize(inputIds, 1);
   const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), inputIds.shape[1]), pastLength), [0]);
   const dtype = hidden.dtype as ComputeType;
-  const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
+  const global = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
+  const local = gemma.localRope ? rotaryTables(positions, ropeInverseFrequencies({ headDim: config.headDim, ...gemma.localRope }), dtype) : global;
+  const tablesOf = (layer: number) => (layerWindow(config, layer) === null ? global : local);
   const bias = layerBiases(config, (window) => attentionBias(attentionMask, pastLength, seqLength, inputIds.shape[1], window, dtype));
-  const context: Context = { config, gemma, options, bias, cos, sin };
+  const context: Context = { config, gemma, options, bias, rotaryTables: tablesOf };
 
   const present: KeyValues[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {

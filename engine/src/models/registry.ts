@@ -14,6 +14,7 @@ const BUILDERS: Record<Arch, Builder> = {
   qwen3: buildLlama,
   gpt2: buildGpt2,
   gemma2: buildGemma,
+  gemma3_text: buildGemma,
 };
 
 export function buildCausalLM(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {

@@ -65,10 +65,26 @@ test('Gemma 2: layers alternate sliding/full unless layer_types says otherwise; 
   const config = parseModelConfig({ ...base, hidden_act: 'gelu_pytorch_tanh', hidden_activation: 'gelu_pytorch_tanh' });
   assert.deepEqual(config.slidingLayers, [true, false, true, false]);
   assert.deepEqual([config.slidingWindow, config.headDim, config.tieWordEmbeddings], [4096, 256, true]);
-  assert.deepEqual(config.gemma, { queryPreAttentionScalar: 256, attentionSoftcap: 50, finalSoftcap: 30 });
+  assert.deepEqual(config.gemma, { queryPreAttentionScalar: 256, attentionSoftcap: 50, finalSoftcap: 30, localRope: null });
   const explicit = parseModelConfig({ ...base, layer_types: ['full_attention', 'full_attention', 'sliding_attention', 'full_attention'], sliding_window: 8, attn_logit_softcapping: null, final_logit_softcapping: null });
   assert.deepEqual([explicit.slidingLayers, explicit.slidingWindow, explicit.gemma?.attentionSoftcap, explicit.gemma?.finalSoftcap], [[false, false, true, false], 8, null, null]);
   // transformers v4 Gemma 2 configs carry hidden_act (the legacy key) next to hidden_activation, which wins.
   assert.throws(() => parseModelConfig({ ...base, hidden_activation: 'relu' }), (error: unknown) => error instanceof ModelFileError && error.key === 'hidden_activation');
   assert.throws(() => parseModelConfig({ ...base, hidden_act: 'silu', hidden_activation: null }), (error: unknown) => error instanceof ModelFileError && error.key === 'hidden_act');
+});
+
+test('Gemma 3: transformers 5\'s per-layer-type rope_parameters and v4\'s rope_theta / rope_local_base_freq / rope_scaling agree', () => {
+  const base = { model_type: 'gemma3_text', vocab_size: 100, hidden_size: 32, intermediate_size: 64, num_hidden_layers: 7, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 8 };
+  const v5 = parseModelConfig({
+    ...base,
+    layer_types: ['sliding_attention', 'sliding_attention', 'sliding_attention', 'sliding_attention', 'sliding_attention', 'full_attention', 'sliding_attention'],
+    rope_parameters: { full_attention: { rope_type: 'linear', factor: 8, rope_theta: 1e6 }, sliding_attention: { rope_type: 'default', rope_theta: 1e4 } },
+  });
+  const v4 = parseModelConfig({ ...base, rope_theta: 1e6, rope_local_base_freq: 1e4, rope_scaling: { rope_type: 'linear', factor: 8 }, sliding_window_pattern: 6 });
+  assert.deepEqual(v4, v5);
+  assert.deepEqual([v5.ropeTheta, v5.ropeScaling, v5.gemma?.localRope], [1e6, { type: 'linear', factor: 8 }, { ropeTheta: 1e4, ropeScaling: { type: 'default' } }]);
+  assert.deepEqual([v5.qkNorm, v5.gemma?.attentionSoftcap, v5.gemma?.finalSoftcap], [true, null, null]);
+  const defaults = parseModelConfig(base);
+  assert.deepEqual([defaults.ropeTheta, defaults.gemma?.localRope?.ropeTheta, defaults.slidingLayers], [1e6, 1e4, [true, true, true, true, true, false, true]]);
+  assert.throws(() => parseModelConfig({ ...base, rope_local_base_freq: 1 }), (error: unknown) => error instanceof ModelFileError && error.key === 'rope_local_base_freq');
 });

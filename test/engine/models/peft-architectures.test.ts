@@ -45,10 +45,12 @@ test('a PEFT fan_in_fan_out LoRA adapter on GPT-2 Conv1D modules (c_attn, c_proj
   assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
 });
 
-test('a PEFT LoRA adapter on Gemma 2 (q_proj, v_proj, gate_proj, down_proj) gives PEFT log-probs', async () => {
-  const { worst, tolerance } = await worstLogprobDifference('gemma2', 'peft-gemma2');
-  assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
-});
+for (const [base, targets] of [['gemma2', 'q_proj, v_proj, gate_proj, down_proj'], ['gemma3-text', 'q_proj, k_proj, o_proj, up_proj']]) {
+  test(`a PEFT LoRA adapter on ${base} (${targets}) gives PEFT log-probs`, async () => {
+    const { worst, tolerance } = await worstLogprobDifference(base, `peft-${base}`);
+    assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
+  });
+}
 
 test('merging a GPT-2 adapter adds the transposed delta to the [in, out] weight only', () => {
   const folder = loadModelFolder(BASE, { requireTokenizer: false });
