@@ -8,10 +8,10 @@ import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { assertModelFile } from '../../../contracts/src/user-file';
 import { parseGpt2Config } from './gpt2-config';
 
-export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2' | 'gemma2' | 'gemma3_text';
+export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2' | 'gemma2' | 'gemma3_text' | 'phi3';
 
 /** model_type → architecture; Mistral (sliding window aside) and SmolLM/TinyLlama (model_type llama) are Llamas. */
-export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2', gemma3_text: 'gemma3_text' };
+export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2', gemma3_text: 'gemma3_text', phi3: 'phi3' };
 
 export type RopeScaling =
   | { type: 'default' }
@@ -32,6 +32,8 @@ export interface ModelConfig {
   rmsNormEps: number;
   ropeTheta: number;
   ropeScaling: RopeScaling;
+  /** The leading dims of each head that RoPE rotates (Phi-3's partial_rotary_factor · head_dim); the rest pass. */
+  rotaryDim: number;
   maxPositionEmbeddings: number;
   tieWordEmbeddings: boolean;
   /** Bias on q_proj, k_proj, v_proj (always for Qwen2; attention_bias for the others). */
@@ -91,6 +93,7 @@ const flatRopeSchema = z.object({
     high_freq_factor: z.number().optional(),
     original_max_position_embeddings: positiveInt.optional(),
     rope_theta: z.number().positive().optional(),
+    partial_rotary_factor: z.number().positive().max(1).optional(),
   });
 const ropeScalingSchema = flatRopeSchema
   // Gemma 3 in transformers 5: one rope_parameters entry per layer type.
@@ -119,6 +122,7 @@ const configSchema = z.object({
   hidden_act: z.string().optional(),
   hidden_activation: z.string().nullable().optional(),
   rope_local_base_freq: z.number().positive().optional(),
+  partial_rotary_factor: z.number().positive().max(1).optional(),
   sliding_window_pattern: positiveInt.optional(),
   query_pre_attn_scalar: z.number().positive().optional(),
   attn_logit_softcapping: z.number().positive().nullable().optional(),
@@ -201,6 +205,9 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
   const flatTheta = raw.rope_parameters?.rope_theta !== undefined ? { value: raw.rope_parameters.rope_theta, key: 'rope_parameters.rope_theta' } : { value: raw.rope_theta ?? (gemma3 ? 1e6 : 10000), key: 'rope_theta' };
   const fullRope = byLayerType ? nested('full_attention', 1e6) : parseRope(raw.rope_parameters ?? raw.rope_scaling ?? null, flatTheta, raw.rope_parameters ? 'rope_parameters' : 'rope_scaling', file);
   const localRope = !gemma3 ? null : byLayerType ? nested('sliding_attention', 1e4) : parseRope(null, { value: raw.rope_local_base_freq ?? 1e4, key: 'rope_local_base_freq' }, 'rope_local_base_freq', file);
+  // Phi-3 / Phi-4-mini rotate part of each head: partial_rotary_factor (in rope_parameters from transformers 5).
+  const rotaryDim = Math.trunc(headDim * (raw.rope_parameters?.partial_rotary_factor ?? raw.partial_rotary_factor ?? 1));
+  if (rotaryDim % 2 !== 0) throw new ModelFileError('bad-config', file, `partial_rotary_factor gives ${rotaryDim} rotary dims per head; RoPE needs an even count`, { key: 'partial_rotary_factor' });
   const attentionBias = raw.attention_bias ?? false;
   const { slidingWindow, slidingLayers } = slidingAttention(raw, file);
   return {
@@ -215,6 +222,7 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
     headDim,
     rmsNormEps: raw.rms_norm_eps ?? 1e-6,
     ...fullRope,
+    rotaryDim,
     maxPositionEmbeddings: raw.max_position_embeddings ?? 2048,
     tieWordEmbeddings: raw.tie_word_embeddings ?? gemma,
     qkvBias: arch === 'qwen2' ? true : attentionBias,
@@ -252,6 +260,8 @@ function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number
     const pattern = raw.model_type === 'gemma2' ? 2 : (raw.sliding_window_pattern ?? 6);
     raw = { ...raw, layer_types: raw.layer_types ?? Array.from({ length: layers }, (_, i) => ((i + 1) % pattern !== 0 ? 'sliding_attention' : 'full_attention')) };
   }
+  // Phi-3 windows every layer when sliding_window is set (its default is none).
+  if (raw.model_type === 'phi3') return raw.sliding_window ? { slidingWindow: raw.sliding_window, slidingLayers: { from: 0 } } : { slidingWindow: null, slidingLayers: { from: Number.POSITIVE_INFINITY } };
   const windowed = raw.model_type === 'gemma2' || raw.model_type === 'gemma3_text' || raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
   const window = windowed ? (raw.sliding_window === undefined ? 4096 : raw.sliding_window) : null;
   if (window === null) return { slidingWindow: null, slidingLayers: { from: Number.POSITIVE_INFINITY } };

@@ -70,6 +70,7 @@ export function parseGpt2Config(json: unknown, file: string): ModelConfig {
     // No rotary positions: learned position embeddings (transformer.wpe) up to n_positions.
     ropeTheta: 10000,
     ropeScaling: { type: 'default' },
+    rotaryDim: headDim,
     maxPositionEmbeddings: raw.n_positions ?? raw.max_position_embeddings ?? 1024,
     tieWordEmbeddings: raw.tie_word_embeddings ?? true,
     qkvBias: true,

@@ -36,6 +36,7 @@ export function sizeKeys(config: Pick<ModelConfig, 'arch'>): { layers: string; h
 
 export function expectedTensors(config: ModelConfig): ExpectedTensor[] {
   if (config.arch === 'gpt2') return gpt2Tensors(config);
+  if (config.arch === 'phi3') return phi3Tensors(config);
   const { hiddenSize: hidden, intermediateSize: inter, headDim, numHeads, numKvHeads, vocabSize } = config;
   const tensors: ExpectedTensor[] = [{ name: 'model.embed_tokens.weight', shape: [vocabSize, hidden], kind: 'embedding' }];
   for (let layer = 0; layer < config.numLayers; layer++) {
@@ -60,6 +61,24 @@ export function expectedTensors(config: ModelConfig): ExpectedTensor[] {
     }
     tensors.push({ name: `${p}.mlp.gate_proj.weight`, shape: [inter, hidden], kind: 'linear' });
     tensors.push({ name: `${p}.mlp.up_proj.weight`, shape: [inter, hidden], kind: 'linear' });
+    tensors.push({ name: `${p}.mlp.down_proj.weight`, shape: [hidden, inter], kind: 'linear' });
+  }
+  tensors.push({ name: 'model.norm.weight', shape: [hidden], kind: 'norm' });
+  if (!config.tieWordEmbeddings) tensors.push({ name: 'lm_head.weight', shape: [vocabSize, hidden], kind: 'linear' });
+  return tensors;
+}
+
+/** Phi3ForCausalLM: Llama's tensors with q/k/v fused into qkv_proj and gate/up into gate_up_proj. */
+function phi3Tensors(config: ModelConfig): ExpectedTensor[] {
+  const { hiddenSize: hidden, intermediateSize: inter, headDim, numHeads, numKvHeads, vocabSize } = config;
+  const tensors: ExpectedTensor[] = [{ name: 'model.embed_tokens.weight', shape: [vocabSize, hidden], kind: 'embedding' }];
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    const p = layerPrefix(layer);
+    tensors.push({ name: `${p}.input_layernorm.weight`, shape: [hidden], kind: 'norm' });
+    tensors.push({ name: `${p}.self_attn.qkv_proj.weight`, shape: [(numHeads + 2 * numKvHeads) * headDim, hidden], kind: 'linear' });
+    tensors.push({ name: `${p}.self_attn.o_proj.weight`, shape: [hidden, numHeads * headDim], kind: 'linear' });
+    tensors.push({ name: `${p}.post_attention_layernorm.weight`, shape: [hidden], kind: 'norm' });
+    tensors.push({ name: `${p}.mlp.gate_up_proj.weight`, shape: [2 * inter, hidden], kind: 'linear' });
     tensors.push({ name: `${p}.mlp.down_proj.weight`, shape: [hidden, inter], kind: 'linear' });
   }
   tensors.push({ name: 'model.norm.weight', shape: [hidden], kind: 'norm' });

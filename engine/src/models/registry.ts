@@ -3,6 +3,7 @@ import type { Graph } from '../graph';
 import type { Arch, ModelConfig } from '../io/config';
 import { buildGemma } from './gemma';
 import { buildGpt2 } from './gpt2';
+import { buildPhi3 } from './phi3';
 import { buildLlama } from './llama';
 import type { CausalLM, CausalLMOptions } from './types';
 
@@ -15,6 +16,7 @@ const BUILDERS: Record<Arch, Builder> = {
   gpt2: buildGpt2,
   gemma2: buildGemma,
   gemma3_text: buildGemma,
+  phi3: buildPhi3,
 };
 
 export function buildCausalLM(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {

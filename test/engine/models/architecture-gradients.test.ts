@@ -1,7 +1,7 @@
-// GPT-2, Gemma 2 and Gemma 3 graphs are trainable end to end: built in float64 with every weight as a graph input, the
+// GPT-2, Gemma 2, Gemma 3 and Phi-3 graphs are trainable end to end: built in float64 with every weight as a graph input, the
 // autodiff gradient of the loss matches central finite differences for every weight (sampled coordinates), through
 // LayerNorm, GELU, Conv1D transposes and learned positions (GPT-2), and (1 + w) norms, soft-capped attention and
-// logits, the sliding window and GeGLU (Gemma 2), q/k norms and per-layer-type RoPE (Gemma 3).
+// logits, the sliding window and GeGLU (Gemma 2), q/k norms and per-layer-type RoPE (Gemma 3), fused projections and partial RoPE (Phi-3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as ort from 'onnxruntime-node';
@@ -24,6 +24,10 @@ const CONFIGS: Record<string, ModelConfig> = {
     model_type: 'gemma3_text', vocab_size: 11, hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, head_dim: 4,
     num_attention_heads: 2, num_key_value_heads: 1, query_pre_attn_scalar: 6, sliding_window: 2, sliding_window_pattern: 2,
     rope_theta: 1000, rope_local_base_freq: 100, rope_scaling: { rope_type: 'linear', factor: 2 },
+  }),
+  phi3: parseModelConfig({
+    model_type: 'phi3', vocab_size: 11, hidden_size: 8, intermediate_size: 12, num_hidden_layers: 1, num_attention_heads: 2,
+    num_key_value_heads: 1, rope_theta: 100, partial_rotary_factor: 0.5, sliding_window: 3,
   }),
 };
 

@@ -45,7 +45,12 @@ test('a PEFT fan_in_fan_out LoRA adapter on GPT-2 Conv1D modules (c_attn, c_proj
   assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
 });
 
-for (const [base, targets] of [['gemma2', 'q_proj, v_proj, gate_proj, down_proj'], ['gemma3-text', 'q_proj, k_proj, o_proj, up_proj']]) {
+const ADAPTERS = [
+  ['gemma2', 'q_proj, v_proj, gate_proj, down_proj'],
+  ['gemma3-text', 'q_proj, k_proj, o_proj, up_proj'],
+  ['phi3', 'qkv_proj, o_proj, gate_up_proj, down_proj'],
+];
+for (const [base, targets] of ADAPTERS) {
   test(`a PEFT LoRA adapter on ${base} (${targets}) gives PEFT log-probs`, async () => {
     const { worst, tolerance } = await worstLogprobDifference(base, `peft-${base}`);
     assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
