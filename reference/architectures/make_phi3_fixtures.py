@@ -4,6 +4,10 @@ without Python. Writes under test/fixtures:
   golden/phi3/             a tiny random Phi3ForCausalLM as save_pretrained writes it and its logits (golden.json, the
                            shared golden runner's format): fused qkv_proj and gate_up_proj, GQA, partial_rotary_factor
                            0.5 (Phi-4-mini style), sliding window 4 on every layer, untied lm_head.
+  golden/phi3-longrope/    the same shape with longrope scaling (2 short and 2 long factors, max 64 positions) and
+                           original_max_position_embeddings 2, so every test sequence takes the long factors and the
+                           attention factor √(1 + ln 32 / ln 2) (the KV-cache runner stays consistent with it).
+  roundtrip/phi3-longrope-short/  that model with original_max_position_embeddings 64: the short factors; logits.
   roundtrip/peft-phi3/     a PEFT LoRA adapter on qkv_proj, o_proj, gate_up_proj and down_proj (PEFT's Phi-3 names)
                            with PEFT's per-token log-probs (expected.json).
 
@@ -86,3 +90,25 @@ if __name__ == "__main__":
                    "tolerance": 1e-4, "sequences": sequences}, f, indent=1)
         f.write("\n")
     print("phi3", loaded.config.rope_parameters, loaded.config.sliding_window)
+
+    for name, original in [("golden/phi3-longrope", 2), ("roundtrip/phi3-longrope-short", 64)]:
+        out = os.path.join(FIXTURES, *name.split("/"))
+        rope = {"rope_type": "longrope", "short_factor": [1.0, 1.5], "long_factor": [2.0, 5.0], "rope_theta": 10000.0,
+                "partial_rotary_factor": 0.5}
+        config = transformers.Phi3Config(vocab_size=128, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
+                                         original_max_position_embeddings=original, rms_norm_eps=1e-5, bos_token_id=1,
+                                         eos_token_id=2, pad_token_id=0, tie_word_embeddings=False, rope_parameters=rope)
+        model = transformers.Phi3ForCausalLM(config).eval()
+        randomise(model, 23)
+        shutil.rmtree(out, ignore_errors=True)
+        model.save_pretrained(out, safe_serialization=True)
+        loaded = transformers.AutoModelForCausalLM.from_pretrained(out, attn_implementation="eager").eval()
+        golden = {"variant": os.path.basename(out), "modelType": "phi3", "weightsDtype": "F32", "tolerance": 1e-4,
+                  "features": ["longrope", f"original_max_position_embeddings {original}", "partial_rotary_factor 0.5", "transformers-written"],
+                  "generator": "reference/architectures/make_phi3_fixtures.py", "versions": VERSIONS, "tensorChecks": {},
+                  "sequences": logits_of(loaded)}
+        with open(os.path.join(out, "golden.json" if name.startswith("golden") else "expected.json"), "w") as f:
+            json.dump(golden, f)
+            f.write("\n")
+        print(name, loaded.config.rope_parameters)

@@ -16,7 +16,9 @@ export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mis
 export type RopeScaling =
   | { type: 'default' }
   | { type: 'linear'; factor: number }
-  | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number };
+  | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number }
+  /** Phi-3.5 / Phi-4-mini: per-pair divisors, short within originalMaxPositionEmbeddings, long beyond; cos/sin × attentionFactor. */
+  | { type: 'longrope'; shortFactor: number[]; longFactor: number[]; originalMaxPositionEmbeddings: number; attentionFactor: number };
 
 export interface ModelConfig {
   arch: Arch;
@@ -94,6 +96,9 @@ const flatRopeSchema = z.object({
     original_max_position_embeddings: positiveInt.optional(),
     rope_theta: z.number().positive().optional(),
     partial_rotary_factor: z.number().positive().max(1).optional(),
+    short_factor: z.array(z.number().positive()).optional(),
+    long_factor: z.array(z.number().positive()).optional(),
+    attention_factor: z.number().positive().optional(),
   });
 const ropeScalingSchema = flatRopeSchema
   // Gemma 3 in transformers 5: one rope_parameters entry per layer type.
@@ -123,6 +128,7 @@ const configSchema = z.object({
   hidden_activation: z.string().nullable().optional(),
   rope_local_base_freq: z.number().positive().optional(),
   partial_rotary_factor: z.number().positive().max(1).optional(),
+  original_max_position_embeddings: positiveInt.optional(),
   sliding_window_pattern: positiveInt.optional(),
   query_pre_attn_scalar: z.number().positive().optional(),
   attn_logit_softcapping: z.number().positive().nullable().optional(),
@@ -198,16 +204,25 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
   // Gemma 3: full layers read rope_parameters.full_attention (v5) or rope_theta + rope_scaling (v4, base 1e6); the
   // sliding layers rope_parameters.sliding_attention or rope_local_base_freq (default RoPE, base 1e4).
   const byLayerType = gemma3 && raw.rope_parameters?.full_attention !== undefined;
+  const limits: PositionLimits = { max: raw.max_position_embeddings ?? 2048, original: raw.original_max_position_embeddings };
   const nested = (type: 'full_attention' | 'sliding_attention', fallback: number) => {
     const entry = raw.rope_parameters?.[type] ?? null;
-    return parseRope(entry, { value: entry?.rope_theta ?? fallback, key: `rope_parameters.${type}.rope_theta` }, `rope_parameters.${type}`, file);
+    return parseRope(entry, { value: entry?.rope_theta ?? fallback, key: `rope_parameters.${type}.rope_theta` }, `rope_parameters.${type}`, file, limits);
   };
   const flatTheta = raw.rope_parameters?.rope_theta !== undefined ? { value: raw.rope_parameters.rope_theta, key: 'rope_parameters.rope_theta' } : { value: raw.rope_theta ?? (gemma3 ? 1e6 : 10000), key: 'rope_theta' };
-  const fullRope = byLayerType ? nested('full_attention', 1e6) : parseRope(raw.rope_parameters ?? raw.rope_scaling ?? null, flatTheta, raw.rope_parameters ? 'rope_parameters' : 'rope_scaling', file);
-  const localRope = !gemma3 ? null : byLayerType ? nested('sliding_attention', 1e4) : parseRope(null, { value: raw.rope_local_base_freq ?? 1e4, key: 'rope_local_base_freq' }, 'rope_local_base_freq', file);
+  const fullRope = byLayerType ? nested('full_attention', 1e6) : parseRope(raw.rope_parameters ?? raw.rope_scaling ?? null, flatTheta, raw.rope_parameters ? 'rope_parameters' : 'rope_scaling', file, limits);
+  const localRope = !gemma3 ? null : byLayerType ? nested('sliding_attention', 1e4) : parseRope(null, { value: raw.rope_local_base_freq ?? 1e4, key: 'rope_local_base_freq' }, 'rope_local_base_freq', file, limits);
   // Phi-3 / Phi-4-mini rotate part of each head: partial_rotary_factor (in rope_parameters from transformers 5).
   const rotaryDim = Math.trunc(headDim * (raw.rope_parameters?.partial_rotary_factor ?? raw.partial_rotary_factor ?? 1));
   if (rotaryDim % 2 !== 0) throw new ModelFileError('bad-config', file, `partial_rotary_factor gives ${rotaryDim} rotary dims per head; RoPE needs an even count`, { key: 'partial_rotary_factor' });
+  if (fullRope.ropeScaling.type === 'longrope') {
+    const ropeKey = raw.rope_parameters ? 'rope_parameters' : 'rope_scaling';
+    if (arch !== 'phi3') throw unsupported(ropeKey, `rope type 'longrope' is only supported for Phi-3 models`);
+    const { shortFactor, longFactor } = fullRope.ropeScaling;
+    if (shortFactor.length !== rotaryDim / 2 || longFactor.length !== rotaryDim / 2) {
+      throw new ModelFileError('bad-config', file, `longrope needs ${rotaryDim / 2} short and long factors (one per rotary pair), got ${shortFactor.length} and ${longFactor.length}`, { key: `${ropeKey}.short_factor` });
+    }
+  }
   const attentionBias = raw.attention_bias ?? false;
   const { slidingWindow, slidingLayers } = slidingAttention(raw, file);
   return {
@@ -288,15 +303,21 @@ export function layerWindow(config: Pick<ModelConfig, 'slidingWindow' | 'sliding
 }
 
 /** A RoPE base (which must be above 1) and the scaling of a rope_scaling / rope_parameters entry. */
-function parseRope(rope: z.infer<typeof flatRopeSchema> | null, theta: { value: number; key: string }, key: string, file: string): Pick<ModelConfig, 'ropeTheta' | 'ropeScaling'> {
+/** The position counts longrope derives its scaling from (top-level keys of config.json). */
+interface PositionLimits {
+  max: number;
+  original?: number;
+}
+
+function parseRope(rope: z.infer<typeof flatRopeSchema> | null, theta: { value: number; key: string }, key: string, file: string, limits: PositionLimits): Pick<ModelConfig, 'ropeTheta' | 'ropeScaling'> {
   // A base at or below 1 gives rotations of a radian or more per position (NaN once they overflow float32).
   if (theta.value <= 1) {
     throw new ModelFileError('bad-config', file, `rope_theta ${theta.value} is not a usable RoPE base: it must be above 1 (models use 10000 to about 1e8)`, { key: theta.key });
   }
-  return { ropeTheta: theta.value, ropeScaling: parseRopeScaling(rope, file, key) };
+  return { ropeTheta: theta.value, ropeScaling: parseRopeScaling(rope, file, key, limits) };
 }
 
-function parseRopeScaling(rope: z.infer<typeof flatRopeSchema> | null, file: string, key: string): RopeScaling {
+function parseRopeScaling(rope: z.infer<typeof flatRopeSchema> | null, file: string, key: string, limits: PositionLimits): RopeScaling {
   const type = rope?.rope_type ?? rope?.type ?? 'default';
   if (!rope || type === 'default') return { type: 'default' };
   const need = (name: string, value: number | undefined): number => {
@@ -313,7 +334,20 @@ function parseRopeScaling(rope: z.infer<typeof flatRopeSchema> | null, file: str
       originalMaxPositionEmbeddings: need('original_max_position_embeddings', rope.original_max_position_embeddings),
     };
   }
-  throw new ModelFileError('unsupported-feature', file, `rope type '${type}' is not supported (default, linear and llama3 are)`, { key });
+  if (type === 'longrope') {
+    // transformers' _compute_longrope_parameters: factor defaults to max / original positions, and the attention
+    // factor to √(1 + ln(factor) / ln(original)) (1 when the factor is at most 1).
+    const original = rope.original_max_position_embeddings ?? limits.original ?? limits.max;
+    const factor = rope.factor ?? limits.max / original;
+    const attentionFactor = rope.attention_factor ?? (factor <= 1 ? 1 : Math.sqrt(1 + Math.log(factor) / Math.log(original)));
+    const factors = (name: 'short_factor' | 'long_factor') => {
+      const value = rope[name];
+      if (!value) throw new ModelFileError('bad-config', file, `rope type 'longrope' needs ${name}`, { key: `${key}.${name}` });
+      return value;
+    };
+    return { type: 'longrope', shortFactor: factors('short_factor'), longFactor: factors('long_factor'), originalMaxPositionEmbeddings: original, attentionFactor };
+  }
+  throw new ModelFileError('unsupported-feature', file, `rope type '${type}' is not supported (default, linear, llama3 and, for Phi-3, longrope are)`, { key });
 }
 
 /**
@@ -326,6 +360,8 @@ export function ropeInverseFrequencies(config: Pick<ModelConfig, 'headDim' | 'ro
   for (let i = 0; i < half; i++) inverse[i] = 1 / config.ropeTheta ** ((2 * i) / config.headDim);
   const scaling = config.ropeScaling;
   if (scaling.type === 'linear') for (let i = 0; i < half; i++) inverse[i] /= scaling.factor;
+  // longrope: the short factors (positions within the original length); see longropeInverseFrequencies.
+  if (scaling.type === 'longrope') for (let i = 0; i < half; i++) inverse[i] /= scaling.shortFactor[i];
   if (scaling.type === 'llama3') {
     const lowFreqWavelength = scaling.originalMaxPositionEmbeddings / scaling.lowFreqFactor;
     const highFreqWavelength = scaling.originalMaxPositionEmbeddings / scaling.highFreqFactor;
@@ -339,4 +375,10 @@ export function ropeInverseFrequencies(config: Pick<ModelConfig, 'headDim' | 'ro
     }
   }
   return inverse;
+}
+
+/** LongRoPE's table for positions beyond originalMaxPositionEmbeddings: the base frequencies over the long factors. */
+export function longropeLongInverseFrequencies(config: Pick<ModelConfig, 'headDim' | 'ropeTheta'>, longFactor: readonly number[]): Float64Array {
+  const base = ropeInverseFrequencies({ ...config, ropeScaling: { type: 'default' } });
+  return base.map((frequency, i) => frequency / longFactor[i]);
 }

@@ -1,12 +1,13 @@
 // Phi-3 / Phi-3.5 / Phi-4-mini as transformers' modeling_phi3 defines them (Phi3ForCausalLM): the Llama block with q, k
 // and v fused into one qkv_proj and gate/up into one gate_up_proj, RoPE on the leading rotaryDim dims of each head
-// only (partial_rotary_factor), and a sliding window on every layer when sliding_window is set.
+// only (partial_rotary_factor) with longrope scaling where configured (Phi-3.5, Phi-4-mini), and a sliding window on
+// every layer when sliding_window is set.
 // Reads top-down: attention → MLP → block → model.
 import { ops, type Graph, type Value } from '../graph';
-import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
+import type { ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
-import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { attentionBias, layerBiases, mergeHeads, ropeTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { linear, lmHead } from './projection';
 import type { CausalLM, CausalLMOptions } from './types';
 
@@ -82,7 +83,7 @@ export function buildPhi3(graph: Graph, config: ModelConfig, options: CausalLMOp
   const seqLength = runtimeSize(inputIds, 1);
   const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), inputIds.shape[1]), pastLength), [0]);
   const dtype = hidden.dtype as ComputeType;
-  const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies({ ...config, headDim: config.rotaryDim }), dtype);
+  const { cos, sin } = ropeTables(positions, { ...config, headDim: config.rotaryDim }, dtype);
   const bias = layerBiases(config, (window) => attentionBias(attentionMask, pastLength, seqLength, inputIds.shape[1], window, dtype));
   const context: Context = { config, options, bias, cos, sin };
 

@@ -89,12 +89,18 @@ test('Gemma 3: transformers 5\'s per-layer-type rope_parameters and v4\'s rope_t
   assert.throws(() => parseModelConfig({ ...base, rope_local_base_freq: 1 }), (error: unknown) => error instanceof ModelFileError && error.key === 'rope_local_base_freq');
 });
 
-test('Phi-3: partial_rotary_factor from the top level (v4) or rope_parameters (v5); a window on every layer; longrope refused', () => {
+test('Phi-3: partial_rotary_factor from the top level (v4) or rope_parameters (v5); a window on every layer; longrope', () => {
   const base = { model_type: 'phi3', vocab_size: 100, hidden_size: 96, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2 };
   const v4 = parseModelConfig({ ...base, partial_rotary_factor: 0.75, rope_theta: 10000, sliding_window: 2047 });
   const v5 = parseModelConfig({ ...base, rope_parameters: { rope_type: 'default', rope_theta: 10000, partial_rotary_factor: 0.75 }, sliding_window: 2047 });
   assert.deepEqual(v4, v5);
   assert.deepEqual([v4.headDim, v4.rotaryDim, v4.slidingWindow, v4.slidingLayers], [24, 18, 2047, { from: 0 }]);
   assert.equal(parseModelConfig(base).slidingWindow, null);
-  assert.throws(() => parseModelConfig({ ...base, rope_scaling: { type: 'longrope', short_factor: [1], long_factor: [2] } }), (error: unknown) => error instanceof ModelFileError && error.code === 'unsupported-feature');
+  // Phi-3.5-mini's shape of longrope (v4): factors per rotary pair, original length at the top level.
+  const factors = { short_factor: Array(9).fill(1.1), long_factor: Array(9).fill(3) };
+  const longrope = parseModelConfig({ ...base, partial_rotary_factor: 0.75, max_position_embeddings: 131072, original_max_position_embeddings: 4096, rope_scaling: { type: 'longrope', ...factors } });
+  assert.deepEqual(longrope.ropeScaling, { type: 'longrope', ...{ shortFactor: factors.short_factor, longFactor: factors.long_factor }, originalMaxPositionEmbeddings: 4096, attentionFactor: Math.sqrt(1 + Math.log(32) / Math.log(4096)) });
+  assert.throws(() => parseModelConfig({ ...base, rope_scaling: { type: 'longrope', short_factor: [1], long_factor: [2] } }), (error: unknown) => error instanceof ModelFileError && error.key === 'rope_scaling.short_factor');
+  const llama = { ...base, model_type: 'llama', rope_scaling: { type: 'longrope', short_factor: Array(12).fill(1), long_factor: Array(12).fill(2) } };
+  assert.throws(() => parseModelConfig(llama), (error: unknown) => error instanceof ModelFileError && error.code === 'unsupported-feature');
 });
