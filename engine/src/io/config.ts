@@ -10,8 +10,11 @@ import { parseGpt2Config } from './gpt2-config';
 
 export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2' | 'gemma2' | 'gemma3_text' | 'phi3';
 
-/** model_type → architecture; Mistral (sliding window aside) and SmolLM/TinyLlama (model_type llama) are Llamas. */
-export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2', gemma3_text: 'gemma3_text', phi3: 'phi3' };
+/**
+ * model_type → architecture; Mistral (sliding window aside), SmolLM/TinyLlama (model_type llama) and SmolLM3 (layers
+ * without RoPE: ropeLayers) are Llamas.
+ */
+export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2', gemma3_text: 'gemma3_text', phi3: 'phi3', smollm3: 'llama' };
 
 export type RopeScaling =
   | { type: 'default' }
@@ -34,6 +37,8 @@ export interface ModelConfig {
   rmsNormEps: number;
   ropeTheta: number;
   ropeScaling: RopeScaling;
+  /** Per layer, whether it applies RoPE (SmolLM3's no_rope_layers: 1 rotates, 0 is a NoPE layer); null: every layer. */
+  ropeLayers: readonly boolean[] | null;
   /** The leading dims of each head that RoPE rotates (Phi-3's partial_rotary_factor · head_dim); the rest pass. */
   rotaryDim: number;
   maxPositionEmbeddings: number;
@@ -94,6 +99,8 @@ const flatRopeSchema = z.object({
     low_freq_factor: z.number().optional(),
     high_freq_factor: z.number().optional(),
     original_max_position_embeddings: positiveInt.optional(),
+  no_rope_layers: z.array(z.number().int().min(0).max(1)).nullable().optional(),
+  no_rope_layer_interval: positiveInt.optional(),
     rope_theta: z.number().positive().optional(),
     partial_rotary_factor: z.number().positive().max(1).optional(),
     short_factor: z.array(z.number().positive()).optional(),
@@ -129,6 +136,8 @@ const configSchema = z.object({
   rope_local_base_freq: z.number().positive().optional(),
   partial_rotary_factor: z.number().positive().max(1).optional(),
   original_max_position_embeddings: positiveInt.optional(),
+  no_rope_layers: z.array(z.number().int().min(0).max(1)).nullable().optional(),
+  no_rope_layer_interval: positiveInt.optional(),
   sliding_window_pattern: positiveInt.optional(),
   query_pre_attn_scalar: z.number().positive().optional(),
   attn_logit_softcapping: z.number().positive().nullable().optional(),
@@ -238,6 +247,7 @@ function normalise(raw: RawConfig, file: string): ModelConfig {
     rmsNormEps: raw.rms_norm_eps ?? 1e-6,
     ...fullRope,
     rotaryDim,
+    ropeLayers: ropeLayers(raw, file),
     maxPositionEmbeddings: raw.max_position_embeddings ?? 2048,
     tieWordEmbeddings: raw.tie_word_embeddings ?? gemma,
     qkvBias: arch === 'qwen2' ? true : attentionBias,
@@ -275,9 +285,14 @@ function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number
     const pattern = raw.model_type === 'gemma2' ? 2 : (raw.sliding_window_pattern ?? 6);
     raw = { ...raw, layer_types: raw.layer_types ?? Array.from({ length: layers }, (_, i) => ((i + 1) % pattern !== 0 ? 'sliding_attention' : 'full_attention')) };
   }
+  if (raw.model_type === 'smollm3' && !raw.layer_types) {
+    // SmolLM3Config: with use_sliding_window and a window, the NoPE layers slide and the RoPE layers attend fully.
+    const rotates = ropeLayers(raw, file)!;
+    raw = { ...raw, layer_types: rotates.map((rope) => (raw.use_sliding_window && raw.sliding_window && !rope ? 'sliding_attention' : 'full_attention')) };
+  }
   // Phi-3 windows every layer when sliding_window is set (its default is none).
   if (raw.model_type === 'phi3') return raw.sliding_window ? { slidingWindow: raw.sliding_window, slidingLayers: { from: 0 } } : { slidingWindow: null, slidingLayers: { from: Number.POSITIVE_INFINITY } };
-  const windowed = raw.model_type === 'gemma2' || raw.model_type === 'gemma3_text' || raw.model_type === 'mistral' || ((raw.model_type === 'qwen2' || raw.model_type === 'qwen3') && raw.use_sliding_window === true);
+  const windowed = raw.model_type === 'gemma2' || raw.model_type === 'gemma3_text' || raw.model_type === 'mistral' || (['qwen2', 'qwen3', 'smollm3'].includes(raw.model_type) && raw.use_sliding_window === true);
   const window = windowed ? (raw.sliding_window === undefined ? 4096 : raw.sliding_window) : null;
   if (window === null) return { slidingWindow: null, slidingLayers: { from: Number.POSITIVE_INFINITY } };
   if (raw.model_type === 'mistral') return { slidingWindow: window, slidingLayers: { from: 0 } };
@@ -293,6 +308,18 @@ function slidingAttention(raw: RawConfig, file: string): { slidingWindow: number
     return { slidingWindow: slidingLayers.some(Boolean) ? window : null, slidingLayers };
   }
   return { slidingWindow: firstWindowed < layers ? window : null, slidingLayers: { from: firstWindowed } };
+}
+
+/**
+ * SmolLM3's NoPE layers: no_rope_layers (1 = RoPE, 0 = none), or by default every no_rope_layer_interval-th layer
+ * (4) without RoPE, as SmolLM3Config derives it. Other models rotate every layer.
+ */
+function ropeLayers(raw: RawConfig, file: string): readonly boolean[] | null {
+  if (raw.model_type !== 'smollm3') return null;
+  const layers = raw.num_hidden_layers;
+  const flags = raw.no_rope_layers ?? Array.from({ length: layers }, (_, i) => Number((i + 1) % (raw.no_rope_layer_interval ?? 4) !== 0));
+  if (flags.length !== layers) throw new ModelFileError('bad-config', file, `no_rope_layers has ${flags.length} entries for ${layers} layers`, { key: 'no_rope_layers' });
+  return flags.map((flag) => flag === 1);
 }
 
 /** The attention window of one decoder layer, or null when it attends to the whole (causal) past. */

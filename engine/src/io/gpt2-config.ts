@@ -71,6 +71,7 @@ export function parseGpt2Config(json: unknown, file: string): ModelConfig {
     ropeTheta: 10000,
     ropeScaling: { type: 'default' },
     rotaryDim: headDim,
+    ropeLayers: null,
     maxPositionEmbeddings: raw.n_positions ?? raw.max_position_embeddings ?? 1024,
     tieWordEmbeddings: raw.tie_word_embeddings ?? true,
     qkvBias: true,

@@ -1,5 +1,6 @@
-// The Llama family as transformers' modeling_llama / modeling_qwen2 / modeling_qwen3 define it: Llama, Mistral,
-// SmolLM, TinyLlama (plain), Qwen2 (bias on q/k/v), Qwen3 (RMSNorm per head on q and k before RoPE). Reads top-down:
+// The Llama family as transformers' modeling_llama / modeling_qwen2 / modeling_qwen3 / modeling_smollm3 define it:
+// Llama, Mistral, SmolLM, TinyLlama (plain), Qwen2 (bias on q/k/v), Qwen3 (RMSNorm per head on q and k before RoPE),
+// SmolLM3 (no RoPE on the layers config.ropeLayers marks). Reads top-down:
 // config flags → attention → MLP → block → model. Building blocks live in layers.ts, output heads in heads.ts.
 import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
@@ -37,8 +38,11 @@ function attention(context: Context, layer: number, x: Value, past?: { key: Valu
     q = rmsNorm(q, context.options.parameter(`${module}.q_norm.weight`), config.rmsNormEps);
     k = rmsNorm(k, context.options.parameter(`${module}.k_norm.weight`), config.rmsNormEps);
   }
-  q = rotary(q, context.cos, context.sin);
-  k = rotary(k, context.cos, context.sin);
+  // SmolLM3's NoPE layers attend without positions (the causal mask still orders them).
+  if (config.ropeLayers?.[layer] !== false) {
+    q = rotary(q, context.cos, context.sin);
+    k = rotary(k, context.cos, context.sin);
+  }
   const keys = past ? ops.concat([past.key, k], 2) : k;
   const values = past ? ops.concat([past.value, v], 2) : v;
   // Causality, padding and the window are all in the bias (it knows the past length); GQA is inside the composite.

@@ -104,3 +104,14 @@ test('Phi-3: partial_rotary_factor from the top level (v4) or rope_parameters (v
   const llama = { ...base, model_type: 'llama', rope_scaling: { type: 'longrope', short_factor: Array(12).fill(1), long_factor: Array(12).fill(2) } };
   assert.throws(() => parseModelConfig(llama), (error: unknown) => error instanceof ModelFileError && error.code === 'unsupported-feature');
 });
+
+test('SmolLM3 is a Llama whose no_rope_layers (or every fourth layer by default) skip RoPE; NoPE layers slide when windowed', () => {
+  const base = { model_type: 'smollm3', vocab_size: 100, hidden_size: 32, intermediate_size: 64, num_hidden_layers: 8, num_attention_heads: 4, num_key_value_heads: 2 };
+  const defaults = parseModelConfig(base);
+  assert.deepEqual([defaults.arch, defaults.ropeLayers, defaults.slidingWindow], ['llama', [true, true, true, false, true, true, true, false], null]);
+  assert.deepEqual(parseModelConfig({ ...base, no_rope_layers: [1, 0, 1, 0, 1, 0, 1, 0] }).ropeLayers, [true, false, true, false, true, false, true, false]);
+  const windowed = parseModelConfig({ ...base, use_sliding_window: true, sliding_window: 16 });
+  assert.deepEqual([windowed.slidingWindow, windowed.slidingLayers], [16, [false, false, false, true, false, false, false, true]]);
+  assert.throws(() => parseModelConfig({ ...base, no_rope_layers: [1, 0] }), (error: unknown) => error instanceof ModelFileError && error.key === 'no_rope_layers');
+  assert.equal(parseModelConfig({ ...base, model_type: 'llama' }).ropeLayers, null);
+});
