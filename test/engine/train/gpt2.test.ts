@@ -1,6 +1,6 @@
 // GPT-2 through the training methods: LoRA on PEFT's GPT-2 targets (c_attn, c_proj, c_fc, Conv1D modules) learns and
 // is saved as PEFT saves it (fan_in_fan_out, A [r, in], B [out, r]); the saved adapter, merged on load, scores as the
-// training graph did; full fine-tuning writes a GPT-2 folder that loads.
+// training graph did; QLoRA quantises the Conv1D weights; full fine-tuning writes a GPT-2 folder that loads.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
 import { openGraphSession } from '../../../engine/src/runtime/graph-session';
 import { train } from '../../../engine/src/train/loop';
+import { quantizeBase } from '../../../engine/src/train/methods/qlora';
 import { createFixture, stepLosses, type Fixture } from './helpers';
 
 let fixture: Fixture;
@@ -50,6 +51,18 @@ test('LoRA on c_attn, c_proj and c_fc learns and writes a fan_in_fan_out PEFT ad
   const base = await score();
   const tuned = await score(readPeftAdapter(adapterDir));
   assert.ok(Number.isFinite(tuned) && tuned !== base, `log-prob ${base} → ${tuned}`);
+});
+
+test('QLoRA quantises GPT-2\'s Conv1D weights as stored ([in, out]) and learns like LoRA', async () => {
+  const args = fixture.args({ out: 'qlora', method: 'qlora', quantType: 'nf4', steps: 30, targetModules: ['c_attn', 'c_proj', 'c_fc'] });
+  assert.equal((await train(args)).status, 'done');
+  const losses = stepLosses(args.out);
+  assert.ok(losses.at(-1)! < losses[0] * 0.9, `loss ${losses[0]} → ${losses.at(-1)}`);
+  assert.equal(JSON.parse(readFileSync(join(args.out, 'adapter', 'adapter_config.json'), 'utf8')).fan_in_fan_out, true);
+  const model = loadModelFolder(fixture.model);
+  const quantized = [...quantizeBase(model, 'nf4').tensors.keys()];
+  assert.equal(quantized.length, model.config.numLayers * 4);
+  assert.ok(quantized.includes('transformer.h.1.mlp.c_fc.weight') && !quantized.some((name) => name.includes('wte') || name.includes('ln_')));
 });
 
 test('full fine-tuning of GPT-2 writes a model folder with the Conv1D layout that loads', async () => {
