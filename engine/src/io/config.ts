@@ -1,90 +1,21 @@
-// config.json of the Llama family, as transformers reads it (LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config,
-// and Gemma2Config, a Llama shape with its own settings), normalised to one ModelConfig (GPT-2's own keys are read
-// by gpt2-config.ts). Unknown keys are ignored; defaults are transformers' own. Features the engine does
+// config.json of the Llama-shaped families, as transformers reads it (LlamaConfig, MistralConfig, Qwen2Config,
+// Qwen3Config, SmolLM3Config, Gemma2Config, Gemma3TextConfig, Phi3Config), normalised to one ModelConfig
+// (model-config.ts; GPT-2's own keys are read by gpt2-config.ts). Unknown keys are ignored; defaults are transformers' own. Features the engine does
 // not implement (other activations, MLP bias, YaRN/dynamic RoPE) are refused with a message instead of being ignored.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
 import { assertModelFile } from '../../../contracts/src/user-file';
 import { parseGpt2Config } from './gpt2-config';
+import type { Arch, ModelConfig, RopeScaling } from './model-config';
 
-export type Arch = 'llama' | 'qwen2' | 'qwen3' | 'gpt2' | 'gemma2' | 'gemma3_text' | 'phi3';
+export type { Arch, GemmaSettings, Gpt2Settings, ModelConfig, RopeScaling } from './model-config';
 
 /**
  * model_type → architecture; Mistral (sliding window aside), SmolLM/TinyLlama (model_type llama) and SmolLM3 (layers
  * without RoPE: ropeLayers) are Llamas.
  */
 export const SUPPORTED_MODEL_TYPES: Record<string, Arch> = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gpt2: 'gpt2', gemma2: 'gemma2', gemma3_text: 'gemma3_text', phi3: 'phi3', smollm3: 'llama' };
-
-export type RopeScaling =
-  | { type: 'default' }
-  | { type: 'linear'; factor: number }
-  | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number }
-  /** Phi-3.5 / Phi-4-mini: per-pair divisors, short within originalMaxPositionEmbeddings, long beyond; cos/sin × attentionFactor. */
-  | { type: 'longrope'; shortFactor: number[]; longFactor: number[]; originalMaxPositionEmbeddings: number; attentionFactor: number };
-
-export interface ModelConfig {
-  arch: Arch;
-  modelType: string;
-  vocabSize: number;
-  hiddenSize: number;
-  intermediateSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  /** The norms' epsilon: rms_norm_eps (GPT-2: layer_norm_epsilon of its LayerNorms). */
-  rmsNormEps: number;
-  ropeTheta: number;
-  ropeScaling: RopeScaling;
-  /** Per layer, whether it applies RoPE (SmolLM3's no_rope_layers: 1 rotates, 0 is a NoPE layer); null: every layer. */
-  ropeLayers: readonly boolean[] | null;
-  /** The leading dims of each head that RoPE rotates (Phi-3's partial_rotary_factor · head_dim); the rest pass. */
-  rotaryDim: number;
-  maxPositionEmbeddings: number;
-  tieWordEmbeddings: boolean;
-  /** Bias on q_proj, k_proj, v_proj (always for Qwen2; attention_bias for the others). */
-  qkvBias: boolean;
-  /** Bias on o_proj (attention_bias for Llama/Mistral/Qwen3; never for Qwen2). */
-  outputBias: boolean;
-  /** RMSNorm over each head of q and k before RoPE (Qwen3). */
-  qkNorm: boolean;
-  /** Attention window when some layer uses one (Mistral: every layer; Qwen2/Qwen3: see slidingLayers). */
-  slidingWindow: number | null;
-  /**
-   * Which decoder layers attend through the window: per layer from transformers' layer_types ('sliding_attention'),
-   * else every layer from `from` on (0 for Mistral, max_window_layers for Qwen2). Never a list as long as
-   * num_hidden_layers from the config alone: that count is only checked against the weights later.
-   */
-  slidingLayers: readonly boolean[] | { from: number };
-  /** GPT-2 only (engine/src/models/gpt2.ts). */
-  gpt2?: Gpt2Settings;
-  /** Gemma 2 and Gemma 3 text only (engine/src/models/gemma.ts). */
-  gemma?: GemmaSettings;
-  bosTokenId: number | null;
-  eosTokenIds: number[];
-  padTokenId: number | null;
-  /** torch_dtype (or dtype) as declared, e.g. 'bfloat16'; informative only. */
-  torchDtype: string | null;
-}
-
-export interface Gpt2Settings {
-  /** scale_attn_weights: divide attention scores by √head_dim. */
-  scaleAttentionWeights: boolean;
-  /** scale_attn_by_inverse_layer_idx: also divide layer i's scores by i + 1. */
-  scaleAttentionByInverseLayer: boolean;
-}
-
-export interface GemmaSettings {
-  /** query_pre_attn_scalar: attention scores are scaled by its inverse square root (not head_dim's). */
-  queryPreAttentionScalar: number;
-  /** attn_logit_softcapping: scores become tanh(s / cap) · cap; null: none. */
-  attentionSoftcap: number | null;
-  /** final_logit_softcapping: the same on the LM head's logits. */
-  finalSoftcap: number | null;
-  /** Gemma 3: the sliding layers' own RoPE (rope_local_base_freq); ropeTheta/ropeScaling are the full layers'. */
-  localRope: Pick<ModelConfig, 'ropeTheta' | 'ropeScaling'> | null;
-}
 
 /** transformers' names of the tanh-approximated GELU (one formula). */
 export const TANH_GELUS = ['gelu_pytorch_tanh', 'gelu_new', 'gelu_fast'];
@@ -93,20 +24,18 @@ const positiveInt = z.number().int().positive();
 const tokenIds = z.union([z.number().int(), z.array(z.number().int()), z.null()]).optional();
 
 const flatRopeSchema = z.object({
-    rope_type: z.string().optional(),
-    type: z.string().optional(),
-    factor: z.number().positive().optional(),
-    low_freq_factor: z.number().optional(),
-    high_freq_factor: z.number().optional(),
-    original_max_position_embeddings: positiveInt.optional(),
-  no_rope_layers: z.array(z.number().int().min(0).max(1)).nullable().optional(),
-  no_rope_layer_interval: positiveInt.optional(),
-    rope_theta: z.number().positive().optional(),
-    partial_rotary_factor: z.number().positive().max(1).optional(),
-    short_factor: z.array(z.number().positive()).optional(),
-    long_factor: z.array(z.number().positive()).optional(),
-    attention_factor: z.number().positive().optional(),
-  });
+  rope_type: z.string().optional(),
+  type: z.string().optional(),
+  factor: z.number().positive().optional(),
+  low_freq_factor: z.number().optional(),
+  high_freq_factor: z.number().optional(),
+  original_max_position_embeddings: positiveInt.optional(),
+  rope_theta: z.number().positive().optional(),
+  partial_rotary_factor: z.number().positive().max(1).optional(),
+  short_factor: z.array(z.number().positive()).optional(),
+  long_factor: z.array(z.number().positive()).optional(),
+  attention_factor: z.number().positive().optional(),
+});
 const ropeScalingSchema = flatRopeSchema
   // Gemma 3 in transformers 5: one rope_parameters entry per layer type.
   .extend({ full_attention: flatRopeSchema.nullable().optional(), sliding_attention: flatRopeSchema.nullable().optional() })

@@ -3,7 +3,7 @@
 // attribute_map accepts are read too. Unknown keys are ignored; what the graph would compute differently is refused.
 import { z } from 'zod';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from './model-config';
 
 const positiveInt = z.number().int().positive();
 const tokenIds = z.union([z.number().int(), z.array(z.number().int()), z.null()]).optional();
