@@ -5,6 +5,8 @@
 // runs the plain graph at full speed; training keeps LoRA as a separate branch (see engine/src/models/README.md).
 // PEFT's default save_embedding_layers='auto' also saves the base weight of a targeted lm_head
 // (`base_model.model.lm_head.base_layer.weight`); PeftModel.from_pretrained loads it over the base's, and so do we.
+// GPT-2's Conv1D weights are stored [in, out]: PEFT marks such adapters fan_in_fan_out (A and B keep their layout) and
+// merges the transposed delta; the layout comes from the model (PEFT itself forces fan_in_fan_out per Conv1D module).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
@@ -60,7 +62,6 @@ function readConfig(dir: string, json: Record<string, unknown>): PeftLoraConfig 
   const bad = (key: string, why: string) => new ModelFileError('bad-config', file, why, { key });
   if (json.peft_type !== 'LORA') throw unsupported('peft_type', `peft_type ${JSON.stringify(json.peft_type)} is not supported (only LORA, PROMPT_TUNING, P_TUNING and PREFIX_TUNING)`);
   if (json.use_dora === true) throw unsupported('use_dora', 'DoRA adapters are not supported');
-  if (json.fan_in_fan_out === true) throw unsupported('fan_in_fan_out', 'fan_in_fan_out adapters (GPT-2 Conv1D layers) are not supported');
   if (json.bias !== undefined && json.bias !== 'none') throw unsupported('bias', `bias ${JSON.stringify(json.bias)} is not supported (only "none")`);
   const r = json.r;
   if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw bad('r', `r must be a positive integer, got ${JSON.stringify(r)}`);
@@ -166,29 +167,35 @@ export function readPeftAdapter(dir: string): PeftAdapter {
 
 /**
  * A model weight as PEFT loads base + adapter and merges it: the adapter's saved base layer (if any) in place of the
- * base's, plus scale·B·A for a LoRA module. `base` is the base model's value, returned as is when nothing applies.
+ * base's, plus scale·B·A for a LoRA module. `base` is the base model's value, returned as is when nothing applies;
+ * `storedInOut`: the model stores this weight [in, out] (a Conv1D, see io/tensor-layout.ts isStoredInOut).
  */
-export function adaptWeight(adapter: PeftAdapter, name: string, base: Float32Array): Float32Array {
+export function adaptWeight(adapter: PeftAdapter, name: string, base: Float32Array, storedInOut = false): Float32Array {
   const saved = adapter.baseWeights?.get(name);
   const weight = saved ? readTensorFloat32(saved) : base;
   const lora = name.endsWith('.weight') ? adapter.modules.get(name.slice(0, -'.weight'.length)) : undefined;
-  return lora ? mergeLora(weight, lora) : weight;
+  return lora ? mergeLora(weight, lora, storedInOut) : weight;
 }
 
-/** W + scale·B·A for a base weight [out, in] (row-major); returns a new array, the base is left untouched. */
-export function mergeLora(weight: Float32Array, lora: LoraModule): Float32Array {
+/**
+ * W + scale·B·A for a base weight [out, in] (row-major), or W + (scale·B·A)ᵀ for one stored [in, out] (PEFT's
+ * fan_in_fan_out merge); returns a new array, the base is left untouched.
+ */
+export function mergeLora(weight: Float32Array, lora: LoraModule, storedInOut = false): Float32Array {
   const { rank, inFeatures, outFeatures, scale, a, b } = lora;
   if (weight.length !== inFeatures * outFeatures) {
-    throw new Error(`${lora.module}: base weight has ${weight.length} elements, the adapter expects [${outFeatures}, ${inFeatures}]`);
+    const expected = storedInOut ? `[${inFeatures}, ${outFeatures}]` : `[${outFeatures}, ${inFeatures}]`;
+    throw new Error(`${lora.module}: base weight has ${weight.length} elements, the adapter expects ${expected}`);
   }
   const merged = Float32Array.from(weight);
+  // Element (row, column) of the [out, in] delta lives at row·in + column, or at column·out + row when transposed.
+  const offset = (row: number, column: number) => (storedInOut ? column * outFeatures + row : row * inFeatures + column);
   for (let row = 0; row < outFeatures; row++) {
-    const target = merged.subarray(row * inFeatures, (row + 1) * inFeatures);
     for (let k = 0; k < rank; k++) {
       const coefficient = scale * b[row * rank + k];
       if (coefficient === 0) continue;
       const aRow = a.subarray(k * inFeatures, (k + 1) * inFeatures);
-      for (let column = 0; column < inFeatures; column++) target[column] += coefficient * aRow[column];
+      for (let column = 0; column < inFeatures; column++) merged[offset(row, column)] += coefficient * aRow[column];
     }
   }
   return merged;

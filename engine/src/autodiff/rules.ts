@@ -12,6 +12,8 @@ import { crossEntropyGradient } from './composites/cross-entropy';
 import { rmsNormGradient } from './composites/rms-norm';
 import { rotaryGradient } from './composites/rotary';
 import { swigluGradient } from './composites/swiglu';
+import { layerNormGradient } from './composites/layer-norm';
+import { geluTanhGradient } from './composites/gelu';
 
 export const gradientRules: Record<string, GradientRule | typeof NO_GRADIENT> = {
   // elementwise
@@ -66,6 +68,8 @@ export const gradientRules: Record<string, GradientRule | typeof NO_GRADIENT> = 
   Rotary: rotaryGradient,
   Attention: attentionGradient,
   SwiGLU: swigluGradient,
+  LayerNorm: layerNormGradient,
+  GeluTanh: geluTanhGradient,
   SoftmaxCrossEntropy: crossEntropyGradient,
   ChunkedCrossEntropy: chunkedCrossEntropyGradient,
   Checkpoint: checkpointGradient,

@@ -1,8 +1,10 @@
-// The weights of base + adapter as one model: LoRA merged as W + scale·B·A (PEFT's merge_and_unload), tensor by
-// tensor and only when asked for, so a large model is never held twice in memory.
+// The weights of base + adapter as one model: LoRA merged as W + scale·B·A (PEFT's merge_and_unload; transposed for
+// GPT-2's [in, out] Conv1D weights), tensor by tensor and only when asked for, so a large model is never held twice
+// in memory.
 import { checkAdapterFits } from '../models/from-folder';
 import { adaptWeight, type PeftAdapter } from '../adapters/peft';
 import type { ModelFolder } from '../io/model-folder';
+import { isStoredInOut } from '../io/tensor-layout';
 
 export interface MergedTensor {
   name: string;
@@ -24,7 +26,7 @@ export function mergedTensors(folder: ModelFolder, adapter: PeftAdapter | undefi
       return {
         name,
         shape: [...folder.weights.info(name).shape],
-        read: () => (adapted ? adaptWeight(adapter, name, folder.weights.readFloat32(name)) : folder.weights.readFloat32(name)),
+        read: () => (adapted ? adaptWeight(adapter, name, folder.weights.readFloat32(name), isStoredInOut(folder.config, name)) : folder.weights.readFloat32(name)),
         merged: adapted,
       };
     });

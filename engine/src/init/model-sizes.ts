@@ -4,7 +4,7 @@ import type { Arch } from '../io/config';
 
 export type ModelSize = 'tiny' | 'small' | 'bench';
 export const MODEL_SIZES: readonly ModelSize[] = ['tiny', 'small', 'bench'];
-export const INIT_ARCHES: readonly Arch[] = ['llama', 'qwen2', 'qwen3'];
+export const INIT_ARCHES: readonly Arch[] = ['llama', 'qwen2', 'qwen3', 'gpt2'];
 
 export interface SizePreset {
   hiddenSize: number;
@@ -26,6 +26,7 @@ export const SIZE_PRESETS: Record<ModelSize, SizePreset> = {
 /** config.json for a preset, in the keys and conventions transformers writes for each architecture. */
 export function configJson(arch: Arch, size: ModelSize, vocabSize: number, ids: { bos: number; eos: number; pad: number }): Record<string, unknown> {
   const p = SIZE_PRESETS[size];
+  if (arch === 'gpt2') return gpt2ConfigJson(p, vocabSize, ids);
   const common = {
     hidden_act: 'silu',
     hidden_size: p.hiddenSize,
@@ -54,5 +55,34 @@ export function configJson(arch: Arch, size: ModelSize, vocabSize: number, ids: 
     case 'qwen3':
       // An explicit head_dim twice hidden/heads, as Qwen3 checkpoints have, so the shapes exercise that case.
       return { architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', attention_bias: false, attention_dropout: 0, head_dim: (2 * p.hiddenSize) / p.numHeads, use_sliding_window: false, sliding_window: null, ...common };
+    default:
+      throw new Error(`init-model does not write ${arch} models (${INIT_ARCHES.join(', ')})`);
   }
+}
+
+/** GPT2Config's own keys (n_embd, n_layer, …); no grouped-query attention, so num_key_value_heads has no counterpart. */
+function gpt2ConfigJson(p: SizePreset, vocabSize: number, ids: { bos: number; eos: number; pad: number }): Record<string, unknown> {
+  return {
+    architectures: ['GPT2LMHeadModel'],
+    model_type: 'gpt2',
+    activation_function: 'gelu_new',
+    n_embd: p.hiddenSize,
+    n_inner: p.intermediateSize,
+    n_layer: p.numLayers,
+    n_head: p.numHeads,
+    n_positions: p.maxPositionEmbeddings,
+    layer_norm_epsilon: 1e-5,
+    initializer_range: 0.02,
+    attn_pdrop: 0,
+    embd_pdrop: 0,
+    resid_pdrop: 0,
+    scale_attn_weights: true,
+    tie_word_embeddings: true,
+    torch_dtype: 'float32',
+    use_cache: true,
+    vocab_size: vocabSize,
+    bos_token_id: ids.bos,
+    eos_token_id: ids.eos,
+    pad_token_id: ids.pad,
+  };
 }

@@ -4,6 +4,7 @@
 import type { ModelConfig } from './config';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
 import type { TensorInfo } from './safetensors';
+import { embeddingWeightName, sizeKeys } from './tensor-layout';
 
 /** The header side of a WeightStore (model-folder.ts): names and per-tensor info, no data. */
 export interface WeightHeader {
@@ -12,14 +13,15 @@ export interface WeightHeader {
   info(name: string): TensorInfo;
 }
 
-const LAYER_NAME = /^model\.layers\.(\d+)\./;
+/** A decoder layer's tensors: `model.layers.N.` (Llama family) or `transformer.h.N.` (GPT-2). */
+const LAYER_NAME = /^(model\.layers|transformer\.h)\.(\d+)\./;
 
-/** Decoder layers the weights hold: one more than the highest `model.layers.N.` index (0 when there is none). */
+/** Decoder layers the weights hold: one more than the highest layer index (0 when there is none). */
 export function layersInWeights(names: Iterable<string>): number {
   let highest = -1;
   for (const name of names) {
     const match = LAYER_NAME.exec(name);
-    if (match) highest = Math.max(highest, Number(match[1]));
+    if (match) highest = Math.max(highest, Number(match[2]));
   }
   return highest + 1;
 }
@@ -30,16 +32,19 @@ export function layersInWeights(names: Iterable<string>): number {
  */
 export function checkConfigSizes(config: ModelConfig, weights: WeightHeader, configFile: string): void {
   const layers = layersInWeights(weights.names());
+  const keys = sizeKeys(config);
   if (config.numLayers > layers) {
-    const held = layers === 0 ? 'no decoder layers' : `${layers} layer${layers === 1 ? '' : 's'} (model.layers.0 to model.layers.${layers - 1})`;
-    throw new ModelFileError('bad-config', configFile, `num_hidden_layers is ${config.numLayers} but the weights hold ${held}`, { key: 'num_hidden_layers' });
+    const prefix = config.arch === 'gpt2' ? 'transformer.h' : 'model.layers';
+    const held = layers === 0 ? 'no decoder layers' : `${layers} layer${layers === 1 ? '' : 's'} (${prefix}.0 to ${prefix}.${layers - 1})`;
+    throw new ModelFileError('bad-config', configFile, `${keys.layers} is ${config.numLayers} but the weights hold ${held}`, { key: keys.layers });
   }
-  if (!weights.has('model.embed_tokens.weight')) return; // reported as a missing tensor by the full check
-  const embedding = weights.info('model.embed_tokens.weight');
+  const embeddingName = embeddingWeightName(config);
+  if (!weights.has(embeddingName)) return; // reported as a missing tensor by the full check
+  const embedding = weights.info(embeddingName);
   const [rows, columns] = embedding.shape;
-  const where = `model.embed_tokens.weight is [${embedding.shape.join(', ')}] in ${embedding.file}`;
+  const where = `${embeddingName} is [${embedding.shape.join(', ')}] in ${embedding.file}`;
   if (embedding.shape.length === 2 && columns !== config.hiddenSize) {
-    throw new ModelFileError('bad-config', configFile, `hidden_size is ${config.hiddenSize} but ${where}`, { key: 'hidden_size' });
+    throw new ModelFileError('bad-config', configFile, `${keys.hidden} is ${config.hiddenSize} but ${where}`, { key: keys.hidden });
   }
   if (embedding.shape.length === 2 && rows !== config.vocabSize) {
     throw new ModelFileError('bad-config', configFile, `vocab_size is ${config.vocabSize} but ${where}`, { key: 'vocab_size' });

@@ -56,7 +56,7 @@ export function loadModelFolder(dir: string, options: { requireTokenizer?: boole
   if (!existsSync(dir)) throw new ModelFileError('missing-file', dir, 'model folder does not exist');
   if (!statSync(dir).isDirectory()) throw new ModelFileError('not-a-file', dir, 'is a file, not a model folder');
   const config = readModelConfig(join(dir, 'config.json'));
-  const weights = openWeights(dir);
+  const weights = withBaseModelPrefix(openWeights(dir), config);
   checkConfigSizes(config, weights, join(dir, 'config.json'));
   const { weightDtype, unusedTensors } = checkTensors(config, weights);
   const generationConfig = readGenerationConfig(join(dir, 'generation_config.json'), config);
@@ -68,6 +68,26 @@ export function loadModelFolder(dir: string, options: { requireTokenizer?: boole
     throw new ModelFileError('missing-file', join(dir, 'tokenizer.json'), `tokenizer.json is missing${hint}`);
   }
   return { dir, config, weights, weightDtype, unusedTensors, tokenizer, generationConfig };
+}
+
+/**
+ * transformers' base_model_prefix: GPT-2 checkpoints saved from GPT2Model (openai-community/gpt2, distilgpt2) name
+ * their tensors `wte.weight`, `h.0.…` without `transformer.`, which from_pretrained adds on load; so do we, and the
+ * model then reads (and full fine-tuning writes) the names GPT2LMHeadModel saves.
+ */
+function withBaseModelPrefix(weights: WeightStore, config: ModelConfig): WeightStore {
+  const prefix = 'transformer.';
+  if (config.arch !== 'gpt2' || weights.has(`${prefix}wte.weight`) || !weights.has('wte.weight')) return weights;
+  const stored = new Map(weights.names().map((name) => [name.startsWith('lm_head.') ? name : `${prefix}${name}`, name]));
+  const storedName = (name: string) => stored.get(name) ?? name;
+  return {
+    files: weights.files,
+    names: () => [...stored.keys()],
+    has: (name) => stored.has(name),
+    info: (name) => weights.info(storedName(name)),
+    read: (name) => weights.read(storedName(name)),
+    readFloat32: (name) => weights.readFloat32(storedName(name)),
+  };
 }
 
 function weightFiles(dir: string): string[] {

@@ -5,6 +5,7 @@ import { Graph } from '../graph';
 import { adaptWeight, type PeftAdapter } from '../adapters/peft';
 import { ModelFileError } from '../../../contracts/src/model-file-error';
 import type { ModelFolder } from '../io/model-folder';
+import { isStoredInOut } from '../io/tensor-layout';
 import { initializerParameters } from './parameters';
 import { prefixKeyValues, prefixWidth } from './prefix';
 import { buildCausalLM } from './registry';
@@ -23,7 +24,7 @@ export function buildInferenceGraph(folder: ModelFolder, options: InferenceGraph
   const adapter = options.adapter;
   if (adapter) checkAdapterFits(folder, adapter);
   const parameter = initializerParameters(graph, folder.weights, {
-    transform: adapter ? (name, data) => adaptWeight(adapter, name, data) : undefined,
+    transform: adapter ? (name, data) => adaptWeight(adapter, name, data, isStoredInOut(folder.config, name)) : undefined,
   });
   // A prompt-tuning adapter's virtual tokens are constants of the inference graph.
   const prompt = adapter?.prompt;
@@ -53,7 +54,8 @@ export function checkAdapterFits(folder: ModelFolder, adapter: PeftAdapter): voi
     if (!folder.weights.has(weightName)) {
       throw new ModelFileError('missing-tensor', file, `the adapter targets '${lora.module}', which the model at ${folder.dir} does not have`, { tensor: `base_model.model.${lora.module}.lora_A.weight` });
     }
-    const [out, inFeatures] = folder.weights.info(weightName).shape;
+    const shape = folder.weights.info(weightName).shape;
+    const [out, inFeatures] = isStoredInOut(folder.config, weightName) ? [shape[1], shape[0]] : shape;
     if (out !== lora.outFeatures || inFeatures !== lora.inFeatures) {
       throw new ModelFileError('wrong-shape', file, `adapter is [${lora.outFeatures}, ${lora.inFeatures}] for '${lora.module}' but the model's weight is [${out}, ${inFeatures}] (adapter for another base model?)`, { tensor: `base_model.model.${lora.module}.lora_B.weight` });
     }

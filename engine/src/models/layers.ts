@@ -2,7 +2,7 @@
 // rotary tables from position ids and the causal + padding (+ sliding window) mask, as transformers builds them.
 // The differentiable parts (RMSNorm, rotary, attention, SwiGLU, cross-entropy) are autodiff composites.
 import { ops, type Dim, type Value } from '../graph';
-import { layerWindow, type ModelConfig } from '../io/config';
+import { layerWindow, longropeLongInverseFrequencies, ropeInverseFrequencies, type ModelConfig } from '../io/config';
 
 /** Finite stand-ins for -inf (torch.finfo(dtype).min, as transformers' masks use): fully masked rows stay finite. */
 const MASKED = { float32: -3.4028234663852886e38, float64: -Number.MAX_VALUE } as const;
@@ -24,6 +24,22 @@ export function rotaryTables(positions: Value, inverseFrequencies: Float64Array,
   const doubled = ops.concat([angles, angles], -1);
   const perHead = ops.unsqueeze(doubled, [1]); // broadcast over heads
   return { cos: ops.cos(perHead), sin: ops.sin(perHead) };
+}
+
+/**
+ * The rotary tables of a RoPE config (head_dim: the rotated dims). LongRoPE has two frequency tables and, as
+ * transformers decides per forward call, uses the long one when the largest position id reaches the original length
+ * (so a cached decode that crosses it keeps its earlier keys short-rotated; transformers' Phi-3 generate re-encodes
+ * instead); its cos and sin are scaled by the attention factor.
+ */
+export function ropeTables(positions: Value, rope: Pick<ModelConfig, 'headDim' | 'ropeTheta' | 'ropeScaling'>, dtype: ComputeType): { cos: Value; sin: Value } {
+  const scaling = rope.ropeScaling;
+  const short = rotaryTables(positions, ropeInverseFrequencies(rope), dtype);
+  if (scaling.type !== 'longrope') return short;
+  const long = rotaryTables(positions, longropeLongInverseFrequencies(rope, scaling.longFactor), dtype);
+  const beyond = ops.greaterOrEqual(ops.reduce('ReduceMax', positions), positions.graph.scalar(scaling.originalMaxPositionEmbeddings, 'int64'));
+  const pick = (longTable: Value, shortTable: Value) => ops.mul(ops.where(beyond, longTable, shortTable), Math.fround(scaling.attentionFactor));
+  return { cos: pick(long.cos, short.cos), sin: pick(long.sin, short.sin) };
 }
 
 /**

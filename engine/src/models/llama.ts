@@ -1,18 +1,16 @@
-// The Llama family as transformers' modeling_llama / modeling_qwen2 / modeling_qwen3 define it: Llama, Mistral,
-// SmolLM, TinyLlama (plain), Qwen2 (bias on q/k/v), Qwen3 (RMSNorm per head on q and k before RoPE). Reads top-down:
+// The Llama family as transformers' modeling_llama / modeling_qwen2 / modeling_qwen3 / modeling_smollm3 define it:
+// Llama, Mistral, SmolLM, TinyLlama (plain), Qwen2 (bias on q/k/v), Qwen3 (RMSNorm per head on q and k before RoPE),
+// SmolLM3 (no RoPE on the layers config.ropeLayers marks). Reads top-down:
 // config flags → attention → MLP → block → model. Building blocks live in layers.ts, output heads in heads.ts.
 import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
-import { causalLmLoss, chunkedCausalLmLoss, tokenLogprobs } from './heads';
+import { causalLMInputs, causalLMOutputs } from './graph-io';
+import { lmHead, linear as projection } from './projection';
 import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
-import { NAMES, type CausalLM, type CausalLMInputs, type CausalLMOptions, type CausalLMOutputs, type LinearCall } from './types';
+import { NAMES, type CausalLM, type CausalLMOptions } from './types';
 
-/** input · weightᵀ (+ bias): the default projection every hook can fall back to. */
-export function baseLinear(call: LinearCall): Value {
-  const product = ops.matmul(call.input, ops.transpose(call.weight, [1, 0]));
-  return call.bias ? ops.add(product, call.bias) : product;
-}
+export { baseLinear } from './projection';
 
 /** Per-build state the layers share: the config, hooks, and the values computed once (masks, rotary tables). */
 interface Context {
@@ -25,16 +23,7 @@ interface Context {
 }
 
 function linear(context: Context, module: string, input: Value, inFeatures: number, outFeatures: number, hasBias: boolean): Value {
-  const { parameter, linear: hook } = context.options;
-  const call: LinearCall = {
-    module,
-    input,
-    weight: parameter(`${module}.weight`),
-    bias: hasBias ? parameter(`${module}.bias`) : undefined,
-    inFeatures,
-    outFeatures,
-  };
-  return hook ? hook(call, baseLinear) : baseLinear(call);
+  return projection(context.options, module, input, inFeatures, outFeatures, hasBias);
 }
 
 /** LlamaAttention (+ Qwen2 biases, Qwen3 q/k norms); returns the output and this step's keys/values (for the cache). */
@@ -49,8 +38,11 @@ function attention(context: Context, layer: number, x: Value, past?: { key: Valu
     q = rmsNorm(q, context.options.parameter(`${module}.q_norm.weight`), config.rmsNormEps);
     k = rmsNorm(k, context.options.parameter(`${module}.k_norm.weight`), config.rmsNormEps);
   }
-  q = rotary(q, context.cos, context.sin);
-  k = rotary(k, context.cos, context.sin);
+  // SmolLM3's NoPE layers attend without positions (the causal mask still orders them).
+  if (config.ropeLayers?.[layer] !== false) {
+    q = rotary(q, context.cos, context.sin);
+    k = rotary(k, context.cos, context.sin);
+  }
   const keys = past ? ops.concat([past.key, k], 2) : k;
   const values = past ? ops.concat([past.value, v], 2) : v;
   // Causality, padding and the window are all in the bias (it knows the past length); GQA is inside the composite.
@@ -138,18 +130,8 @@ function cachedPrefix(
 /** LlamaForCausalLM: embeddings (+ virtual tokens), decoder layers, final norm, LM head and the requested output. */
 export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
   const { parameter } = options;
-  const inputIds = graph.input(NAMES.inputIds, 'int64', ['batch', 'seq']);
-  // The concat of past and new keys is labelled 'past_seq+seq' by shape inference; the mask spans the same keys.
-  const maskLength = options.kvCache ? 'past_seq+seq' : 'seq';
-  const attentionMask = graph.input(NAMES.attentionMask, 'int64', ['batch', maskLength]);
-  const positionIds = options.positionIds === 'input' ? graph.input(NAMES.positionIds, 'int64', ['batch', 'seq']) : undefined;
-  const labels = options.output.kind === 'loss' ? graph.input(NAMES.labels, 'int64', ['batch', 'seq']) : undefined;
-  const past = options.kvCache
-    ? Array.from({ length: config.numLayers }, (_, layer) => ({
-        key: graph.input(NAMES.pastKey(layer), 'float32', ['batch', config.numKvHeads, 'past_seq', config.headDim]),
-        value: graph.input(NAMES.pastValue(layer), 'float32', ['batch', config.numKvHeads, 'past_seq', config.headDim]),
-      }))
-    : undefined;
+  const inputs = causalLMInputs(graph, config, options);
+  const { inputIds, attentionMask, positionIds, past } = inputs;
 
   // Embeddings, with prompt-tuning virtual tokens in front (always attended, positions 0..P-1).
   const embedded = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
@@ -203,31 +185,9 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
     hidden = ops.reshapeTo(ops.slice(hidden, [1], [virtualCount], [Number.MAX_SAFE_INTEGER]), ops.shapeOf(embedded), embedded.shape);
   }
 
-  const headWeight = config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
-  const lmHead = (x: Value): Value => {
-    const call: LinearCall = { module: 'lm_head', input: x, weight: parameter(headWeight), inFeatures: config.hiddenSize, outFeatures: config.vocabSize };
-    return options.linear ? options.linear(call, baseLinear) : baseLinear(call);
-  };
+  const head = lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
 
-  const outputs: CausalLMOutputs = {};
-  const spec = options.output;
-  if (spec.kind === 'last-logits') {
-    const last = ops.gather(hidden, graph.scalar(-1, 'int64'), 1); // [b, hidden]: left padding keeps the last one real
-    outputs.logits = graph.output(lmHead(last), NAMES.logits);
-  } else if (spec.kind === 'loss' && (spec.chunks ?? 1) > 1) {
-    const { loss, tokenLosses } = chunkedCausalLmLoss(hidden, lmHead, labels!, spec.reduction ?? 'mean', spec.ignoreIndex ?? -100, spec.chunks!);
-    outputs.loss = graph.output(loss, NAMES.loss);
-    outputs.tokenLosses = graph.output(tokenLosses, NAMES.tokenLosses);
-  } else {
-    const logits = lmHead(hidden);
-    if (spec.kind === 'logits') outputs.logits = graph.output(logits, NAMES.logits);
-    else if (spec.kind === 'token-logprobs') outputs.tokenLogprobs = graph.output(tokenLogprobs(logits, inputIds), NAMES.tokenLogprobs);
-    else {
-      const { loss, tokenLosses } = causalLmLoss(logits, labels!, spec.reduction ?? 'mean', spec.ignoreIndex ?? -100);
-      outputs.loss = graph.output(loss, NAMES.loss);
-      outputs.tokenLosses = graph.output(tokenLosses, NAMES.tokenLosses);
-    }
-  }
+  const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
   if (past) {
     // The cache handed back covers the real tokens only: the virtual prefix is re-added inside every run.
     const real = (x: Value) => (prefixed ? ops.slice(x, [2], [prefixed.length], [Number.MAX_SAFE_INTEGER]) : x);
@@ -236,6 +196,5 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
       value: graph.output(real(entry.value), NAMES.presentValue(layer)),
     }));
   }
-  const inputs: CausalLMInputs = { inputIds, attentionMask, positionIds, labels, past };
   return { inputs, outputs };
 }

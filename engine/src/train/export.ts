@@ -25,6 +25,8 @@ export interface LoraAdapterSettings {
   dropout: number;
   targetModules: string[];
   rslora: boolean;
+  /** PEFT's fan_in_fan_out: the targets are Conv1D modules whose weights are stored [in, out] (GPT-2). */
+  fanInFanOut?: boolean;
 }
 
 /** PEFT's LoraConfig fields as `save_pretrained` writes them (peft ≥ 0.7); readers ignore what they do not know. */
@@ -40,7 +42,7 @@ export function adapterConfig(settings: LoraAdapterSettings): Record<string, unk
     use_rslora: settings.rslora,
     use_dora: false,
     bias: 'none',
-    fan_in_fan_out: false,
+    fan_in_fan_out: settings.fanInFanOut ?? false,
     inference_mode: true,
     init_lora_weights: true,
     modules_to_save: null,

@@ -82,6 +82,18 @@ test('qwen2 and qwen3 variants carry their biases and q/k norms; f16 and bf16 st
   });
 });
 
+test('a gpt2 model is written in GPT2LMHeadModel layout (Conv1D [in, out], tied embeddings) and loads', () => {
+  withTempDir((dir) => {
+    initModel({ arch: 'gpt2', size: 'tiny', out: dir });
+    const gpt2 = loadModelFolder(dir);
+    const { hiddenSize, intermediateSize } = gpt2.config;
+    assert.equal(gpt2.config.arch, 'gpt2');
+    assert.deepEqual(gpt2.weights.info('transformer.h.0.mlp.c_fc.weight').shape, [hiddenSize, intermediateSize]);
+    assert.ok(gpt2.config.tieWordEmbeddings && !gpt2.weights.has('lm_head.weight'));
+    assert.deepEqual(gpt2.unusedTensors, []);
+  });
+});
+
 test('refuses a non-empty output folder unless forced', () => {
   withTempDir((dir) => {
     writeFileSync(join(dir, 'notes.txt'), 'keep me');
@@ -108,7 +120,7 @@ test('the CLI writes a model and reports bad flags as user errors', async () => 
     assert.equal(report.arch, 'llama');
     assert.ok(report.parameters > 100_000);
     await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'm')]), (error: Error) => error instanceof UserError && error.code === 'output-not-empty');
-    await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'x'), '--arch', 'gpt2']), (error: Error) => error instanceof UserError && error.code === 'bad-flag');
+    await assert.rejects(command.run(['--size', 'tiny', '--out', join(dir, 'x'), '--arch', 'falcon']), (error: Error) => error instanceof UserError && error.code === 'bad-flag');
     // Through the dispatcher: a user error exits 1 without a stack.
     const cli = ['--import', 'tsx', join(__dirname, '..', '..', '..', 'cli', 'src', 'main.ts'), 'init-model'];
     const badSize = spawnSync(process.execPath, [...cli, '--size', 'huge', '--out', join(dir, 'x')], { encoding: 'utf8' });

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel } from '../../../engine/src/init/init-model';
+import type { Arch } from '../../../engine/src/io/config';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
@@ -33,10 +34,10 @@ export interface Fixture {
   cleanup(): void;
 }
 
-export function createFixture(): Fixture {
+export function createFixture(arch: Arch = 'llama'): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'finetune-train-'));
   const model = join(dir, 'model');
-  initModel({ arch: 'llama', size: 'tiny', out: model, seed: 1 });
+  initModel({ arch, size: 'tiny', out: model, seed: 1 });
   const data = join(dir, 'data.jsonl');
   writeFileSync(data, chatJsonl(FACTS));
   return {

@@ -11,6 +11,8 @@ export interface AttentionOptions {
   causal: boolean;
   /** Default 1/sqrt(headDim). */
   scale?: number;
+  /** Gemma 2's attn_logit_softcapping: scaled scores become tanh(scores / softcap) · softcap before the mask. */
+  softcap?: number;
   /** Added to the scores, broadcastable to [batch, 1 or qHeads… as 1, qLen, kvLen] (e.g. 0 / −1e9 for padding). No gradient. */
   mask?: Value;
 }
@@ -41,16 +43,22 @@ export function attention(q: Value, k: Value, v: Value, options: AttentionOption
   const group = qHeads / kvHeads;
   const scale = options.scale ?? 1 / Math.sqrt(headDim);
   const inputs = [q, k, v, options.mask ?? null];
-  return q.graph.composite('Attention', inputs, { scale, group, kvHeads }, () => {
+  const softcap = options.softcap ?? null;
+  return q.graph.composite('Attention', inputs, { scale, group, kvHeads, softcap }, () => {
     const q5 = groupView(q, kvHeads, group);
     const k5 = ops.unsqueeze(k, [2]);
     const v5 = ops.unsqueeze(v, [2]);
     let scores = ops.mul(ops.matmul(q5, ops.transposeLast(k5)), scale);
+    // The capped tanh is kept for the backward (its derivative 1 − tanh², one more score-sized tensor).
+    const capped = softcap === null ? null : ops.tanh(ops.mul(scores, 1 / softcap));
+    if (capped) scores = ops.mul(capped, softcap!);
     if (options.mask) scores = ops.add(scores, ops.unsqueeze(options.mask, [2]));
     if (options.causal) scores = ops.where(causalMask(q, k), MASKED_SCORE, scores);
     const probs = ops.softmax(scores, -1);
     const out = ops.reshapeTo(ops.matmul(probs, v5), ops.shapeOf(q), q.shape);
-    return { outputs: [out], saved: { probs, q5, k5, v5 } };
+    const saved: Record<string, Value> = { probs, q5, k5, v5 };
+    if (capped) saved.capped = capped;
+    return { outputs: [out], saved };
   })[0];
 }
 
@@ -62,6 +70,7 @@ function sumGroups(x: Value, group: number): Value {
 export const attentionGradient: GradientRule = (ctx) => {
   const [q] = ctx.entry.inputs as Value[];
   const { probs, q5, k5, v5 } = ctx.entry.saved;
+  const capped = ctx.entry.saved.capped as Value | undefined;
   const { scale, group, kvHeads } = ctx.entry.params as { scale: number; group: number; kvHeads: number };
   const dOut5 = groupView(ctx.dy[0]!, kvHeads, group);
   const dV = ctx.needs(2) ? sumGroups(ops.matmul(ops.transposeLast(probs), dOut5), group) : null;
@@ -69,7 +78,9 @@ export const attentionGradient: GradientRule = (ctx) => {
   let dK: Value | null = null;
   if (ctx.needs(0) || ctx.needs(1)) {
     const dProbs = ops.matmul(dOut5, ops.transposeLast(v5));
-    const dScores = ops.mul(ops.mul(probs, ops.sub(dProbs, ops.reduceSum(ops.mul(dProbs, probs), [-1], true))), scale);
+    let dCapped = ops.mul(probs, ops.sub(dProbs, ops.reduceSum(ops.mul(dProbs, probs), [-1], true)));
+    if (capped) dCapped = ops.mul(dCapped, ops.sub(1, ops.mul(capped, capped)));
+    const dScores = ops.mul(dCapped, scale);
     if (ctx.needs(0)) dQ = ops.reshapeTo(ops.matmul(dScores, k5), ops.shapeOf(q), q.shape);
     if (ctx.needs(1)) dK = sumGroups(ops.matmul(ops.transposeLast(dScores), q5), group);
   }

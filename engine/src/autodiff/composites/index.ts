@@ -3,6 +3,8 @@ export { rmsNorm } from './rms-norm';
 export { rotary, rotateHalf } from './rotary';
 export { attention, type AttentionOptions } from './attention';
 export { swiglu } from './swiglu';
+export { layerNorm } from './layer-norm';
+export { geluTanh } from './gelu';
 export { softmaxCrossEntropy, type CrossEntropyResult } from './cross-entropy';
 export { checkpoint, type CheckpointBody } from './checkpoint';
 export { chunkedCrossEntropy, type ChunkedCrossEntropyResult } from './chunked-cross-entropy';

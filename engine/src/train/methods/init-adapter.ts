@@ -4,6 +4,7 @@
 // adapter's shape (r, lora_alpha, use_rslora, target modules); prompt and prefix tuning its number of virtual tokens.
 // AdamW moments start at zero, as in any new run.
 import { readPeftAdapter, type PeftAdapter } from '../../adapters/peft';
+import { expectedTensors } from '../../io/tensor-layout';
 import type { ModelFolder } from '../../io/model-folder';
 import { readTensorFloat32 } from '../../io/safetensors';
 import type { TrainingArguments } from '../../../../contracts/src/training-arguments';
@@ -110,10 +111,9 @@ function moduleOf(tensorName: string): string {
 /** The adapter's target_modules list when it picks exactly the adapter's modules here, else their full paths. */
 function targetsFor(model: ModelFolder, listed: string[] | string, modules: string[]): string[] {
   if (!Array.isArray(listed) || listed.length === 0) return modules;
-  const matched = model.weights
-    .names()
-    .filter((name) => name.endsWith('.weight') && model.weights.info(name).shape.length === 2 && name !== 'model.embed_tokens.weight')
-    .map((name) => name.slice(0, -'.weight'.length))
+  const matched = expectedTensors(model.config)
+    .filter((tensor) => tensor.kind === 'linear' && model.weights.has(tensor.name))
+    .map((tensor) => tensor.name.slice(0, -'.weight'.length))
     .filter((module) => matchesTarget(module, listed));
   const same = matched.length === modules.length && matched.every((module) => modules.includes(module));
   return same ? listed : modules;

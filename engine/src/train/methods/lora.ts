@@ -3,6 +3,7 @@
 // rsLoRA. The base weights stay frozen initializers; A and B are graph inputs named as PEFT stores them.
 import { attr, ops, type Graph, type Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
+import { expectedTensors } from '../../io/tensor-layout';
 import type { LinearCall } from '../../models/types';
 import { adapterTensorName, writePeftAdapter, type LoraModuleWeights } from '../export';
 import { SeededRandom } from '../random';
@@ -23,6 +24,8 @@ interface TargetModule {
   modulePath: string;
   inFeatures: number;
   outFeatures: number;
+  /** A Conv1D weight [in, out] (GPT-2): the adapter is saved with PEFT's fan_in_fan_out. */
+  storedInOut: boolean;
 }
 
 /** A module matches a target when its last name component equals it, or the target is its full path (PEFT's rule). */
@@ -34,18 +37,23 @@ export function loraScale(options: Pick<LoraOptions, 'alpha' | 'rank' | 'rslora'
   return options.rslora ? options.alpha / Math.sqrt(options.rank) : options.alpha / options.rank;
 }
 
-/** The target modules present in the model, from its linear weights ([out, in] tensors named `<module>.weight`). */
+/**
+ * The target modules present in the model, in the weights' order, from its projection weights (`<module>.weight`:
+ * nn.Linear [out, in], or GPT-2's Conv1D stored [in, out]); a tied lm_head uses the embeddings and is not a target.
+ */
 function findTargets(model: ModelFolder, targets: readonly string[]): TargetModule[] {
   const found: TargetModule[] = [];
+  const layout = new Map(expectedTensors(model.config).map((tensor) => [tensor.name, tensor]));
   for (const name of model.weights.names()) {
-    if (!name.endsWith('.weight')) continue;
+    const tensor = layout.get(name);
     const modulePath = name.slice(0, -'.weight'.length);
-    const shape = model.weights.info(name).shape;
-    if (shape.length !== 2 || modulePath === 'model.embed_tokens' || !matchesTarget(modulePath, targets)) continue;
-    found.push({ modulePath, outFeatures: shape[0], inFeatures: shape[1] });
+    if (tensor?.kind !== 'linear' || !matchesTarget(modulePath, targets)) continue;
+    const [rows, columns] = tensor.shape;
+    found.push(tensor.storedInOut ? { modulePath, inFeatures: rows, outFeatures: columns, storedInOut: true } : { modulePath, outFeatures: rows, inFeatures: columns, storedInOut: false });
   }
   if (found.length === 0) {
-    throw new Error(`none of the LoRA target modules (${targets.join(', ')}) is a linear layer of this model; try q_proj,k_proj,v_proj,o_proj`);
+    const suggestion = model.config.arch === 'gpt2' ? 'c_attn,c_proj,c_fc' : 'q_proj,k_proj,v_proj,o_proj';
+    throw new Error(`none of the LoRA target modules (${targets.join(', ')}) is a linear layer of this model; try ${suggestion}`);
   }
   return found;
 }
@@ -91,7 +99,9 @@ export function createLoraPlan(model: ModelFolder, options: LoraOptions): Method
     },
     exportTo(run: RunFolder, model: ModelFolder): string {
       const folder = runFolderPath(run.path, 'adapter');
-      writePeftAdapter(run, folder, { baseModel: model.dir, ...options }, currentModules());
+      // PEFT sets fan_in_fan_out for Conv1D targets (GPT-2, where every projection is one); A and B keep their layout.
+      const fanInFanOut = targets.some((target) => target.storedInOut);
+      writePeftAdapter(run, folder, { baseModel: model.dir, ...options, fanInFanOut }, currentModules());
       return folder;
     },
     inferenceView(model: ModelFolder) {

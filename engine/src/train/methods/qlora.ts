@@ -4,6 +4,7 @@
 // and lm_head stay in float32. The result is a plain PEFT LoRA adapter, loadable on the unquantised base.
 import type { Graph, Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
+import { expectedTensors, type ExpectedTensor } from '../../io/tensor-layout';
 import { QUANTIZED_SESSION_CONFIG, quantizedBytes, quantizedWeightValue, quantizeWeight, type QuantizedTensor, type QuantType } from '../../quantize/graph';
 import { createLoraPlan, type LoraOptions } from './lora';
 import type { MethodPlan } from './types';
@@ -13,9 +14,12 @@ export interface QloraOptions extends LoraOptions {
   blockSize?: number;
 }
 
-/** The decoder's linear weights (`model.layers.N.….weight`, 2-D): what bitsandbytes' Linear4bit replaces. */
-export function isQuantizedWeight(name: string, shape: readonly number[]): boolean {
-  return shape.length === 2 && name.startsWith('model.layers.') && name.endsWith('_proj.weight');
+/**
+ * The decoder's projection weights (every linear one but lm_head: q/k/v/o, gate/up/down, GPT-2's Conv1D c_*): what
+ * bitsandbytes' Linear4bit replaces. A Conv1D weight is quantised as stored ([in, out]) and transposed after.
+ */
+function isQuantizedWeight(tensor: ExpectedTensor): boolean {
+  return tensor.kind === 'linear' && tensor.name !== 'lm_head.weight';
 }
 
 export interface QuantizedBase {
@@ -30,9 +34,10 @@ export function quantizeBase(model: ModelFolder, quantType: QuantType, blockSize
   const tensors = new Map<string, QuantizedTensor>();
   let stored = 0;
   let float32 = 0;
+  const projections = new Set(expectedTensors(model.config).filter(isQuantizedWeight).map((tensor) => tensor.name));
   for (const name of model.weights.names()) {
     const shape = model.weights.info(name).shape;
-    if (!isQuantizedWeight(name, shape)) continue;
+    if (!projections.has(name)) continue;
     const tensor = quantizeWeight(quantType, model.weights.readFloat32(name), [shape[0], shape[1]], blockSize);
     tensors.set(name, tensor);
     stored += quantizedBytes(tensor);

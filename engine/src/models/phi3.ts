@@ -1,0 +1,106 @@
+// Phi-3 / Phi-3.5 / Phi-4-mini as transformers' modeling_phi3 defines them (Phi3ForCausalLM): the Llama block with q, k
+// and v fused into one qkv_proj and gate/up into one gate_up_proj, RoPE on the leading rotaryDim dims of each head
+// only (partial_rotary_factor) with longrope scaling where configured (Phi-3.5, Phi-4-mini), and a sliding window on
+// every layer when sliding_window is set.
+// Reads top-down: attention → MLP → block → model.
+import { ops, type Graph, type Value } from '../graph';
+import type { ModelConfig } from '../io/config';
+import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
+import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
+import { attentionBias, layerBiases, mergeHeads, ropeTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { linear, lmHead } from './projection';
+import type { CausalLM, CausalLMOptions } from './types';
+
+interface Context {
+  config: ModelConfig;
+  options: CausalLMOptions;
+  bias: (layer: number) => Value;
+  /** Rotary tables over the rotaryDim leading dims of a head. */
+  cos: Value;
+  sin: Value;
+}
+
+type KeyValues = { key: Value; value: Value };
+
+const END = Number.MAX_SAFE_INTEGER;
+
+/** RoPE on the first rotaryDim dims of each head [batch, heads, seq, headDim]; the others pass unrotated. */
+function partialRotary(context: Context, x: Value): Value {
+  const { rotaryDim, headDim } = context.config;
+  if (rotaryDim === headDim) return rotary(x, context.cos, context.sin);
+  const rotated = rotary(ops.slice(x, [3], [0], [rotaryDim]), context.cos, context.sin);
+  return ops.concat([rotated, ops.slice(x, [3], [rotaryDim], [END])], 3);
+}
+
+/** Phi3Attention: qkv_proj gives q (numHeads heads), then k and v (numKvHeads each), side by side. */
+function attention(context: Context, layer: number, x: Value, past?: KeyValues): { output: Value } & KeyValues {
+  const { config, options } = context;
+  const { hiddenSize, numHeads, numKvHeads, headDim } = config;
+  const module = `model.layers.${layer}.self_attn`;
+  const queryWidth = numHeads * headDim;
+  const kvWidth = numKvHeads * headDim;
+  const qkv = linear(options, `${module}.qkv_proj`, x, hiddenSize, queryWidth + 2 * kvWidth, false);
+  const part = (start: number, width: number, heads: number) => splitHeads(ops.slice(qkv, [2], [start], [start + width]), heads, headDim);
+  const q = partialRotary(context, part(0, queryWidth, numHeads));
+  const k = partialRotary(context, part(queryWidth, kvWidth, numKvHeads));
+  const v = part(queryWidth + kvWidth, kvWidth, numKvHeads);
+  const keys = past ? ops.concat([past.key, k], 2) : k;
+  const values = past ? ops.concat([past.value, v], 2) : v;
+  const attended = mergeHeads(scaledDotProductAttention(q, keys, values, { causal: false, mask: context.bias(layer) }));
+  return { output: linear(options, `${module}.o_proj`, attended, queryWidth, hiddenSize, false), key: keys, value: values };
+}
+
+/** Phi3MLP: gate_up_proj gives gate then up; down(silu(gate) · up). */
+function mlp(context: Context, prefix: string, x: Value): Value {
+  const { hiddenSize, intermediateSize } = context.config;
+  const gateUp = linear(context.options, `${prefix}.mlp.gate_up_proj`, x, hiddenSize, 2 * intermediateSize, false);
+  const gate = ops.slice(gateUp, [2], [0], [intermediateSize]);
+  const up = ops.slice(gateUp, [2], [intermediateSize], [END]);
+  return linear(context.options, `${prefix}.mlp.down_proj`, swiglu(gate, up), intermediateSize, hiddenSize, false);
+}
+
+/** Phi3DecoderLayer: pre-norm residual attention, then pre-norm residual MLP (Llama's). */
+function block(context: Context, layer: number, x: Value, past?: KeyValues): { output: Value } & KeyValues {
+  const prefix = `model.layers.${layer}`;
+  const { parameter } = context.options;
+  const eps = context.config.rmsNormEps;
+  const attended = attention(context, layer, rmsNorm(x, parameter(`${prefix}.input_layernorm.weight`), eps), past);
+  const afterAttention = ops.add(x, attended.output);
+  const output = ops.add(afterAttention, mlp(context, prefix, rmsNorm(afterAttention, parameter(`${prefix}.post_attention_layernorm.weight`), eps)));
+  return { output, key: attended.key, value: attended.value };
+}
+
+/** Phi3ForCausalLM: embeddings, decoder layers, final norm, LM head and the requested output. */
+export function buildPhi3(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
+  if (options.virtualTokens) throw new Error('prompt tuning is not supported for Phi-3 models yet (LoRA, QLoRA and full fine-tuning are)');
+  const { parameter } = options;
+  const inputs = causalLMInputs(graph, config, options);
+  const { inputIds, attentionMask, positionIds, past } = inputs;
+
+  let hidden = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
+  const zero = graph.scalar(0, 'int64');
+  const pastLength = past ? runtimeSize(past[0].key, 2) : zero;
+  const seqLength = runtimeSize(inputIds, 1);
+  const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), inputIds.shape[1]), pastLength), [0]);
+  const dtype = hidden.dtype as ComputeType;
+  const { cos, sin } = ropeTables(positions, { ...config, headDim: config.rotaryDim }, dtype);
+  const bias = layerBiases(config, (window) => attentionBias(attentionMask, pastLength, seqLength, inputIds.shape[1], window, dtype));
+  const context: Context = { config, options, bias, cos, sin };
+
+  const present: KeyValues[] = [];
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    if (options.checkpointLayers && !past) {
+      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training).
+      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x).output])[0];
+      continue;
+    }
+    const result = block(context, layer, hidden, past?.[layer]);
+    hidden = result.output;
+    present.push({ key: result.key, value: result.value });
+  }
+  hidden = rmsNorm(hidden, parameter('model.norm.weight'), config.rmsNormEps);
+  const head = lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
+  const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
+  if (past) outputs.present = presentOutputs(graph, present);
+  return { inputs, outputs };
+}
