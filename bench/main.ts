@@ -1,4 +1,4 @@
-// `npm run bench -- [--json] [--only lint,train,generate,memory] [--quick]`: the project's speed figures as one JSON
+// `npm run bench -- [--json] [--only lint,lsp,train,generate,memory] [--quick]`: the project's speed figures as one JSON
 // object of named numbers, on the CPU (as bench/train.ts). Every figure is measured at run time on this machine;
 // nothing is a stored expectation. Its own entry (bundled into out/bench/, never into the shipped dist/), reporting
 // errors and exit codes as the `finetune` command does.
@@ -12,6 +12,7 @@ import { benchmarkInference } from '../engine/src/generate/benchmark';
 import { initModel } from '../engine/src/init/init-model';
 import { loadModelFolder } from '../engine/src/io/model-folder';
 import { benchLint } from './lint';
+import { benchLsp } from './lsp';
 import { benchTrain } from './train';
 import { benchTrainMemory } from './train-memory';
 
@@ -37,13 +38,14 @@ async function benchGenerate(quick: boolean): Promise<Figures> {
 
 const suites: Record<string, (quick: boolean) => Promise<Figures>> = {
   lint: (quick) => benchLint(quick ? { records: 10_000, documentLines: 10_000 } : {}),
+  lsp: (quick) => benchLsp(quick ? { lines: 10_000, edits: 3, bursts: 1, burstEdits: 50 } : {}),
   train: (quick) => benchTrain(quick ? { sizes: ['tiny'], steps: 2, tune: false } : {}),
   generate: benchGenerate,
   // Qwen2.5-0.5B/1.5B shapes, ours and transformers + PEFT (FINETUNE_HF_PYTHON): minutes per run, so not in --quick.
   memory: async (quick) => (quick ? { 'memory.skipped': '--quick' } : benchTrainMemory()),
 };
 
-const HELP = `usage: npm run bench -- [--json] [--only lint,train,generate,memory] [--quick]
+const HELP = `usage: npm run bench -- [--json] [--only lint,lsp,train,generate,memory] [--quick]
 
 --quick runs small sizes (a smoke run, not figures to report) and skips memory.
 memory: LoRA peak RSS and tokens/s at Qwen2.5-0.5B/1.5B shapes; with FINETUNE_HF_PYTHON=<python with torch, transformers, peft>
