@@ -12,6 +12,7 @@ import { benchmarkInference } from '../engine/src/generate/benchmark';
 import { initModel } from '../engine/src/init/init-model';
 import { loadModelFolder } from '../engine/src/io/model-folder';
 import { benchLint } from './lint';
+import { benchLintShapes } from './lint-shapes';
 import { benchLsp } from './lsp';
 import { benchTrain } from './train';
 import { benchTrainMemory } from './train-memory';
@@ -37,7 +38,10 @@ async function benchGenerate(quick: boolean): Promise<Figures> {
 }
 
 const suites: Record<string, (quick: boolean) => Promise<Figures>> = {
-  lint: (quick) => benchLint(quick ? { records: 10_000, documentLines: 10_000 } : {}),
+  lint: async (quick) => ({
+    ...(await benchLint(quick ? { records: 10_000, documentLines: 10_000 } : {})),
+    ...(await benchLintShapes(quick ? 10_000 : 100_000, quick ? 1 : 3)),
+  }),
   lsp: (quick) => benchLsp(quick ? { lines: 10_000, edits: 3, bursts: 1, burstEdits: 50 } : {}),
   train: (quick) => benchTrain(quick ? { sizes: ['tiny'], steps: 2, tune: false } : {}),
   generate: benchGenerate,
