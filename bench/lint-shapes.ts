@@ -38,7 +38,7 @@ function random(seed: number): () => number {
   };
 }
 
-function templatedRecord(n: number): string {
+export function templatedRecord(n: number): string {
   const topic = TOPICS[n % TOPICS.length];
   return JSON.stringify({ messages: [{ role: 'user', content: `Write a short overview of ${topic}, number ${n}.` }, { role: 'assistant', content: TEMPLATE.replaceAll('{topic}', topic).replace('{n}', String(n)) }] });
 }
@@ -84,8 +84,8 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-export async function benchLintShapes(records = 100_000, runs = 3): Promise<Record<string, number | string>> {
-  const cli = join(repositoryRoot(), 'dist', 'cli.js');
+/** `cli`: the `finetune` bundle to time, dist/cli.js by default (another build, to compare two in one run). */
+export async function benchLintShapes(records = 100_000, runs = 3, cli = join(repositoryRoot(), 'dist', 'cli.js')): Promise<Record<string, number | string>> {
   if (!existsSync(cli)) return { 'lintShapes.skipped': 'no dist/cli.js (npm run build)' };
   const dir = mkdtempSync(join(tmpdir(), 'finetune-lint-shapes-'));
   const figures: Record<string, number | string> = {};
