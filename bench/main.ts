@@ -1,4 +1,4 @@
-// `npm run bench -- [--json] [--only lint,train,generate,methods,memory] [--quick]`: the project's speed figures as one JSON
+// `npm run bench -- [--json] [--only lint,lsp,train,generate,methods,memory] [--quick]`: the project's speed figures as one JSON
 // object of named numbers, on the CPU (as bench/train.ts). Every figure is measured at run time on this machine;
 // nothing is a stored expectation. Its own entry (bundled into out/bench/, never into the shipped dist/), reporting
 // errors and exit codes as the `finetune` command does.
@@ -12,6 +12,8 @@ import { benchmarkInference } from '../engine/src/generate/benchmark';
 import { initModel } from '../engine/src/init/init-model';
 import { loadModelFolder } from '../engine/src/io/model-folder';
 import { benchLint } from './lint';
+import { benchLintShapes } from './lint-shapes';
+import { benchLsp } from './lsp';
 import { benchMethods } from './methods';
 import { benchTrain } from './train';
 import { benchTrainMemory } from './train-memory';
@@ -37,16 +39,20 @@ async function benchGenerate(quick: boolean): Promise<Figures> {
 }
 
 const suites: Record<string, (quick: boolean) => Promise<Figures>> = {
-  lint: (quick) => benchLint(quick ? { records: 10_000, documentLines: 10_000 } : {}),
+  lint: async (quick) => ({
+    ...(await benchLint(quick ? { records: 10_000, documentLines: 10_000 } : {})),
+    ...(await benchLintShapes(quick ? 10_000 : 100_000, quick ? 1 : 3)),
+  }),
+  lsp: (quick) => benchLsp(quick ? { lines: 10_000, edits: 3, bursts: 1, burstEdits: 50 } : {}),
   train: (quick) => benchTrain(quick ? { sizes: ['tiny'], steps: 2, tune: false } : {}),
   generate: benchGenerate,
-  // Qwen2.5-0.5B/1.5B shapes, ours and transformers + PEFT (FINETUNE_HF_PYTHON): minutes per run, so not in --quick.
   // Every training method on the bench model, a fresh process each: about 1–2 minutes.
   methods: (quick) => benchMethods(quick ? { size: 'tiny', steps: 3 } : {}),
+  // Qwen2.5-0.5B/1.5B shapes, ours and transformers + PEFT (FINETUNE_HF_PYTHON): minutes per run, so not in --quick.
   memory: async (quick) => (quick ? { 'memory.skipped': '--quick' } : benchTrainMemory()),
 };
 
-const HELP = `usage: npm run bench -- [--json] [--only lint,train,generate,methods,memory] [--quick]
+const HELP = `usage: npm run bench -- [--json] [--only lint,lsp,train,generate,methods,memory] [--quick]
 
 --quick runs small sizes (a smoke run, not figures to report) and skips memory.
 methods: full, lora, qlora, prompt, ptuning and prefix side by side (trainable parameters, s/step, peak RSS, loss).

@@ -14,7 +14,7 @@ import type { ContentChange, DatasetDocument, TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, FormatVote } from './dataset-stats';
 import { buildReport, hoverFor } from '../output/document-report';
 import { DocumentIndex, earliest, type Entry } from './document-index';
-import { NotableLines } from './notable-lines';
+import { NotableLines, noSeverities, type SeverityCounts } from './notable-lines';
 import { loadEvalIndexSync, type EvalIndex } from './eval-index';
 import { crossFinding, lineRange, publish, ruleFinding, severityRank } from '../output/findings';
 import * as mixedFormat from '../rules/mixed-format';
@@ -22,7 +22,7 @@ import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
 import type { LocalFinding } from '../line/record';
 import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from '../settings';
 import { createTokenCounter } from '../tokens/model-token-counter';
-import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample } from '../../../contracts/src/dataset-types';
+import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample, Severity } from '../../../contracts/src/dataset-types';
 
 export interface DocumentContext {
   tokenCounter?: TokenCounter;
@@ -260,12 +260,18 @@ export class Dataset implements DatasetDocument {
 
   /** Every finding, uncapped, in line order (dataset-level ones on line 1 first). */
   allFindings(): Finding[] {
-    if (this.tooLarge) {
-      const severity = severityEvenIfOff(this.settings, fileTooLarge.meta);
-      const limit = this.settings.maxDocumentSizeMB ?? DEFAULT_MAX_DOCUMENT_SIZE_MB;
-      return [{ rule: fileTooLarge.meta.id, severity, range: lineRange(0, 0, 1), message: fileTooLarge.message(this.chars / 1048576, limit) }];
-    }
-    this.renumber();
+    if (this.tooLarge) return [this.tooLargeFinding()];
+    return [...this.findingsInOrder(this.crossFindings())];
+  }
+
+  private tooLargeFinding(): Finding {
+    const severity = severityEvenIfOff(this.settings, fileTooLarge.meta);
+    const limit = this.settings.maxDocumentSizeMB ?? DEFAULT_MAX_DOCUMENT_SIZE_MB;
+    return { rule: fileTooLarge.meta.id, severity, range: lineRange(0, 0, 1), message: fileTooLarge.message(this.chars / 1048576, limit) };
+  }
+
+  /** The findings about the file as a whole, shown on line 1. */
+  private fileFindings(): Finding[] {
     const out: Finding[] = [];
     for (const found of datasetFindings(this.counts, this.settings, this.counter.estimated)) out.push({ ...found, range: lineRange(0, 0, 1) });
     const evalProblem = this.evalProblem;
@@ -275,17 +281,57 @@ export class Dataset implements DatasetDocument {
       const severity = severityOf(this.settings, tooLong.meta);
       if (severity) out.push({ rule: tooLong.meta.id, severity: 'info', range: lineRange(0, 0, 1), message: this.counterProblem });
     }
-    // one pass in line order: each line's own findings, then those of the index's groups, then the other cross-line ones
-    const grouped = this.groupFindings();
+    return out;
+  }
+
+  /** The findings that compare lines with others or with the file, by line: computed in full before any is shown. */
+  private crossFindings(): CrossFindings {
+    this.renumber();
+    const compared = new Map<Entry, Finding[]>();
+    for (const entry of this.notable.comparedLines()) {
+      const found: Finding[] = [];
+      if (entry.analysis?.kind === 'record') this.pushLineCrossFindings(entry, entry.analysis, found);
+      if (found.length) compared.set(entry, found);
+    }
+    return { file: this.fileFindings(), grouped: this.groupFindings(), compared };
+  }
+
+  /**
+   * One pass in line order: each line's own findings, then those of the index's groups, then the other cross-line
+   * ones. With `room`, only as many of each severity as it has (it is used up), the pass ending once it is: a line's
+   * own findings are not even made when their severity has none left.
+   */
+  private *findingsInOrder(cross: CrossFindings, room: SeverityCounts | null = null): Generator<Finding> {
+    let left = room ? Object.values(room).reduce((sum, count) => sum + count, 0) : Infinity;
+    const take = (severity: Severity): boolean => {
+      if (!room) return true;
+      if (room[severity] === 0) return false;
+      room[severity]--;
+      left--;
+      return true;
+    };
+    for (const finding of cross.file) if (take(finding.severity)) yield finding;
+    const grouped = cross.grouped;
     let next = 0;
-    for (const entry of this.notable.inLineOrder(grouped.map((item) => item.entry))) {
+    for (const entry of this.notable.inLineOrder(grouped.map((item) => item.entry), this.entries, room)) {
+      if (left === 0) return;
       const analysis = entry.analysis;
       if (!analysis) continue;
-      for (const local of analysis.findings) out.push(publish(local, entry.index));
-      for (; next < grouped.length && grouped[next].entry.index <= entry.index; next++) if (grouped[next].entry === entry) out.push(grouped[next].finding);
-      if (analysis.kind === 'record') this.pushLineCrossFindings(entry, analysis, out);
+      for (const local of analysis.findings) if (take(local.severity)) yield publish(local, entry.index);
+      for (; next < grouped.length && grouped[next].entry.index <= entry.index; next++) {
+        if (grouped[next].entry === entry && take(grouped[next].finding.severity)) yield grouped[next].finding;
+      }
+      for (const finding of cross.compared.get(entry) ?? []) if (take(finding.severity)) yield finding;
     }
-    return out;
+  }
+
+  /** How many findings of each severity findingsInOrder yields, without visiting the lines. */
+  private severityCounts(cross: CrossFindings): SeverityCounts {
+    const counts = { ...this.notable.ownFindingCounts };
+    for (const finding of cross.file) counts[finding.severity]++;
+    for (const { finding } of cross.grouped) counts[finding.severity]++;
+    for (const found of cross.compared.values()) for (const finding of found) counts[finding.severity]++;
+    return counts;
   }
 
   private rangeOf(entry: Entry): Range {
@@ -359,19 +405,18 @@ export class Dataset implements DatasetDocument {
   }
 
   findings(): Finding[] {
-    const all = this.allFindings();
+    if (this.tooLarge) return [this.tooLargeFinding()];
+    const cross = this.crossFindings();
+    const counts = this.severityCounts(cross);
+    const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
     const cap = this.settings.maxFindingsPerFile;
-    if (all.length <= cap) return all;
-    // errors first, then by line, so the worst problems stay visible
-    const shown = all
-      .map((finding, order) => ({ finding, order }))
-      .sort((a, b) => severityRank(a.finding.severity) - severityRank(b.finding.severity) || a.order - b.order)
-      .slice(0, cap)
-      .sort((a, b) => a.order - b.order)
-      .map((item) => item.finding);
-    const summary = ruleFinding(this.settings, tooManyFindings.meta, () => ({ range: lineRange(0, 0, 1), message: tooManyFindings.message(cap, all.length) }));
-    if (summary) shown.unshift(summary);
-    return shown;
+    if (total <= cap) return [...this.findingsInOrder(cross)];
+    // errors first, then by line, so the worst problems stay visible: the first of each severity the cap has room
+    // for, in line order, found by a pass that stops once they are (a finding on every line: after the first lines)
+    const out = [...this.findingsInOrder(cross, shownPerSeverity(counts, cap))];
+    const summary = ruleFinding(this.settings, tooManyFindings.meta, () => ({ range: lineRange(0, 0, 1), message: tooManyFindings.message(cap, total) }));
+    if (summary) out.unshift(summary);
+    return out;
   }
 
   hover(position: Position): HoverInfo | null {
@@ -434,6 +479,23 @@ export class Dataset implements DatasetDocument {
   get lineCount(): number {
     return this.entries.length;
   }
+}
+
+interface CrossFindings {
+  file: Finding[];
+  grouped: Array<{ entry: Entry; finding: Finding }>;
+  compared: Map<Entry, Finding[]>;
+}
+
+/** How many findings of each severity the cap leaves room for, the most severe first. */
+function shownPerSeverity(counts: SeverityCounts, cap: number): SeverityCounts {
+  const shown = noSeverities();
+  let room = cap;
+  for (const severity of (Object.keys(shown) as Severity[]).sort((a, b) => severityRank(a) - severityRank(b))) {
+    shown[severity] = Math.min(counts[severity], room);
+    room -= shown[severity];
+  }
+  return shown;
 }
 
 function similarityOf(a: Entry, b: Entry): number {

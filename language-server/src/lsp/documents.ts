@@ -1,11 +1,12 @@
-// The open datasets. Each keeps the LSP text (for rebuilding with new settings and for conversion) and the
-// service's DatasetDocument, which receives the same incremental changes and revalidates in milliseconds.
+// The open datasets. Each keeps the client's text as lines (for rebuilding with new settings and for conversion) and
+// the service's DatasetDocument, which receives the same incremental changes and revalidates in milliseconds.
 // Settings arrive asynchronously: a document is (re)built once they are known, from the text as it is by then.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ContentChange, DatasetDocument } from '../../../datasets/src/api';
 import type { DatasetSettings, HoverInfo, Position } from '../../../contracts/src/dataset-types';
 import { FindingIndex } from './diagnostics';
-import { hasLoneCarriageReturn, LineBreakMapping } from './line-breaks';
+import { LineBreakMapping } from './line-breaks';
+import { LineText } from './line-text';
 import type { ResolvedSettings } from './settings';
 
 export type DocumentFactory = (uri: string, text: string, settings: DatasetSettings) => Promise<DatasetDocument>;
@@ -25,11 +26,13 @@ export class OpenDataset {
   /** The line-break mapping of the current text version, null when the client's lines are the service's. */
   private mapping: { version: number; value: LineBreakMapping | null } | undefined;
 
-  constructor(public text: TextDocument) {}
+  constructor(readonly text: LineText) {}
 
+  /** Built once per version, and only for the rare text with a lone '\r' (from the whole text: positions by offset). */
   private lineBreaks(): LineBreakMapping | null {
     if (this.mapping?.version !== this.text.version) {
-      this.mapping = { version: this.text.version, value: hasLoneCarriageReturn(this.text.getText()) ? new LineBreakMapping(this.text) : null };
+      const editor = this.text.hasLoneCarriageReturn ? TextDocument.create(this.uri, 'jsonl', this.text.version, this.text.getText()) : null;
+      this.mapping = { version: this.text.version, value: editor ? new LineBreakMapping(editor) : null };
     }
     return this.mapping.value;
   }
@@ -71,10 +74,10 @@ export class OpenDataset {
   /** Applies an LSP didChange to the text now, and to the service document unless it was built after it. */
   async applyChanges(received: ContentChange[], version: number): Promise<void> {
     let changes = received.map(wholePositions);
-    const mappedBefore = this.lineBreaks() !== null;
-    this.text = TextDocument.update(this.text, changes, version);
+    const mappedBefore = this.text.hasLoneCarriageReturn;
+    this.text.update(changes, version);
     // With a lone '\r' on either side of the edit the client's positions are not the service's: hand it the text.
-    if (mappedBefore || this.lineBreaks() !== null) changes = [{ text: this.text.getText() }];
+    if (mappedBefore || this.text.hasLoneCarriageReturn) changes = [{ text: this.text.getText() }];
     this.index = undefined;
     const pending = this.built;
     if (!pending) return;

@@ -8,7 +8,6 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CONFIG_SECTION,
   ConvertRequest,
@@ -25,11 +24,16 @@ import { convertDataset } from '../../../datasets/src';
 import { CODE_ACTION_KINDS, codeActions } from './code-actions';
 import { toDiagnostic } from './diagnostics';
 import { OpenDataset } from './documents';
+import { LineText } from './line-text';
 import { DatasetFactory } from './factory';
 import { SettingsResolver, uriToPath } from './settings';
 
-/** Quiet time after the last keystroke before diagnostics are recomputed and published. */
-const VALIDATION_DELAY_MS = 120;
+/**
+ * Quiet time after the last change before diagnostics are assembled and published. Edits are applied as they come
+ * (cheap); the wait only lets changes already on the wire (a client sends keystrokes back to back) coalesce into one
+ * publish of the latest version, and stays well inside the 50 ms an edit's diagnostics may take.
+ */
+const VALIDATION_DELAY_MS = 15;
 
 export function startServer(connection: Connection): void {
   const open = new Map<string, OpenDataset>();
@@ -69,6 +73,7 @@ export function startServer(connection: Connection): void {
     try {
       const index = await entry.findings();
       if (open.get(entry.uri) !== entry) return; // closed meanwhile
+      if (index.version !== entry.text.version) return; // superseded: the newer edit scheduled its own publish
       await connection.sendDiagnostics({ uri: entry.uri, version: index.version, diagnostics: index.findings.map((f) => toDiagnostic(f, entry.uri)) });
     } catch (error) {
       connection.console.error(`validating ${entry.uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -149,7 +154,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
-    const entry = new OpenDataset(TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text));
+    const entry = new OpenDataset(new LineText(textDocument.uri, textDocument.version, textDocument.text));
     open.set(textDocument.uri, entry);
     rebuild(entry);
   });

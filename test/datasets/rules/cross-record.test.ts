@@ -1,11 +1,13 @@
 // Rules that compare records or judge the file: duplicates, conflicting and near duplicates, eval overlap,
 // mixed formats, dataset-level rules; and the document-only ones (high-loss, file-too-large, too-many-findings).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { Dataset } from '../../../datasets/src/cross-line/document';
 import { createDatasetDocument, defaultSettings } from '../../../datasets/src/index';
+import { severityRank } from '../../../datasets/src/output/findings';
 import { at, chat, ruleTester } from './rule-tester';
 
 const a = chat('What is the capital of France?', 'The capital of France is Paris.');
@@ -100,4 +102,20 @@ test('too-many-findings: findings are capped per file, errors first, with a summ
   assert.equal(findings.length, 6);
   assert.equal(findings[0].rule, 'too-many-findings');
   assert.deepEqual(findings.filter((finding) => finding.rule === 'json-syntax').map((finding) => finding.range.start.line), [30, 31]);
+});
+
+test('too-many-findings: the shown findings are those of sorting every finding by severity, then line, and cutting', () => {
+  const problems = readFileSync('examples/problems/problems.jsonl', 'utf8').split('\n');
+  const lines = Array.from({ length: 12 }, (_, i) => [...problems, chat(`Question ${i % 4}?`, `Answer ${i}.  `), a, '{"broken']).flat();
+  for (const cap of [1, 7, 40, 150, 100_000]) {
+    const document = new Dataset('file:///capped.jsonl', lines.join('\n'), { ...defaultSettings(), maxFindingsPerFile: cap });
+    for (const edit of ['', 'x']) {
+      if (edit) document.applyChanges([{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: edit }]);
+      const all = document.allFindings();
+      const expected = all.length <= cap ? all : all.map((finding, order) => ({ finding, order })).sort((x, y) => severityRank(x.finding.severity) - severityRank(y.finding.severity) || x.order - y.order).slice(0, cap).sort((x, y) => x.order - y.order).map((item) => item.finding);
+      const shown = document.findings();
+      assert.deepEqual(all.length <= cap ? shown : shown.slice(1), expected, `cap ${cap}`);
+      if (all.length > cap) assert.equal(shown[0].message.includes(String(all.length)), true);
+    }
+  }
 });
