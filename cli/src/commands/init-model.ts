@@ -7,7 +7,7 @@ import type { Command } from '../command';
 import { parseCommandFlags } from '../parse-flags';
 import { UserError } from '../../../contracts/src/user-error';
 
-const HELP = `usage: finetune init-model --size tiny|small|bench --out DIR [--arch llama|qwen2|qwen3] [--seed N]
+const HELP = `usage: finetune init-model --size tiny|small|bench --out DIR [--arch ${INIT_ARCHES.join('|')}] [--seed N]
                            [--dtype f32|f16|bf16] [--force] [--json]
 
 Writes config.json, model.safetensors, tokenizer.json, tokenizer_config.json (ChatML chat template) and
