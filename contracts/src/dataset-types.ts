@@ -43,7 +43,11 @@ export interface Finding {
   fixes?: Fix[];
 }
 
-export type FormatId = 'messages' | 'sharegpt' | 'alpaca' | 'prompt-completion' | 'instruction-response' | 'text';
+/**
+ * 'preference' is TRL's explicit-prompt form (prompt, chosen, rejected) and 'preference-implicit' its implicit-prompt
+ * form (chosen and rejected conversations sharing a prefix): a record there reads as two examples, chosen and rejected.
+ */
+export type FormatId = 'messages' | 'sharegpt' | 'alpaca' | 'prompt-completion' | 'instruction-response' | 'text' | 'preference' | 'preference-implicit';
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 

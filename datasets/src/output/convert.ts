@@ -2,7 +2,7 @@
 // the target cannot express (a multi-turn chat as prompt/completion, a chat as plain text) are kept out and listed,
 // never silently mangled. Bookkeeping keys (id, source, …) travel along.
 import { analyzeLine } from '../line/analyze-line';
-import { PASSTHROUGH_KEYS } from '../line/formats';
+import { FORMAT_SPECS, PASSTHROUGH_KEYS } from '../line/formats';
 import { defaultSettings } from '../settings';
 import { createEstimateTokenCounter } from '../tokens/token-estimate';
 import type { CanonicalTurn, ConversionResult, FormatId } from '../../../contracts/src/dataset-types';
@@ -13,6 +13,9 @@ type Converted = Record<string, unknown> | string;
 
 /** The record in `target`, or the reason it cannot be expressed there. */
 export function fromCanonical(turns: readonly CanonicalTurn[], source: FormatId, target: FormatId): Converted {
+  // the canonical conversation of a preference record is its chosen side only: converting it would drop the rejected one
+  if (FORMAT_SPECS[source].preference) return 'a preference record has two answers: no other format holds both';
+  if (FORMAT_SPECS[target].preference) return 'a record with one answer has no rejected answer for a preference format';
   if (target === 'text') {
     if (source !== 'text') return 'a conversation has no plain-text form without a chat template';
     return { text: turns.map((turn) => turn.content).join('') };
