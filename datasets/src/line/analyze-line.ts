@@ -13,6 +13,7 @@ import { fingerprint, freshShingleSink, type Fingerprint } from '../cross-line/f
 import { decisiveFormat, guessFormat } from './formats';
 import { objectKeys, skipWhitespace } from './json-scan';
 import { RecordContext, type LineProblem, type LocalFinding } from './record';
+import { sideText, type SideLengths } from './preference-sides';
 import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface LineAnalysis {
@@ -33,6 +34,8 @@ export interface LineAnalysis {
   primaryEnd: number;
   tokens: TokenCounts | null;
   overLimit: boolean;
+  /** Null unless the record is a preference pair. */
+  sideLengths: SideLengths | null;
 }
 
 function isBlank(line: string, start: number): boolean {
@@ -40,7 +43,7 @@ function isBlank(line: string, start: number): boolean {
 }
 
 export function emptyAnalysis(kind: LineAnalysis['kind'], findings: LocalFinding[] = []): LineAnalysis {
-  return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false };
+  return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false, sideLengths: null };
 }
 
 /** The line's one finding, none when its rule is off. */
@@ -112,6 +115,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     primaryEnd: -1,
     tokens: record.cachedTokenCounts ?? null,
     overLimit: over !== null,
+    sideLengths: record.sides ? { chosen: sideText(record.sides.chosen).length, rejected: sideText(record.sides.rejected).length } : null,
   };
 }
 

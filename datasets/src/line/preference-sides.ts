@@ -13,6 +13,12 @@ export interface PreferenceSides {
   rejected: ReadTurn[];
 }
 
+/** A preference pair's answer lengths in characters (UTF-16 code units), for the length-bias finding. */
+export interface SideLengths {
+  chosen: number;
+  rejected: number;
+}
+
 /** A side or prompt value as turns: a string is one turn of `role`; anything but a string or a list reads as none. */
 function sideTurns(value: unknown, key: string, role: Role, trained: boolean, spec: FormatSpec): ReadTurn[] {
   if (typeof value === 'string') return [{ role, trained, parts: [{ path: [key], text: value }], path: [key] }];

@@ -71,3 +71,51 @@ test('a TRL-format preference file lints clean, in both forms and both kinds of 
     ],
   });
 }
+
+{
+  const same = '{"prompt": "Q?", "chosen": "An answer.", "rejected": "An answer."}';
+  const sameTurns = JSON.stringify({ prompt: [user('Q?')], chosen: [assistant('An answer.')], rejected: 'An answer.' });
+  const sameConversation = JSON.stringify({ chosen: [user('Hi'), assistant('Hello.')], rejected: [user('Hi'), assistant('Hello.')] });
+  ruleTester('preference-identical', {
+    valid: [explicitText, explicitTurns, implicit, '{"prompt": "Q?", "chosen": "", "rejected": ""}'],
+    invalid: [
+      { text: same, errors: [{ ...at(same, '"rejected"'), message: "'chosen' and 'rejected' hold the same answer: the pair teaches no preference" }] },
+      { text: sameTurns, errors: [{ ...at(sameTurns, '"rejected"'), message: "'chosen' and 'rejected' hold the same answer: the pair teaches no preference" }] },
+      { text: sameConversation, errors: [{ ...at(sameConversation, '"rejected"'), message: "'chosen' and 'rejected' hold the same conversation: the pair teaches no preference" }] },
+    ],
+  });
+}
+
+{
+  const userSide = JSON.stringify({ prompt: 'Q?', chosen: [user('A follow-up question.')], rejected: 'No.' });
+  const noAnswer = JSON.stringify({ chosen: [user('Hi')], rejected: [user('Hi'), assistant('Go away.')] });
+  ruleTester('preference-side-role', {
+    valid: [explicitText, explicitTurns, implicit],
+    invalid: [
+      { text: userSide, errors: [{ ...at(userSide, '"user"'), message: "a user turn in 'chosen': the answer should be the assistant's" }] },
+      { text: noAnswer, errors: [{ ...at(noAnswer, '"chosen"'), message: "'chosen' has no answer after the prompt both sides share" }] },
+    ],
+  });
+}
+
+{
+  const pair = (chosen: string, rejected: string) => JSON.stringify({ prompt: 'Explain the tides.', chosen, rejected });
+  const long = 'The Moon pulls the oceans toward it, and the Earth turns beneath the bulge.';
+  const short = 'The Moon pulls the sea.';
+  // 10 pairs: chosen is the longer in 8, and the lower median of the ratios is long/short
+  const biased = [...Array.from({ length: 8 }, () => pair(long, short)), pair(short, long), pair(short, long)];
+  const ratio = (long.length / short.length).toFixed(1);
+  ruleTester('preference-length-bias', {
+    valid: [
+      biased.slice(0, 9),
+      [...Array.from({ length: 7 }, () => pair(long, short)), ...Array.from({ length: 3 }, () => pair(short, long))],
+      Array.from({ length: 10 }, () => pair(long, long.toUpperCase())),
+    ],
+    invalid: [
+      {
+        text: biased,
+        errors: [{ line: 1, column: 1, message: `chosen answers are longer than rejected ones in 80% of pairs (8 of 10), ${ratio}× as long at the median (characters): DPO may learn to prefer length; add pairs where the shorter answer wins` }],
+      },
+    ],
+  });
+}
