@@ -142,18 +142,23 @@ function parseRecord(line: string, start: number): Record<string, unknown> | nul
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-/**
- * The canonical turns of a record line, as analyzeLine reads them but without running the rules or fingerprinting:
- * for documents, which do not keep turns (a hover, an example, the report ask for them again). Null if not a record.
- */
-export function lineTurns(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): CanonicalTurn[] | null {
+/** A record line read through its format, without running the rules or fingerprinting; null if not a record. */
+export function lineRecord(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): RecordContext | null {
   const line = withoutCR(rawLine);
   const start = jsonStart(line);
   const object = parseRecord(line, start);
   if (!object) return null;
   const ownFormat = decisiveFormat(object);
   const format = readFormat(object, ownFormat, settings, fileFormat);
-  return format ? new RecordContext(line, start, object, format, ownFormat, settings, counter).turns : null;
+  return format ? new RecordContext(line, start, object, format, ownFormat, settings, counter) : null;
+}
+
+/**
+ * The canonical turns of a record line, as analyzeLine reads them: for documents, which do not keep turns (a hover,
+ * an example, the report ask for them again). Null if not a record.
+ */
+export function lineTurns(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): CanonicalTurn[] | null {
+  return lineRecord(rawLine, settings, counter, fileFormat)?.turns ?? null;
 }
 
 /** Offsets of the record's primary key token in its line (the first occurrence), computed once. */

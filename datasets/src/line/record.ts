@@ -76,6 +76,7 @@ export class RecordContext {
   readonly rejected: CanonicalTurn[] = [];
   private located: Map<string, Located | null> | null = null;
   private counts: TokenCounts | undefined;
+  private rejectedCounts: TokenCounts | undefined;
   private bound: number | undefined;
   private objects: TurnObject[] | undefined;
 
@@ -245,6 +246,13 @@ export class RecordContext {
       else prompt += tokens;
     }
     return { prompt, response, total: prompt + response, estimated: true };
+  }
+
+  /** A preference record's rejected example counted like the chosen one (the estimate counter agrees with the stats). */
+  rejectedTokenCounts(): TokenCounts | null {
+    if (this.rejected.length === 0) return null;
+    this.rejectedCounts ??= this.tokens.count({ line: 0, format: this.format, turns: this.rejected });
+    return this.rejectedCounts;
   }
 
   get cachedTokenCounts(): TokenCounts | undefined {

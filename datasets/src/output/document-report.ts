@@ -3,6 +3,8 @@
 import type { TokenCounter } from '../api';
 import type { Entry } from '../cross-line/document-index';
 import { lineRange } from './findings';
+import { FORMAT_SPECS } from '../line/formats';
+import { rejectedTokenLine, tokenLine } from './preference-hover';
 import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, LengthHistogram, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface ReportInput {
@@ -113,11 +115,9 @@ export function hoverFor(example: CanonicalExample, entry: Entry, counter: Token
   const roles = example.turns.map((turn) => turn.role);
   const trained = example.turns.filter((turn) => turn.trained).length;
   const lines = [`**${example.format}** record · ${example.turns.length} turn${example.turns.length === 1 ? '' : 's'} (${roles.join(' → ')}) · ${trained} trained`];
-  if (tokens) {
-    const about = tokens.estimated ? '≈' : '';
-    const over = tokens.total > settings.maxSeqLen ? ` — **over the limit**, training truncates it` : '';
-    lines.push('', `Tokens: prompt ${about}${tokens.prompt} · response ${about}${tokens.response} · total ${about}${tokens.total} / ${settings.maxSeqLen}${over}`);
-  }
+  const rejected = FORMAT_SPECS[example.format].preference ? rejectedTokenLine(entry.text, example.format, counter, settings) : null;
+  if (tokens) lines.push('', tokenLine(rejected ? 'Tokens (chosen)' : 'Tokens', tokens, settings.maxSeqLen));
+  if (rejected) lines.push('', rejected);
   if (entry.loss !== undefined && losses) {
     const high = losses.threshold !== null && entry.loss > losses.threshold ? ' — **far above the median**' : '';
     lines.push('', `Loss (last run): ${entry.loss.toFixed(3)} · median ${losses.median.toFixed(3)}${high}`);

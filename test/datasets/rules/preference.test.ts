@@ -119,3 +119,25 @@ test('a TRL-format preference file lints clean, in both forms and both kinds of 
     ],
   });
 }
+
+{
+  const longRejected = JSON.stringify({ prompt: 'Describe the sea.', chosen: 'Blue and wide.', rejected: 'waves '.repeat(200) });
+  ruleTester('too-long', {
+    valid: [explicitText, { text: longRejected, settings: { maxSeqLen: 4096 } }],
+    invalid: [
+      { text: longRejected, errors: [{ ...at(longRejected, '"prompt"'), message: /^the rejected example: about \d+ tokens, over the maximum sequence length of 64: training would truncate it/ }], settings: { maxSeqLen: 64 } },
+    ],
+  });
+}
+
+test('a preference hover gives both examples their token counts', () => {
+  const document = createDatasetDocument('file:///pairs.jsonl', [explicitText, implicit].join('\n'), defaultSettings());
+  for (const line of [0, 1]) {
+    const contents = document.hover({ line, character: 2 })?.contents ?? '';
+    assert.match(contents, /^\*\*preference(-implicit)?\*\* record/, contents);
+    assert.match(contents, /Tokens \(chosen\): prompt ≈\d+ · response ≈\d+ · total ≈\d+ \/ \d+/, contents);
+    assert.match(contents, /Tokens \(rejected\): prompt ≈\d+ · response ≈\d+ · total ≈\d+ \/ \d+/, contents);
+  }
+  const chat = createDatasetDocument('file:///chat.jsonl', JSON.stringify({ messages: [user('Hi'), assistant('Hello.')] }), defaultSettings());
+  assert.match(chat.hover({ line: 0, character: 2 })?.contents ?? '', /\nTokens: prompt/);
+});
