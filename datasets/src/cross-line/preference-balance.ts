@@ -2,22 +2,12 @@
 // are kept as a histogram of their log2 (1/32 of an octave per bin, so the median is within about 1%), which an
 // open document can add a line to and take one back from without keeping every pair.
 import type { SideLengths } from '../line/preference-sides';
+import type { PreferenceLengths } from '../../../contracts/src/dataset-types';
 
 const BINS_PER_OCTAVE = 32;
 /** Ratios beyond 2^±8 fall in the outermost bins: the median only needs to know they are far out. */
 const OCTAVES = 8;
 const CENTER = OCTAVES * BINS_PER_OCTAVE;
-
-export interface PreferenceSummary {
-  /** Pairs with two non-empty answers. */
-  pairs: number;
-  /** Pairs whose chosen answer is the longer. */
-  chosenLonger: number;
-  chosenChars: number;
-  rejectedChars: number;
-  /** Median of chosen length / rejected length; null without pairs. */
-  medianRatio: number | null;
-}
 
 export class PreferenceBalance {
   private pairs = 0;
@@ -37,7 +27,7 @@ export class PreferenceBalance {
     this.bins[CENTER + Math.max(-CENTER, Math.min(CENTER, bin))] += step;
   }
 
-  summary(): PreferenceSummary {
+  summary(): PreferenceLengths {
     return { pairs: this.pairs, chosenLonger: this.chosenLonger, chosenChars: this.chosenChars, rejectedChars: this.rejectedChars, medianRatio: this.median() };
   }
 

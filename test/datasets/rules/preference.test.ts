@@ -141,3 +141,13 @@ test('a preference hover gives both examples their token counts', () => {
   const chat = createDatasetDocument('file:///chat.jsonl', JSON.stringify({ messages: [user('Hi'), assistant('Hello.')] }), defaultSettings());
   assert.match(chat.hover({ line: 0, character: 2 })?.contents ?? '', /\nTokens: prompt/);
 });
+
+test("the report's preference section: pairs, each side's length and the median ratio; none for chat data", () => {
+  const pair = (chosen: string, rejected: string) => JSON.stringify({ prompt: 'Q?', chosen, rejected });
+  const text = [pair('aaaa', 'aa'), pair('aaaaaa', 'aa'), pair('a', 'aa'), pair('', 'aa')].join('\n');
+  const report = createDatasetDocument('file:///pairs.jsonl', text, defaultSettings()).report();
+  // the pair with an empty answer has no length to compare; the lower median of 2×, 3×, 0.5× is 2×
+  assert.deepEqual(report.preference, { pairs: 3, chosenLonger: 2, chosenChars: 11, rejectedChars: 6, medianRatio: 2 });
+  const chat = JSON.stringify({ messages: [user('Hi'), assistant('Hello.')] });
+  assert.equal(createDatasetDocument('file:///chat.jsonl', chat, defaultSettings()).report().preference, undefined);
+});
