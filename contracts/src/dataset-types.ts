@@ -43,7 +43,11 @@ export interface Finding {
   fixes?: Fix[];
 }
 
-export type FormatId = 'messages' | 'sharegpt' | 'alpaca' | 'prompt-completion' | 'instruction-response' | 'text';
+/**
+ * 'preference' is TRL's explicit-prompt form (prompt, chosen, rejected) and 'preference-implicit' its implicit-prompt
+ * form (chosen and rejected conversations sharing a prefix): a record there reads as two examples, chosen and rejected.
+ */
+export type FormatId = 'messages' | 'sharegpt' | 'alpaca' | 'prompt-completion' | 'instruction-response' | 'text' | 'preference' | 'preference-implicit';
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -116,6 +120,18 @@ export interface DuplicateGroup {
   preview: string;
 }
 
+/** How a file's preference pairs compare in answer length (characters): DPO tends to learn length when chosen is longer. */
+export interface PreferenceLengths {
+  /** Pairs with two non-empty answers. */
+  pairs: number;
+  /** Pairs whose chosen answer is the longer. */
+  chosenLonger: number;
+  chosenChars: number;
+  rejectedChars: number;
+  /** Median of chosen length / rejected length; null without pairs. */
+  medianRatio: number | null;
+}
+
 export interface DatasetReport {
   uri: string;
   records: number;
@@ -127,6 +143,8 @@ export interface DatasetReport {
   warnings: number;
   tokens: LengthHistogram;
   topDuplicates: DuplicateGroup[];
+  /** Preference data only. */
+  preference?: PreferenceLengths;
   /** Per-record loss distribution when a run's per-example losses are known (high-loss). */
   losses?: { bucketEdges: number[]; counts: number[]; median: number };
 }

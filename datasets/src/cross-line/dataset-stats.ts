@@ -3,6 +3,7 @@
 import { DATASET_RULES } from '../rules/index';
 import { severityOf } from '../rules/severity';
 import type { LineAnalysis } from '../line/analyze-line';
+import { PreferenceBalance } from './preference-balance';
 import type { DatasetSettings, FormatId, Severity } from '../../../contracts/src/dataset-types';
 
 /** The file's format is the one most of its first records use (their own keys deciding); ties go to the earliest. */
@@ -59,13 +60,14 @@ export function fileFormat(settings: DatasetSettings, vote: FormatVote): FormatI
   return settings.format === 'auto' ? vote.winner() : settings.format;
 }
 
-type CountedLine = Pick<LineAnalysis, 'kind' | 'overLimit' | 'ownFormat' | 'format'>;
+type CountedLine = Pick<LineAnalysis, 'kind' | 'overLimit' | 'ownFormat' | 'format' | 'sideLengths'>;
 
 export class DatasetCounts {
   records = 0;
   blankLines = 0;
   overLimit = 0;
   readonly formats: Partial<Record<FormatId, number>> = {};
+  readonly preference = new PreferenceBalance();
 
   add(analysis: CountedLine): void {
     this.count(analysis, 1);
@@ -81,6 +83,7 @@ export class DatasetCounts {
     if (analysis.kind !== 'record') return;
     this.records += step;
     if (analysis.overLimit) this.overLimit += step;
+    this.preference.count(analysis.sideLengths, step);
     const format = analysis.ownFormat ?? analysis.format;
     if (format) this.formats[format] = (this.formats[format] ?? 0) + step;
   }
@@ -95,7 +98,7 @@ export interface DatasetFinding {
 /** The dataset-level findings, shown on line 1. */
 export function datasetFindings(counts: DatasetCounts, settings: DatasetSettings, estimated: boolean): DatasetFinding[] {
   const found: DatasetFinding[] = [];
-  const dataset = { records: counts.records, overLimit: counts.overLimit, formats: counts.formats, minExamples: settings.minExamples, maxSeqLen: settings.maxSeqLen, estimated };
+  const dataset = { records: counts.records, overLimit: counts.overLimit, formats: counts.formats, minExamples: settings.minExamples, maxSeqLen: settings.maxSeqLen, estimated, preference: counts.preference.summary() };
   for (const rule of DATASET_RULES) {
     const severity = severityOf(settings, rule.meta);
     const message = severity && rule.judge(dataset);

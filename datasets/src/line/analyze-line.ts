@@ -13,6 +13,7 @@ import { fingerprint, freshShingleSink, type Fingerprint } from '../cross-line/f
 import { decisiveFormat, guessFormat } from './formats';
 import { objectKeys, skipWhitespace } from './json-scan';
 import { RecordContext, type LineProblem, type LocalFinding } from './record';
+import { sideText, type SideLengths } from './preference-sides';
 import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface LineAnalysis {
@@ -33,6 +34,8 @@ export interface LineAnalysis {
   primaryEnd: number;
   tokens: TokenCounts | null;
   overLimit: boolean;
+  /** Null unless the record is a preference pair. */
+  sideLengths: SideLengths | null;
 }
 
 function isBlank(line: string, start: number): boolean {
@@ -40,7 +43,7 @@ function isBlank(line: string, start: number): boolean {
 }
 
 export function emptyAnalysis(kind: LineAnalysis['kind'], findings: LocalFinding[] = []): LineAnalysis {
-  return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false };
+  return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false, sideLengths: null };
 }
 
 /** The line's one finding, none when its rule is off. */
@@ -112,6 +115,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     primaryEnd: -1,
     tokens: record.cachedTokenCounts ?? null,
     overLimit: over !== null,
+    sideLengths: record.sides ? { chosen: sideText(record.sides.chosen).length, rejected: sideText(record.sides.rejected).length } : null,
   };
 }
 
@@ -138,18 +142,23 @@ function parseRecord(line: string, start: number): Record<string, unknown> | nul
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-/**
- * The canonical turns of a record line, as analyzeLine reads them but without running the rules or fingerprinting:
- * for documents, which do not keep turns (a hover, an example, the report ask for them again). Null if not a record.
- */
-export function lineTurns(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): CanonicalTurn[] | null {
+/** A record line read through its format, without running the rules or fingerprinting; null if not a record. */
+export function lineRecord(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): RecordContext | null {
   const line = withoutCR(rawLine);
   const start = jsonStart(line);
   const object = parseRecord(line, start);
   if (!object) return null;
   const ownFormat = decisiveFormat(object);
   const format = readFormat(object, ownFormat, settings, fileFormat);
-  return format ? new RecordContext(line, start, object, format, ownFormat, settings, counter).turns : null;
+  return format ? new RecordContext(line, start, object, format, ownFormat, settings, counter) : null;
+}
+
+/**
+ * The canonical turns of a record line, as analyzeLine reads them: for documents, which do not keep turns (a hover,
+ * an example, the report ask for them again). Null if not a record.
+ */
+export function lineTurns(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): CanonicalTurn[] | null {
+  return lineRecord(rawLine, settings, counter, fileFormat)?.turns ?? null;
 }
 
 /** Offsets of the record's primary key token in its line (the first occurrence), computed once. */

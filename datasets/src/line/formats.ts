@@ -2,7 +2,8 @@
 // feed. Detection, normalisation and the structure rules all read these specs, so a format is described once.
 import type { FormatId, Role } from '../../../contracts/src/dataset-types';
 
-export type FieldKind = 'string' | 'turns' | 'pairs' | 'any';
+/** 'side': a preference record's prompt, chosen or rejected: a string, or a list of turns. */
+export type FieldKind = 'string' | 'turns' | 'pairs' | 'side' | 'any';
 
 export interface FieldSpec {
   key: string;
@@ -32,6 +33,8 @@ export interface FormatSpec {
   id: FormatId;
   fields: FieldSpec[];
   turns?: TurnsSpec;
+  /** A preference format: its records hold a chosen and a rejected answer (preference-sides.ts reads them). */
+  preference?: 'explicit' | 'implicit';
 }
 
 function mapOf<Value>(entries: Record<string, Value>): ReadonlyMap<string, Value> {
@@ -101,6 +104,25 @@ export const FORMAT_SPECS: Record<FormatId, FormatSpec> = {
     id: 'text',
     fields: [{ key: 'text', kind: 'string', required: true, role: 'assistant' }],
   },
+  preference: {
+    id: 'preference',
+    fields: [
+      { key: 'prompt', kind: 'side', required: true, role: 'user' },
+      { key: 'chosen', kind: 'side', required: true, role: 'assistant' },
+      { key: 'rejected', kind: 'side', required: true, role: 'assistant' },
+    ],
+    turns: MESSAGE_TURNS,
+    preference: 'explicit',
+  },
+  'preference-implicit': {
+    id: 'preference-implicit',
+    fields: [
+      { key: 'chosen', kind: 'turns', required: true },
+      { key: 'rejected', kind: 'turns', required: true },
+    ],
+    turns: MESSAGE_TURNS,
+    preference: 'implicit',
+  },
 };
 
 /** Each format's key lists, derived once from its spec (rules check every record against them). */
@@ -126,7 +148,7 @@ export const FORMAT_KEYS = Object.fromEntries(
 ) as Record<FormatId, FormatKeys>;
 
 /** Detection order: when a record has the required keys of several formats, the first wins. */
-export const FORMAT_ORDER: readonly FormatId[] = ['messages', 'sharegpt', 'alpaca', 'instruction-response', 'prompt-completion', 'text'];
+export const FORMAT_ORDER: readonly FormatId[] = ['messages', 'sharegpt', 'alpaca', 'instruction-response', 'prompt-completion', 'text', 'preference', 'preference-implicit'];
 
 /** Bookkeeping keys datasets commonly carry; the trainer ignores them and `unknown-key` stays quiet about them. */
 export const PASSTHROUGH_KEYS = new Set([

@@ -6,6 +6,8 @@ import { severityOf } from '../rules/severity';
 import type { TokenCounter } from '../api';
 import { FORMAT_SPECS, type FormatSpec } from './formats';
 import { locatePath, rawOffsetInString, type JsonPath, type Located } from './json-scan';
+import { readTurns, type ReadTurn } from './message-turns';
+import { readSides, type PreferenceSides } from './preference-sides';
 import { Hasher, isWhitespaceCode } from './hash';
 import { estimateTokens, scanText, type ShingleSink, type TextStats } from './text-stats';
 import { isEstimateCounter, TURN_OVERHEAD } from '../tokens/token-estimate';
@@ -68,8 +70,13 @@ export class RecordContext {
   readonly spec: FormatSpec;
   readonly turns: CanonicalTurn[] = [];
   readonly fields: FieldView[] = [];
+  /** A preference record's prompt and answers as read (null for the other formats). */
+  readonly sides: PreferenceSides | null;
+  /** A preference record's rejected example, prompt included (empty for the other formats). */
+  readonly rejected: CanonicalTurn[] = [];
   private located: Map<string, Located | null> | null = null;
   private counts: TokenCounts | undefined;
+  private rejectedCounts: TokenCounts | undefined;
   private bound: number | undefined;
   private objects: TurnObject[] | undefined;
 
@@ -87,6 +94,7 @@ export class RecordContext {
     readonly tokens: TokenCounter,
   ) {
     this.spec = FORMAT_SPECS[format];
+    this.sides = this.spec.preference ? readSides(value, this.spec) : null;
     buildConversation(this);
   }
 
@@ -135,12 +143,14 @@ export class RecordContext {
   get turnObjects(): readonly TurnObject[] {
     if (this.objects) return this.objects;
     this.objects = [];
-    const field = this.spec.fields.find((candidate) => candidate.kind === 'turns');
-    const list = field ? this.value[field.key] : undefined;
-    if (!field || !Array.isArray(list)) return this.objects;
-    for (let index = 0; index < list.length; index++) {
-      const element: unknown = list[index];
-      if (typeof element === 'object' && element !== null && !Array.isArray(element)) this.objects.push({ object: element as Record<string, unknown>, path: [field.key, index], index });
+    // every list of turns: one for a chat, up to three for a preference record (prompt, chosen, rejected)
+    for (const field of this.spec.fields) {
+      const list = field.kind === 'turns' || field.kind === 'side' ? this.value[field.key] : undefined;
+      if (!Array.isArray(list)) continue;
+      for (let index = 0; index < list.length; index++) {
+        const element: unknown = list[index];
+        if (typeof element === 'object' && element !== null && !Array.isArray(element)) this.objects.push({ object: element as Record<string, unknown>, path: [field.key, index], index });
+      }
     }
     return this.objects;
   }
@@ -238,6 +248,13 @@ export class RecordContext {
     return { prompt, response, total: prompt + response, estimated: true };
   }
 
+  /** A preference record's rejected example counted like the chosen one (the estimate counter agrees with the stats). */
+  rejectedTokenCounts(): TokenCounts | null {
+    if (this.rejected.length === 0) return null;
+    this.rejectedCounts ??= this.tokens.count({ line: 0, format: this.format, turns: this.rejected });
+    return this.rejectedCounts;
+  }
+
   get cachedTokenCounts(): TokenCounts | undefined {
     return this.counts;
   }
@@ -259,20 +276,32 @@ function addTextTurn(record: RecordContext, role: Role, trained: boolean, path: 
   record.turns.push({ role, trained, content: text });
 }
 
-/** Message content: a string, null (a tool call), or OpenAI-style parts [{type:'text', text}]. */
-function contentParts(content: unknown, path: JsonPath): Array<{ path: JsonPath; text: string }> {
-  if (typeof content === 'string') return [{ path, text: content }];
-  if (!Array.isArray(content)) return [];
-  const parts: Array<{ path: JsonPath; text: string }> = [];
-  content.forEach((part, index) => {
-    if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') parts.push({ path: [...path, index, 'text'], text: (part as { text: string }).text });
-  });
-  return parts;
+function addReadTurn(record: RecordContext, turn: ReadTurn): void {
+  // not part of the conversation (unknown-role says why), but its text still gets the content checks
+  if (!turn.role) for (const part of turn.parts) record.fields.push({ ...part, role: 'user', turn: -1 });
+  else if (turn.parts.length === 1) addTextTurn(record, turn.role, turn.trained, turn.parts[0].path, turn.parts[0].text);
+  else addTurn(record, turn.role, turn.trained, turn.parts);
+}
+
+/**
+ * A preference record's conversation is its chosen example (prompt + chosen), as the SFT rules and the fingerprints
+ * read it; the rejected side becomes `rejected` (prompt + rejected) with its fields outside the conversation
+ * (turn -1), so the content rules still check its text.
+ */
+function buildPreference(record: RecordContext, sides: PreferenceSides): void {
+  for (const turn of sides.prompt) addReadTurn(record, turn);
+  record.rejected.push(...record.turns);
+  for (const turn of sides.chosen) addReadTurn(record, turn);
+  for (const turn of sides.rejected) {
+    for (const part of turn.parts) record.fields.push({ ...part, role: turn.role ?? 'user', turn: -1 });
+    if (turn.role) record.rejected.push({ role: turn.role, trained: turn.trained, content: turn.parts.map((part) => part.text).join('\n\n') });
+  }
 }
 
 /** Builds the canonical conversation from whatever parts of the record are well-formed; the rules report the rest. */
 function buildConversation(record: RecordContext): void {
   const { value, spec } = record;
+  if (record.sides) return buildPreference(record, record.sides);
   for (const field of spec.fields) {
     const raw = value[field.key];
     if (raw === undefined) continue;
@@ -291,24 +320,7 @@ function buildConversation(record: RecordContext): void {
         addTextTurn(record, 'assistant', true, [field.key, index, 1], pair[1]);
       });
     } else if (field.kind === 'turns' && Array.isArray(raw) && spec.turns) {
-      const turns = spec.turns;
-      raw.forEach((message, index) => {
-        if (!message || typeof message !== 'object' || Array.isArray(message)) return;
-        const object = message as Record<string, unknown>;
-        const roleName = object[turns.roleKey];
-        const role = typeof roleName === 'string' ? turns.roles.get(roleName) : undefined;
-        if (!role) {
-          // not part of the conversation (unknown-role says why), but its text still gets the content checks
-          for (const part of contentParts(object[turns.contentKey], [field.key, index, turns.contentKey])) record.fields.push({ ...part, role: 'user', turn: -1 });
-          return;
-        }
-        let trained = role === 'assistant';
-        if (typeof object.train === 'boolean') trained = object.train;
-        else if (typeof object.weight === 'number') trained = object.weight > 0;
-        const content = object[turns.contentKey];
-        if (typeof content === 'string') addTextTurn(record, role, trained, [field.key, index, turns.contentKey], content);
-        else addTurn(record, role, trained, contentParts(content, [field.key, index, turns.contentKey]));
-      });
+      for (const turn of readTurns(raw, [field.key], spec.turns)) addReadTurn(record, turn);
     }
   }
 }

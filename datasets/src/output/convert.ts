@@ -1,8 +1,9 @@
 // "Convert Dataset Format…": rewrites every record in another format through the canonical conversation. Records
 // the target cannot express (a multi-turn chat as prompt/completion, a chat as plain text) are kept out and listed,
 // never silently mangled. Bookkeeping keys (id, source, …) travel along.
-import { analyzeLine } from '../line/analyze-line';
-import { PASSTHROUGH_KEYS } from '../line/formats';
+import { analyzeLine, lineRecord } from '../line/analyze-line';
+import { convertPreference } from './convert-preference';
+import { FORMAT_SPECS, PASSTHROUGH_KEYS } from '../line/formats';
 import { defaultSettings } from '../settings';
 import { createEstimateTokenCounter } from '../tokens/token-estimate';
 import type { CanonicalTurn, ConversionResult, FormatId } from '../../../contracts/src/dataset-types';
@@ -13,6 +14,9 @@ type Converted = Record<string, unknown> | string;
 
 /** The record in `target`, or the reason it cannot be expressed there. */
 export function fromCanonical(turns: readonly CanonicalTurn[], source: FormatId, target: FormatId): Converted {
+  // the canonical conversation of a preference record is its chosen side only: converting it would drop the rejected one
+  if (FORMAT_SPECS[source].preference) return 'a preference record has two answers: no other format holds both';
+  if (FORMAT_SPECS[target].preference) return 'a record with one answer has no rejected answer for a preference format';
   if (target === 'text') {
     if (source !== 'text') return 'a conversation has no plain-text form without a chat template';
     return { text: turns.map((turn) => turn.content).join('') };
@@ -61,7 +65,10 @@ export function convertDataset(text: string, target: FormatId): ConversionResult
       skipped.push({ line, reason: analysis.findings[0]?.message ?? 'not a record of a known format' });
       return;
     }
-    const converted = fromCanonical(analysis.turns, analysis.format, target);
+    // between the two preference forms the pair itself converts; fromCanonical only knows one answer per record
+    const pairToPair = FORMAT_SPECS[analysis.format].preference && FORMAT_SPECS[target].preference;
+    const record = pairToPair ? lineRecord(raw, settings, counter, null) : null;
+    const converted = record ? convertPreference(record, target) : fromCanonical(analysis.turns, analysis.format, target);
     if (typeof converted === 'string') {
       skipped.push({ line, reason: converted });
       return;

@@ -3,6 +3,9 @@
 import type { TokenCounter } from '../api';
 import type { Entry } from '../cross-line/document-index';
 import { lineRange } from './findings';
+import { PreferenceBalance } from '../cross-line/preference-balance';
+import { FORMAT_SPECS } from '../line/formats';
+import { rejectedTokenLine, tokenLine } from './preference-hover';
 import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, LengthHistogram, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface ReportInput {
@@ -51,6 +54,7 @@ export function buildReport(input: ReportInput): DatasetReport {
   let records = 0;
   let blankLines = 0;
   const lengths: number[] = [];
+  const balance = new PreferenceBalance();
   entries.forEach((entry, line) => {
     const analysis = entry.analysis;
     if (!analysis) return;
@@ -60,6 +64,7 @@ export function buildReport(input: ReportInput): DatasetReport {
     records++;
     const format = analysis.ownFormat ?? analysis.format;
     if (format) formats[format] = (formats[format] ?? 0) + 1;
+    balance.count(analysis.sideLengths, 1);
     const tokens = tokensOf(entry, counter, line, input.turnsOf);
     if (tokens) lengths.push(tokens.total);
   });
@@ -90,6 +95,8 @@ export function buildReport(input: ReportInput): DatasetReport {
       return { lines: members.map((entry) => entry.index), preview: text.replace(/\s+/g, ' ').trim().slice(0, 120) };
     });
   const report: DatasetReport = { uri: input.uri, records, blankLines, formats, detectedFormat: input.format, findingsByRule, errors, warnings, tokens, topDuplicates };
+  const preference = balance.summary();
+  if (preference.pairs > 0) report.preference = preference;
   if (input.losses && input.losses.values.length) {
     const values = input.losses.values;
     const low = Math.min(...values);
@@ -113,11 +120,9 @@ export function hoverFor(example: CanonicalExample, entry: Entry, counter: Token
   const roles = example.turns.map((turn) => turn.role);
   const trained = example.turns.filter((turn) => turn.trained).length;
   const lines = [`**${example.format}** record · ${example.turns.length} turn${example.turns.length === 1 ? '' : 's'} (${roles.join(' → ')}) · ${trained} trained`];
-  if (tokens) {
-    const about = tokens.estimated ? '≈' : '';
-    const over = tokens.total > settings.maxSeqLen ? ` — **over the limit**, training truncates it` : '';
-    lines.push('', `Tokens: prompt ${about}${tokens.prompt} · response ${about}${tokens.response} · total ${about}${tokens.total} / ${settings.maxSeqLen}${over}`);
-  }
+  const rejected = FORMAT_SPECS[example.format].preference ? rejectedTokenLine(entry.text, example.format, counter, settings) : null;
+  if (tokens) lines.push('', tokenLine(rejected ? 'Tokens (chosen)' : 'Tokens', tokens, settings.maxSeqLen));
+  if (rejected) lines.push('', rejected);
   if (entry.loss !== undefined && losses) {
     const high = losses.threshold !== null && entry.loss > losses.threshold ? ' — **far above the median**' : '';
     lines.push('', `Loss (last run): ${entry.loss.toFixed(3)} · median ${losses.median.toFixed(3)}${high}`);

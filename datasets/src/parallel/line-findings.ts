@@ -16,7 +16,7 @@ import type { CrossMatch } from '../rules/rule';
 import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
 
 /** What `process` reads of a line's analysis. */
-export type AnalysedLine = Pick<LineAnalysis, 'kind' | 'findings' | 'ownFormat' | 'format' | 'overLimit'> & { fingerprint: Fingerprint | null };
+export type AnalysedLine = Pick<LineAnalysis, 'kind' | 'findings' | 'ownFormat' | 'format' | 'overLimit' | 'sideLengths'> & { fingerprint: Fingerprint | null };
 
 export class LineFindings {
   constructor(

@@ -178,7 +178,7 @@ async function voteOnFormat(chunks: AsyncGenerator<LineChunk>, options: Parallel
   return { held, rest: false };
 }
 
-const OVERSIZED: AnalysedLine = { kind: 'blank', findings: [], ownFormat: null, format: null, overLimit: false, fingerprint: null };
+const OVERSIZED: AnalysedLine = { kind: 'blank', findings: [], ownFormat: null, format: null, overLimit: false, sideLengths: null, fingerprint: null };
 const NO_RANGE = () => ({ start: 0, end: 1 });
 
 function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFindings): Finding[] {
@@ -210,6 +210,7 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
       ownFormat: formatOf(result.formats[i * 2]),
       format: formatOf(result.formats[i * 2 + 1]),
       overLimit: (code & FLAG_OVER_LIMIT) !== 0,
+      sideLengths: result.sideLengths[i * 2] < 0 ? null : { chosen: result.sideLengths[i * 2], rejected: result.sideLengths[i * 2 + 1] },
       fingerprint: prints[i],
     };
     const found = lines.process(number, undefined, analysis, () => ({ start: result.ranges[i * 2], end: result.ranges[i * 2 + 1] }), matches[i]);

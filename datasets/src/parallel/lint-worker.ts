@@ -42,6 +42,8 @@ export interface LintBlockResult {
   keys: Float64Array;
   signatures: Uint16Array;
   bands: Int32Array;
+  /** A preference pair's chosen and rejected answer lengths per line (-1: not a pair). */
+  sideLengths: Int32Array;
   /** Primary key range per record (start, end); for oversized lines, the byte length in `start`. */
   ranges: Int32Array;
   findings: Array<[number, LocalFinding[]]>;
@@ -63,6 +65,7 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
     signatures: new Uint16Array(n * SIGNATURE_BINS),
     bands: new Int32Array(n * BANDS),
     ranges: new Int32Array(n * 2),
+    sideLengths: new Int32Array(n * 2).fill(-1),
     findings: [],
     bytes: block.bytes,
   };
@@ -89,6 +92,10 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
       const range = primaryRange(text, analysis);
       result.ranges[i * 2] = range.start;
       result.ranges[i * 2 + 1] = range.end;
+    }
+    if (analysis.sideLengths) {
+      result.sideLengths[i * 2] = analysis.sideLengths.chosen;
+      result.sideLengths[i * 2 + 1] = analysis.sideLengths.rejected;
     }
     const print = analysis.fingerprint;
     if (print) {
@@ -122,7 +129,7 @@ function serve(): void {
   const { counter } = createTokenCounter(data.settings.baseModel);
   port.on('message', (block: LintBlock) => {
     const result = analyzeBlock(block, data, counter);
-    const buffers = [result.kinds, result.formats, result.keys, result.signatures, result.bands, result.ranges, result.bytes].map((array) => array.buffer as ArrayBuffer);
+    const buffers = [result.kinds, result.formats, result.keys, result.signatures, result.bands, result.ranges, result.sideLengths, result.bytes].map((array) => array.buffer as ArrayBuffer);
     port.postMessage(result, buffers);
   });
 }

@@ -12,9 +12,12 @@ export const meta: RuleMeta = {
 export function check(record: RecordContext): void {
   for (const field of record.spec.fields) {
     const value = record.value[field.key];
-    if (field.kind === 'string' && typeof value === 'string' && !field.allowEmpty && isBlankText(value)) {
+    // a preference side is a string or a list of turns: either may be empty
+    const textual = field.kind === 'string' || field.kind === 'side';
+    const listed = field.kind === 'turns' || field.kind === 'side';
+    if (textual && typeof value === 'string' && !field.allowEmpty && isBlankText(value)) {
       record.report(meta, { path: [field.key] }, `'${field.key}' is empty`);
-    } else if (field.kind === 'turns' && Array.isArray(value) && value.length === 0) {
+    } else if (listed && Array.isArray(value) && value.length === 0) {
       record.report(meta, { path: [field.key] }, `'${field.key}' has no turns`);
     }
   }

@@ -20,6 +20,9 @@ import * as nearDuplicate from './near-duplicate';
 import * as notObject from './not-object';
 import * as pii from './pii';
 import * as placeholder from './placeholder';
+import * as preferenceIdentical from './preference-identical';
+import * as preferenceLengthBias from './preference-length-bias';
+import * as preferenceSideRole from './preference-side-role';
 import * as refusalBoilerplate from './refusal-boilerplate';
 import * as roleOrder from './role-order';
 import type { CrossRecordRule, DatasetRule, MatchRule, RecordRule, Rule, RuleMeta } from './rule';
@@ -48,6 +51,9 @@ export const RULES: readonly Rule[] = [
   unknownRole,
   roleOrder,
   chatTemplate,
+  // preference pairs
+  preferenceIdentical,
+  preferenceSideRole,
   // content
   duplicate,
   conflictingDuplicate,
@@ -68,6 +74,7 @@ export const RULES: readonly Rule[] = [
   tooFewExamples,
   formatMix,
   lengthDistribution,
+  preferenceLengthBias,
   // after a run
   { meta: highLoss.meta },
   // the editor's own

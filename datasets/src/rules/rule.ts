@@ -2,7 +2,7 @@
 // naming rules itself. Every rule keeps its logic and its wording in its own file.
 import type { RecordContext } from '../line/record';
 import type { RuleMeta } from './meta';
-import type { FormatId, Range, RelatedLocation, Fix } from '../../../contracts/src/dataset-types';
+import type { FormatId, PreferenceLengths, Range, RelatedLocation, Fix } from '../../../contracts/src/dataset-types';
 
 export type { RuleMeta, RuleScope } from './meta';
 
@@ -60,6 +60,8 @@ export interface DatasetView {
   maxSeqLen: number;
   /** True when token counts are estimates. */
   estimated: boolean;
+  /** How the preference pairs' answers compare in length (no pairs outside preference data). */
+  preference: PreferenceLengths;
 }
 
 /** Judges the whole file; its message is shown on line 1, null when there is nothing to say. */

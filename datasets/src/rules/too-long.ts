@@ -16,9 +16,15 @@ export const meta: RuleMeta = {
 export function overLimit(record: RecordContext): TokenCounts | null {
   if (record.turns.length === 0) return null;
   const limit = record.settings.maxSeqLen;
-  if (record.tokenUpperBound() <= limit) return null;
+  if (record.tokenUpperBound() <= limit) return rejectedOverLimit(record);
   const counts = record.tokenCounts();
-  return counts.total > limit ? counts : null;
+  return counts.total > limit ? counts : rejectedOverLimit(record);
+}
+
+/** A preference record trains on both examples: the rejected one is truncated too when it is over the limit. */
+function rejectedOverLimit(record: RecordContext): TokenCounts | null {
+  const counts = record.rejectedTokenCounts();
+  return counts && counts.total > record.settings.maxSeqLen ? counts : null;
 }
 
 export function check(record: RecordContext): void {
@@ -27,5 +33,6 @@ export function check(record: RecordContext): void {
   const limit = record.settings.maxSeqLen;
   const how = counts.estimated ? 'about ' : '';
   const note = counts.estimated ? ' (estimated: set a base model for exact counts)' : '';
-  record.report(meta, record.recordTarget(), `${how}${counts.total} tokens, over the maximum sequence length of ${limit}: training would truncate it${note}`);
+  const which = record.sides ? `the ${counts === record.rejectedTokenCounts() ? 'rejected' : 'chosen'} example: ` : '';
+  record.report(meta, record.recordTarget(), `${which}${how}${counts.total} tokens, over the maximum sequence length of ${limit}: training would truncate it${note}`);
 }

@@ -22,8 +22,9 @@ export function check(record: RecordContext): void {
     if (value === undefined || field.kind === 'any') continue;
     const path = [field.key];
     if (field.kind === 'string' && typeof value !== 'string') record.report(meta, { path }, `'${field.key}' should be a string, not ${typeName(value)}`);
-    else if (field.kind === 'turns') {
-      if (!Array.isArray(value)) record.report(meta, { path }, `'${field.key}' should be a list of turns, not ${typeName(value)}`);
+    else if (field.kind === 'turns' || (field.kind === 'side' && typeof value !== 'string')) {
+      const expected = field.kind === 'side' ? 'a string or a list of turns' : 'a list of turns';
+      if (!Array.isArray(value)) record.report(meta, { path }, `'${field.key}' should be ${expected}, not ${typeName(value)}`);
       else value.forEach((turn, index) => {
         if (!isObject(turn)) record.report(meta, { path: [field.key, index] }, `each turn should be an object, not ${typeName(turn)}`);
       });

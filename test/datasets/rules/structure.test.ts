@@ -39,7 +39,7 @@ ruleTester('not-object', {
     invalid: [
       { text: noContent, errors: [{ ...at(noContent, '{"role": "assistant"}'), message: "this turn has no 'content'" }] },
       { text: [good, noOutput], errors: [{ line: 2, ...at(noOutput, '"instruction"'), message: "missing 'messages': the messages format needs 'messages'" }] },
-      { text: nothing, errors: [{ column: 1, endColumn: 2, message: 'no key of a known dataset format (messages, sharegpt, alpaca, instruction-response, prompt-completion, text): expected e.g. "messages" or "instruction" and "output"' }] },
+      { text: nothing, errors: [{ column: 1, endColumn: 2, message: 'no key of a known dataset format (messages, sharegpt, alpaca, instruction-response, prompt-completion, text, preference, preference-implicit): expected e.g. "messages" or "instruction" and "output"' }] },
     ],
   });
 }

@@ -51,6 +51,26 @@ function stats(report: DatasetReport): HTMLElement {
   );
 }
 
+/** Preference data: the pairs and how their answers compare in length (DPO tends to learn length when chosen is longer). */
+function preference(report: DatasetReport): HTMLElement | '' {
+  const pairs = report.preference;
+  if (!pairs) return '';
+  const share = pairs.chosenLonger / pairs.pairs;
+  return section(
+    'preference',
+    'Preference pairs',
+    el(
+      'div',
+      { class: 'stats' },
+      stat('pairs', formatCount(pairs.pairs)),
+      stat('chosen, mean characters', formatCount(Math.round(pairs.chosenChars / pairs.pairs))),
+      stat('rejected, mean characters', formatCount(Math.round(pairs.rejectedChars / pairs.pairs))),
+      stat('chosen / rejected length, median', pairs.medianRatio === null ? '—' : `${pairs.medianRatio.toFixed(2)}×`),
+      stat('chosen is the longer', `${(share * 100).toFixed(0)}%`, (report.findingsByRule['preference-length-bias']?.count ?? 0) > 0 ? 'tone-warning' : ''),
+    ),
+  );
+}
+
 function formatMix(report: DatasetReport): HTMLElement {
   const entries = (Object.entries(report.formats) as Array<[FormatId, number]>).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
@@ -128,6 +148,7 @@ export function renderReport(root: HTMLElement, fileName: string, report: Datase
     header(fileName, report, actions),
     stats(report),
     el('div', { class: 'columns' }, formatMix(report), findings(report)),
+    preference(report),
     section('token-histogram', 'Token length', tokenCaption, tokenHost),
     report.losses
       ? section('loss-histogram', 'Per-example loss', el('p', { class: 'caption' }, `Median ${report.losses.median.toFixed(3)}; far right are likely mislabeled.`), lossHost)

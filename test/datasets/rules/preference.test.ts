@@ -1,0 +1,153 @@
+// Preference data (TRL's explicit- and implicit-prompt forms): a well-formed file lints clean, and the structure
+// rules locate a broken record's key or value as they do for the chat formats.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createDatasetDocument, defaultSettings, lintText } from '../../../datasets/src/index';
+import { at, ruleTester } from './rule-tester';
+
+const user = (content: string) => ({ role: 'user', content });
+const assistant = (content: string) => ({ role: 'assistant', content });
+
+export const explicitText = JSON.stringify({ prompt: 'What is 2 + 2?', chosen: 'Two plus two is four.', rejected: 'It is five, I think.' });
+export const explicitTurns = JSON.stringify({ prompt: [user('Capital of France?')], chosen: [assistant('The capital of France is Paris.')], rejected: [assistant('Lyon, probably.')] });
+export const implicit = JSON.stringify({
+  chosen: [user('Say hello politely.'), assistant('Hello, and welcome! How can I help?')],
+  rejected: [user('Say hello politely.'), assistant('What do you want?')],
+});
+
+test('a TRL-format preference file lints clean, in both forms and both kinds of value', async () => {
+  const settings = { ...defaultSettings(), minExamples: 1 };
+  for (const text of [[explicitText, explicitTurns].join('\n'), implicit]) {
+    const document = createDatasetDocument('file:///pairs.jsonl', text, settings);
+    assert.deepEqual(document.findings(), [], text);
+    const streamed = [];
+    for await (const finding of lintText(text, settings)) streamed.push(finding);
+    assert.deepEqual(streamed, [], text);
+  }
+});
+
+{
+  const noRejected = '{"prompt": "Q?", "chosen": "An answer."}';
+  ruleTester('missing-field', {
+    valid: [explicitText, explicitTurns, implicit],
+    invalid: [
+      { text: [explicitText, noRejected], errors: [{ line: 2, ...at(noRejected, '"prompt"'), message: "missing 'rejected': the preference format needs 'prompt' and 'chosen' and 'rejected'" }] },
+    ],
+  });
+}
+
+{
+  const number = '{"prompt": "Q?", "chosen": "An answer.", "rejected": 3}';
+  const implicitString = '{"chosen": "Hello.", "rejected": "Go away."}';
+  ruleTester('wrong-type', {
+    valid: [explicitText, explicitTurns, implicit],
+    invalid: [
+      { text: number, errors: [{ ...at(number, '3'), message: "'rejected' should be a string or a list of turns, not a number" }] },
+      { text: implicitString, errors: [{ ...at(implicitString, '"Hello."'), message: "'chosen' should be a list of turns, not a string" }, { ...at(implicitString, '"Go away."'), message: "'rejected' should be a list of turns, not a string" }] },
+    ],
+  });
+}
+
+{
+  const emptyChosen = '{"prompt": "Q?", "chosen": " ", "rejected": "An answer."}';
+  const noTurns = '{"prompt": "Q?", "chosen": [], "rejected": "An answer."}';
+  ruleTester('empty-field', {
+    valid: [explicitText, explicitTurns, implicit],
+    invalid: [
+      { text: emptyChosen, errors: [{ ...at(emptyChosen, '" "'), message: "'chosen' is empty" }] },
+      { text: noTurns, errors: [{ ...at(noTurns, '[]'), message: "'chosen' has no turns" }] },
+    ],
+  });
+}
+
+{
+  const stray = '{"prompt": "Q?", "chosen": "An answer.", "rejected": "No.", "rejectd": "No!"}';
+  const typo = '{"prompt": "Q?", "chosen": "An answer.", "rejectd": "No."}';
+  ruleTester('unknown-key', {
+    valid: [explicitText, explicitTurns, implicit],
+    invalid: [
+      { text: stray, errors: [{ ...at(stray, '"rejectd"'), message: "unknown key 'rejectd' in a preference record: the trainer ignores it" }] },
+      { text: typo, errors: [{ ...at(typo, '"rejectd"'), message: "unknown key 'rejectd' in a preference record: did you mean 'rejected'?", fixed: typo.replace('"rejectd"', '"rejected"') }] },
+    ],
+  });
+}
+
+{
+  const same = '{"prompt": "Q?", "chosen": "An answer.", "rejected": "An answer."}';
+  const sameTurns = JSON.stringify({ prompt: [user('Q?')], chosen: [assistant('An answer.')], rejected: 'An answer.' });
+  const sameConversation = JSON.stringify({ chosen: [user('Hi'), assistant('Hello.')], rejected: [user('Hi'), assistant('Hello.')] });
+  ruleTester('preference-identical', {
+    valid: [explicitText, explicitTurns, implicit, '{"prompt": "Q?", "chosen": "", "rejected": ""}'],
+    invalid: [
+      { text: same, errors: [{ ...at(same, '"rejected"'), message: "'chosen' and 'rejected' hold the same answer: the pair teaches no preference" }] },
+      { text: sameTurns, errors: [{ ...at(sameTurns, '"rejected"'), message: "'chosen' and 'rejected' hold the same answer: the pair teaches no preference" }] },
+      { text: sameConversation, errors: [{ ...at(sameConversation, '"rejected"'), message: "'chosen' and 'rejected' hold the same conversation: the pair teaches no preference" }] },
+    ],
+  });
+}
+
+{
+  const userSide = JSON.stringify({ prompt: 'Q?', chosen: [user('A follow-up question.')], rejected: 'No.' });
+  const noAnswer = JSON.stringify({ chosen: [user('Hi')], rejected: [user('Hi'), assistant('Go away.')] });
+  ruleTester('preference-side-role', {
+    valid: [explicitText, explicitTurns, implicit],
+    invalid: [
+      { text: userSide, errors: [{ ...at(userSide, '"user"'), message: "a user turn in 'chosen': the answer should be the assistant's" }] },
+      { text: noAnswer, errors: [{ ...at(noAnswer, '"chosen"'), message: "'chosen' has no answer after the prompt both sides share" }] },
+    ],
+  });
+}
+
+{
+  const pair = (chosen: string, rejected: string) => JSON.stringify({ prompt: 'Explain the tides.', chosen, rejected });
+  const long = 'The Moon pulls the oceans toward it, and the Earth turns beneath the bulge.';
+  const short = 'The Moon pulls the sea.';
+  // 10 pairs: chosen is the longer in 8, and the lower median of the ratios is long/short
+  const biased = [...Array.from({ length: 8 }, () => pair(long, short)), pair(short, long), pair(short, long)];
+  const ratio = (long.length / short.length).toFixed(1);
+  ruleTester('preference-length-bias', {
+    valid: [
+      biased.slice(0, 9),
+      [...Array.from({ length: 7 }, () => pair(long, short)), ...Array.from({ length: 3 }, () => pair(short, long))],
+      Array.from({ length: 10 }, () => pair(long, long.toUpperCase())),
+    ],
+    invalid: [
+      {
+        text: biased,
+        errors: [{ line: 1, column: 1, message: `chosen answers are longer than rejected ones in 80% of pairs (8 of 10), ${ratio}× as long at the median (characters): DPO may learn to prefer length; add pairs where the shorter answer wins` }],
+      },
+    ],
+  });
+}
+
+{
+  const longRejected = JSON.stringify({ prompt: 'Describe the sea.', chosen: 'Blue and wide.', rejected: 'waves '.repeat(200) });
+  ruleTester('too-long', {
+    valid: [explicitText, { text: longRejected, settings: { maxSeqLen: 4096 } }],
+    invalid: [
+      { text: longRejected, errors: [{ ...at(longRejected, '"prompt"'), message: /^the rejected example: about \d+ tokens, over the maximum sequence length of 64: training would truncate it/ }], settings: { maxSeqLen: 64 } },
+    ],
+  });
+}
+
+test('a preference hover gives both examples their token counts', () => {
+  const document = createDatasetDocument('file:///pairs.jsonl', [explicitText, implicit].join('\n'), defaultSettings());
+  for (const line of [0, 1]) {
+    const contents = document.hover({ line, character: 2 })?.contents ?? '';
+    assert.match(contents, /^\*\*preference(-implicit)?\*\* record/, contents);
+    assert.match(contents, /Tokens \(chosen\): prompt ≈\d+ · response ≈\d+ · total ≈\d+ \/ \d+/, contents);
+    assert.match(contents, /Tokens \(rejected\): prompt ≈\d+ · response ≈\d+ · total ≈\d+ \/ \d+/, contents);
+  }
+  const chat = createDatasetDocument('file:///chat.jsonl', JSON.stringify({ messages: [user('Hi'), assistant('Hello.')] }), defaultSettings());
+  assert.match(chat.hover({ line: 0, character: 2 })?.contents ?? '', /\nTokens: prompt/);
+});
+
+test("the report's preference section: pairs, each side's length and the median ratio; none for chat data", () => {
+  const pair = (chosen: string, rejected: string) => JSON.stringify({ prompt: 'Q?', chosen, rejected });
+  const text = [pair('aaaa', 'aa'), pair('aaaaaa', 'aa'), pair('a', 'aa'), pair('', 'aa')].join('\n');
+  const report = createDatasetDocument('file:///pairs.jsonl', text, defaultSettings()).report();
+  // the pair with an empty answer has no length to compare; the lower median of 2×, 3×, 0.5× is 2×
+  assert.deepEqual(report.preference, { pairs: 3, chosenLonger: 2, chosenChars: 11, rejectedChars: 6, medianRatio: 2 });
+  const chat = JSON.stringify({ messages: [user('Hi'), assistant('Hello.')] });
+  assert.equal(createDatasetDocument('file:///chat.jsonl', chat, defaultSettings()).report().preference, undefined);
+});
