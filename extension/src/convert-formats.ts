@@ -9,6 +9,8 @@ export const FORMATS: ReadonlyArray<{ id: FormatId; detail: string }> = [
   { id: 'prompt-completion', detail: '{"prompt","completion"}' },
   { id: 'instruction-response', detail: '{"instruction","context","response"}' },
   { id: 'text', detail: '{"text"} (language modelling)' },
+  { id: 'preference', detail: '{"prompt","chosen","rejected"} (TRL preference, explicit prompt)' },
+  { id: 'preference-implicit', detail: '{"chosen","rejected"} (TRL preference, conversations sharing their prompt)' },
 ];
 
 export function isFormat(value: unknown): value is FormatId {

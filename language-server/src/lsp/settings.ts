@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SETTINGS_IGNORED_WHEN_UNTRUSTED, type EditorSettings } from '../../../contracts/src/lsp-protocol';
-import { defaultSettings, findWorkspaceConfig, loadWorkspaceConfig, settingsFromConfig } from '../../../datasets/src';
+import { defaultSettings, findWorkspaceConfig, FORMAT_ORDER, loadWorkspaceConfig, settingsFromConfig } from '../../../datasets/src';
 import type { DatasetSettings, FormatId, SeveritySetting } from '../../../contracts/src/dataset-types';
 
 export interface ResolvedSettings {
@@ -15,7 +15,7 @@ export interface ResolvedSettings {
   problems: string[];
 }
 
-const FORMATS = new Set(['auto', 'messages', 'sharegpt', 'alpaca', 'prompt-completion', 'instruction-response', 'text']);
+const FORMATS: ReadonlySet<string> = new Set(['auto', ...FORMAT_ORDER]);
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 /** The file system path of a `file:` URI, else null (untitled documents have no folder to look in). */

@@ -31,7 +31,7 @@ test('every editor setting the server reads is contributed, with the service def
     assert.ok(property, `finetune.${key} is contributed`);
     if (key in defaults) assert.deepEqual(property.default, defaults[key], `finetune.${key} default`);
   }
-  assert.deepEqual(properties['finetune.format'].enum, ['auto', 'messages', 'sharegpt', 'alpaca', 'prompt-completion', 'instruction-response', 'text']);
+  assert.deepEqual(properties['finetune.format'].enum, ['auto', 'messages', 'sharegpt', 'alpaca', 'prompt-completion', 'instruction-response', 'text', 'preference', 'preference-implicit']);
 });
 
 test('every rule id can be given a severity in settings', () => {
