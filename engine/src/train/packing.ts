@@ -22,19 +22,43 @@ export function packRowLength(args: Pick<TrainingArguments, 'packing' | 'maxSeqL
 export function packRows(lengths: readonly number[], rowLength: number, seed: number, epoch: number): number[][] {
   const random = new SeededRandom(seed).fork(`packing-${epoch}`);
   const order = random.shuffle(lengths.map((_, index) => index)).sort((a, b) => lengths[b] - lengths[a]);
+  const free = new FreeSpace(order.length, rowLength);
   const rows: number[][] = [];
-  const used: number[] = [];
   for (const index of order) {
-    const row = used.findIndex((total) => total + lengths[index] <= rowLength);
-    if (row === -1) {
-      rows.push([index]);
-      used.push(lengths[index]);
-    } else {
-      rows[row].push(index);
-      used[row] += lengths[index];
-    }
+    // Rows not yet opened are empty, so the first fit of a (non-empty) example that no open row takes opens the next.
+    const row = free.firstFitting(Math.min(lengths[index], rowLength));
+    if (row === rows.length) rows.push([]);
+    rows[row].push(index);
+    free.take(row, lengths[index]);
   }
   return random.shuffle(rows);
+}
+
+/**
+ * Free space per row in a max-tree, so the first row with room is found in O(log rows): a linear scan made packing
+ * 100k examples take 11 s per epoch.
+ */
+class FreeSpace {
+  private readonly leaves: number;
+  private readonly tree: Float64Array;
+
+  constructor(rows: number, rowLength: number) {
+    this.leaves = 2 ** Math.ceil(Math.log2(Math.max(1, rows)));
+    this.tree = new Float64Array(2 * this.leaves).fill(rowLength);
+  }
+
+  /** The first row with at least `length` free (callers ask for at most a whole row, which an unopened row has). */
+  firstFitting(length: number): number {
+    let node = 1;
+    while (node < this.leaves) node = this.tree[2 * node] >= length ? 2 * node : 2 * node + 1;
+    return node - this.leaves;
+  }
+
+  take(row: number, length: number): void {
+    let node = row + this.leaves;
+    this.tree[node] = Math.max(0, this.tree[node] - length);
+    for (node >>= 1; node >= 1; node >>= 1) this.tree[node] = Math.max(this.tree[2 * node], this.tree[2 * node + 1]);
+  }
 }
 
 /** The batches of one packed epoch: `batchSize` rows each. */
