@@ -16,6 +16,7 @@ import { benchLintShapes } from './lint-shapes';
 import { benchLsp } from './lsp';
 import { benchMethods } from './methods';
 import { benchTrain } from './train';
+import { benchTrainPacking } from './train-packing';
 import { benchTrainMemory } from './train-memory';
 
 type Figures = Record<string, unknown>;
@@ -44,7 +45,10 @@ const suites: Record<string, (quick: boolean) => Promise<Figures>> = {
     ...(await benchLintShapes(quick ? 10_000 : 100_000, quick ? 1 : 3)),
   }),
   lsp: (quick) => benchLsp(quick ? { lines: 10_000, edits: 3, bursts: 1, burstEdits: 50 } : {}),
-  train: (quick) => benchTrain(quick ? { sizes: ['tiny'], steps: 2, tune: false } : {}),
+  train: async (quick) => ({
+    ...(await benchTrain(quick ? { sizes: ['tiny'], steps: 2, tune: false } : {})),
+    ...(await benchTrainPacking(quick ? { size: 'tiny', rounds: 1 } : {})),
+  }),
   generate: benchGenerate,
   // Every training method on the bench model, a fresh process each: about 1–2 minutes.
   methods: (quick) => benchMethods(quick ? { size: 'tiny', steps: 3 } : {}),

@@ -53,6 +53,10 @@ export const TRAINING_OPTIONS = {
     help: 'Recompute each decoder layer in the backward instead of keeping its activations (less memory, about one more forward of compute). Not with --dropout.',
   },
   maxSeqLen: { schema: positiveInt.default(512), help: 'Longer examples are truncated (and counted).' },
+  packing: {
+    schema: z.boolean().default(false),
+    help: 'Pack several examples into each row of --max-seq-len tokens (first fit, longest first), each attending only to itself with positions from 0: less padding, the same loss per example. Not with prompt, ptuning or prefix.',
+  },
   seed: { schema: nonNegativeInt.default(42), help: 'Seed for initialisation, shuffling and dropout.' },
   logEvery: { schema: positiveInt.default(1), help: 'Write a step event every N steps.' },
   evalEvery: { schema: nonNegativeInt.default(0), help: 'Evaluate every N steps (0: only at the end).' },

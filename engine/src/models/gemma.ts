@@ -9,7 +9,7 @@ import { ops, type Graph, type Value } from '../graph';
 import { layerWindow, ropeInverseFrequencies, type GemmaSettings, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, geluTanh, rmsNorm, rotary } from '../autodiff/composites';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
-import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { sequenceBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { linear, lmHead } from './projection';
 import type { CausalLM, CausalLMOptions } from './types';
 
@@ -96,7 +96,7 @@ export function buildGemma(graph: Graph, config: ModelConfig, options: CausalLMO
   const global = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
   const local = gemma.localRope ? rotaryTables(positions, ropeInverseFrequencies({ headDim: config.headDim, ...gemma.localRope }), dtype) : global;
   const tablesOf = (layer: number) => (layerWindow(config, layer) === null ? global : local);
-  const bias = layerBiases(config, (window) => attentionBias(attentionMask, pastLength, seqLength, inputIds.shape[1], window, dtype));
+  const bias = layerBiases(config, sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype));
   const context: Context = { config, gemma, options, bias, rotaryTables: tablesOf };
 
   const present: KeyValues[] = [];

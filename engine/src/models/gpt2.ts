@@ -8,7 +8,7 @@ import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, geluTanh, layerNorm } from '../autodiff/composites';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
-import { attentionBias, mergeHeads, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { sequenceBias, mergeHeads, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { baseLinear, lmHead } from './projection';
 import type { CausalLM, CausalLMOptions, LinearCall } from './types';
 
@@ -84,7 +84,7 @@ export function buildGpt2(graph: Graph, config: ModelConfig, options: CausalLMOp
   const tokenEmbeddings = ops.gather(parameter('transformer.wte.weight'), inputIds, 0);
   let hidden = ops.add(tokenEmbeddings, ops.gather(parameter('transformer.wpe.weight'), positions, 0));
   const dtype = hidden.dtype as ComputeType;
-  const bias = attentionBias(attentionMask, pastLength, seqLength, inputIds.shape[1], null, dtype);
+  const bias = sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype)(null);
   const context: Context = { config, options, bias };
 
   const present: KeyValues[] = [];

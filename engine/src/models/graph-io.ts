@@ -12,7 +12,7 @@ export function causalLMInputs(graph: Graph, config: ModelConfig, options: Causa
   // The concat of past and new keys is labelled 'past_seq+seq' by shape inference; the mask spans the same keys.
   const maskLength = options.kvCache ? 'past_seq+seq' : 'seq';
   const attentionMask = graph.input(NAMES.attentionMask, 'int64', ['batch', maskLength]);
-  const positionIds = options.positionIds === 'input' ? graph.input(NAMES.positionIds, 'int64', ['batch', 'seq']) : undefined;
+  const positionIds = options.positionIds === 'input' || options.packed ? graph.input(NAMES.positionIds, 'int64', ['batch', 'seq']) : undefined;
   const labels = options.output.kind === 'loss' ? graph.input(NAMES.labels, 'int64', ['batch', 'seq']) : undefined;
   const past = options.kvCache
     ? Array.from({ length: config.numLayers }, (_, layer) => ({

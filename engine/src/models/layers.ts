@@ -62,6 +62,39 @@ export function attentionBias(attentionMask: Value, past: Value, seqLength: Valu
 }
 
 /**
+ * Additive mask [batch, 1, seq, seq] for packed rows (training, no cache): the attention mask holds each token's
+ * example number (1, 2, … within the row, 0 for padding), and a key is visible when it belongs to the query's
+ * example, is not in the future and (with a window) less than `window` back: a block-diagonal causal mask, so
+ * each example attends exactly as it would alone.
+ */
+export function packedAttentionBias(segmentIds: Value, seqLength: Value, seqDim: Dim, window: number | null, dtype: ComputeType): Value {
+  const g = segmentIds.graph;
+  const zero = g.scalar(0, 'int64');
+  const index = ops.range(zero, seqLength, g.scalar(1, 'int64'), seqDim); // [seq]
+  const queryColumn = ops.unsqueeze(index, [1]); // [seq, 1]
+  let visible = ops.lessOrEqual(index, queryColumn); // [seq, seq]
+  if (window !== null) visible = ops.and(visible, ops.less(ops.sub(queryColumn, index), g.scalar(window, 'int64')));
+  const sameExample = ops.equal(ops.unsqueeze(segmentIds, [2]), ops.unsqueeze(segmentIds, [1])); // [b, seq, seq]
+  const realKey = ops.unsqueeze(ops.greater(segmentIds, zero), [1]); // [b, 1, seq]
+  const allowed = ops.unsqueeze(ops.and(ops.and(ops.unsqueeze(visible, [0]), sameExample), realKey), [1]); // [b, 1, seq, seq]
+  return ops.where(allowed, g.scalar(0, dtype), MASKED[dtype]);
+}
+
+/** The bias builder per window of a model's inputs: packed (segment ids in the mask) or causal + padding. */
+export function sequenceBias(
+  packed: boolean | undefined,
+  attentionMask: Value,
+  past: Value,
+  seqLength: Value,
+  seqDim: Dim,
+  dtype: ComputeType,
+): (window: number | null) => Value {
+  return packed
+    ? (window) => packedAttentionBias(attentionMask, seqLength, seqDim, window, dtype)
+    : (window) => attentionBias(attentionMask, past, seqLength, seqDim, window, dtype);
+}
+
+/**
  * The bias each decoder layer attends with: full causal, or windowed for the layers config.slidingLayers marks
  * (Qwen2's max_window_layers / layer_types). Each kind is built once, and only when some layer uses it.
  */

@@ -7,7 +7,7 @@ import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
 import { causalLMInputs, causalLMOutputs } from './graph-io';
 import { lmHead, linear as projection } from './projection';
-import { attentionBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { attentionBias, layerBiases, sequenceBias, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { NAMES, type CausalLM, type CausalLMOptions } from './types';
 
 export { baseLinear } from './projection';
@@ -132,6 +132,8 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   const { parameter } = options;
   const inputs = causalLMInputs(graph, config, options);
   const { inputIds, attentionMask, positionIds, past } = inputs;
+  // A packed row has no single start for virtual tokens or prefixes to stand before.
+  if (options.packed && (options.virtualTokens || options.prefix)) throw new Error('sequence packing does not combine with virtual tokens or prefixes');
 
   // Embeddings, with prompt-tuning virtual tokens in front (always attended, positions 0..P-1).
   const embedded = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
@@ -164,7 +166,7 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   const positions = givenPositions ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), hidden.shape[1]), pastLength), [0]);
   const dtype = hidden.dtype as ComputeType;
   const { cos, sin } = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
-  const bias = layerBiases(config, (window) => attentionBias(mask, pastLength, seqLength, hidden.shape[1], window, dtype));
+  const bias = layerBiases(config, sequenceBias(options.packed, mask, pastLength, seqLength, hidden.shape[1], dtype));
   const context: Context = { config, options, bias, cos, sin };
 
   const present: { key: Value; value: Value }[] = [];

@@ -7,7 +7,7 @@ import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
-import { attentionBias, layerBiases, mergeHeads, ropeTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import { sequenceBias, layerBiases, mergeHeads, ropeTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { linear, lmHead } from './projection';
 import type { CausalLM, CausalLMOptions } from './types';
 
@@ -84,7 +84,7 @@ export function buildPhi3(graph: Graph, config: ModelConfig, options: CausalLMOp
   const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), inputIds.shape[1]), pastLength), [0]);
   const dtype = hidden.dtype as ComputeType;
   const { cos, sin } = ropeTables(positions, { ...config, headDim: config.rotaryDim }, dtype);
-  const bias = layerBiases(config, (window) => attentionBias(attentionMask, pastLength, seqLength, inputIds.shape[1], window, dtype));
+  const bias = layerBiases(config, sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype));
   const context: Context = { config, options, bias, cos, sin };
 
   const present: KeyValues[] = [];

@@ -47,6 +47,11 @@ export interface CausalLMOptions {
   /** 'input': a position_ids graph input; 'range' (default): past_seq + 0..seq-1 in-graph. */
   positionIds?: 'input' | 'range';
   /**
+   * Sequence packing (training only: no cache, no virtual tokens or prefix): attention_mask holds each token's example
+   * number within its row (1, 2, …; 0 padding) and position_ids (an input) restart at 0 for each example.
+   */
+  packed?: boolean;
+  /**
    * Gradient checkpointing: each decoder layer keeps only its input for the backward and runs again there
    * (autodiff/composites/checkpoint.ts). Training graphs only; ignored with kvCache. Hooks must be deterministic.
    */

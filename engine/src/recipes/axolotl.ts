@@ -53,7 +53,7 @@ export function axolotlConfig(run: RecipeRun, dataset: RecipeDataset, gpus: numb
     dataset_prepared_path: 'prepared',
     output_dir: 'output',
     sequence_len: args.maxSeqLen,
-    sample_packing: false,
+    sample_packing: args.packing,
     ...lora,
     micro_batch_size: args.batchSize,
     eval_batch_size: args.batchSize,

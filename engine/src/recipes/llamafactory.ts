@@ -79,6 +79,9 @@ export function llamaFactoryConfig(run: RecipeRun, dataset: RecipeDataset, gpus:
     dataset_dir: 'data',
     template,
     cutoff_len: args.maxSeqLen,
+    // neat_packing keeps each packed example's attention to itself, as our --packing does.
+    packing: args.packing ? true : undefined,
+    neat_packing: args.packing ? true : undefined,
     mask_history: dataset.kind === 'chat' ? true : undefined,
     output_dir: 'output',
     overwrite_output_dir: true,

@@ -53,7 +53,7 @@ export function trlConfig(run: RecipeRun, dataset: RecipeDataset): Record<string
     loss_type: args.method !== 'full' && args.targetModules.some((name) => name === 'lm_head' || name.endsWith('.lm_head')) ? 'nll' : undefined,
     max_length: args.maxSeqLen,
     truncation_mode: 'keep_start',
-    packing: false,
+    packing: args.packing,
     learning_rate: run.learningRate,
     lr_scheduler_type: 'cosine_with_min_lr',
     lr_scheduler_kwargs: { min_lr_rate: args.minLrRatio },

@@ -1,6 +1,7 @@
 // Padding-aware batching: examples are shuffled by seed and epoch, sorted by length inside windows of a few batches
 // (so a batch pads little), and the batches' order is shuffled again. The plan is a pure function of (seed, epoch),
 // so a checkpoint only stores the position (epoch, batch index) and --resume sees exactly the same batches.
+import { planPackedEpoch } from './packing';
 import { SeededRandom } from './random';
 
 /** One example ready for the model: token ids and which positions the loss covers (as targets). */
@@ -19,8 +20,10 @@ export interface Batch {
   inputIds: BigInt64Array;
   /** [batchSize × sequenceLength] int64 targets aligned with inputIds; IGNORE_INDEX where no loss applies. */
   labels: BigInt64Array;
-  /** [batchSize × sequenceLength] int64 1 for real tokens, 0 for padding. */
+  /** [batchSize × sequenceLength] int64 1 for real tokens, 0 for padding; packed: the example's number in its row (1, 2, …). */
   attentionMask: BigInt64Array;
+  /** Packed batches only: [batchSize × sequenceLength] int64 positions restarting at 0 for each example. */
+  positionIds?: BigInt64Array;
   /** Real (unpadded) tokens in the batch, for tokens/s. */
   tokens: number;
   /** Positions that carry a target. */
@@ -46,6 +49,12 @@ export function planEpoch(lengths: readonly number[], batchSize: number, seed: n
   return random.shuffle(batches);
 }
 
+/** The batches of one epoch as rows of example indices: one example a row, or packed into rows of `packRowLength`. */
+export function planBatches(lengths: readonly number[], batchSize: number, seed: number, epoch: number, packRowLength?: number): number[][][] {
+  if (packRowLength !== undefined) return planPackedEpoch(lengths, packRowLength, batchSize, seed, epoch);
+  return planEpoch(lengths, batchSize, seed, epoch).map((batch) => batch.map((index) => [index]));
+}
+
 /** Rounds a padded length up to a multiple of `granularity`, so the session sees only a few distinct shapes. */
 export function bucketLength(length: number, granularity: number): number {
   return Math.ceil(length / granularity) * granularity;
@@ -57,29 +66,44 @@ export function bucketLength(length: number, granularity: number): number {
  * nothing but compute (pads come after every real token); the attention mask marks them anyway.
  */
 export function makeBatch(examples: readonly TokenizedExample[], indices: readonly number[], padId: number, granularity = 8): Batch {
-  const longest = Math.max(...indices.map((index) => examples[index].ids.length));
-  const sequenceLength = bucketLength(longest, granularity);
-  const batchSize = indices.length;
+  return makeRowsBatch(examples, indices.map((index) => [index]), padId, granularity, false);
+}
+
+/**
+ * Builds a batch whose rows each hold one or more examples back to back (packing.ts). With `packed`, the attention
+ * mask numbers the examples of a row and position ids restart at 0 for each, so the model confines attention to
+ * an example; an example's first token is never a target, as when it stands alone.
+ */
+export function makeRowsBatch(examples: readonly TokenizedExample[], rows: readonly (readonly number[])[], padId: number, granularity: number, packed: boolean): Batch {
+  const rowLength = (row: readonly number[]) => row.reduce((sum, index) => sum + examples[index].ids.length, 0);
+  const sequenceLength = bucketLength(Math.max(...rows.map(rowLength)), granularity);
+  const batchSize = rows.length;
   const inputIds = new BigInt64Array(batchSize * sequenceLength).fill(BigInt(padId));
   const labels = new BigInt64Array(batchSize * sequenceLength).fill(BigInt(IGNORE_INDEX));
   const attentionMask = new BigInt64Array(batchSize * sequenceLength);
+  const positionIds = packed ? new BigInt64Array(batchSize * sequenceLength) : undefined;
   let tokens = 0;
   let targetTokens = 0;
-  indices.forEach((exampleIndex, row) => {
-    const { ids, trainedMask } = examples[exampleIndex];
-    const base = row * sequenceLength;
-    for (let position = 0; position < ids.length; position++) {
-      inputIds[base + position] = BigInt(ids[position]);
-      attentionMask[base + position] = 1n;
-      // Position 0 is never a target: nothing precedes it.
-      if (position > 0 && trainedMask[position]) {
-        labels[base + position] = BigInt(ids[position]);
-        targetTokens++;
+  rows.forEach((row, rowIndex) => {
+    let offset = rowIndex * sequenceLength;
+    row.forEach((exampleIndex, segment) => {
+      const { ids, trainedMask } = examples[exampleIndex];
+      for (let position = 0; position < ids.length; position++) {
+        inputIds[offset + position] = BigInt(ids[position]);
+        attentionMask[offset + position] = BigInt(segment + 1);
+        if (positionIds) positionIds[offset + position] = BigInt(position);
+        // Position 0 is never a target: nothing precedes it.
+        if (position > 0 && trainedMask[position]) {
+          labels[offset + position] = BigInt(ids[position]);
+          targetTokens++;
+        }
       }
-    }
-    tokens += ids.length;
+      offset += ids.length;
+      tokens += ids.length;
+    });
   });
-  return { batchSize, sequenceLength, inputIds, labels, attentionMask, tokens, targetTokens, lines: indices.map((index) => examples[index].line) };
+  const lines = rows.flatMap((row) => row.map((index) => examples[index].line));
+  return { batchSize, sequenceLength, inputIds, labels, attentionMask, ...(positionIds ? { positionIds } : {}), tokens, targetTokens, lines };
 }
 
 /** Where the data loader stands: stored in checkpoints. */
@@ -89,9 +113,9 @@ export interface DataPosition {
   batch: number;
 }
 
-/** An endless stream of batches over epochs, resumable from a DataPosition. */
+/** An endless stream of batches over epochs, resumable from a DataPosition; packed into rows of `packRowLength` when given. */
 export class BatchStream {
-  private plan: number[][];
+  private plan: number[][][];
 
   constructor(
     private readonly examples: readonly TokenizedExample[],
@@ -100,13 +124,14 @@ export class BatchStream {
     private readonly padId: number,
     private position: DataPosition = { epoch: 0, batch: 0 },
     private readonly granularity = 8,
+    private readonly packRowLength?: number,
   ) {
     if (examples.length === 0) throw new Error('no training examples');
     this.plan = this.planFor(position.epoch);
   }
 
-  private planFor(epoch: number): number[][] {
-    return planEpoch(this.examples.map((example) => example.ids.length), this.batchSize, this.seed, epoch);
+  private planFor(epoch: number): number[][][] {
+    return planBatches(this.examples.map((example) => example.ids.length), this.batchSize, this.seed, epoch, this.packRowLength);
   }
 
   get batchesPerEpoch(): number {
@@ -123,7 +148,7 @@ export class BatchStream {
       this.position = { epoch: this.position.epoch + 1, batch: 0 };
       this.plan = this.planFor(this.position.epoch);
     }
-    const batch = makeBatch(this.examples, this.plan[this.position.batch], this.padId, this.granularity);
+    const batch = makeRowsBatch(this.examples, this.plan[this.position.batch], this.padId, this.granularity, this.packRowLength !== undefined);
     this.position = { ...this.position, batch: this.position.batch + 1 };
     return batch;
   }

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
-import { BatchStream, makeBatch, type Batch } from './batching';
+import { BatchStream, makeRowsBatch, type Batch } from './batching';
+import { packRowLength } from './packing';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import type { EvalEvent, RunEvent } from '../../../contracts/src/run/run-events';
 import type { RunInfo } from '../../../contracts/src/run/run-info';
@@ -98,7 +99,7 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
   writeInfo({});
   hooks.onStart?.({ totalSteps, startStep: position.step, resolved: prepared.resolved });
 
-  const data = new BatchStream(prepared.train, args.batchSize, args.seed, prepared.padId, position.data);
+  const data = new BatchStream(prepared.train, args.batchSize, args.seed, prepared.padId, position.data, 8, packRowLength(args));
   const schedule = { peakLr: resolvedLearningRate(args), totalSteps, warmupSteps, minLrRatio: args.minLrRatio };
   const startedAt = performance.now() - position.elapsedMs;
   const elapsed = () => Math.round(performance.now() - startedAt);
@@ -182,7 +183,9 @@ async function evaluate(args: TrainingArguments, prepared: PreparedTraining, ste
   let tokens = 0;
   const order = prepared.eval.map((_, index) => index).sort((a, b) => prepared.eval[b].ids.length - prepared.eval[a].ids.length);
   for (let start = 0; start < order.length; start += args.batchSize) {
-    const batch = makeBatch(prepared.eval, order.slice(start, start + args.batchSize), prepared.padId);
+    // One example a row; a packing run's graph still takes its inputs in the packed form (numbered, positioned).
+    const rows = order.slice(start, start + args.batchSize).map((index) => [index]);
+    const batch = makeRowsBatch(prepared.eval, rows, prepared.padId, 8, args.packing);
     const result = await prepared.session.evaluate(batch);
     lossSum += result.lossSum;
     targets += result.targetTokens;

@@ -4,7 +4,8 @@ import { UserError } from '../../../contracts/src/user-error';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder';
 import { findNonFiniteTensor, type NonFiniteTensor } from '../io/non-finite';
 import { resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
-import { planEpoch, type TokenizedExample } from './batching';
+import { planBatches, type TokenizedExample } from './batching';
+import { packRowLength } from './packing';
 import { loadTrainingFile, splitForEval, type TokenizedDataset } from './data';
 import { createFullPlan } from './methods/full';
 import { readInitialAdapter } from './methods/init-adapter';
@@ -68,6 +69,7 @@ function createPlan(model: ModelFolder, args: TrainingArguments): MethodPlan & {
 }
 
 export async function prepareTraining(args: TrainingArguments, onInfo: (message: string) => void): Promise<PreparedTraining> {
+  const packing = packRowLength(args); // refuses an unpackable method before anything loads
   const model = loadModelFolder(args.model, { requireTokenizer: true });
   const tokenizer = model.tokenizer!;
   const trainData = await loadTrainingFile(args.data, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, evalFile: args.eval });
@@ -97,7 +99,7 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
   const session = await createTrainingSession(model, plan, args);
   onInfo(session.deviceDescription);
 
-  const batchesPerEpoch = planEpoch(trainExamples.map((example) => example.ids.length), args.batchSize, args.seed, 0).length;
+  const batchesPerEpoch = planBatches(trainExamples.map((example) => example.ids.length), args.batchSize, args.seed, 0, packing).length;
   const totalSteps = args.steps ?? Math.max(1, Math.ceil((args.epochs * batchesPerEpoch) / args.gradAccumulation));
   const warmupSteps = args.warmupSteps ?? defaultWarmupSteps(totalSteps);
   const trainableParameters = plan.trainable.reduce((sum, tensor) => sum + tensor.value.length, 0);

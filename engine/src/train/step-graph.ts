@@ -50,6 +50,8 @@ export interface StepGraphOptions {
   lossChunks?: number;
   /** Gradient checkpointing of the decoder layers. */
   checkpointLayers?: boolean;
+  /** Batches come packed (several examples a row, batching.makeRowsBatch): segment mask and position_ids input. */
+  packed?: boolean;
 }
 
 /** How many chunks keep one chunk of float32 logits under LOGITS_CHUNK_BYTES for the longest micro-batch. */
@@ -62,7 +64,11 @@ function memoryOptions(model: ModelFolder, args: TrainingArguments): Omit<StepGr
   const usesDropout = args.dropout > 0 && (args.method === 'lora' || args.method === 'qlora');
   if (args.gradientCheckpointing && usesDropout) throw new TrainingArgumentsError('--gradient-checkpointing needs --dropout 0: a recomputed layer would draw new dropout masks');
   const headHasDropout = usesDropout && matchesTarget('lm_head', args.targetModules);
-  return { lossChunks: headHasDropout ? 1 : lossChunksFor(model.config.vocabSize, args.batchSize * args.maxSeqLen), checkpointLayers: args.gradientCheckpointing };
+  return {
+    lossChunks: headHasDropout ? 1 : lossChunksFor(model.config.vocabSize, args.batchSize * args.maxSeqLen),
+    checkpointLayers: args.gradientCheckpointing,
+    packed: args.packing,
+  };
 }
 
 /** Norm scales and biases are not decayed (the usual AdamW practice, as in transformers' Trainer). */
@@ -76,7 +82,7 @@ export function buildStepGraph(model: ModelFolder, plan: MethodPlan, options: St
   const frozen = initializerParameters(graph, model.weights);
   const { hooks, inputs } = plan.attach(graph, frozen);
   const output = { kind: 'loss', ignoreIndex: IGNORE_INDEX, chunks: options.lossChunks ?? 1 } as const;
-  const lm = buildCausalLM(graph, model.config, { ...hooks, output, checkpointLayers: options.checkpointLayers ?? false });
+  const lm = buildCausalLM(graph, model.config, { ...hooks, output, checkpointLayers: options.checkpointLayers ?? false, packed: options.packed ?? false });
   const loss = lm.outputs.loss!;
   const params = plan.trainable.map((trainable) => inputs.get(trainable.name)!);
   const lossWeight = graph.input(LOSS_WEIGHT, 'float32', []);
@@ -118,6 +124,7 @@ function batchFeeds(batch: Batch): Record<string, ort.Tensor> {
     [NAMES.inputIds]: tensor('int64', dims, batch.inputIds),
     [NAMES.attentionMask]: tensor('int64', dims, batch.attentionMask),
     [NAMES.labels]: tensor('int64', dims, batch.labels),
+    ...(batch.positionIds ? { [NAMES.positionIds]: tensor('int64', dims, batch.positionIds) } : {}),
   };
 }
 

@@ -82,3 +82,15 @@ test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, promp
   writeFileSync(join(dir, 'prefix.json'), JSON.stringify({ model: 'model', data: join(FIXTURES, 'chat.jsonl'), method: 'prefix' }));
   assert.throws(() => readRecipeRun({ config: join(dir, 'prefix.json') }), /prefix tuning \(--method prefix\) has no equivalent/);
 });
+
+test('--packing maps to TRL packing, Axolotl sample_packing and LLaMA-Factory (neat) packing', async () => {
+  const packedConfig = join(dir, 'finetune.packed.json');
+  writeFileSync(packedConfig, JSON.stringify({ ...(JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>), packing: true }));
+  const expected = { trl: ['packing: true'], axolotl: ['sample_packing: true'], llamafactory: ['packing: true', 'neat_packing: true'] } as const;
+  for (const format of RECIPE_FORMATS) {
+    const out = join(dir, `packed-${format}`);
+    const result = await exportRecipe(readRecipeRun({ config: packedConfig, baseModel: 'Qwen/Qwen2.5-7B-Instruct' }), { format, out, gpus: 1, nodes: 1 });
+    const yaml = result.files.filter((file) => file.endsWith('.yaml') && !file.includes('/')).map((file) => readFileSync(join(out, file), 'utf8')).join('\n');
+    for (const line of expected[format]) assert.match(yaml, new RegExp(`^${line}$`, 'm'), `${format}: ${line}`);
+  }
+});
