@@ -7,7 +7,8 @@
 // Reads top-down: attention → MLP → block → model.
 import { ops, type Graph, type Value } from '../graph';
 import { layerWindow, ropeInverseFrequencies, type GemmaSettings, type ModelConfig } from '../io/config';
-import { attention as scaledDotProductAttention, checkpoint, geluTanh, rmsNorm, rotary } from '../autodiff/composites';
+import { attention as scaledDotProductAttention, geluTanh, rmsNorm, rotary } from '../autodiff/composites';
+import { runLayers, type KeyValues } from './layer-stack';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
 import { sequenceBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { linear, lmHead } from './projection';
@@ -23,7 +24,6 @@ interface Context {
   rotaryTables: (layer: number) => { cos: Value; sin: Value };
 }
 
-type KeyValues = { key: Value; value: Value };
 
 /** Gemma's RMSNorm scales by (1 + weight): its weights are stored as offsets from one. */
 function gemmaNorm(context: Context, name: string, x: Value): Value {
@@ -99,23 +99,13 @@ export function buildGemma(graph: Graph, config: ModelConfig, options: CausalLMO
   const bias = layerBiases(config, sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype));
   const context: Context = { config, gemma, options, bias, rotaryTables: tablesOf };
 
-  const present: KeyValues[] = [];
-  for (let layer = 0; layer < config.numLayers; layer++) {
-    if (options.checkpointLayers && !past) {
-      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training).
-      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x).output])[0];
-      continue;
-    }
-    const result = block(context, layer, hidden, past?.[layer]);
-    hidden = result.output;
-    present.push({ key: result.key, value: result.value });
-  }
-  hidden = gemmaNorm(context, 'model.norm', hidden);
+  const layers = runLayers(config.numLayers, hidden, (layer, x, pastOfLayer) => block(context, layer, x, pastOfLayer), { checkpointLayers: Boolean(options.checkpointLayers && !past), past });
+  hidden = gemmaNorm(context, 'model.norm', layers.hidden);
 
   const head = lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
   const { finalSoftcap } = gemma;
   const cappedHead = finalSoftcap === null ? head : (x: Value) => softcap(head(x), finalSoftcap);
   const outputs = causalLMOutputs(graph, hidden, cappedHead, inputs, options);
-  if (past) outputs.present = presentOutputs(graph, present);
+  if (past) outputs.present = presentOutputs(graph, layers.present);
   return { inputs, outputs };
 }

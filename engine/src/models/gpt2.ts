@@ -6,7 +6,8 @@
 // Reads top-down: attention → MLP → block → model.
 import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
-import { attention as scaledDotProductAttention, checkpoint, geluTanh, layerNorm } from '../autodiff/composites';
+import { attention as scaledDotProductAttention, geluTanh, layerNorm } from '../autodiff/composites';
+import { runLayers, type KeyValues } from './layer-stack';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
 import { sequenceBias, mergeHeads, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { baseLinear, lmHead } from './projection';
@@ -19,7 +20,6 @@ interface Context {
   bias: Value;
 }
 
-type KeyValues = { key: Value; value: Value };
 
 /** A Conv1D module: x · W + b with W stored [in, out], handed to the hook as the [out, in] view it expects. */
 function conv1d(context: Context, module: string, input: Value, inFeatures: number, outFeatures: number): Value {
@@ -87,21 +87,11 @@ export function buildGpt2(graph: Graph, config: ModelConfig, options: CausalLMOp
   const bias = sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype)(null);
   const context: Context = { config, options, bias };
 
-  const present: KeyValues[] = [];
-  for (let layer = 0; layer < config.numLayers; layer++) {
-    if (options.checkpointLayers && !past) {
-      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training).
-      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x).output])[0];
-      continue;
-    }
-    const result = block(context, layer, hidden, past?.[layer]);
-    hidden = result.output;
-    present.push({ key: result.key, value: result.value });
-  }
-  hidden = layerNormOf(context, 'transformer.ln_f', hidden);
+  const layers = runLayers(config.numLayers, hidden, (layer, x, pastOfLayer) => block(context, layer, x, pastOfLayer), { checkpointLayers: Boolean(options.checkpointLayers && !past), past });
+  hidden = layerNormOf(context, 'transformer.ln_f', layers.hidden);
 
   const head = lmHead(options, config.tieWordEmbeddings ? 'transformer.wte.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
   const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
-  if (past) outputs.present = presentOutputs(graph, present);
+  if (past) outputs.present = presentOutputs(graph, layers.present);
   return { inputs, outputs };
 }

@@ -4,7 +4,8 @@
 // config flags → attention → MLP → block → model. Building blocks live in layers.ts, output heads in heads.ts.
 import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
-import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
+import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
+import { runLayers } from './layer-stack';
 import { causalLMInputs, causalLMOutputs } from './graph-io';
 import { lmHead, linear as projection } from './projection';
 import { attentionBias, layerBiases, sequenceBias, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
@@ -169,19 +170,8 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   const bias = layerBiases(config, sequenceBias(options.packed, mask, pastLength, seqLength, hidden.shape[1], dtype));
   const context: Context = { config, options, bias, cos, sin };
 
-  const present: { key: Value; value: Value }[] = [];
-  for (let layer = 0; layer < config.numLayers; layer++) {
-    if (options.checkpointLayers && !past) {
-      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training; a prefix's
-      // keys and values are captured by the segment, so their gradients flow).
-      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x, layerPast?.[layer]).output])[0];
-      continue;
-    }
-    const result = block(context, layer, hidden, layerPast?.[layer]);
-    hidden = result.output;
-    present.push({ key: result.key, value: result.value });
-  }
-  hidden = rmsNorm(hidden, parameter('model.norm.weight'), config.rmsNormEps);
+  const layers = runLayers(config.numLayers, hidden, (layer, x, pastOfLayer) => block(context, layer, x, pastOfLayer), { checkpointLayers: Boolean(options.checkpointLayers && !past), past: layerPast });
+  hidden = rmsNorm(layers.hidden, parameter('model.norm.weight'), config.rmsNormEps);
   if (virtualCount > 0) {
     // Drop the virtual positions; the reshape only restores the [batch, seq, hidden] label shape inference lost.
     hidden = ops.reshapeTo(ops.slice(hidden, [1], [virtualCount], [Number.MAX_SAFE_INTEGER]), ops.shapeOf(embedded), embedded.shape);
@@ -193,7 +183,7 @@ export function buildLlama(graph: Graph, config: ModelConfig, options: CausalLMO
   if (past) {
     // The cache handed back covers the real tokens only: the virtual prefix is re-added inside every run.
     const real = (x: Value) => (prefixed ? ops.slice(x, [2], [prefixed.length], [Number.MAX_SAFE_INTEGER]) : x);
-    outputs.present = present.map((entry, layer) => ({
+    outputs.present = layers.present.map((entry, layer) => ({
       key: graph.output(real(entry.key), NAMES.presentKey(layer)),
       value: graph.output(real(entry.value), NAMES.presentValue(layer)),
     }));

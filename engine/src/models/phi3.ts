@@ -5,7 +5,8 @@
 // Reads top-down: attention → MLP → block → model.
 import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
-import { attention as scaledDotProductAttention, checkpoint, rmsNorm, rotary, swiglu } from '../autodiff/composites';
+import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
+import { runLayers, type KeyValues } from './layer-stack';
 import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
 import { sequenceBias, layerBiases, mergeHeads, ropeTables, runtimeSize, splitHeads, type ComputeType } from './layers';
 import { linear, lmHead } from './projection';
@@ -20,7 +21,6 @@ interface Context {
   sin: Value;
 }
 
-type KeyValues = { key: Value; value: Value };
 
 const END = Number.MAX_SAFE_INTEGER;
 
@@ -87,20 +87,10 @@ export function buildPhi3(graph: Graph, config: ModelConfig, options: CausalLMOp
   const bias = layerBiases(config, sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype));
   const context: Context = { config, options, bias, cos, sin };
 
-  const present: KeyValues[] = [];
-  for (let layer = 0; layer < config.numLayers; layer++) {
-    if (options.checkpointLayers && !past) {
-      // Only the layer's input is kept for the backward; the layer runs again there (no cache in training).
-      hidden = checkpoint([hidden], ([x]) => [block(context, layer, x).output])[0];
-      continue;
-    }
-    const result = block(context, layer, hidden, past?.[layer]);
-    hidden = result.output;
-    present.push({ key: result.key, value: result.value });
-  }
-  hidden = rmsNorm(hidden, parameter('model.norm.weight'), config.rmsNormEps);
+  const layers = runLayers(config.numLayers, hidden, (layer, x, pastOfLayer) => block(context, layer, x, pastOfLayer), { checkpointLayers: Boolean(options.checkpointLayers && !past), past });
+  hidden = rmsNorm(layers.hidden, parameter('model.norm.weight'), config.rmsNormEps);
   const head = lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
   const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
-  if (past) outputs.present = presentOutputs(graph, present);
+  if (past) outputs.present = presentOutputs(graph, layers.present);
   return { inputs, outputs };
 }
