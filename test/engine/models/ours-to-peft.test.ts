@@ -8,11 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPeftAdapter } from '../../../engine/src/adapters/peft';
-import { tensor } from '../../../engine/src/graph';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
-import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
-import { openGraphSession } from '../../../engine/src/runtime/graph-session';
+import { worstLogprobDifference } from './peft-logprobs';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'roundtrip', 'ours-to-peft');
 
@@ -29,15 +27,9 @@ test('adapters the engine writes give, in PEFT, the log-probs the engine compute
     const folder = loadModelFolder(dir);
     for (const name of ['lora', 'prompt', 'ptuning', 'prefix'] as const) {
       const adapter = readPeftAdapter(join(FIXTURE, name));
-      const { session } = await openGraphSession(buildInferenceGraph(folder, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
-      let worst = 0;
-      for (const { text, ids, logprobs } of expected.cases.filter((entry) => entry.adapter === name)) {
-        assert.deepEqual(folder.tokenizer!.encode(text), ids, `${name}: transformers' ids for ${JSON.stringify(text)}`);
-        const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
-        const ours = out.token_logprobs.data as Float32Array;
-        for (let t = 1; t < ids.length; t++) worst = Math.max(worst, Math.abs(ours[t] - logprobs[t]!));
-      }
-      await session.release();
+      const cases = expected.cases.filter((entry) => entry.adapter === name);
+      for (const { text, ids } of cases) assert.deepEqual(folder.tokenizer!.encode(text), ids, `${name}: transformers' ids for ${JSON.stringify(text)}`);
+      const worst = await worstLogprobDifference(folder, adapter, cases);
       assert.ok(worst <= expected.tolerance, `${name}: max |log-prob difference| ${worst}`);
       console.log(`${name} adapter in PEFT vs the engine: max |log-prob difference| ${worst.toExponential(2)}`);
     }

@@ -7,10 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { mergedTensors } from '../../../engine/src/export/merge';
-import { tensor } from '../../../engine/src/graph';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
-import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
-import { openGraphSession } from '../../../engine/src/runtime/graph-session';
+import { worstLogprobDifference } from './peft-logprobs';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const ADAPTER = join(FIXTURES, 'roundtrip', 'peft-gpt2', 'adapter');
@@ -21,18 +19,11 @@ interface Expected {
   sequences: { ids: number[]; logprobs: (number | null)[] }[];
 }
 
-async function worstLogprobDifference(base: string, adapterFixture: string): Promise<{ worst: number; tolerance: number }> {
+async function fixtureDifference(base: string, adapterFixture: string): Promise<{ worst: number; tolerance: number }> {
   const expected = JSON.parse(readFileSync(join(FIXTURES, 'roundtrip', adapterFixture, 'expected.json'), 'utf8')) as Expected;
   const folder = loadModelFolder(join(FIXTURES, 'golden', base), { requireTokenizer: false });
   const adapter = readPeftAdapter(join(FIXTURES, 'roundtrip', adapterFixture, 'adapter'));
-  const { session } = await openGraphSession(buildInferenceGraph(folder, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
-  let worst = 0;
-  for (const { ids, logprobs } of expected.sequences) {
-    const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
-    const ours = out.token_logprobs.data as Float32Array;
-    for (let t = 1; t < ids.length; t++) worst = Math.max(worst, Math.abs(ours[t] - logprobs[t]!));
-  }
-  await session.release();
+  const worst = await worstLogprobDifference(folder, adapter, expected.sequences);
   return { worst, tolerance: expected.tolerance };
 }
 
@@ -41,7 +32,7 @@ test('a PEFT fan_in_fan_out LoRA adapter on GPT-2 Conv1D modules (c_attn, c_proj
   assert.equal(adapter.modules.size, 8);
   const cFc = adapter.modules.get('transformer.h.0.mlp.c_fc')!;
   assert.deepEqual([cFc.outFeatures, cFc.inFeatures], [128, 32], 'A [r, in] and B [out, r] whatever the base layout');
-  const { worst, tolerance } = await worstLogprobDifference('gpt2', 'peft-gpt2');
+  const { worst, tolerance } = await fixtureDifference('gpt2', 'peft-gpt2');
   assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
 });
 
@@ -52,7 +43,7 @@ const ADAPTERS = [
 ];
 for (const [base, targets] of ADAPTERS) {
   test(`a PEFT LoRA adapter on ${base} (${targets}) gives PEFT log-probs`, async () => {
-    const { worst, tolerance } = await worstLogprobDifference(base, `peft-${base}`);
+    const { worst, tolerance } = await fixtureDifference(base, `peft-${base}`);
     assert.ok(worst <= tolerance, `max |log-prob difference| ${worst} > ${tolerance}`);
   });
 }
