@@ -3,6 +3,7 @@
 // package.json stays as it is. test/extension/contributions.test.ts fails while the files differ from what this writes.
 // Usage: npm run contributions
 import * as fs from 'node:fs';
+import { writeFileAtomic } from '../engine/src/run-folder/atomic-write';
 import { manifestContributions } from '../extension/src/contributions/manifest';
 import { EXTENSION_PARTS } from '../extension/src/contributions/parts';
 import { runConfigurationSchemaPath, runConfigurationSchemaText } from '../extension/src/training/run-config';
@@ -26,15 +27,9 @@ export function generatedFiles(): Record<string, string> {
   };
 }
 
-// Through a temporary file and a rename: an editor or a watcher never reads half a package.json.
-function writeAtomic(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, file);
-}
-
 if (process.argv[1] && import.meta.filename === fs.realpathSync(process.argv[1])) {
   const files = generatedFiles();
-  for (const [file, text] of Object.entries(files)) writeAtomic(file, text);
+  // Through a temporary file and a rename: an editor or a watcher never reads half a package.json.
+  for (const [file, text] of Object.entries(files)) writeFileAtomic(file, text);
   console.log(`wrote ${Object.keys(files).join(' and ')}`);
 }
