@@ -64,7 +64,17 @@ export interface CanonicalExample {
   /** 0-based line in the file. */
   line: number;
   format: FormatId;
+  /** A preference record's chosen example here: its prompt, then the chosen answer. */
   turns: CanonicalTurn[];
+  /** Preference records only (formats 'preference', 'preference-implicit'). */
+  preference?: PreferencePair;
+}
+
+/** The rest of a preference record: `turns` begins with `promptTurns` prompt turns, shared with `rejected`. */
+export interface PreferencePair {
+  promptTurns: number;
+  /** The rejected example: the same prompt turns, then the rejected answer. */
+  rejected: CanonicalTurn[];
 }
 
 /** Settings for one document, resolved from the workspace config file, editor settings and defaults. */

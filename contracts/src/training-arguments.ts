@@ -7,6 +7,11 @@ import { DEVICE_HELP, DEVICE_NAMES } from './device-names';
 import { UserError } from './user-error';
 
 export const METHODS = ['full', 'lora', 'qlora', 'prompt', 'ptuning', 'prefix'] as const;
+/** What the step minimises: the causal-LM loss on the answers (sft) or TRL's sigmoid DPO loss on preference pairs. */
+export const OBJECTIVES = ['sft', 'dpo'] as const;
+/** Methods `--objective dpo` trains (the reference model is the base with the adapter off, or the initial weights). */
+export const PREFERENCE_METHODS = ['full', 'lora', 'qlora'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
 /** P-tuning's prompt encoder (PEFT's encoder_reparameterization_type, lower case). */
 export const ENCODER_TYPES = ['mlp', 'lstm'] as const;
 export const DEVICES = DEVICE_NAMES;
@@ -24,6 +29,11 @@ export const TRAINING_OPTIONS = {
   eval: { schema: z.string().min(1).optional(), help: 'Evaluation dataset; otherwise --eval-fraction of --data.' },
   evalFraction: { schema: z.number().min(0).max(0.5).default(0), help: 'Share of --data held out for eval when no --eval.' },
   method: { schema: z.enum(METHODS).default('lora'), help: 'full | lora | qlora | prompt | ptuning | prefix.' },
+  objective: {
+    schema: z.enum(OBJECTIVES).default('sft'),
+    help: 'sft (learn the answers) or dpo (prefer each pair\'s chosen answer over its rejected one; preference data, full/lora/qlora).',
+  },
+  beta: { schema: z.number().positive().default(0.1), help: 'dpo: β, how far the policy may move from the reference model (TRL\'s beta).' },
   out: { schema: z.string().min(1), help: 'Run folder: run.json, metrics.jsonl, checkpoints, adapter/ or model/.' },
   steps: { schema: positiveInt.optional(), help: 'Optimizer steps to run (overrides --epochs).' },
   epochs: { schema: z.number().positive().default(1), help: 'Passes over the training data when --steps is not set.' },

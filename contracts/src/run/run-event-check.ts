@@ -10,9 +10,11 @@ interface EventFields {
 }
 
 // Every field of every event (run-events.ts), so a line that passes has the shape its type promises.
+const preferenceFields: Record<string, FieldKind> = { rewardsChosen: 'number', rewardsRejected: 'number', margin: 'number', accuracy: 'number' };
+
 const eventFields: Record<RunEventType, EventFields> = {
-  step: { required: { step: 'number', loss: 'number', lr: 'number', tokens: 'number', tokensPerSecond: 'number', elapsedMs: 'number' }, optional: { gradNorm: 'number', epoch: 'number' } },
-  eval: { required: { step: 'number', loss: 'number', tokens: 'number', elapsedMs: 'number' }, optional: {} },
+  step: { required: { step: 'number', loss: 'number', lr: 'number', tokens: 'number', tokensPerSecond: 'number', elapsedMs: 'number' }, optional: { gradNorm: 'number', epoch: 'number', ...preferenceFields } },
+  eval: { required: { step: 'number', loss: 'number', tokens: 'number', elapsedMs: 'number' }, optional: { ...preferenceFields } },
   sample: { required: { step: 'number', prompt: 'string', completion: 'string' }, optional: {} },
   done: { required: { step: 'number', elapsedMs: 'number', output: 'string' }, optional: { loss: 'number', evalLoss: 'number' } },
   error: { required: { step: 'number', message: 'string', elapsedMs: 'number' }, optional: { checkpoint: 'string' } },

@@ -2,11 +2,23 @@
 // appends them, the worker streams the same objects to its client, every reader checks them with
 // ./run-event-check.ts. Fields are only ever added (optional), so old files keep reading.
 
-export interface StepEvent {
+/**
+ * Preference tuning (`--objective dpo`), as TRL logs them: rewards are β·(log p_policy − log p_reference) of each
+ * side's completion, averaged over the step's pairs; margin = mean(chosen − rejected reward); accuracy = share of pairs
+ * whose chosen reward is the higher.
+ */
+export interface PreferenceMetrics {
+  rewardsChosen?: number;
+  rewardsRejected?: number;
+  margin?: number;
+  accuracy?: number;
+}
+
+export interface StepEvent extends PreferenceMetrics {
   type: 'step';
   /** Optimizer steps completed. */
   step: number;
-  /** Mean loss over the step's target tokens. */
+  /** Mean loss over the step's target tokens (with `--objective dpo`: mean DPO loss over the step's pairs). */
   loss: number;
   /** Learning rate the step used. */
   lr: number;
@@ -20,10 +32,10 @@ export interface StepEvent {
   epoch?: number;
 }
 
-export interface EvalEvent {
+export interface EvalEvent extends PreferenceMetrics {
   type: 'eval';
   step: number;
-  /** Mean loss over the eval examples' target tokens. */
+  /** Mean loss over the eval examples' target tokens (dpo: mean DPO loss over the eval pairs). */
   loss: number;
   tokens: number;
   elapsedMs: number;

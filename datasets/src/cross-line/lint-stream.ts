@@ -106,7 +106,7 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
       const out: Finding[] = [];
       batch.forEach((line, i) => {
         const analysis = analyses[i];
-        if (context.onExample && analysis.turns && analysis.format) context.onExample({ line: line.number, format: analysis.format, turns: analysis.turns });
+        if (context.onExample && analysis.turns && analysis.format) context.onExample({ line: line.number, format: analysis.format, turns: analysis.turns, ...(analysis.preference ? { preference: analysis.preference } : {}) });
         for (const finding of lines.process(line.number, line.oversizedBytes, analysis, () => primaryRange(line.text, analysis), matches[i])) out.push(finding);
       });
       return out;

@@ -14,7 +14,7 @@ import { decisiveFormat, guessFormat } from './formats';
 import { objectKeys, skipWhitespace } from './json-scan';
 import { RecordContext, type LineProblem, type LocalFinding } from './record';
 import { sideText, type SideLengths } from './preference-sides';
-import type { CanonicalTurn, DatasetSettings, FormatId, TokenCounts } from '../../../contracts/src/dataset-types';
+import type { CanonicalTurn, DatasetSettings, FormatId, PreferencePair, TokenCounts } from '../../../contracts/src/dataset-types';
 
 export interface LineAnalysis {
   kind: 'blank' | 'invalid' | 'record';
@@ -36,6 +36,8 @@ export interface LineAnalysis {
   overLimit: boolean;
   /** Null unless the record is a preference pair. */
   sideLengths: SideLengths | null;
+  /** A preference pair's prompt length and rejected example (what the trainer reads); null otherwise. */
+  preference: PreferencePair | null;
 }
 
 function isBlank(line: string, start: number): boolean {
@@ -43,7 +45,7 @@ function isBlank(line: string, start: number): boolean {
 }
 
 export function emptyAnalysis(kind: LineAnalysis['kind'], findings: LocalFinding[] = []): LineAnalysis {
-  return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false, sideLengths: null };
+  return { kind, findings, ownFormat: null, format: null, dependsOnFileFormat: false, turns: null, fingerprint: null, primaryKey: null, primaryStart: 0, primaryEnd: 0, tokens: null, overLimit: false, sideLengths: null, preference: null };
 }
 
 /** The line's one finding, none when its rule is off. */
@@ -116,6 +118,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     tokens: record.cachedTokenCounts ?? null,
     overLimit: over !== null,
     sideLengths: record.sides ? { chosen: sideText(record.sides.chosen).length, rejected: sideText(record.sides.rejected).length } : null,
+    preference: record.sides ? { promptTurns: record.promptTurns, rejected: record.rejected } : null,
   };
 }
 

@@ -74,6 +74,8 @@ export class RecordContext {
   readonly sides: PreferenceSides | null;
   /** A preference record's rejected example, prompt included (empty for the other formats). */
   readonly rejected: CanonicalTurn[] = [];
+  /** How many of `turns` (and of `rejected`) are a preference record's prompt. */
+  promptTurns = 0;
   private located: Map<string, Located | null> | null = null;
   private counts: TokenCounts | undefined;
   private rejectedCounts: TokenCounts | undefined;
@@ -290,6 +292,7 @@ function addReadTurn(record: RecordContext, turn: ReadTurn): void {
  */
 function buildPreference(record: RecordContext, sides: PreferenceSides): void {
   for (const turn of sides.prompt) addReadTurn(record, turn);
+  record.promptTurns = record.turns.length;
   record.rejected.push(...record.turns);
   for (const turn of sides.chosen) addReadTurn(record, turn);
   for (const turn of sides.rejected) {
