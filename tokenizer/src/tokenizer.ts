@@ -164,6 +164,29 @@ export class ChatTokenizer {
     }
   }
 
+  /**
+   * A preference answer as TRL's DPOTrainer reads it: the prompt rendered with the generation prompt, then what the
+   * template of prompt + answer adds after those tokens (the answer, its end-of-turn and anything the template puts
+   * after it) is the completion the log-probs sum over. Content far beyond maxTokens is cut first (long-input.ts).
+   */
+  tokenizeCompletion(prompt: readonly ChatTurn[], answer: readonly ChatTurn[], options: TokenizeOptions = {}): TokenizedChat {
+    const all = [...prompt, ...answer];
+    const budget = options.maxTokens === undefined ? Number.POSITIVE_INFINITY : characterBudget(options.maxTokens, this.longestTokenLength);
+    const promptCut = cutTurns(prompt, budget);
+    // A prompt that alone fills the budget leaves no answer token within maxTokens: nothing to train.
+    if (promptCut.cut) {
+      const ids = this.encode(this.renderCut(prompt, promptCut.turns, true).text);
+      return { text: '', spans: [], ids, trainedMask: new Uint8Array(ids.length), cut: true };
+    }
+    const promptIds = this.encode(this.renderer.render(prompt, { addGenerationPrompt: true }));
+    const { turns, cut } = cutTurns(all, budget);
+    const { text } = this.renderCut(all, turns, cut);
+    const ids = this.encode(text);
+    // TRL slices at the prompt's length even when the two tokenizations disagree at the seam (it only warns).
+    const trainedMask = new Uint8Array(ids.length).fill(1, Math.min(promptIds.length, ids.length));
+    return { text, spans: [], ids, trainedMask, ...(cut ? { cut } : {}) };
+  }
+
   /** Plain language-modelling text: every token trained, EOS appended so the model learns where documents end. */
   tokenizeText(allText: string, options: TokenizeOptions = {}): TokenizedChat {
     const text = options.maxTokens === undefined ? allText : cutText(allText, characterBudget(options.maxTokens, this.longestTokenLength));

@@ -14,6 +14,7 @@ import { rotaryGradient } from './composites/rotary';
 import { swigluGradient } from './composites/swiglu';
 import { layerNormGradient } from './composites/layer-norm';
 import { geluTanhGradient } from './composites/gelu';
+import { softplusGradient } from './composites/softplus';
 
 export const gradientRules: Record<string, GradientRule | typeof NO_GRADIENT> = {
   // elementwise
@@ -70,6 +71,7 @@ export const gradientRules: Record<string, GradientRule | typeof NO_GRADIENT> = 
   SwiGLU: swigluGradient,
   LayerNorm: layerNormGradient,
   GeluTanh: geluTanhGradient,
+  Softplus: softplusGradient,
   SoftmaxCrossEntropy: crossEntropyGradient,
   ChunkedCrossEntropy: chunkedCrossEntropyGradient,
   Checkpoint: checkpointGradient,

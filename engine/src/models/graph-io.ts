@@ -13,7 +13,7 @@ export function causalLMInputs(graph: Graph, config: ModelConfig, options: Causa
   const maskLength = options.kvCache ? 'past_seq+seq' : 'seq';
   const attentionMask = graph.input(NAMES.attentionMask, 'int64', ['batch', maskLength]);
   const positionIds = options.positionIds === 'input' || options.packed ? graph.input(NAMES.positionIds, 'int64', ['batch', 'seq']) : undefined;
-  const labels = options.output.kind === 'loss' ? graph.input(NAMES.labels, 'int64', ['batch', 'seq']) : undefined;
+  const labels = options.output.kind === 'loss' || options.output.kind === 'sequence-logprobs' ? graph.input(NAMES.labels, 'int64', ['batch', 'seq']) : undefined;
   const past = options.kvCache
     ? Array.from({ length: config.numLayers }, (_, layer) => ({
         key: graph.input(NAMES.pastKey(layer), 'float32', ['batch', config.numKvHeads, 'past_seq', config.headDim]),
@@ -28,7 +28,13 @@ export function causalLMOutputs(graph: Graph, hidden: Value, lmHead: (x: Value) 
   const outputs: CausalLMOutputs = {};
   const spec = options.output;
   const labels = inputs.labels!;
-  if (spec.kind === 'last-logits') {
+  if (spec.kind === 'sequence-logprobs') {
+    // the summed loss path (chunked when asked) gives per-token losses; a row's log-prob is minus their sum
+    const chunks = spec.chunks ?? 1;
+    const ignoreIndex = spec.ignoreIndex ?? -100;
+    const { tokenLosses } = chunks > 1 ? chunkedCausalLmLoss(hidden, lmHead, labels, 'sum', ignoreIndex, chunks) : causalLmLoss(lmHead(hidden), labels, 'sum', ignoreIndex);
+    outputs.sequenceLogprobs = graph.output(ops.neg(ops.reduceSum(tokenLosses, [1])), NAMES.sequenceLogprobs);
+  } else if (spec.kind === 'last-logits') {
     const last = ops.gather(hidden, graph.scalar(-1, 'int64'), 1); // [b, hidden]: left padding keeps the last one real
     outputs.logits = graph.output(lmHead(last), NAMES.logits);
   } else if (spec.kind === 'loss' && (spec.chunks ?? 1) > 1) {

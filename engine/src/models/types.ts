@@ -28,7 +28,12 @@ export type OutputSpec =
       ignoreIndex?: number;
       /** Compute the LM head and loss over this many row chunks (never the whole [tokens, vocab] logits); 1: whole. */
       chunks?: number;
-    };
+    }
+  /**
+   * Per row, the summed log-probability of its labelled tokens (labels as for 'loss': position t predicts labels[t+1],
+   * `ignoreIndex` skipped): [batch]. What preference tuning compares between chosen and rejected answers.
+   */
+  | { kind: 'sequence-logprobs'; ignoreIndex?: number; chunks?: number };
 
 export interface CausalLMOptions {
   /** The Value of a weight by its transformers name (`model.layers.0.input_layernorm.weight`). */
@@ -72,6 +77,7 @@ export interface CausalLMOutputs {
   tokenLogprobs?: Value;
   loss?: Value;
   tokenLosses?: Value;
+  sequenceLogprobs?: Value;
   /** Per layer, with kvCache. */
   present?: { key: Value; value: Value }[];
 }
@@ -91,6 +97,7 @@ export const NAMES = {
   tokenLogprobs: 'token_logprobs',
   loss: 'loss',
   tokenLosses: 'token_losses',
+  sequenceLogprobs: 'sequence_logprobs',
   pastKey: (layer: number) => `past_key_values.${layer}.key`,
   pastValue: (layer: number) => `past_key_values.${layer}.value`,
   presentKey: (layer: number) => `present.${layer}.key`,

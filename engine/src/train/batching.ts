@@ -30,6 +30,15 @@ export interface Batch {
   targetTokens: number;
   /** Source lines of the examples, in batch order. */
   lines: number[];
+  /** Preference batches (`--objective dpo`): the pairs; rows are every pair's chosen side, then every rejected side. */
+  pairs?: number;
+  /** Preference batches: the reference model's completion log-prob of each row. */
+  referenceLogprobs?: Float32Array;
+}
+
+/** What a batch's loss averages over: target tokens, or pairs for a preference batch. */
+export function lossUnits(batch: Batch): number {
+  return batch.pairs ?? batch.targetTokens;
 }
 
 export const IGNORE_INDEX = -100;
@@ -113,25 +122,27 @@ export interface DataPosition {
   batch: number;
 }
 
-/** An endless stream of batches over epochs, resumable from a DataPosition; packed into rows of `packRowLength` when given. */
-export class BatchStream {
+/**
+ * An endless stream of batches over epochs, resumable from a DataPosition. The plan is over `lengths` (one unit each:
+ * an example, or a preference pair); `build` turns one planned batch into a Batch.
+ */
+export class PlannedStream {
   private plan: number[][][];
 
   constructor(
-    private readonly examples: readonly TokenizedExample[],
+    private readonly lengths: readonly number[],
     private readonly batchSize: number,
     private readonly seed: number,
-    private readonly padId: number,
+    private readonly build: (rows: readonly (readonly number[])[]) => Batch,
     private position: DataPosition = { epoch: 0, batch: 0 },
-    private readonly granularity = 8,
     private readonly packRowLength?: number,
   ) {
-    if (examples.length === 0) throw new Error('no training examples');
+    if (lengths.length === 0) throw new Error('no training examples');
     this.plan = this.planFor(position.epoch);
   }
 
   private planFor(epoch: number): number[][][] {
-    return planBatches(this.examples.map((example) => example.ids.length), this.batchSize, this.seed, epoch, this.packRowLength);
+    return planBatches(this.lengths, this.batchSize, this.seed, epoch, this.packRowLength);
   }
 
   get batchesPerEpoch(): number {
@@ -148,8 +159,16 @@ export class BatchStream {
       this.position = { epoch: this.position.epoch + 1, batch: 0 };
       this.plan = this.planFor(this.position.epoch);
     }
-    const batch = makeRowsBatch(this.examples, this.plan[this.position.batch], this.padId, this.granularity, this.packRowLength !== undefined);
+    const batch = this.build(this.plan[this.position.batch]);
     this.position = { ...this.position, batch: this.position.batch + 1 };
     return batch;
+  }
+}
+
+/** The stream of example batches: one example a row, or packed into rows of `packRowLength` when given. */
+export class BatchStream extends PlannedStream {
+  constructor(examples: readonly TokenizedExample[], batchSize: number, seed: number, padId: number, position?: DataPosition, granularity = 8, packRowLength?: number) {
+    const packed = packRowLength !== undefined;
+    super(examples.map((example) => example.ids.length), batchSize, seed, (rows) => makeRowsBatch(examples, rows, padId, granularity, packed), position, packRowLength);
   }
 }

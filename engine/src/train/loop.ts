@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
-import { BatchStream, makeRowsBatch, type Batch } from './batching';
-import { packRowLength } from './packing';
+import type { Batch } from './batching';
+import { PreferenceTally } from './preference-loss';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type LoopPosition } from './checkpoint';
 import type { EvalEvent, RunEvent } from '../../../contracts/src/run/run-events';
 import type { RunInfo } from '../../../contracts/src/run/run-info';
@@ -99,7 +99,7 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
   writeInfo({});
   hooks.onStart?.({ totalSteps, startStep: position.step, resolved: prepared.resolved });
 
-  const data = new BatchStream(prepared.train, args.batchSize, args.seed, prepared.padId, position.data, 8, packRowLength(args));
+  const data = prepared.data.stream(position.data);
   const schedule = { peakLr: resolvedLearningRate(args), totalSteps, warmupSteps, minLrRatio: args.minLrRatio };
   const startedAt = performance.now() - position.elapsedMs;
   const elapsed = () => Math.round(performance.now() - startedAt);
@@ -150,14 +150,14 @@ async function trainPrepared(args: TrainingArguments, prepared: PreparedTraining
     const tokens = microBatches.reduce((sum, batch) => sum + batch.tokens, 0);
     if (step % args.logEvery === 0 || step === totalSteps) {
       const seconds = (performance.now() - stepStart) / 1000;
-      emit({ type: 'step', step, loss: result.loss, lr: learningRate, tokens, tokensPerSecond: Math.round(tokens / seconds), elapsedMs: elapsed(), gradNorm: result.gradNorm, epoch: data.next.epoch });
+      emit({ type: 'step', step, loss: result.loss, lr: learningRate, tokens, tokensPerSecond: Math.round(tokens / seconds), elapsedMs: elapsed(), gradNorm: result.gradNorm, epoch: data.next.epoch, ...result.preference });
     }
-    if (prepared.eval.length > 0 && args.evalEvery > 0 && step % args.evalEvery === 0 && step < totalSteps) emit(await evaluate(args, prepared, step, elapsed()));
+    if (prepared.data.evalCount > 0 && args.evalEvery > 0 && step % args.evalEvery === 0 && step < totalSteps) emit(await evaluate(args, prepared, step, elapsed()));
     if (args.sampleEvery > 0 && step % args.sampleEvery === 0 && step < totalSteps) await sample(step);
     if (args.saveEvery > 0 && step % args.saveEvery === 0 && step < totalSteps) save(step);
   }
 
-  const evalEvent = prepared.eval.length > 0 ? await evaluate(args, prepared, step, elapsed()) : undefined;
+  const evalEvent = prepared.data.evalCount > 0 ? await evaluate(args, prepared, step, elapsed()) : undefined;
   if (evalEvent) emit(evalEvent);
   await sample(step);
   save(step);
@@ -176,20 +176,18 @@ function withNote(error: unknown, note: string): unknown {
   return error;
 }
 
-/** Mean token loss over the eval examples, in batches of the training batch size. */
+/** Mean loss over the eval set (per target token; per pair with --objective dpo, with the preference metrics). */
 async function evaluate(args: TrainingArguments, prepared: PreparedTraining, step: number, elapsedMs: number): Promise<EvalEvent> {
   let lossSum = 0;
-  let targets = 0;
+  let units = 0;
   let tokens = 0;
-  const order = prepared.eval.map((_, index) => index).sort((a, b) => prepared.eval[b].ids.length - prepared.eval[a].ids.length);
-  for (let start = 0; start < order.length; start += args.batchSize) {
-    // One example a row; a packing run's graph still takes its inputs in the packed form (numbered, positioned).
-    const rows = order.slice(start, start + args.batchSize).map((index) => [index]);
-    const batch = makeRowsBatch(prepared.eval, rows, prepared.padId, 8, args.packing);
+  const tally = args.objective === 'dpo' ? new PreferenceTally(args.beta) : undefined;
+  for (const batch of prepared.data.evalBatches()) {
     const result = await prepared.session.evaluate(batch);
     lossSum += result.lossSum;
-    targets += result.targetTokens;
+    units += result.units;
     tokens += batch.tokens;
+    if (tally && result.sequenceLogprobs) tally.add(result.sequenceLogprobs, batch.referenceLogprobs!);
   }
-  return { type: 'eval', step, loss: targets > 0 ? lossSum / targets : NaN, tokens, elapsedMs };
+  return { type: 'eval', step, loss: units > 0 ? lossSum / units : NaN, tokens, elapsedMs, ...tally?.metrics() };
 }

@@ -1,12 +1,11 @@
 // Everything the loop needs, prepared from the training arguments: the model folder, the tokenized train and eval
 // sets, the method's trainable tensors, the compiled step session, and the run's length and warmup.
-import { UserError } from '../../../contracts/src/user-error';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder';
 import { findNonFiniteTensor, type NonFiniteTensor } from '../io/non-finite';
 import { resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
-import { planBatches, type TokenizedExample } from './batching';
 import { packRowLength } from './packing';
-import { loadTrainingFile, splitForEval, type TokenizedDataset } from './data';
+import { loadExampleData, loadPreferenceData, type TrainingData } from './training-data';
+import { assertPreferenceArguments } from './preference-data';
 import { createFullPlan } from './methods/full';
 import { readInitialAdapter } from './methods/init-adapter';
 import { createLoraPlan } from './methods/lora';
@@ -23,9 +22,8 @@ import type { TrainingSession } from './types';
 
 export interface PreparedTraining {
   session: TrainingSession;
-  train: TokenizedExample[];
-  eval: TokenizedExample[];
-  padId: number;
+  /** Training batches (resumable) and eval batches, for either objective. */
+  data: TrainingData;
   totalSteps: number;
   warmupSteps: number;
   /** Derived values recorded in run.json. */
@@ -36,11 +34,6 @@ export interface PreparedTraining {
   sample(): Promise<string | null>;
   /** The base model's first tensor holding NaN/inf (read only when a step went non-finite), or null. */
   findNonFiniteWeight(): NonFiniteTensor | null;
-}
-
-function describeData(name: string, data: TokenizedDataset, count: number): string {
-  const notes = [data.truncated > 0 ? `${data.truncated} truncated to --max-seq-len` : '', data.skipped > 0 ? `${data.skipped} skipped (no trained tokens left)` : ''].filter(Boolean);
-  return `${name}: ${count} examples${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
 /** The method's plan; `note` is a line for the log (QLoRA: the base's size in 4 bits). */
@@ -69,25 +62,13 @@ function createPlan(model: ModelFolder, args: TrainingArguments): MethodPlan & {
 }
 
 export async function prepareTraining(args: TrainingArguments, onInfo: (message: string) => void): Promise<PreparedTraining> {
-  const packing = packRowLength(args); // refuses an unpackable method before anything loads
+  packRowLength(args); // refuses an unpackable method before anything loads
+  assertPreferenceArguments(args);
   const model = loadModelFolder(args.model, { requireTokenizer: true });
   const tokenizer = model.tokenizer!;
-  const trainData = await loadTrainingFile(args.data, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, evalFile: args.eval });
-  let trainExamples = trainData.examples;
-  let evalExamples: TokenizedExample[] = [];
-  let evalData: TokenizedDataset | null = null;
-  if (args.eval) {
-    evalData = await loadTrainingFile(args.eval, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model });
-    evalExamples = evalData.examples;
-  } else if (args.evalFraction > 0) {
-    ({ train: trainExamples, eval: evalExamples } = splitForEval(trainData.examples, args.evalFraction, args.seed));
-  }
-  if (trainExamples.length === 0) {
-    const cause = trainData.truncated > 0 ? `the assistant turns of ${trainData.truncated} record(s) start beyond --max-seq-len ${args.maxSeqLen}: raise it or shorten the prompts` : 'no record has an assistant turn to learn';
-    throw new UserError(`${args.data}: no example has a trained token to learn from (${cause})`, 'dataset');
-  }
-  onInfo(describeData(`train ${args.data}`, trainData, trainExamples.length));
-  if (evalExamples.length > 0) onInfo(describeData(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evalExamples.length));
+  const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
+  const data = await (args.objective === 'dpo' ? loadPreferenceData : loadExampleData)(args, tokenizer, padId);
+  for (const note of data.notes) onInfo(note);
 
   const start = args.initAdapter ? readInitialAdapter(args.initAdapter, model, args) : undefined;
   const plan = createPlan(model, start?.args ?? args);
@@ -98,18 +79,20 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
   if (plan.note) onInfo(plan.note);
   const session = await createTrainingSession(model, plan, args);
   onInfo(session.deviceDescription);
+  if (args.objective === 'dpo') {
+    const started = performance.now();
+    await data.prepare(session);
+    onInfo(`dpo: reference log-probs of ${data.trainCount + data.evalCount} pairs in ${((performance.now() - started) / 1000).toFixed(1)} s (the starting weights${args.method === 'full' ? '' : ', adapter off'})`);
+  }
 
-  const batchesPerEpoch = planBatches(trainExamples.map((example) => example.ids.length), args.batchSize, args.seed, 0, packing).length;
+  const batchesPerEpoch = data.batchesPerEpoch;
   const totalSteps = args.steps ?? Math.max(1, Math.ceil((args.epochs * batchesPerEpoch) / args.gradAccumulation));
   const warmupSteps = args.warmupSteps ?? defaultWarmupSteps(totalSteps);
   const trainableParameters = plan.trainable.reduce((sum, tensor) => sum + tensor.value.length, 0);
   onInfo(`${args.method}: ${trainableParameters.toLocaleString('en-US')} trainable parameters in ${plan.trainable.length} tensors; ${totalSteps} steps`);
-  const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
   return {
     session,
-    train: trainExamples,
-    eval: evalExamples,
-    padId,
+    data,
     totalSteps,
     warmupSteps,
     resolved: {
@@ -121,10 +104,10 @@ export async function prepareTraining(args: TrainingArguments, onInfo: (message:
       ...(session.adapter ? { adapter: session.adapter } : {}),
       deviceDescription: session.deviceDescription,
       trainableParameters,
-      trainExamples: trainExamples.length,
-      evalExamples: evalExamples.length,
-      truncatedExamples: trainData.truncated + (evalData?.truncated ?? 0),
-      skippedExamples: trainData.skipped + (evalData?.skipped ?? 0),
+      trainExamples: data.trainCount,
+      evalExamples: data.evalCount,
+      truncatedExamples: data.truncated,
+      skippedExamples: data.skipped,
       architecture: model.config.arch,
       ...plan.details,
     },

@@ -7,6 +7,12 @@
 // `acc.<name>` it is fed (optim/accumulateInto); the last micro-batch's run also applies AdamW to that sum. The loss
 // gradient is seeded with `loss_weight` = the micro-batch's share of the step's target tokens, so the accumulated
 // gradient is that of the mean loss over all target tokens (not a mean of per-batch means).
+//
+// With `--objective dpo` the model's output is each row's completion log-prob, and the loss is DPO's over the batch's
+// pairs (preference-loss.ts) against the reference log-probs fed beside the batch; micro-batches weigh by pairs. The
+// reference log-probs come from this same graph run forward with the initial trainable values (`sequenceLogprobs`),
+// so the reference is exactly the starting policy (TRL's: the base with the adapter off, or the initial weights)
+// without a second model in memory.
 import type * as ort from 'onnxruntime-node';
 import { gradients } from '../autodiff';
 import { Graph, tensor } from '../graph';
@@ -19,7 +25,8 @@ import { describeDevice } from '../runtime/devices';
 import { openGraphSession } from '../runtime/graph-session';
 import type { MemoryOptions } from '../runtime/session-options';
 import { TrainingArgumentsError, type TrainingArguments } from '../../../contracts/src/training-arguments';
-import { IGNORE_INDEX, type Batch } from './batching';
+import { IGNORE_INDEX, lossUnits, type Batch } from './batching';
+import { dpoLoss, PreferenceTally } from './preference-loss';
 import type { TrainableTensor } from './checkpoint';
 import { matchesTarget } from './methods/lora';
 import { shareTransposedWeights } from './shared-weights';
@@ -27,6 +34,8 @@ import type { MethodPlan } from './methods/types';
 import type { StepHyperparameters, StepResult, TrainingSession } from './types';
 
 const LOSS_WEIGHT = 'loss_weight';
+/** dpo: the reference model's completion log-prob of each row. */
+const REFERENCE_LOGPROBS = 'reference_logprobs';
 
 /**
  * Largest logits chunk of the LM head + loss, in bytes. Above it the loss runs over row chunks (models/heads.ts
@@ -52,6 +61,8 @@ export interface StepGraphOptions {
   checkpointLayers?: boolean;
   /** Batches come packed (several examples a row, batching.makeRowsBatch): segment mask and position_ids input. */
   packed?: boolean;
+  /** `--objective dpo`: the DPO loss with this β instead of the causal-LM loss. */
+  preference?: { beta: number };
 }
 
 /** How many chunks keep one chunk of float32 logits under LOGITS_CHUNK_BYTES for the longest micro-batch. */
@@ -68,6 +79,7 @@ function memoryOptions(model: ModelFolder, args: TrainingArguments): Omit<StepGr
     lossChunks: headHasDropout ? 1 : lossChunksFor(model.config.vocabSize, args.batchSize * args.maxSeqLen),
     checkpointLayers: args.gradientCheckpointing,
     packed: args.packing,
+    ...(args.objective === 'dpo' ? { preference: { beta: args.beta } } : {}),
   };
 }
 
@@ -81,9 +93,12 @@ export function buildStepGraph(model: ModelFolder, plan: MethodPlan, options: St
   const graph = new Graph({ name: 'train_step' });
   const frozen = initializerParameters(graph, model.weights);
   const { hooks, inputs } = plan.attach(graph, frozen);
-  const output = { kind: 'loss', ignoreIndex: IGNORE_INDEX, chunks: options.lossChunks ?? 1 } as const;
+  const chunks = options.lossChunks ?? 1;
+  const output = options.preference ? ({ kind: 'sequence-logprobs', ignoreIndex: IGNORE_INDEX, chunks } as const) : ({ kind: 'loss', ignoreIndex: IGNORE_INDEX, chunks } as const);
   const lm = buildCausalLM(graph, model.config, { ...hooks, output, checkpointLayers: options.checkpointLayers ?? false, packed: options.packed ?? false });
-  const loss = lm.outputs.loss!;
+  const loss = options.preference
+    ? graph.output(dpoLoss(lm.outputs.sequenceLogprobs!, graph.input(REFERENCE_LOGPROBS, 'float32', ['batch']), options.preference.beta), NAMES.loss)
+    : lm.outputs.loss!;
   const params = plan.trainable.map((trainable) => inputs.get(trainable.name)!);
   const lossWeight = graph.input(LOSS_WEIGHT, 'float32', []);
   let grads = gradients(graph, loss, params, { seed: lossWeight });
@@ -118,9 +133,11 @@ function scalar(value: number): ort.Tensor {
   return tensor('float32', [], new Float32Array([value]));
 }
 
-function batchFeeds(batch: Batch): Record<string, ort.Tensor> {
+function batchFeeds(batch: Batch, preference: boolean): Record<string, ort.Tensor> {
   const dims = [batch.batchSize, batch.sequenceLength];
   return {
+    // before the reference is known (computing it), any values do: only the log-probs are fetched
+    ...(preference ? { [REFERENCE_LOGPROBS]: tensor('float32', [batch.batchSize], batch.referenceLogprobs ?? new Float32Array(batch.batchSize)) } : {}),
     [NAMES.inputIds]: tensor('int64', dims, batch.inputIds),
     [NAMES.attentionMask]: tensor('int64', dims, batch.attentionMask),
     [NAMES.labels]: tensor('int64', dims, batch.labels),
@@ -130,7 +147,9 @@ function batchFeeds(batch: Batch): Record<string, ort.Tensor> {
 
 export async function createTrainingSession(model: ModelFolder, plan: MethodPlan, args: TrainingArguments): Promise<TrainingSession> {
   const accumulate = args.gradAccumulation > 1;
-  const graph = buildStepGraph(model, plan, { accumulate, ...memoryOptions(model, args) });
+  const options = memoryOptions(model, args);
+  const preference = options.preference !== undefined;
+  const graph = buildStepGraph(model, plan, { accumulate, ...options });
   const runtime = { intraOpThreads: args.threads, memory: TRAINING_MEMORY, ...(args.optimization ? { optimization: args.optimization } : {}) };
   const opened = await openGraphSession(graph, { device: args.device, runtime, ...(plan.sessionConfig ? { extra: plan.sessionConfig } : {}) });
   const session = opened.session;
@@ -141,7 +160,7 @@ export async function createTrainingSession(model: ModelFolder, plan: MethodPlan
 
   /** Every input the graph declares: onnxruntime-node refuses a run that leaves one out, whatever it fetches. */
   const feedsFor = (batch: Batch, lossWeight: number, hyper: StepHyperparameters, sums: Float32Array[]): Record<string, ort.Tensor> => {
-    const feeds: Record<string, ort.Tensor> = { ...batchFeeds(batch), [LOSS_WEIGHT]: scalar(lossWeight) };
+    const feeds: Record<string, ort.Tensor> = { ...batchFeeds(batch, preference), [LOSS_WEIGHT]: scalar(lossWeight) };
     const values = { ...constantHyperparameters, lr: hyper.learningRate, step: hyper.step };
     for (const [key, name] of Object.entries(HYPERPARAMETER_INPUTS)) feeds[name] = scalar(values[key as keyof typeof values]);
     trainable.forEach((t, index) => {
@@ -159,23 +178,29 @@ export async function createTrainingSession(model: ModelFolder, plan: MethodPlan
     deviceDescription: describeDevice(opened),
     trainable,
     async step(microBatches, hyper): Promise<StepResult> {
-      const totalTargets = microBatches.reduce((sum, batch) => sum + batch.targetTokens, 0);
+      const totalUnits = microBatches.reduce((sum, batch) => sum + lossUnits(batch), 0);
+      const tally = preference ? new PreferenceTally(args.beta) : undefined;
+      const logprobs = preference ? [NAMES.sequenceLogprobs] : [];
+      const tallied = (batch: Batch, outputs: ort.InferenceSession.ReturnType) => tally?.add(outputs[NAMES.sequenceLogprobs].data as Float32Array, batch.referenceLogprobs!);
       let sums: Float32Array[] = zeros;
       let loss = 0;
       for (let index = 0; index < microBatches.length - 1; index++) {
         const batch = microBatches[index];
-        const weight = batch.targetTokens / Math.max(1, totalTargets);
-        const outputs = await session.run(feedsFor(batch, weight, hyper, sums), [NAMES.loss, ...trainable.map((t) => stateNames.newAccumulated(t.name))]);
+        const weight = lossUnits(batch) / Math.max(1, totalUnits);
+        const outputs = await session.run(feedsFor(batch, weight, hyper, sums), [NAMES.loss, ...logprobs, ...trainable.map((t) => stateNames.newAccumulated(t.name))]);
         loss += (outputs[NAMES.loss].data as Float32Array)[0] * weight;
+        tallied(batch, outputs);
         sums = trainable.map((t) => outputs[stateNames.newAccumulated(t.name)].data as Float32Array);
       }
       const last = microBatches[microBatches.length - 1];
-      const weight = last.targetTokens / Math.max(1, totalTargets);
-      const fetches = [NAMES.loss, stateNames.gradNorm, ...trainable.flatMap((t) => [stateNames.newParam(t.name), stateNames.newM(t.name), stateNames.newV(t.name)])];
+      const weight = lossUnits(last) / Math.max(1, totalUnits);
+      const fetches = [NAMES.loss, ...logprobs, stateNames.gradNorm, ...trainable.flatMap((t) => [stateNames.newParam(t.name), stateNames.newM(t.name), stateNames.newV(t.name)])];
       const outputs = await session.run(feedsFor(last, weight, hyper, sums), fetches);
       loss += (outputs[NAMES.loss].data as Float32Array)[0] * weight;
+      tallied(last, outputs);
       const gradNorm = (outputs[stateNames.gradNorm].data as Float32Array)[0];
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { loss, gradNorm, applied: false };
+      const metrics = tally ? { preference: tally.metrics() } : {};
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { loss, gradNorm, applied: false, ...metrics };
       // An update can overflow even from finite gradients (a huge learning rate): such a step is refused too.
       if (!trainable.every((t) => allFinite(outputs[stateNames.newParam(t.name)].data as Float32Array))) return { loss: NaN, gradNorm, applied: false };
       for (const t of trainable) {
@@ -183,12 +208,18 @@ export async function createTrainingSession(model: ModelFolder, plan: MethodPlan
         t.firstMoment.set(outputs[stateNames.newM(t.name)].data as Float32Array);
         t.secondMoment.set(outputs[stateNames.newV(t.name)].data as Float32Array);
       }
-      return { loss, gradNorm, applied: true };
+      return { loss, gradNorm, applied: true, ...metrics };
     },
     async evaluate(batch) {
-      // Fetching only the loss skips the backward and optimizer nodes.
-      const outputs = await session.run(feedsFor(batch, 1, { learningRate: 0, step: 1 }, zeros), [NAMES.loss]);
-      return { lossSum: (outputs[NAMES.loss].data as Float32Array)[0] * batch.targetTokens, targetTokens: batch.targetTokens };
+      // Fetching only the loss (and log-probs) skips the backward and optimizer nodes.
+      const outputs = await session.run(feedsFor(batch, 1, { learningRate: 0, step: 1 }, zeros), [NAMES.loss, ...(preference ? [NAMES.sequenceLogprobs] : [])]);
+      const units = lossUnits(batch);
+      return { lossSum: (outputs[NAMES.loss].data as Float32Array)[0] * units, units, ...(preference ? { sequenceLogprobs: outputs[NAMES.sequenceLogprobs].data as Float32Array } : {}) };
+    },
+    async sequenceLogprobs(batch) {
+      if (!preference) throw new Error('sequenceLogprobs: the step graph was built for --objective sft');
+      const outputs = await session.run(feedsFor(batch, 1, { learningRate: 0, step: 1 }, zeros), [NAMES.sequenceLogprobs]);
+      return (outputs[NAMES.sequenceLogprobs].data as Float32Array).slice();
     },
     async release() {
       await session.release();

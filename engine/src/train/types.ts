@@ -2,6 +2,7 @@
 // (data.ts). The loop only sees these interfaces, so it reads in one screen and tests can follow it step by step.
 import type { Batch } from './batching';
 import type { TrainableTensor } from './checkpoint';
+import type { PreferenceMetrics } from '../../../contracts/src/run/run-events';
 
 /** Hyperparameters fed to the step graph as scalar inputs, so the schedule never rebuilds it. */
 export interface StepHyperparameters {
@@ -17,6 +18,17 @@ export interface StepResult {
   gradNorm: number;
   /** False when the loss or gradients were NaN/inf: the update was not applied. */
   applied: boolean;
+  /** `--objective dpo`: rewards, margin and accuracy over the step's pairs. */
+  preference?: PreferenceMetrics;
+}
+
+export interface EvaluationResult {
+  /** The batch's loss times its units. */
+  lossSum: number;
+  /** What the loss averages over: target tokens, or pairs with `--objective dpo`. */
+  units: number;
+  /** dpo: each row's completion log-prob under the current weights (chosen rows first). */
+  sequenceLogprobs?: Float32Array;
 }
 
 export interface TrainingSession {
@@ -30,7 +42,9 @@ export interface TrainingSession {
   readonly trainable: TrainableTensor[];
   /** One optimizer step over the given micro-batches (gradient accumulation when there are several). */
   step(microBatches: readonly Batch[], hyperparameters: StepHyperparameters): Promise<StepResult>;
-  /** Summed token loss and target count of a batch, without updating anything. */
-  evaluate(batch: Batch): Promise<{ lossSum: number; targetTokens: number }>;
+  /** The batch's summed loss and its units, without updating anything. */
+  evaluate(batch: Batch): Promise<EvaluationResult>;
+  /** dpo: each row's completion log-prob under the current weights (how the reference log-probs are made). */
+  sequenceLogprobs(batch: Batch): Promise<Float32Array>;
   release(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // finite-difference checks (gradient-rules.test.ts) and, in float32, by the CPU-vs-WebGPU parity checks.
 
 import { ops, type Value } from '../../../engine/src/graph';
-import { attention, checkpoint, chunkedCrossEntropy, geluTanh, layerNorm, rmsNorm, rotary, softmaxCrossEntropy, swiglu } from '../../../engine/src/autodiff';
+import { attention, checkpoint, chunkedCrossEntropy, geluTanh, softplus, layerNorm, rmsNorm, rotary, softmaxCrossEntropy, swiglu } from '../../../engine/src/autodiff';
 import type { GradCheckOptions, InputSpec } from './gradcheck';
 
 export interface Case {
@@ -63,6 +63,8 @@ export const cases: Case[] = [
   { name: 'Rotary, x only, batch-broadcast tables', inputs: [f([2, 2, 3, 4]), f([1, 1, 3, 4], { differentiate: false }), f([1, 1, 3, 4], { differentiate: false })], build: (x, c, s) => rotary(x, c, s) },
   { name: 'LayerNorm (weight and bias)', inputs: [f([2, 3, 4]), f([4]), f([4])], build: (x, w, b) => layerNorm(x, w, b, 1e-5) },
   { name: 'GELU tanh approximation', inputs: [f([2, 5])], build: (x) => geluTanh(x) },
+  // 0 included: the kink of the elementary form, where DPO starts
+  { name: 'Softplus (at 0, large and small)', inputs: [f([6], { values: [0, -0.7, 0.4, 25, -30, 2] })], build: (x) => softplus(x) },
   { name: 'SwiGLU', inputs: [f([2, 3]), f([2, 3])], build: (gate, up) => swiglu(gate, up) },
   { name: 'Attention causal', inputs: [f([1, 2, 3, 4]), f([1, 2, 3, 4]), f([1, 2, 3, 4])], build: (q, k, v) => attention(q, k, v, { causal: true }) },
   { name: 'Attention GQA causal with logit soft-capping', inputs: [f([1, 4, 3, 2]), f([1, 2, 3, 2]), f([1, 2, 3, 2])], build: (q, k, v) => attention(q, k, v, { causal: true, softcap: 0.7, scale: 2 }) },
