@@ -1,8 +1,14 @@
 // `finetune eval`: the loss of a model (optionally with a PEFT adapter, or a run's result) on a dataset: the mean
 // eval loss and perplexity over all trained tokens, and with --per-example each record's mean token loss, written as
-// JSON Lines (engine/src/evaluate/loss-file.ts) for the `high-loss` rule and the dataset report.
+// JSON Lines (engine/src/evaluate/loss-file.ts) for the `high-loss` rule and the dataset report. On preference data
+// it reports DPO's loss and reward metrics of the model (with its adapter, or the run's result) against the reference
+// TRL would use: the base model without the adapter (for a full fine-tune, the run's base model).
 import { resolve } from 'node:path';
-import { loadScoringFile } from '../../../engine/src/evaluate/dataset';
+import { isPreferenceData, readScoringExamples } from '../../../engine/src/evaluate/dataset';
+import { scorePairs, summarizePreferences } from '../../../engine/src/evaluate/preference';
+import { loadModelFolder } from '../../../engine/src/io/model-folder';
+import { tokenizeExamples } from '../../../engine/src/train/data';
+import { tokenizePairs } from '../../../engine/src/train/preference-data';
 import { formatLossFile, lossFileLines, PER_EXAMPLE_LOSS_FILE, writeLossFile } from '../../../engine/src/evaluate/loss-file';
 import { scoreExamples } from '../../../engine/src/evaluate/per-example';
 import { resolveRunTarget, runDirOfAdapter } from '../../../engine/src/evaluate/run-target';
@@ -16,7 +22,9 @@ import { UserError } from '../../../contracts/src/user-error';
 
 const HELP = `usage: finetune eval (--model DIR [--adapter DIR] | --run RUN_DIR) --data FILE [--per-example] [options]
 
-Mean loss per trained token (assistant turns and their end-of-turn token) and perplexity on a dataset.
+Mean loss per trained token (assistant turns and their end-of-turn token) and perplexity on a dataset. On
+preference data (prompt/chosen/rejected): the DPO loss, reward accuracy and margin against the reference model (the
+base without the adapter; for a full fine-tune, the run's base model), as TRL's DPOTrainer reports them.
   --model DIR         Hugging Face model folder
   --adapter DIR       PEFT adapter folder (LoRA, merged into the weights; or prompt, P- or prefix tuning)
   --run RUN_DIR       a finished run: its base model plus adapter/, or its model/ (full fine-tuning)
@@ -27,6 +35,7 @@ Mean loss per trained token (assistant turns and their end-of-turn token) and pe
   --max-seq-len N     longer records are truncated, as in training (default 512)
   --batch-size N      records per forward pass (default 8)
   --json              one JSON summary object on standard output
+  --beta B            preference data: DPO's β (default: the run's --beta, else 0.1)
 ${RUNTIME_HELP}`;
 
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
@@ -49,6 +58,7 @@ export const command: Command = {
         'max-seq-len': { type: 'string' },
         'batch-size': { type: 'string' },
         json: { type: 'boolean', default: false },
+        beta: { type: 'string' },
       },
     });
     if (!flags) return 0;
@@ -63,7 +73,42 @@ export const command: Command = {
     const maxSeqLen = positiveInteger('max-seq-len', values['max-seq-len'], 512);
     const batchSize = positiveInteger('batch-size', values['batch-size'], 8);
     const { folder, adapter, device, runtime } = openModel(modelDir, adapterDir, values);
-    const data = await loadScoringFile(values.data, folder.tokenizer!, maxSeqLen);
+    const read = await readScoringExamples(values.data, maxSeqLen);
+    if (isPreferenceData(read.examples)) {
+      if (values['per-example']) throw new UserError('--per-example scores conversations; preference data gets its DPO metrics in the summary (--json)', 'bad-flag');
+      const beta = values.beta === undefined ? (typeof target?.config.beta === 'number' ? target.config.beta : 0.1) : Number(values.beta);
+      if (!(beta > 0) || !Number.isFinite(beta)) throw new UserError(`--beta must be a positive number (got '${values.beta}')`, 'bad-flag');
+      const referenceDir = target?.base ?? modelDir;
+      const reference = referenceDir === modelDir ? folder : loadModelFolder(referenceDir);
+      const pairs = tokenizePairs(read.examples, folder.tokenizer!, maxSeqLen, values.data);
+      if (pairs.pairs.length === 0) throw new UserError(`${values.data}: no pair has a completion token within --max-seq-len ${maxSeqLen}`, 'dataset');
+      const policy = await scorePairs(folder, pairs.pairs, { adapter, device, runtime, batchSize });
+      const base = adapter || reference !== folder ? (await scorePairs(reference, pairs.pairs, { device, runtime, batchSize })).scores : policy.scores;
+      const summary = summarizePreferences(policy.scores, base, beta);
+      if (!Number.isFinite(summary.loss)) throw nonFiniteOutputError(folder, adapter, 'the DPO loss');
+      console.error(describeDevice(policy.device));
+      const report = {
+        data: resolve(values.data),
+        model: resolve(modelDir),
+        adapter: adapterDir ? resolve(adapterDir) : null,
+        reference: resolve(referenceDir),
+        objective: 'dpo',
+        records: read.examples.length,
+        truncated: pairs.truncated,
+        skipped: pairs.skipped,
+        unparsed: read.unparsed,
+        ...summary,
+        rewardsAccuracy: summary.accuracy,
+        device: policy.device.device,
+      };
+      if (values.json) console.log(JSON.stringify(report));
+      else {
+        const same = base === policy.scores ? ' (no adapter and no run: the model is its own reference)' : '';
+        console.log(`dpo loss ${summary.loss.toFixed(4)} (β ${beta}), rewards accuracy ${(summary.accuracy * 100).toFixed(1)}%, margin ${summary.margin.toFixed(4)} over ${summary.pairs} pairs; the model prefers the chosen answer in ${(summary.policyPrefersChosen * 100).toFixed(1)}% of them${same}`);
+      }
+      return 0;
+    }
+    const data = { ...tokenizeExamples(read.examples, folder.tokenizer!, maxSeqLen), records: read.examples.length, unparsed: read.unparsed };
     if (data.examples.length === 0) throw new UserError(`${values.data}: no record has a trained token to score`, 'dataset');
     const result = await scoreExamples(folder, data.examples, { adapter, device, runtime, batchSize });
     // A NaN loss is no result: name the weight or config value behind it and exit non-zero.

@@ -15,7 +15,8 @@ export interface ScoringData extends TokenizedDataset {
   unparsed: number;
 }
 
-export async function loadScoringFile(file: string, tokenizer: ChatTokenizerLike, maxSeqLen: number): Promise<ScoringData> {
+/** Every record that parses, and how many lines did not. */
+export async function readScoringExamples(file: string, maxSeqLen: number): Promise<{ examples: CanonicalExample[]; unparsed: number }> {
   assertReadableFile(file, 'dataset file');
   const examples: CanonicalExample[] = [];
   const errorLines = new Set<number>();
@@ -26,5 +27,15 @@ export async function loadScoringFile(file: string, tokenizer: ChatTokenizerLike
   const parsedLines = new Set(examples.map((example) => example.line));
   const unparsed = [...errorLines].filter((line) => !parsedLines.has(line)).length;
   if (examples.length === 0) throw new UserError(`${file}: no record parses into a conversation to score`, 'dataset');
+  return { examples, unparsed };
+}
+
+/** Preference data: every record a pair (formats 'preference', 'preference-implicit'). */
+export function isPreferenceData(examples: readonly CanonicalExample[]): boolean {
+  return examples.length > 0 && examples.every((example) => example.preference !== undefined);
+}
+
+export async function loadScoringFile(file: string, tokenizer: ChatTokenizerLike, maxSeqLen: number): Promise<ScoringData> {
+  const { examples, unparsed } = await readScoringExamples(file, maxSeqLen);
   return { ...tokenizeExamples(examples, tokenizer, maxSeqLen), records: examples.length, unparsed };
 }

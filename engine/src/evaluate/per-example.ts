@@ -19,6 +19,8 @@ export interface ExampleLoss {
   loss: number;
   /** Target tokens the mean covers. */
   tokens: number;
+  /** Position of the example in the list scored (lines repeat when one record gives several examples). */
+  index: number;
 }
 
 export interface ScoreExamplesOptions {
@@ -83,7 +85,7 @@ export async function scoreExamples(folder: ModelFolder, examples: readonly Toke
         // Position 0 is never a target (nothing precedes it): the same count makeBatch labels.
         let count = 0;
         for (let position = 1; position < example.trainedMask.length; position++) count += example.trainedMask[position];
-        losses.push({ line: example.line, loss: count > 0 ? sum / count : Number.NaN, tokens: count });
+        losses.push({ line: example.line, loss: count > 0 ? sum / count : Number.NaN, tokens: count, index: exampleIndex });
         lossSum += sum;
         targetTokens += count;
       });
@@ -93,7 +95,7 @@ export async function scoreExamples(folder: ModelFolder, examples: readonly Toke
   } finally {
     await opened.session.release();
   }
-  losses.sort((a, b) => a.line - b.line);
+  losses.sort((a, b) => a.line - b.line || a.index - b.index);
   const meanLoss = targetTokens > 0 ? lossSum / targetTokens : Number.NaN;
   return { losses, meanLoss, perplexity: Math.exp(meanLoss), targetTokens, device: outcomeOf(opened) };
 }

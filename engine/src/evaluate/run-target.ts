@@ -11,6 +11,10 @@ export interface RunTarget {
   runDir: string;
   model: string;
   adapter?: string;
+  /** The model the run started from (for a full fine-tune, `model` is the run's own model/). */
+  base?: string;
+  /** The run's training options as run.json records them. */
+  config: Record<string, unknown>;
 }
 
 export function resolveRunTarget(runDir: string): RunTarget {
@@ -19,18 +23,20 @@ export function resolveRunTarget(runDir: string): RunTarget {
   if (!existsSync(runJson)) throw new UserError(`${dir}: not a run directory (no run.json)`, 'bad-file');
   assertReadableFile(runJson, 'run.json');
   const model = runFolderPath(dir, 'model');
-  if (existsSync(join(model, 'config.json'))) return { runDir: dir, model };
+  const fullModel = existsSync(join(model, 'config.json'));
   let config: Record<string, unknown> | undefined;
   try {
     config = (JSON.parse(readFileSync(runJson, 'utf8')) as { config?: Record<string, unknown> }).config;
   } catch (error) {
-    throw new UserError(`${runJson}: not valid JSON (${(error as Error).message})`, 'bad-file');
+    // a full fine-tune's model/ stands on its own; only its base (for a reference) is then unknown
+    if (!fullModel) throw new UserError(`${runJson}: not valid JSON (${(error as Error).message})`, 'bad-file');
   }
   const base = baseModelOf(dir, config);
+  if (fullModel) return { runDir: dir, model, ...(base ? { base } : {}), config: config ?? {} };
   if (base === undefined) throw new UserError(`${runJson}: config.model is missing`, 'bad-file');
   const adapter = runFolderPath(dir, 'adapter');
   if (!existsSync(join(adapter, 'adapter_config.json'))) throw new UserError(`${dir}: the run has no adapter/ or model/ yet (has it finished?)`, 'bad-file');
-  return { runDir: dir, model: base, adapter };
+  return { runDir: dir, model: base, adapter, base, config: config ?? {} };
 }
 
 /** The run directory an adapter folder belongs to (RUN_DIR/adapter), if it does. */
