@@ -5,10 +5,8 @@
 // TRL would use: the base model without the adapter (for a full fine-tune, the run's base model).
 import { resolve } from 'node:path';
 import { isPreferenceData, readScoringExamples } from '../../../engine/src/evaluate/dataset';
-import { scorePairs, summarizePreferences } from '../../../engine/src/evaluate/preference';
-import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { tokenizeExamples } from '../../../engine/src/train/data';
-import { tokenizePairs } from '../../../engine/src/train/preference-data';
+import { reportPreferences } from '../preference-report';
 import { formatLossFile, lossFileLines, PER_EXAMPLE_LOSS_FILE, writeLossFile } from '../../../engine/src/evaluate/loss-file';
 import { scoreExamples } from '../../../engine/src/evaluate/per-example';
 import { resolveRunTarget, runDirOfAdapter } from '../../../engine/src/evaluate/run-target';
@@ -76,36 +74,7 @@ export const command: Command = {
     const read = await readScoringExamples(values.data, maxSeqLen);
     if (isPreferenceData(read.examples)) {
       if (values['per-example']) throw new UserError('--per-example scores conversations; preference data gets its DPO metrics in the summary (--json)', 'bad-flag');
-      const beta = values.beta === undefined ? (typeof target?.config.beta === 'number' ? target.config.beta : 0.1) : Number(values.beta);
-      if (!(beta > 0) || !Number.isFinite(beta)) throw new UserError(`--beta must be a positive number (got '${values.beta}')`, 'bad-flag');
-      const referenceDir = target?.base ?? modelDir;
-      const reference = referenceDir === modelDir ? folder : loadModelFolder(referenceDir);
-      const pairs = tokenizePairs(read.examples, folder.tokenizer!, maxSeqLen, values.data);
-      if (pairs.pairs.length === 0) throw new UserError(`${values.data}: no pair has a completion token within --max-seq-len ${maxSeqLen}`, 'dataset');
-      const policy = await scorePairs(folder, pairs.pairs, { adapter, device, runtime, batchSize });
-      const base = adapter || reference !== folder ? (await scorePairs(reference, pairs.pairs, { device, runtime, batchSize })).scores : policy.scores;
-      const summary = summarizePreferences(policy.scores, base, beta);
-      if (!Number.isFinite(summary.loss)) throw nonFiniteOutputError(folder, adapter, 'the DPO loss');
-      console.error(describeDevice(policy.device));
-      const report = {
-        data: resolve(values.data),
-        model: resolve(modelDir),
-        adapter: adapterDir ? resolve(adapterDir) : null,
-        reference: resolve(referenceDir),
-        objective: 'dpo',
-        records: read.examples.length,
-        truncated: pairs.truncated,
-        skipped: pairs.skipped,
-        unparsed: read.unparsed,
-        ...summary,
-        rewardsAccuracy: summary.accuracy,
-        device: policy.device.device,
-      };
-      if (values.json) console.log(JSON.stringify(report));
-      else {
-        const same = base === policy.scores ? ' (no adapter and no run: the model is its own reference)' : '';
-        console.log(`dpo loss ${summary.loss.toFixed(4)} (β ${beta}), rewards accuracy ${(summary.accuracy * 100).toFixed(1)}%, margin ${summary.margin.toFixed(4)} over ${summary.pairs} pairs; the model prefers the chosen answer in ${(summary.policyPrefersChosen * 100).toFixed(1)}% of them${same}`);
-      }
+      await reportPreferences({ examples: read.examples, unparsed: read.unparsed, data: values.data, modelDir, adapterDir, folder, adapter, device, runtime, batchSize, maxSeqLen, json: values.json, beta: values.beta, target });
       return 0;
     }
     const data = { ...tokenizeExamples(read.examples, folder.tokenizer!, maxSeqLen), records: read.examples.length, unparsed: read.unparsed };

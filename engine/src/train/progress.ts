@@ -1,7 +1,13 @@
 // Terminal progress for `finetune train`: a redrawn bar on a TTY (step, loss, tok/s, ETA), plain lines otherwise
 // (logs, CI, the extension's output channel), so the same events read well in both.
 import { formatDuration } from '../../../contracts/src/format-duration';
-import type { RunEvent } from '../../../contracts/src/run/run-events';
+import type { PreferenceMetrics, RunEvent } from '../../../contracts/src/run/run-events';
+
+/** dpo: `  margin 0.412  acc 75%` after the loss (TRL's rewards/margins and rewards/accuracies); '' otherwise. */
+function preferenceFigures(event: PreferenceMetrics): string {
+  if (event.margin === undefined || event.accuracy === undefined) return '';
+  return `  margin ${event.margin.toFixed(3)}  acc ${Math.round(event.accuracy * 100)}%`;
+}
 
 export interface ProgressWriter {
   write(text: string): void;
@@ -40,7 +46,7 @@ export class ProgressBar {
         const done = event.step - this.startStep;
         const msPerStep = (event.elapsedMs - this.startMs) / Math.max(1, done);
         const eta = formatDuration(msPerStep * (this.totalSteps - event.step), 'clock');
-        const figures = `step ${event.step}/${this.totalSteps}  loss ${event.loss.toFixed(4)}  lr ${event.lr.toExponential(2)}  ${event.tokensPerSecond} tok/s  ETA ${eta}`;
+        const figures = `step ${event.step}/${this.totalSteps}  loss ${event.loss.toFixed(4)}${preferenceFigures(event)}  lr ${event.lr.toExponential(2)}  ${event.tokensPerSecond} tok/s  ETA ${eta}`;
         if (this.out.isTTY) {
           const width = Math.max(10, Math.min(30, (this.out.columns ?? 100) - figures.length - 4));
           const filled = Math.round((width * event.step) / this.totalSteps);
@@ -52,7 +58,7 @@ export class ProgressBar {
         return;
       }
       case 'eval':
-        return this.info(`eval  step ${event.step}  loss ${event.loss.toFixed(4)}  (${event.tokens} tokens)`);
+        return this.info(`eval  step ${event.step}  loss ${event.loss.toFixed(4)}${preferenceFigures(event)}  (${event.tokens} tokens)`);
       case 'sample':
         return this.info(`sample at step ${event.step}: ${JSON.stringify(event.prompt)} → ${JSON.stringify(event.completion)}`);
       case 'done':

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { train } from '../../../engine/src/train/loop';
+import { ProgressBar } from '../../../engine/src/train/progress';
 import type { EvalEvent, RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
 import { resolveTrainingArguments } from '../../../contracts/src/training-arguments';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
@@ -95,4 +96,17 @@ test('dpo refuses prompt tuning, packing and non-preference data, each in one li
   await assert.rejects(train(fixture.args({ out: 'r1', data: preferences, objective: 'dpo', method: 'prompt' })), /--objective dpo trains full, lora, qlora, not --method prompt/);
   await assert.rejects(train(fixture.args({ out: 'r2', data: preferences, objective: 'dpo', packing: true })), /--packing is not offered with --objective dpo/);
   await assert.rejects(train(fixture.args({ out: 'r3', objective: 'dpo' })), /data\.jsonl:1: --objective dpo needs preference records .* reads as 'messages'/);
+});
+
+test('the progress line shows margin and reward accuracy for dpo steps and evals, nothing more for sft', () => {
+  let text = '';
+  const bar = new ProgressBar({ write: (chunk) => (text += chunk), isTTY: false }, 10);
+  const step = { type: 'step', step: 1, loss: 0.6931, lr: 1e-3, tokens: 100, tokensPerSecond: 50, elapsedMs: 2000 } as const;
+  bar.event(step);
+  bar.event({ ...step, step: 2, margin: 0.41234, accuracy: 0.75, rewardsChosen: 0.2, rewardsRejected: -0.21 });
+  bar.event({ type: 'eval', step: 2, loss: 0.5, tokens: 40, elapsedMs: 2100, margin: -0.1, accuracy: 0.5 });
+  const lines = text.trim().split('\n');
+  assert.doesNotMatch(lines[0], /margin/);
+  assert.match(lines[1], /loss 0\.6931 {2}margin 0\.412 {2}acc 75% {2}lr/);
+  assert.match(lines[2], /^eval {2}step 2 {2}loss 0\.5000 {2}margin -0\.100 {2}acc 50%/);
 });
