@@ -90,6 +90,24 @@ export interface PerExampleLossResult {
   out: string | null;
 }
 
+export interface PreferenceScoresParams extends ModelTarget {
+  requestId: string;
+  /** JSONL preference file (absolute). */
+  data: string;
+  /** 0-based lines to score (default: every preference record). */
+  lines?: number[];
+  maxSeqLen?: number;
+  batchSize?: number;
+}
+
+export interface PreferenceScoresResult {
+  requestId: string;
+  /** Each pair's summed completion log-probability of both sides (TRL's reading); records that are not pairs are left out. */
+  pairs: Array<{ line: number; chosen: number; rejected: number }>;
+  device: string;
+  deviceDescription: string;
+}
+
 export interface ProgressParams {
   requestId: string;
   done: number;
@@ -106,6 +124,8 @@ export const generateStartedNotification = new NotificationType<GenerateStartedP
 export const generateDeltaNotification = new NotificationType<GenerateDeltaParams>('generate/delta');
 /** Each record's mean token loss over its trained tokens; `evaluate/progress` as batches finish. */
 export const perExampleLossRequest = new RequestType<PerExampleLossParams, PerExampleLossResult, void>('evaluate/perExample');
+/** Which side of each preference pair the model favours: both sides' completion log-probs; `evaluate/progress` too. */
+export const preferenceScoresRequest = new RequestType<PreferenceScoresParams, PreferenceScoresResult, void>('evaluate/preferenceScores');
 export const evaluateProgressNotification = new NotificationType<ProgressParams>('evaluate/progress');
 /** Stops a generate/… or evaluate/… request by id: generation ends with finishReason 'cancelled', scoring rejects. */
 export const jobCancelRequest = new RequestType<JobCancelParams, boolean, void>('job/cancel');

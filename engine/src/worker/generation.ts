@@ -5,7 +5,9 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { readPeftAdapter, type PeftAdapter } from '../adapters/peft';
-import { loadScoringFile } from '../evaluate/dataset';
+import { loadScoringFile, readScoringExamples } from '../evaluate/dataset';
+import { scorePairs } from '../evaluate/preference';
+import { tokenizePairs } from '../train/preference-data';
 import { writeLossFile } from '../evaluate/loss-file';
 import { scoreExamples, ScoringCancelled } from '../evaluate/per-example';
 import { Generator, type GenerateOptions } from '../generate/generator';
@@ -20,12 +22,15 @@ import {
   generationWorkerVariable,
   jobCancelRequest,
   perExampleLossRequest,
+  preferenceScoresRequest,
   type GenerateParams,
   type GenerateResult,
   type GenerateStartedParams,
   type ModelTarget,
   type PerExampleLossParams,
   type PerExampleLossResult,
+  type PreferenceScoresParams,
+  type PreferenceScoresResult,
 } from '../../../contracts/src/worker/generation-protocol';
 import { UserError } from '../../../contracts/src/user-error';
 
@@ -152,6 +157,19 @@ export class GenerationService {
     });
   }
 
+  preferenceScores(params: PreferenceScoresParams, hooks: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<PreferenceScoresResult> {
+    return this.exclusive(async () => {
+      const folder = this.folder(params.model);
+      const maxSeqLen = params.maxSeqLen ?? 512;
+      const { examples } = await readScoringExamples(params.data, maxSeqLen);
+      const wanted = params.lines ? new Set(params.lines) : undefined;
+      const chosen = examples.filter((example) => example.preference && (!wanted || wanted.has(example.line)));
+      const pairs = tokenizePairs(chosen, folder.tokenizer!, maxSeqLen, params.data).pairs;
+      const result = await scorePairs(folder, pairs, { adapter: this.adapter(params.adapter), device: params.device ?? 'auto', batchSize: params.batchSize, signal: hooks.signal, onProgress: hooks.onProgress });
+      return { requestId: params.requestId, pairs: result.scores, device: result.device.device, deviceDescription: describeDevice(result.device) };
+    });
+  }
+
   async dispose(): Promise<void> {
     const all = [...this.generators.values()];
     this.generators.clear();
@@ -219,6 +237,20 @@ export function registerGeneration(connection: MessageConnection): GenerationSer
     const controller = track(params.requestId, token);
     try {
       return await service.perExampleLoss(params, {
+        signal: controller.signal,
+        onProgress: (done, total) => quietly(connection.sendNotification(evaluateProgressNotification, { requestId: params.requestId, done, total })),
+      });
+    } catch (error) {
+      throw error instanceof ScoringCancelled ? new ResponseError(requestFailedCode, error.message) : asResponseError(error);
+    } finally {
+      jobs.delete(params.requestId);
+    }
+  });
+
+  connection.onRequest(preferenceScoresRequest, async (params, token) => {
+    const controller = track(params.requestId, token);
+    try {
+      return await service.preferenceScores(params, {
         signal: controller.signal,
         onProgress: (done, total) => quietly(connection.sendNotification(evaluateProgressNotification, { requestId: params.requestId, done, total })),
       });

@@ -11,11 +11,14 @@ import {
   generationWorkerVariable,
   jobCancelRequest,
   perExampleLossRequest,
+  preferenceScoresRequest,
   type GenerateParams,
   type GenerateResult,
   type GenerateStartedParams,
   type PerExampleLossParams,
   type PerExampleLossResult,
+  type PreferenceScoresParams,
+  type PreferenceScoresResult,
 } from '../../../contracts/src/worker/generation-protocol';
 import { workerTransportVariable } from '../../../contracts/src/worker/protocol';
 
@@ -115,6 +118,11 @@ export class GenerationClient {
   /** Each record's mean token loss; rejects when aborted. */
   perExampleLoss(params: Omit<PerExampleLossParams, 'requestId'>, hooks: ScoreHooks = {}): Promise<PerExampleLossResult> {
     return this.job({ onProgress: hooks.onProgress }, hooks.signal, (connection, requestId) => connection.sendRequest(perExampleLossRequest, { ...params, requestId }));
+  }
+
+  /** Both sides' completion log-probs of each preference pair; rejects when aborted. */
+  preferenceScores(params: Omit<PreferenceScoresParams, 'requestId'>, hooks: ScoreHooks = {}): Promise<PreferenceScoresResult> {
+    return this.job({ onProgress: hooks.onProgress }, hooks.signal, (connection, requestId) => connection.sendRequest(preferenceScoresRequest, { ...params, requestId }));
   }
 
   async dispose(): Promise<void> {

@@ -1,13 +1,16 @@
 // The preview flow's engine side against a real worker process (engine/src/worker/main.ts through tsx): a reply
 // streams as deltas whose concatenation is the result, greedy replies match `Generator` run in-process, the device is
 // reported before the first token, cancellation ends a long generation early, and per-example scoring returns
-// 0-based [line, loss] pairs and writes the loss file.
+// 0-based [line, loss] pairs and writes the loss file, and preference scores give both sides' log-probs per pair.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { readScoringExamples } from '../../../engine/src/evaluate/dataset';
+import { scorePairs } from '../../../engine/src/evaluate/preference';
 import { Generator } from '../../../engine/src/generate/generator';
+import { tokenizePairs } from '../../../engine/src/train/preference-data';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import type { GenerateStartedParams } from '../../../contracts/src/worker/generation-protocol';
@@ -98,4 +101,20 @@ test('per-example scoring returns 0-based lines and writes the 1-based loss file
   assert.deepEqual(progress, [1, 2]);
   const lines = readFileSync(out, 'utf8').trim().split('\n').map((text) => JSON.parse(text) as { line: number });
   assert.deepEqual(lines.map((entry) => entry.line), [1, 3]);
+});
+
+test("preference scores give each chosen pair's completion log-probs, equal to the engine's own scoring", async () => {
+  const data = join(dir, 'pairs.jsonl');
+  const pair = (q: string, chosen: string, rejected: string) => JSON.stringify({ prompt: [{ role: 'user', content: q }], chosen: [{ role: 'assistant', content: chosen }], rejected: [{ role: 'assistant', content: rejected }] });
+  writeFileSync(data, `${pair('Hi?', 'Hello.', 'Go away.')}\n${pair('Two plus two?', 'Four.', 'Five.')}\n${pair('Sky?', 'Blue.', 'Green.')}\n`);
+  const result = await client.preferenceScores({ model, data, lines: [0, 2], device: 'cpu' });
+  assert.deepEqual(result.pairs.map((entry) => entry.line), [0, 2]);
+  // independently: the same pairs through the in-process scorer
+  const folder = loadModelFolder(model);
+  const examples = (await readScoringExamples(data, 512)).examples.filter((example) => example.line !== 1);
+  const expected = (await scorePairs(folder, tokenizePairs(examples, folder.tokenizer!, 512, data).pairs, { device: 'cpu' })).scores;
+  result.pairs.forEach((entry, index) => {
+    assert.ok(entry.chosen < 0 && entry.rejected < 0);
+    assert.ok(Math.abs(entry.chosen - expected[index].chosen) < 1e-9 && Math.abs(entry.rejected - expected[index].rejected) < 1e-9);
+  });
 });
