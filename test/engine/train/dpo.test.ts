@@ -92,6 +92,23 @@ test('DPO micro-batches through the step graph make the same optimizer step as t
   }
 });
 
+test('a cancelled dpo run resumes on the uninterrupted curve (the reference is recomputed from the starting weights)', async () => {
+  const whole = fixture.args({ out: 'dpo-whole', data: preferences, objective: 'dpo', steps: 8, batchSize: 4 });
+  await train(whole);
+  const reference = steps(events(whole.out));
+  const interrupted = fixture.args({ out: 'dpo-parts', data: preferences, objective: 'dpo', steps: 8, batchSize: 4, saveEvery: 100 });
+  const controller = new AbortController();
+  const first = await train(interrupted, { signal: controller.signal, onEvent: (event) => event.type === 'step' && event.step === 3 && controller.abort() });
+  assert.equal(first.status, 'cancelled');
+  assert.equal((await train({ ...interrupted, resume: true })).status, 'done');
+  const curve = steps(events(interrupted.out));
+  assert.deepEqual(curve.map((event) => event.step), reference.map((event) => event.step));
+  curve.forEach((event, index) => {
+    assert.ok(Math.abs(event.loss - reference[index].loss) <= 1e-4, `step ${index + 1}: ${event.loss} vs ${reference[index].loss}`);
+    assert.ok(Math.abs(event.margin! - reference[index].margin!) <= 1e-4, `step ${index + 1} margin`);
+  });
+});
+
 test('dpo refuses prompt tuning, packing and non-preference data, each in one line', async () => {
   await assert.rejects(train(fixture.args({ out: 'r1', data: preferences, objective: 'dpo', method: 'prompt' })), /--objective dpo trains full, lora, qlora, not --method prompt/);
   await assert.rejects(train(fixture.args({ out: 'r2', data: preferences, objective: 'dpo', packing: true })), /--packing is not offered with --objective dpo/);
