@@ -76,6 +76,8 @@ export function readRecipeRun(options: { run?: string; config?: string; baseMode
   }
   const unmapped = { prompt: 'prompt tuning', ptuning: 'P-tuning (--method ptuning)', prefix: 'prefix tuning (--method prefix)' } as const;
   if (args.method === 'prompt' || args.method === 'ptuning' || args.method === 'prefix') throw new UserError(`${unmapped[args.method]} has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run`, 'unsupported');
+  // the recipes write SFT trainers' configs and chat datasets; a DPO run exported as one would silently train SFT
+  if (args.objective === 'dpo') throw new UserError('--objective dpo runs are not exported as recipes yet (the recipes configure SFT trainers): train it here, or use TRL\'s DPOTrainer', 'unsupported');
   return {
     args,
     source,

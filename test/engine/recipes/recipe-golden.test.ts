@@ -67,7 +67,7 @@ test('a run folder gives the same recipe as its configuration, with run.json\'s 
   assert.throws(() => readRecipeRun({ run: runDir, config }), /exactly one/);
 });
 
-test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, prompt, P- and prefix tuning are refused', async () => {
+test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, prompt, P- and prefix tuning and dpo runs are refused', async () => {
   const { trlConfig } = await import('../../../engine/src/recipes/trl');
   const base = readRecipeRun({ config });
   const dataset = { kind: 'chat' as const, train: [], eval: [], trainConversations: [], evalConversations: [], alignment: { exact: 0, plusTrailingWhitespace: 0, different: 0, differentLines: [] }, droppedTurns: 0, skippedRecords: 0 };
@@ -81,6 +81,8 @@ test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, promp
   assert.throws(() => readRecipeRun({ config: join(dir, 'ptuning.json') }), /P-tuning \(--method ptuning\) has no equivalent in the TRL, Axolotl or LLaMA-Factory/);
   writeFileSync(join(dir, 'prefix.json'), JSON.stringify({ model: 'model', data: join(FIXTURES, 'chat.jsonl'), method: 'prefix' }));
   assert.throws(() => readRecipeRun({ config: join(dir, 'prefix.json') }), /prefix tuning \(--method prefix\) has no equivalent/);
+  writeFileSync(join(dir, 'dpo.json'), JSON.stringify({ model: 'model', data: join(FIXTURES, 'chat.jsonl'), method: 'lora', objective: 'dpo' }));
+  assert.throws(() => readRecipeRun({ config: join(dir, 'dpo.json') }), /--objective dpo runs are not exported as recipes yet/);
 });
 
 test('--packing maps to TRL packing, Axolotl sample_packing and LLaMA-Factory (neat) packing', async () => {
