@@ -227,3 +227,32 @@ test('the panel HTML allows only nonce scripts and webview-origin styles', () =>
   assert.doesNotMatch(html, /<t>/);
   assert.notEqual(createNonce(), createNonce());
 });
+
+test('preference data gets the preference card: pairs, each side\'s length, and the length bias in warning tone', async () => {
+  // 40 pairs whose chosen answers are all much longer than the rejected ones: the length-bias finding fires
+  const file = path.join(bundleDir, 'pairs.jsonl');
+  const text = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `Question ${i}: what is ${i} + ${i}?`, chosen: `The answer is ${2 * i}, because adding ${i} to itself doubles it, as worked out step by step here.`, rejected: `${2 * i + 1}.` })).join('\n') + '\n';
+  const pairs = computeReport(file, text);
+  assert.ok(pairs.preference, 'the service reports the pairs');
+  assert.ok((pairs.findingsByRule['preference-length-bias']?.count ?? 0) > 0, 'the length bias is found');
+  const { page, problems } = await openPanel('dark');
+  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+  await post(page, { type: 'report', fileName: 'pairs.jsonl', report: pairs });
+  await page.waitForSelector('main[data-state="report"]');
+  const card = page.locator('section#preference');
+  assert.equal(await card.locator('h2').textContent(), 'Preference pairs');
+  assert.equal(await card.locator('[data-stat="pairs"] .stat-value').textContent(), '40');
+  const chosen = Number((await card.locator('[data-stat="chosen, mean characters"] .stat-value').textContent())!.replace(/,/g, ''));
+  const rejected = Number((await card.locator('[data-stat="rejected, mean characters"] .stat-value').textContent())!.replace(/,/g, ''));
+  assert.ok(chosen > 5 * rejected, `chosen ${chosen} vs rejected ${rejected} characters`);
+  assert.equal(await card.locator('[data-stat="chosen is the longer"] .stat-value').textContent(), '100%');
+  assert.match((await card.locator('[data-stat="chosen is the longer"]').getAttribute('class'))!, /tone-warning/);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'report-preference.png'), fullPage: true });
+
+  // chat data has no preference card
+  await post(page, { type: 'report', fileName, report });
+  await page.waitForFunction(() => !document.querySelector('section#preference'));
+  assert.deepEqual(await cspViolations(page), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
