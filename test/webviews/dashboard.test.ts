@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { RunEvent } from '../../contracts/src/run/run-events';
 import { parseRunEventLine } from '../../contracts/src/run/run-event-check';
 import { snapshotOf } from '../../contracts/src/run/run-snapshot';
@@ -30,6 +30,26 @@ const run: DashboardRun = {
   resolved: { totalSteps, device: 'cpu' },
 };
 const snapshotAfter = (events: RunEvent[]) => Object.assign(snapshotOf(events), { totalSteps, device: 'cpu', memoryBytes: 512 * 1024 * 1024 });
+
+// A preference (`--objective dpo`) run's stream in the shape contracts/src/run/run-events.ts gives it, read through the
+// same checker as metrics.jsonl (dashboard-dpo-metrics.jsonl: 60 LoRA steps from ln 2, eval every 10, TRL's rewards,
+// margin and accuracy on every step and eval; synthesized until the engine's dpo run can be recorded).
+const dpoFixture = path.join(import.meta.dirname, 'dashboard-dpo-metrics.jsonl');
+const dpoRecorded: RunEvent[] = fs
+  .readFileSync(dpoFixture, 'utf8')
+  .split('\n')
+  .flatMap((line, index) => parseRunEventLine(line, `${dpoFixture}:${index + 1}`) ?? []);
+const dpoLive = dpoRecorded.filter((event) => event.type !== 'done');
+const dpoSteps = Math.max(...dpoRecorded.map((event) => ('step' in event ? event.step : 0)));
+const dpoRun: DashboardRun = {
+  name: 'tiny-dpo',
+  runDir: '/workspace/.finetune/runs/tiny-dpo',
+  status: 'running',
+  config: { model: 'models/tiny', data: 'data/pairs.jsonl', method: 'lora', objective: 'dpo', beta: 0.1, rank: 8 },
+  resolved: { totalSteps: dpoSteps, device: 'cpu' },
+};
+const dpoSnapshotAfter = (events: RunEvent[]) => Object.assign(snapshotOf(events), { totalSteps: dpoSteps, device: 'cpu' });
+const figure = (page: Page, key: string) => page.locator(`[data-figure="${key}"]`);
 
 describe('training dashboard webview', { skip: fs.existsSync(chromiumPath) ? false : `${chromiumPath} is not installed` }, () => {
   let browser: Browser;
@@ -185,6 +205,89 @@ describe('training dashboard webview', { skip: fs.existsSync(chromiumPath) ? fal
     await settle(dashboard.page);
     assert.ok((await curvePixels(dashboard.page, 'Loss', themeVariables('dark')['--vscode-charts-blue'])).count > 500);
     assert.equal(await dashboard.page.textContent('[data-figure="step"] dd'), '5000 / 5000');
+    assert.deepEqual(dashboard.errors, []);
+    await dashboard.page.close();
+  });
+
+  it('an sft run has no Preference chart and no reward figures', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'dark');
+    await dashboard.send({ type: 'init', run: { ...run, config: { ...run.config, objective: 'sft' } }, events: live, snapshot: snapshotAfter(live) });
+    await settle(dashboard.page);
+    const charts = await dashboard.page.locator('section.chart').evaluateAll((sections) => sections.map((section) => section.getAttribute('aria-label')));
+    assert.deepEqual(charts, ['Loss', 'Learning rate', 'Tokens/s']);
+    assert.equal(await dashboard.page.textContent('section[aria-label="Loss"] h3'), 'Loss');
+    assert.equal(await figure(dashboard.page, 'loss').locator('dt').textContent(), 'Loss');
+    assert.equal(await figure(dashboard.page, 'eval-loss').locator('dt').textContent(), 'Eval loss');
+    for (const key of ['rewards-chosen', 'rewards-rejected', 'accuracy']) assert.equal(await figure(dashboard.page, key).count(), 0, key);
+    assert.deepEqual(dashboard.errors, []);
+    await dashboard.page.close();
+  });
+
+  it('a dpo run gets a Preference chart (margin and accuracy, train and eval) and its rewards among the figures', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'dark');
+    // Before the first step: no preference data yet, so no chart; the loss is already named for what it is.
+    await dashboard.send({ type: 'init', run: dpoRun, events: [], snapshot: dpoSnapshotAfter([]) });
+    await settle(dashboard.page);
+    assert.equal(await dashboard.page.locator('section[aria-label="Preference"]').count(), 0);
+    assert.equal(await figure(dashboard.page, 'loss').locator('dt').textContent(), 'DPO loss');
+    assert.equal(await dashboard.page.textContent('section[aria-label="Loss"] h3'), 'Loss (DPO)');
+
+    // Streamed as the host forwards them: the chart appears with the first step that carries preference metrics.
+    for (let index = 0; index < dpoLive.length; index += 8) {
+      const batch = dpoLive.slice(index, index + 8);
+      await dashboard.send({ type: 'events', events: batch, snapshot: dpoSnapshotAfter(dpoLive.slice(0, index + 8)) });
+    }
+    await settle(dashboard.page);
+    const charts = await dashboard.page.locator('section.chart').evaluateAll((sections) => sections.map((section) => section.getAttribute('aria-label')));
+    assert.deepEqual(charts, ['Loss', 'Preference', 'Learning rate', 'Tokens/s']);
+    const colours = themeVariables('dark');
+    const margin = await curvePixels(dashboard.page, 'Preference', colours['--vscode-charts-green']);
+    const accuracy = await curvePixels(dashboard.page, 'Preference', colours['--vscode-charts-purple']);
+    const evalPoints = await curvePixels(dashboard.page, 'Preference', colours['--vscode-charts-orange']);
+    assert.ok(margin.count > 100 && margin.right - margin.left > 0.7, `the margin curve spans the run (${JSON.stringify(margin)})`);
+    assert.ok(accuracy.count > 100 && accuracy.right - accuracy.left > 0.7, `the accuracy curve spans the run (${JSON.stringify(accuracy)})`);
+    assert.ok(evalPoints.count > 20, `eval margins are drawn (${JSON.stringify(evalPoints)})`);
+    const legend = (await dashboard.page.textContent('section[aria-label="Preference"] .u-legend')) ?? '';
+    for (const label of ['margin', 'accuracy', 'eval margin', 'eval accuracy']) assert.match(legend, new RegExp(label));
+
+    // The figures: the last step's rewards and accuracy (dashboard-dpo-metrics.jsonl's step 60).
+    const last = dpoLive.filter((event) => event.type === 'step').at(-1)!;
+    assert.equal(last.type, 'step');
+    if (last.type !== 'step') return;
+    assert.equal(await figure(dashboard.page, 'rewards-chosen').locator('dd').textContent(), last.rewardsChosen!.toFixed(3));
+    assert.equal(await figure(dashboard.page, 'rewards-rejected').locator('dd').textContent(), last.rewardsRejected!.toFixed(3));
+    assert.equal(await figure(dashboard.page, 'accuracy').locator('dd').textContent(), `${(last.accuracy! * 100).toFixed(0)}%`);
+    assert.equal(await figure(dashboard.page, 'loss').locator('dd').textContent(), last.loss.toFixed(4));
+    assert.equal(await figure(dashboard.page, 'eval-loss').locator('dt').textContent(), 'Eval DPO loss');
+    await dashboard.page.screenshot({ path: path.join(screenshotDir, 'dashboard-dpo-dark.png'), fullPage: true });
+
+    // Shown again after being hidden: one init with the whole history draws the chart at once.
+    await dashboard.send({ type: 'init', run: { ...dpoRun, status: 'done' }, events: dpoRecorded, snapshot: dpoSnapshotAfter(dpoRecorded) });
+    await settle(dashboard.page);
+    assert.ok((await curvePixels(dashboard.page, 'Preference', colours['--vscode-charts-green'])).count > 100);
+    // …and a different (sft) run's init in the same page removes it again.
+    await dashboard.send({ type: 'init', run, events: live, snapshot: snapshotAfter(live) });
+    await settle(dashboard.page);
+    assert.equal(await dashboard.page.locator('section[aria-label="Preference"]').count(), 0);
+    assert.equal(await figure(dashboard.page, 'rewards-chosen').count(), 0);
+    assert.equal(await dashboard.page.textContent('section[aria-label="Loss"] h3'), 'Loss');
+    assert.deepEqual(await dashboard.cspViolations(), []);
+    assert.deepEqual(dashboard.errors, []);
+    await dashboard.page.close();
+  });
+
+  it('draws the Preference chart from step metrics alone when a run has no eval set', async () => {
+    const dashboard = await openDashboard(browser, page.url, 'light');
+    const stepsOnly = dpoLive.filter((event) => event.type === 'step');
+    await dashboard.send({ type: 'init', run: { ...dpoRun, config: { ...dpoRun.config, objective: undefined } }, events: stepsOnly, snapshot: dpoSnapshotAfter(stepsOnly) });
+    await settle(dashboard.page);
+    const colours = themeVariables('light');
+    assert.ok((await curvePixels(dashboard.page, 'Preference', colours['--vscode-charts-green'])).count > 100);
+    assert.equal((await curvePixels(dashboard.page, 'Preference', colours['--vscode-charts-orange'])).count, 0, 'no eval points');
+    // The step events say it is preference tuning even where the configuration does not.
+    assert.equal(await figure(dashboard.page, 'loss').locator('dt').textContent(), 'DPO loss');
+    assert.equal(await dashboard.page.textContent('section[aria-label="Loss"] h3'), 'Loss (DPO)');
+    await dashboard.page.screenshot({ path: path.join(screenshotDir, 'dashboard-dpo-light.png'), fullPage: true });
     assert.deepEqual(dashboard.errors, []);
     await dashboard.page.close();
   });

@@ -1,7 +1,8 @@
 // A run's key figures folded from its events: what the status bar, the Runs view and the dashboard header show.
 // Pure and browser-safe (type imports only), so the dashboard webview folds events with the same code.
-import type { RunEvent } from './run-events';
+import type { PreferenceMetrics, RunEvent } from './run-events';
 import type { EndStatus } from './run-status';
+import { preferenceMetricsOf } from './run-objective';
 
 export interface RunSnapshot {
   step: number;
@@ -18,6 +19,10 @@ export interface RunSnapshot {
   /** The device line with why better devices were skipped (shown as a tooltip). */
   deviceDescription?: string;
   memoryBytes?: number;
+  /** `--objective dpo`: the last step's rewards, margin and accuracy (absent for sft runs). */
+  preference?: PreferenceMetrics;
+  /** `--objective dpo`: the last eval's. */
+  evalPreference?: PreferenceMetrics;
   ended?: EndStatus;
   errorMessage?: string;
 }
@@ -37,9 +42,11 @@ export function foldEvent(snapshot: RunSnapshot, event: RunEvent): RunSnapshot {
       snapshot.tokensPerSecond = event.tokensPerSecond;
       snapshot.elapsedMs = event.elapsedMs;
       snapshot.etaMs = estimateRemainingMs(snapshot);
+      snapshot.preference = preferenceMetricsOf(event) ?? snapshot.preference;
       break;
     case 'eval':
       snapshot.evalLoss = event.loss;
+      snapshot.evalPreference = preferenceMetricsOf(event) ?? snapshot.evalPreference;
       snapshot.bestEvalLoss = snapshot.bestEvalLoss === undefined ? event.loss : Math.min(snapshot.bestEvalLoss, event.loss);
       break;
     case 'sample':

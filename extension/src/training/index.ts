@@ -12,7 +12,7 @@ import type { Ctx } from '../ctx';
 import { RunConfigurationCodeLens } from './codelens';
 import { runsViewId, trainingCommandIds as ids, trainingDeviceSetting } from './contributions';
 import { DashboardPanel } from './dashboard-panel';
-import { ensureDatasetIsClean } from './dataset-check';
+import { checkDataset, ensureDatasetIsClean } from './dataset-check';
 import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
 import { statusWord } from '../../../contracts/src/run/run-status';
 import type { RunHandle } from './run-handle';
@@ -79,7 +79,7 @@ export function registerTraining(ctx: Ctx): { manager: RunManager } {
     [ids.exportRecipe]: () => (argument?: unknown, options?: ExportRecipeOptions) => exportRecipeCommand(ctx, argument, options),
     [ids.importRun]: () => (options?: ImportRunOptions) => importRunCommand(ctx, options),
     [ids.start]: () => async (uri?: vscode.Uri) => {
-      const args = await startTrainingFlow(ctx, firstRoot(), uri, (dataset) => ensureDatasetIsClean(ctx, dataset));
+      const args = await startTrainingFlow(ctx, firstRoot(), uri, (dataset) => checkDataset(ctx, dataset));
       if (args) await start(args);
     },
     [ids.startFromConfiguration]: () => async (uri?: vscode.Uri) => {

@@ -66,17 +66,18 @@ export function readRunConfiguration(file: string): RunConfiguration {
 }
 
 /** A fresh run folder name: a readable stem plus the local date and time, e.g. `train-lora-20250114-093012`. */
-export function newRunName(stem: string, method: string | undefined, now = new Date()): string {
+export function newRunName(stem: string, method: string | undefined, now = new Date(), objective?: string): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
   const safeStem = stem.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
-  return `${safeStem}-${method ?? 'lora'}-${stamp}`;
+  // A preference run says so in its folder name: its loss is not comparable with an sft run's.
+  return `${safeStem}-${method ?? 'lora'}${objective === 'dpo' ? '-dpo' : ''}-${stamp}`;
 }
 
 /** The training arguments of a configuration: `out` filled with a new folder under runsRoot when not given. */
 export function argumentsFromConfiguration(configuration: RunConfiguration, runsRoot: string, stem: string): TrainingArgumentsInput {
   const { $schema: _schema, ...rest } = configuration;
-  const out = rest.out ?? path.join(runsRoot, newRunName(stem, rest.method));
+  const out = rest.out ?? path.join(runsRoot, newRunName(stem, rest.method, new Date(), rest.objective));
   return { ...rest, out };
 }
 

@@ -1,6 +1,7 @@
 // The Runs view: every run folder under each workspace folder's runs folder, newest first, with its status and key
-// figures (steps, loss, best eval loss, duration, device). Finished runs are summarised once per change of their
-// metrics file; running ones come from their live handles.
+// figures (steps, loss, best eval loss, duration, device; a dpo run's "DPO loss" and reward accuracy: see
+// ./run-description.ts). Finished runs are summarised once per change of their metrics file; running ones come from
+// their live handles.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,8 +14,8 @@ import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
 import { statusFromFiles } from '../../../engine/src/run-folder/run-state';
 import { readWorkerRecord } from '../../../engine/src/run-folder/worker-files';
 import type { RunManager } from './run-manager';
-import { formatDuration } from '../../../contracts/src/format-duration';
-import { applyResolved, formatLoss, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import { applyResolved, snapshotOf, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import { describeRun, describeRunRows } from './run-description';
 
 export interface RunSummary {
   runDir: string;
@@ -116,28 +117,8 @@ export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
   }
 }
 
-function describeRun(run: RunSummary): string {
-  const { snapshot } = run;
-  const steps = snapshot.totalSteps ? `${snapshot.step}/${snapshot.totalSteps}` : `${snapshot.step}`;
-  const parts = [statusWord(run.status), `step ${steps}`, `loss ${formatLoss(snapshot.loss)}`];
-  if (snapshot.bestEvalLoss !== undefined) parts.push(`eval ${formatLoss(snapshot.bestEvalLoss)}`);
-  return parts.join(' · ');
-}
-
 function tooltip(run: RunSummary): vscode.MarkdownString {
-  const { snapshot, config } = run;
-  const rows: [string, string][] = [
-    ['Status', statusWord(run.status)],
-    ['Method', String(config.method ?? '–')],
-    ['Model', String(config.model ?? '–')],
-    ['Data', String(config.data ?? '–')],
-    ['Steps', snapshot.totalSteps ? `${snapshot.step} / ${snapshot.totalSteps}` : String(snapshot.step)],
-    ['Last loss', formatLoss(snapshot.loss)],
-    ['Best eval loss', formatLoss(snapshot.bestEvalLoss)],
-    ['Duration', formatDuration(snapshot.elapsedMs, 'units')],
-    ['Tokens/s', snapshot.tokensPerSecond?.toFixed(0) ?? '–'],
-    ['Device', snapshot.device ?? '–'],
-  ];
+  const rows = describeRunRows(run);
   const markdown = new vscode.MarkdownString(`**${run.name}**\n\n| | |\n|---|---|\n${rows.map(([key, value]) => `| ${key} | ${value.replace(/\|/g, '\\|')} |`).join('\n')}`);
   markdown.supportHtml = false;
   return markdown;

@@ -1,26 +1,24 @@
 // "Fine-Tune: Start Training…": a short quick-pick flow — dataset (the active editor's by default), base model
-// folder, method, then the few hyperparameters that matter with their defaults, and a "more…" path that writes a
-// run configuration file with every option. Values chosen last time are offered first next time.
+// folder, for preference data the objective (DPO recommended, or SFT on the chosen answers), method, then the few
+// hyperparameters that matter with their defaults (β for DPO), and a "more…" path that writes a run configuration file
+// with every option. Values chosen last time are offered first next time. The decisions are in ./start-choices.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_LEARNING_RATES, METHODS, TRAINING_OPTIONS, type Method, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
+import { DEFAULT_LEARNING_RATES, TRAINING_OPTIONS, type Method, type Objective, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import type { Ctx } from '../ctx';
+import type { DatasetFacts } from './dataset-check';
 import { newRunName, runConfigurationSchemaPath, type RunConfiguration } from './run-config';
+import { betaProblem, defaultBeta, defaultChoices, initialMethod, initialObjective, isPreferenceFormat, methodsFor, OBJECTIVE_ITEMS, toArguments, type Choices } from './start-choices';
 
 const lastChoicesKey = 'finetune.training.lastChoices';
 
-interface Choices {
-  model?: string;
-  method: Method;
-  steps?: number;
-  epochs: number;
-  lr?: number;
-  batchSize: number;
-  rank: number;
-  maxSeqLen: number;
-  eval?: string;
+/** "Start Training (2/4): base model folder": the count grows by the objective step for preference data. */
+interface Steps {
+  total: number;
 }
+
+const stepTitle = (step: number, steps: Steps, what: string) => `Start Training (${step}/${steps.total}): ${what}`;
 
 const methodDescriptions: Record<Method, string> = {
   lora: 'Low-rank adapters on the attention projections: small, fast, the usual choice',
@@ -30,11 +28,6 @@ const methodDescriptions: Record<Method, string> = {
   ptuning: 'Virtual tokens from a trainable prompt encoder (P-tuning): tiny output, steadier than prompt tuning',
   prefix: 'Trainable keys and values in every layer (prefix tuning, P-Tuning v2): small output, stronger than prompt tuning',
 };
-
-function defaults(): Choices {
-  const value = <K extends keyof typeof TRAINING_OPTIONS>(key: K) => (TRAINING_OPTIONS[key].schema as { parse(input: unknown): unknown }).parse(undefined);
-  return { method: 'lora', epochs: value('epochs') as number, batchSize: value('batchSize') as number, rank: value('rank') as number, maxSeqLen: value('maxSeqLen') as number };
-}
 
 async function pickDataset(uri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
   if (uri?.fsPath.endsWith('.jsonl')) return uri;
@@ -50,12 +43,12 @@ async function pickDataset(uri: vscode.Uri | undefined): Promise<vscode.Uri | un
   return chosen;
 }
 
-async function pickModel(ctx: Ctx, remembered: string | undefined, dataset: vscode.Uri): Promise<string | undefined> {
+async function pickModel(ctx: Ctx, remembered: string | undefined, dataset: vscode.Uri, steps: Steps): Promise<string | undefined> {
   const fromSettings = ctx.config.forResource(dataset).resolvePath(ctx.config.forResource(dataset).baseModel, dataset);
   const candidates = [...new Set([remembered, fromSettings].filter((value): value is string => !!value && fs.existsSync(path.join(value, 'config.json'))))];
   const items: (vscode.QuickPickItem & { folder?: string })[] = candidates.map((folder) => ({ label: path.basename(folder), description: folder, folder }));
   items.push({ label: '$(folder-opened) Browse…', description: 'A Hugging Face model folder (config.json, safetensors, tokenizer.json)' });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Start Training (2/3): base model folder' });
+  const picked = await vscode.window.showQuickPick(items, { title: stepTitle(2, steps, 'base model folder') });
   if (!picked) return undefined;
   let folder = picked.folder;
   if (!folder) [folder] = ((await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Base model folder' })) ?? []).map((uri) => uri.fsPath);
@@ -66,20 +59,30 @@ async function pickModel(ctx: Ctx, remembered: string | undefined, dataset: vsco
   return folder;
 }
 
-async function pickMethod(current: Method): Promise<Method | undefined> {
-  const items = METHODS.map((method) => ({ label: method, description: methodDescriptions[method], picked: method === current }));
-  items.sort((a, b) => Number(b.label === current) - Number(a.label === current));
-  return (await vscode.window.showQuickPick(items, { title: 'Start Training (3/3): method' }))?.label;
+/** Preference data only: DPO (first unless SFT was chosen last time) or SFT on the chosen answers. */
+async function pickObjective(current: Objective, steps: Steps): Promise<Objective | undefined> {
+  const items = OBJECTIVE_ITEMS.map((item) => ({ ...item, picked: item.objective === current }));
+  items.sort((a, b) => Number(b.objective === current) - Number(a.objective === current));
+  const picked = await vscode.window.showQuickPick(items, { title: stepTitle(3, steps, 'objective (preference data)'), placeHolder: 'The dataset holds chosen/rejected pairs' });
+  return picked?.objective;
 }
 
-type HyperparameterKey = 'steps' | 'epochs' | 'lr' | 'batchSize' | 'rank' | 'maxSeqLen';
+async function pickMethod(current: Method, objective: Objective, steps: Steps): Promise<Method | undefined> {
+  const items = methodsFor(objective).map((method) => ({ label: method, description: methodDescriptions[method], picked: method === current }));
+  items.sort((a, b) => Number(b.label === current) - Number(a.label === current));
+  const title = stepTitle(steps.total, steps, objective === 'dpo' ? 'method (DPO trains LoRA, QLoRA or full)' : 'method');
+  return (await vscode.window.showQuickPick(items, { title }))?.label;
+}
+
+type HyperparameterKey = 'steps' | 'epochs' | 'lr' | 'batchSize' | 'rank' | 'maxSeqLen' | 'beta';
 
 function numberPrompt(key: HyperparameterKey, current: number | undefined): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title: TRAINING_OPTIONS[key].help,
     value: current === undefined ? '' : String(current),
-    prompt: key === 'steps' || key === 'lr' ? 'Empty: the default' : undefined,
+    prompt: key === 'steps' || key === 'lr' ? 'Empty: the default' : key === 'beta' ? 'Larger keeps the model closer to the base; TRL\'s default is 0.1' : undefined,
     validateInput: (text) => {
+      if (key === 'beta') return betaProblem(text);
       if (text.trim() === '' && (key === 'steps' || key === 'lr')) return undefined;
       const parsed = TRAINING_OPTIONS[key].schema.safeParse(Number(text));
       return text.trim() !== '' && parsed.success ? undefined : `${key}: ${parsed.success ? 'a number' : parsed.error.issues[0].message}`;
@@ -88,7 +91,7 @@ function numberPrompt(key: HyperparameterKey, current: number | undefined): Then
 }
 
 /** The hyperparameter list: pick one to change it, "Start" to go, "More…" for a run configuration file. */
-async function reviewHyperparameters(choices: Choices): Promise<'start' | 'more' | undefined> {
+async function reviewHyperparameters(choices: Choices, objective: Objective | undefined): Promise<'start' | 'more' | undefined> {
   for (;;) {
     const rows: { key: HyperparameterKey; label: string; value: string }[] = [
       { key: 'steps', label: 'Steps', value: choices.steps === undefined ? `${choices.epochs} epoch(s)` : String(choices.steps) },
@@ -97,6 +100,7 @@ async function reviewHyperparameters(choices: Choices): Promise<'start' | 'more'
       { key: 'batchSize', label: 'Batch size', value: String(choices.batchSize) },
       ...(choices.method === 'lora' || choices.method === 'qlora' ? [{ key: 'rank' as const, label: 'LoRA rank', value: String(choices.rank) }] : []),
       { key: 'maxSeqLen', label: 'Max sequence length', value: String(choices.maxSeqLen) },
+      ...(objective === 'dpo' ? [{ key: 'beta' as const, label: 'DPO β', value: String(choices.beta ?? defaultBeta()) }] : []),
     ];
     const items: (vscode.QuickPickItem & { action: HyperparameterKey | 'start' | 'more' })[] = [
       { label: '$(play) Start training', action: 'start' },
@@ -112,14 +116,6 @@ async function reviewHyperparameters(choices: Choices): Promise<'start' | 'more'
     if (text.trim() === '' && (key === 'steps' || key === 'lr')) choices[key] = undefined;
     else choices[key] = Number(text);
   }
-}
-
-function toArguments(dataset: vscode.Uri, choices: Choices): Omit<TrainingArgumentsInput, 'out'> {
-  const args: Omit<TrainingArgumentsInput, 'out'> = { model: choices.model!, data: dataset.fsPath, method: choices.method, epochs: choices.epochs, batchSize: choices.batchSize, maxSeqLen: choices.maxSeqLen };
-  if (choices.steps !== undefined) args.steps = choices.steps;
-  if (choices.lr !== undefined) args.lr = choices.lr;
-  if (choices.method === 'lora' || choices.method === 'qlora') args.rank = choices.rank;
-  return args;
 }
 
 /** Writes a run configuration next to the dataset (paths relative to it) and opens it. */
@@ -140,23 +136,33 @@ async function writeRunConfiguration(ctx: Ctx, dataset: vscode.Uri, args: Omit<T
  * Runs the flow; resolves to the arguments of the run to start (with a fresh `out` under runsRoot), or undefined
  * when the user stopped or chose to write a configuration file.
  */
-export async function startTrainingFlow(ctx: Ctx, runsRoot: string, uri: vscode.Uri | undefined, check: (dataset: vscode.Uri) => Promise<boolean>): Promise<TrainingArgumentsInput | undefined> {
+export async function startTrainingFlow(ctx: Ctx, runsRoot: string, uri: vscode.Uri | undefined, check: (dataset: vscode.Uri) => Promise<DatasetFacts | undefined>): Promise<TrainingArgumentsInput | undefined> {
   const dataset = await pickDataset(uri);
-  if (!dataset || !(await check(dataset))) return undefined;
-  const choices: Choices = { ...defaults(), ...ctx.extension.workspaceState.get<Partial<Choices>>(lastChoicesKey, {}) };
-  const model = await pickModel(ctx, choices.model, dataset);
+  if (!dataset) return undefined;
+  const facts = await check(dataset);
+  if (!facts) return undefined;
+  const preferenceData = isPreferenceFormat(facts.format);
+  const steps: Steps = { total: preferenceData ? 4 : 3 };
+  const choices: Choices = { ...defaultChoices(), ...ctx.extension.workspaceState.get<Partial<Choices>>(lastChoicesKey, {}) };
+  const model = await pickModel(ctx, choices.model, dataset, steps);
   if (!model) return undefined;
   choices.model = model;
-  const method = await pickMethod(choices.method);
+  let objective: Objective | undefined;
+  if (preferenceData) {
+    objective = await pickObjective(initialObjective(choices.objective), steps);
+    if (!objective) return undefined;
+    choices.objective = objective;
+  }
+  const method = await pickMethod(initialMethod(choices.method, objective ?? 'sft'), objective ?? 'sft', steps);
   if (!method) return undefined;
   choices.method = method;
-  const action = await reviewHyperparameters(choices);
+  const action = await reviewHyperparameters(choices, objective);
   if (!action) return undefined;
   await ctx.extension.workspaceState.update(lastChoicesKey, choices);
-  const args = toArguments(dataset, choices);
+  const args = toArguments(dataset.fsPath, choices, preferenceData);
   if (action === 'more') {
     await writeRunConfiguration(ctx, dataset, args);
     return undefined;
   }
-  return { ...args, out: path.join(runsRoot, newRunName(path.basename(dataset.fsPath, '.jsonl'), method)) };
+  return { ...args, out: path.join(runsRoot, newRunName(path.basename(dataset.fsPath, '.jsonl'), method, new Date(), args.objective)) };
 }

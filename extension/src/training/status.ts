@@ -6,6 +6,7 @@ import { trainingCommandIds } from './contributions';
 import { describeEnd } from './dashboard-panel';
 import type { RunHandle } from './run-handle';
 import type { RunManager } from './run-manager';
+import { snapshotLossName } from './run-description';
 import { formatDuration } from '../../../contracts/src/format-duration';
 import { formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
 
@@ -15,7 +16,7 @@ const refreshEveryMs = 500;
 export function statusText(snapshot: RunSnapshot): string {
   const step = snapshot.totalSteps ? `${snapshot.step}/${snapshot.totalSteps}` : String(snapshot.step);
   const eta = snapshot.etaMs !== undefined ? ` · ETA ${formatDuration(snapshot.etaMs, 'units')}` : '';
-  return `$(pulse) step ${step} · loss ${formatLoss(snapshot.loss)}${eta}`;
+  return `$(pulse) step ${step} · ${snapshotLossName(snapshot)} ${formatLoss(snapshot.loss)}${eta}`;
 }
 
 export class TrainingStatus implements vscode.Disposable {
@@ -82,8 +83,9 @@ export class TrainingStatus implements vscode.Disposable {
     if (!end) return;
     const runUri = vscode.Uri.file(handle.runDir);
     if (end.status === 'done') {
-      this.ctx.output.info(`${handle.runDir}: done at step ${handle.snapshot.step}, loss ${formatLoss(handle.snapshot.loss)}`);
-      void vscode.window.showInformationMessage(`Training ${handle.name} is done (loss ${formatLoss(handle.snapshot.loss)}).`, 'Open Dashboard').then((choice) => {
+      const loss = `${snapshotLossName(handle.snapshot)} ${formatLoss(handle.snapshot.loss)}`;
+      this.ctx.output.info(`${handle.runDir}: done at step ${handle.snapshot.step}, ${loss}`);
+      void vscode.window.showInformationMessage(`Training ${handle.name} is done (${loss}).`, 'Open Dashboard').then((choice) => {
         if (choice) void vscode.commands.executeCommand(trainingCommandIds.openDashboard, runUri);
       });
       return;

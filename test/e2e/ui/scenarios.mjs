@@ -5,8 +5,9 @@ import { scenario as problems } from './problems.mjs';
 import { scenario as hover } from './hover.mjs';
 import { scenario as report } from './report.mjs';
 import { scenario as training } from './training.mjs';
+import { scenario as preference } from './preference.mjs';
 import { scenario as preview } from './preview.mjs';
 
-export const SCENARIOS = [problems, hover, report, training, preview];
+export const SCENARIOS = [problems, hover, report, training, preference, preview];
 /** The smoke scenario: the one run against a deliberately broken VSIX, where it must fail. */
 export const SMOKE = problems;

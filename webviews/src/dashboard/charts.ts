@@ -4,6 +4,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RunEvent } from '../../../contracts/src/run/run-events';
+import { formatAccuracy, formatReward } from '../../../contracts/src/run/run-objective';
+import type { Objective } from '../../../contracts/src/training-arguments';
 
 interface ThemeColours {
   foreground: string;
@@ -13,6 +15,9 @@ interface ThemeColours {
   eval: string;
   lr: string;
   throughput: string;
+  margin: string;
+  accuracy: string;
+  evalAccuracy: string;
 }
 
 function cssVariable(name: string, fallback: string): string {
@@ -29,6 +34,9 @@ function themeColours(): ThemeColours {
     lr: cssVariable('--vscode-charts-purple', '#b180d7'),
     throughput: cssVariable('--vscode-charts-green', '#89d185'),
     compare: cssVariable('--vscode-charts-red', '#f14c4c'),
+    margin: cssVariable('--vscode-charts-green', '#89d185'),
+    accuracy: cssVariable('--vscode-charts-purple', '#b180d7'),
+    evalAccuracy: cssVariable('--vscode-charts-yellow', '#cca700'),
   };
 }
 
@@ -39,6 +47,13 @@ export class RunSeries {
   evalLoss: (number | null)[] = [];
   lr: number[] = [];
   tokensPerSecond: (number | null)[] = [];
+  /** Preference tuning (dpo): rewards margin and accuracy of train steps and of evals, null where a step has none. */
+  margin: (number | null)[] = [];
+  accuracy: (number | null)[] = [];
+  evalMargin: (number | null)[] = [];
+  evalAccuracy: (number | null)[] = [];
+  /** Whether any event carried preference metrics: the Preference chart is shown only then. */
+  hasPreference = false;
   private readonly indexByStep = new Map<number, number>();
 
   add(event: RunEvent): boolean {
@@ -47,10 +62,13 @@ export class RunSeries {
       this.trainLoss[index] = event.loss;
       this.lr[index] = event.lr;
       this.tokensPerSecond[index] = Number.isFinite(event.tokensPerSecond) ? event.tokensPerSecond : null;
+      this.addPreference(index, event.margin, event.accuracy, this.margin, this.accuracy);
       return true;
     }
     if (event.type === 'eval') {
-      this.evalLoss[this.indexFor(event.step)] = event.loss;
+      const index = this.indexFor(event.step);
+      this.evalLoss[index] = event.loss;
+      this.addPreference(index, event.margin, event.accuracy, this.evalMargin, this.evalAccuracy);
       return true;
     }
     return false;
@@ -66,13 +84,29 @@ export class RunSeries {
     this.evalLoss.push(null);
     this.lr.push(NaN);
     this.tokensPerSecond.push(null);
+    this.margin.push(null);
+    this.accuracy.push(null);
+    this.evalMargin.push(null);
+    this.evalAccuracy.push(null);
     this.indexByStep.set(step, index);
     return index;
+  }
+
+  private addPreference(index: number, margin: number | undefined, accuracy: number | undefined, margins: (number | null)[], accuracies: (number | null)[]): void {
+    if (typeof margin === 'number' && Number.isFinite(margin)) margins[index] = margin;
+    if (typeof accuracy === 'number' && Number.isFinite(accuracy)) accuracies[index] = accuracy;
+    if (margins[index] !== null || accuracies[index] !== null) this.hasPreference = true;
   }
 }
 
 interface ChartSpec {
+  /** The section's aria-label; also its heading unless `heading` says otherwise. */
   title: string;
+  heading?: (objective: Objective) => string;
+  /** Shown only while this holds (default: always). */
+  shown?: (series: RunSeries) => boolean;
+  /** Extra y scales (by name) beyond the default 'y', each with its axis on the right. */
+  rightScales?: { scale: string; range: uPlot.Scale['range']; values?: uPlot.Axis['values'] }[];
   series: (colours: ThemeColours) => uPlot.Series[];
   data: (series: RunSeries) => uPlot.AlignedData;
   /** Tick labels of the y axis, where the default would round small values to 0. */
@@ -89,7 +123,26 @@ const chartSpecs: ChartSpec[] = [
       { label: 'train', stroke: colours.train, width: 1.5, spanGaps: true, points: { show: false } },
       { label: 'eval', stroke: colours.eval, width: 2, spanGaps: true, points: { show: true, size: 6, fill: colours.eval } },
     ],
+    heading: (objective) => (objective === 'dpo' ? 'Loss (DPO)' : 'Loss'),
     data: (series) => [series.steps, nanToNull(series.trainLoss), series.evalLoss],
+  },
+  {
+    // Preference tuning: the reward margin (chosen − rejected, left axis) and the reward accuracy (share of pairs whose
+    // chosen answer wins, 0–1 on the right axis), train as lines, eval as points.
+    title: 'Preference',
+    shown: (series) => series.hasPreference,
+    rightScales: [{ scale: 'accuracy', range: [0, 1], values: (_plot, values) => values.map((value) => `${Math.round(value * 100)}%`) }],
+    series: (colours) => [
+      { label: 'step' },
+      { label: 'margin', stroke: colours.margin, width: 1.5, spanGaps: true, points: { show: false }, value: (_plot, value) => (value == null ? '–' : formatReward(value)) },
+      { label: 'accuracy', scale: 'accuracy', stroke: colours.accuracy, width: 1.5, dash: [5, 3], spanGaps: true, points: { show: false }, value: (_plot, value) => (value == null ? '–' : formatAccuracy(value)) },
+      { label: 'eval margin', stroke: colours.eval, width: 2, spanGaps: true, points: { show: true, size: 6, fill: colours.eval }, value: (_plot, value) => (value == null ? '–' : formatReward(value)) },
+      {
+        label: 'eval accuracy', scale: 'accuracy', stroke: colours.evalAccuracy, width: 2, spanGaps: true, points: { show: true, size: 6, fill: colours.evalAccuracy },
+        value: (_plot, value) => (value == null ? '–' : formatAccuracy(value)),
+      },
+    ],
+    data: (series) => [series.steps, series.margin, series.accuracy, series.evalMargin, series.evalAccuracy],
   },
   {
     title: 'Learning rate',
@@ -119,6 +172,9 @@ function lossWithComparison(series: RunSeries, other: RunSeries): uPlot.AlignedD
 
 export class Charts {
   private plots: uPlot[] = [];
+  /** The charts drawn now, in order (the loss chart first): those whose `shown` holds for the series. */
+  private specs: ChartSpec[] = [];
+  private objective: Objective = 'sft';
   private comparison: { name: string; series: RunSeries } | undefined;
   private frame = 0;
   private totalSteps = 0;
@@ -137,8 +193,21 @@ export class Charts {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.plots.forEach((plot, index) => plot.setData(this.dataOf(index)));
+      // A chart appears when its data first does (the Preference chart at a dpo run's first step).
+      if (this.shownSpecs().length !== this.specs.length) this.build();
+      else this.plots.forEach((plot, index) => plot.setData(this.dataOf(index)));
     });
+  }
+
+  /** What the run's loss is (run.json's objective): the loss chart is headed "Loss (DPO)" for dpo runs. */
+  setObjective(objective: Objective): void {
+    if (objective === this.objective) return;
+    this.objective = objective;
+    this.build();
+  }
+
+  private shownSpecs(): ChartSpec[] {
+    return chartSpecs.filter((spec) => !spec.shown || spec.shown(this.series));
   }
 
   /** The planned total, which the step axis spans when the whole run is asked for. */
@@ -174,7 +243,8 @@ export class Charts {
   /** Draws another run's series (a fresh `init` after the page was shown again). */
   replaceSeries(series: RunSeries): void {
     this.series = series;
-    this.scheduleRedraw();
+    if (this.shownSpecs().length !== this.specs.length) this.build();
+    else this.scheduleRedraw();
   }
 
   /** Rebuilds with the current theme's colours (called when VS Code switches theme). */
@@ -187,19 +257,28 @@ export class Charts {
     this.container.replaceChildren();
     const colours = themeColours();
     const axis: uPlot.Axis = { stroke: colours.foreground, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid, width: 1 } };
-    this.plots = chartSpecs.map((spec, index) => {
+    this.specs = this.shownSpecs();
+    this.plots = this.specs.map((spec, index) => {
       const holder = document.createElement('section');
       holder.className = 'chart';
       holder.setAttribute('aria-label', spec.title);
       const heading = document.createElement('h3');
-      heading.textContent = spec.title;
+      heading.textContent = spec.heading?.(this.objective) ?? spec.title;
+      const rightScales = spec.rightScales ?? [];
       holder.append(heading);
       this.container.append(holder);
       const options: uPlot.Options = {
         width: this.chartWidth(),
         height: 180,
-        scales: { x: { time: false, range: (_plot, min, max) => this.stepRange(min, max) } },
-        axes: [{ ...axis }, { ...axis, size: 64, ...(spec.axisValues ? { values: spec.axisValues } : {}) }],
+        scales: {
+          x: { time: false, range: (_plot, min, max) => this.stepRange(min, max) },
+          ...Object.fromEntries(rightScales.map(({ scale, range }) => [scale, { range }])),
+        },
+        axes: [
+          { ...axis },
+          { ...axis, size: 64, ...(spec.axisValues ? { values: spec.axisValues } : {}) },
+          ...rightScales.map(({ scale, values }): uPlot.Axis => ({ ...axis, scale, side: 1, size: 48, grid: { show: false }, ...(values ? { values } : {}) })),
+        ],
         series: this.seriesOf(index, colours),
         cursor: { drag: { x: true, y: false } },
         legend: { live: true },
@@ -210,11 +289,11 @@ export class Charts {
 
   private dataOf(index: number): uPlot.AlignedData {
     if (index === 0 && this.comparison) return lossWithComparison(this.series, this.comparison.series);
-    return chartSpecs[index].data(this.series);
+    return this.specs[index].data(this.series);
   }
 
   private seriesOf(index: number, colours: ThemeColours): uPlot.Series[] {
-    const series = chartSpecs[index].series(colours);
+    const series = this.specs[index].series(colours);
     if (index !== 0 || !this.comparison) return series;
     const name = this.comparison.name;
     return [

@@ -6,6 +6,8 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import './dashboard.css';
 import type { SampleEvent } from '../../../contracts/src/run/run-events';
+import { objectiveOf } from '../../../contracts/src/run/run-objective';
+import type { Objective } from '../../../contracts/src/training-arguments';
 import { Charts, RunSeries } from './charts';
 import type { DashboardRun, DashboardRunStatus, DashboardToHost, DashboardViewState, HostToDashboard } from '../../../contracts/src/webview/dashboard-messages';
 import { appendSamples, clearSamples, renderConfig, renderFailure, renderFigures, renderHeader } from './view';
@@ -48,6 +50,11 @@ stepAxis.addEventListener('click', () => {
   saveState();
 });
 
+/** dpo when run.json says so, or when the steps carry preference metrics (a run.json without `objective`). */
+function objective(): Objective {
+  return objectiveOf(run?.config) === 'dpo' || series.hasPreference ? 'dpo' : 'sft';
+}
+
 function addEvents(events: HostToDashboard & { type: 'init' | 'events' }): void {
   const samples: SampleEvent[] = [];
   let changed = false;
@@ -56,7 +63,10 @@ function addEvents(events: HostToDashboard & { type: 'init' | 'events' }): void 
     else changed = series.add(event) || changed;
   }
   if (samples.length > 0) appendSamples(samples);
-  if (changed) charts.scheduleRedraw();
+  if (changed) {
+    charts.setObjective(objective());
+    charts.scheduleRedraw();
+  }
 }
 
 window.addEventListener('message', (message: MessageEvent<HostToDashboard>) => {
@@ -67,18 +77,19 @@ window.addEventListener('message', (message: MessageEvent<HostToDashboard>) => {
       status = data.run.status;
       series = new RunSeries();
       charts.replaceSeries(series);
+      charts.setObjective(objective());
       clearSamples();
       addEvents(data);
       renderHeader(run, status);
       renderConfig(run);
-      renderFigures(data.snapshot, status);
+      renderFigures(data.snapshot, status, objective());
       renderFailure(data.failure);
       charts.setTotalSteps(data.snapshot.totalSteps);
       saveState();
       break;
     case 'events':
       addEvents(data);
-      renderFigures(data.snapshot, status);
+      renderFigures(data.snapshot, status, objective());
       charts.setTotalSteps(data.snapshot.totalSteps);
       break;
     case 'compare': {
@@ -93,7 +104,7 @@ window.addEventListener('message', (message: MessageEvent<HostToDashboard>) => {
     case 'status':
       status = data.status;
       if (run) renderHeader(run, status);
-      renderFigures(data.snapshot, status);
+      renderFigures(data.snapshot, status, objective());
       renderFailure(data.failure);
       break;
   }

@@ -3,6 +3,8 @@
 import type { SampleEvent } from '../../../contracts/src/run/run-events';
 import { formatDuration } from '../../../contracts/src/format-duration';
 import { formatLoss, type RunSnapshot } from '../../../contracts/src/run/run-snapshot';
+import { formatAccuracy, formatReward } from '../../../contracts/src/run/run-objective';
+import type { Objective } from '../../../contracts/src/training-arguments';
 import type { DashboardFailure, DashboardRun, DashboardRunStatus } from '../../../contracts/src/webview/dashboard-messages';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -33,7 +35,11 @@ export function renderHeader(run: DashboardRun, status: DashboardRunStatus): voi
   byId('export').toggleAttribute('disabled', status === 'running');
 }
 
-export function renderFigures(snapshot: RunSnapshot, status: DashboardRunStatus): void {
+/**
+ * The key figures. A preference run (dpo, or any run whose steps carry preference metrics) names its loss "DPO loss"
+ * and adds the last step's rewards (chosen, rejected) and reward accuracy; an sft run's tiles are unchanged.
+ */
+export function renderFigures(snapshot: RunSnapshot, status: DashboardRunStatus, objective: Objective = 'sft'): void {
   const progress = byId<HTMLElement & { value?: number; max: number; indeterminate: boolean }>('progress');
   const total = snapshot.totalSteps;
   if (total) {
@@ -45,10 +51,19 @@ export function renderFigures(snapshot: RunSnapshot, status: DashboardRunStatus)
   }
   progress.hidden = status !== 'running' && !total;
   const eta = status === 'running' && snapshot.etaMs !== undefined ? formatDuration(snapshot.etaMs, 'units') : '–';
+  const preference = snapshot.preference;
+  const dpo = objective === 'dpo' || preference !== undefined;
   const figures: [string, string, string][] = [
     ['step', 'Step', total ? `${snapshot.step} / ${total}` : String(snapshot.step)],
-    ['loss', 'Loss', formatLoss(snapshot.loss)],
-    ['eval-loss', 'Eval loss', formatLoss(snapshot.evalLoss)],
+    ['loss', dpo ? 'DPO loss' : 'Loss', formatLoss(snapshot.loss)],
+    ['eval-loss', dpo ? 'Eval DPO loss' : 'Eval loss', formatLoss(snapshot.evalLoss)],
+    ...(preference
+      ? ([
+          ['rewards-chosen', 'Reward chosen', formatReward(preference.rewardsChosen)],
+          ['rewards-rejected', 'Reward rejected', formatReward(preference.rewardsRejected)],
+          ['accuracy', 'Reward accuracy', formatAccuracy(preference.accuracy)],
+        ] as [string, string, string][])
+      : []),
     ['lr', 'Learning rate', snapshot.lr === undefined ? '–' : snapshot.lr.toExponential(2)],
     ['tokens-per-second', 'Tokens/s', snapshot.tokensPerSecond === undefined ? '–' : snapshot.tokensPerSecond.toFixed(0)],
     ['elapsed', 'Elapsed', formatDuration(snapshot.elapsedMs, 'units')],
