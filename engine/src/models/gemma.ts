@@ -8,9 +8,9 @@
 import { ops, type Graph, type Value } from '../graph';
 import { layerWindow, ropeInverseFrequencies, type GemmaSettings, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, geluTanh, rmsNorm, rotary } from '../autodiff/composites';
-import { runLayers, type KeyValues } from './layer-stack';
-import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
-import { sequenceBias, layerBiases, mergeHeads, rotaryTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import type { KeyValues } from './layer-stack';
+import { buildDecoder } from './decoder';
+import { mergeHeads, rotaryTables, splitHeads } from './layers';
 import { linear, lmHead } from './projection';
 import type { CausalLM, CausalLMOptions } from './types';
 
@@ -26,7 +26,7 @@ interface Context {
 
 
 /** Gemma's RMSNorm scales by (1 + weight): its weights are stored as offsets from one. */
-function gemmaNorm(context: Context, name: string, x: Value): Value {
+function gemmaNorm(context: Pick<Context, 'config' | 'options'>, name: string, x: Value): Value {
   return rmsNorm(x, ops.add(context.options.parameter(`${name}.weight`), 1), context.config.rmsNormEps);
 }
 
@@ -78,34 +78,33 @@ function block(context: Context, layer: number, x: Value, past?: KeyValues): { o
   return { output, key: attended.key, value: attended.value };
 }
 
+/**
+ * The scale of Gemma's embedding module (Gemma2/Gemma3TextScaledWordEmbedding: √hidden, rounded to the weights' dtype,
+ * float32 here); 1 for every other family. Only what passes that module is scaled: PEFT's virtual tokens are not, its
+ * TEXT init (the module's output for the text's tokens) is.
+ */
+export function tokenEmbeddingScale(config: ModelConfig): number {
+  return config.gemma ? Math.fround(Math.sqrt(config.hiddenSize)) : 1;
+}
+
 /** Gemma2ForCausalLM / Gemma3ForCausalLM: scaled embeddings, decoder layers, final (1 + w) norm, tied LM head (soft-capped logits). */
 export function buildGemma(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
-  if (options.virtualTokens) throw new Error('prompt tuning is not supported for Gemma models yet (LoRA, QLoRA and full fine-tuning are)');
   const gemma = config.gemma!;
   const { parameter } = options;
-  const inputs = causalLMInputs(graph, config, options);
-  const { inputIds, attentionMask, positionIds, past } = inputs;
-
-  // transformers multiplies by √hidden rounded to the weights' dtype (float32 here).
-  let hidden = ops.mul(ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0), Math.fround(Math.sqrt(config.hiddenSize)));
-  const zero = graph.scalar(0, 'int64');
-  const pastLength = past ? runtimeSize(past[0].key, 2) : zero;
-  const seqLength = runtimeSize(inputIds, 1);
-  const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), inputIds.shape[1]), pastLength), [0]);
-  const dtype = hidden.dtype as ComputeType;
-  const global = rotaryTables(positions, ropeInverseFrequencies(config), dtype);
-  const local = gemma.localRope ? rotaryTables(positions, ropeInverseFrequencies({ headDim: config.headDim, ...gemma.localRope }), dtype) : global;
-  const tablesOf = (layer: number) => (layerWindow(config, layer) === null ? global : local);
-  const bias = layerBiases(config, sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype));
-  const context: Context = { config, gemma, options, bias, rotaryTables: tablesOf };
-
-  const layers = runLayers(config.numLayers, hidden, (layer, x, pastOfLayer) => block(context, layer, x, pastOfLayer), { checkpointLayers: Boolean(options.checkpointLayers && !past), past });
-  hidden = gemmaNorm(context, 'model.norm', layers.hidden);
-
   const head = lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
   const { finalSoftcap } = gemma;
-  const cappedHead = finalSoftcap === null ? head : (x: Value) => softcap(head(x), finalSoftcap);
-  const outputs = causalLMOutputs(graph, hidden, cappedHead, inputs, options);
-  if (past) outputs.present = presentOutputs(graph, layers.present);
-  return { inputs, outputs };
+  const globalFrequencies = ropeInverseFrequencies(config);
+  const localFrequencies = gemma.localRope ? ropeInverseFrequencies({ headDim: config.headDim, ...gemma.localRope }) : null;
+  return buildDecoder(graph, config, options, {
+    embed: (inputIds) => ops.mul(ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0), tokenEmbeddingScale(config)),
+    layers: (positions, bias, dtype) => {
+      const global = rotaryTables(positions, globalFrequencies, dtype);
+      const local = localFrequencies ? rotaryTables(positions, localFrequencies, dtype) : global;
+      const tablesOf = (layer: number) => (layerWindow(config, layer) === null ? global : local);
+      const context: Context = { config, gemma, options, bias, rotaryTables: tablesOf };
+      return (layer, x, past) => block(context, layer, x, past);
+    },
+    norm: (hidden) => gemmaNorm({ config, options }, 'model.norm', hidden),
+    head: finalSoftcap === null ? head : (x) => softcap(head(x), finalSoftcap),
+  });
 }

@@ -7,17 +7,17 @@
 import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, geluTanh, layerNorm } from '../autodiff/composites';
-import { runLayers, type KeyValues } from './layer-stack';
-import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
-import { sequenceBias, mergeHeads, runtimeSize, splitHeads, type ComputeType } from './layers';
+import type { KeyValues } from './layer-stack';
+import { buildDecoder } from './decoder';
+import { mergeHeads, splitHeads } from './layers';
 import { baseLinear, lmHead } from './projection';
 import type { CausalLM, CausalLMOptions, LinearCall } from './types';
 
 interface Context {
   config: ModelConfig;
   options: CausalLMOptions;
-  /** Causal + padding bias shared by every layer (GPT-2 has no windows). */
-  bias: Value;
+  /** The attention bias of a layer: causal + padding (GPT-2 has no windows). */
+  bias: (layer: number) => Value;
 }
 
 
@@ -35,7 +35,7 @@ function conv1d(context: Context, module: string, input: Value, inFeatures: numb
   return hook ? hook(call, baseLinear) : baseLinear(call);
 }
 
-function layerNormOf(context: Context, module: string, x: Value): Value {
+function layerNormOf(context: Pick<Context, 'config' | 'options'>, module: string, x: Value): Value {
   const { parameter } = context.options;
   return layerNorm(x, parameter(`${module}.weight`), parameter(`${module}.bias`), context.config.rmsNormEps);
 }
@@ -50,7 +50,7 @@ function attention(context: Context, layer: number, x: Value, past?: KeyValues):
   const values = past ? ops.concat([past.value, part(2)], 2) : part(2);
   let scale = gpt2?.scaleAttentionWeights === false ? 1 : 1 / Math.sqrt(headDim);
   if (gpt2?.scaleAttentionByInverseLayer) scale /= layer + 1;
-  const attended = mergeHeads(scaledDotProductAttention(part(0), keys, values, { causal: false, mask: context.bias, scale }));
+  const attended = mergeHeads(scaledDotProductAttention(part(0), keys, values, { causal: false, mask: context.bias(layer), scale }));
   return { output: conv1d(context, `${module}.c_proj`, attended, hiddenSize, hiddenSize), key: keys, value: values };
 }
 
@@ -70,28 +70,18 @@ function block(context: Context, layer: number, x: Value, past?: KeyValues): { o
   return { output, key: attended.key, value: attended.value };
 }
 
-/** GPT2LMHeadModel: token + position embeddings, blocks, ln_f, the (tied) LM head and the requested output. */
+/** GPT2LMHeadModel: token + position embeddings, blocks, ln_f and the (tied) LM head (the shared assembly in decoder.ts). */
 export function buildGpt2(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
-  if (options.virtualTokens) throw new Error('prompt tuning is not supported for GPT-2 models yet (LoRA, QLoRA and full fine-tuning are)');
   const { parameter } = options;
-  const inputs = causalLMInputs(graph, config, options);
-  const { inputIds, attentionMask, positionIds, past } = inputs;
-
-  const zero = graph.scalar(0, 'int64');
-  const pastLength = past ? runtimeSize(past[0].key, 2) : zero;
-  const seqLength = runtimeSize(inputIds, 1);
-  const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), inputIds.shape[1]), pastLength), [0]);
-  const tokenEmbeddings = ops.gather(parameter('transformer.wte.weight'), inputIds, 0);
-  let hidden = ops.add(tokenEmbeddings, ops.gather(parameter('transformer.wpe.weight'), positions, 0));
-  const dtype = hidden.dtype as ComputeType;
-  const bias = sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype)(null);
-  const context: Context = { config, options, bias };
-
-  const layers = runLayers(config.numLayers, hidden, (layer, x, pastOfLayer) => block(context, layer, x, pastOfLayer), { checkpointLayers: Boolean(options.checkpointLayers && !past), past });
-  hidden = layerNormOf(context, 'transformer.ln_f', layers.hidden);
-
-  const head = lmHead(options, config.tieWordEmbeddings ? 'transformer.wte.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
-  const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
-  if (past) outputs.present = presentOutputs(graph, layers.present);
-  return { inputs, outputs };
+  return buildDecoder(graph, config, options, {
+    embed: (inputIds) => ops.gather(parameter('transformer.wte.weight'), inputIds, 0),
+    // Every input position has one, virtual tokens too (transformers numbers inputs_embeds 0..P+T-1).
+    positionEmbeddings: (positions) => ops.gather(parameter('transformer.wpe.weight'), positions, 0),
+    layers: (_positions, bias) => {
+      const context: Context = { config, options, bias };
+      return (layer, x, past) => block(context, layer, x, past);
+    },
+    norm: (hidden) => layerNormOf({ config, options }, 'transformer.ln_f', hidden),
+    head: lmHead(options, config.tieWordEmbeddings ? 'transformer.wte.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize),
+  });
 }

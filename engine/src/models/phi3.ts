@@ -6,9 +6,9 @@
 import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
-import { runLayers, type KeyValues } from './layer-stack';
-import { causalLMInputs, causalLMOutputs, presentOutputs } from './graph-io';
-import { sequenceBias, layerBiases, mergeHeads, ropeTables, runtimeSize, splitHeads, type ComputeType } from './layers';
+import type { KeyValues } from './layer-stack';
+import { buildDecoder } from './decoder';
+import { mergeHeads, ropeTables, splitHeads } from './layers';
 import { linear, lmHead } from './projection';
 import type { CausalLM, CausalLMOptions } from './types';
 
@@ -70,27 +70,17 @@ function block(context: Context, layer: number, x: Value, past?: KeyValues): { o
   return { output, key: attended.key, value: attended.value };
 }
 
-/** Phi3ForCausalLM: embeddings, decoder layers, final norm, LM head and the requested output. */
+/** Phi3ForCausalLM: embeddings, decoder layers, final norm and the LM head (the shared assembly in decoder.ts). */
 export function buildPhi3(graph: Graph, config: ModelConfig, options: CausalLMOptions): CausalLM {
-  if (options.virtualTokens) throw new Error('prompt tuning is not supported for Phi-3 models yet (LoRA, QLoRA and full fine-tuning are)');
   const { parameter } = options;
-  const inputs = causalLMInputs(graph, config, options);
-  const { inputIds, attentionMask, positionIds, past } = inputs;
-
-  let hidden = ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0);
-  const zero = graph.scalar(0, 'int64');
-  const pastLength = past ? runtimeSize(past[0].key, 2) : zero;
-  const seqLength = runtimeSize(inputIds, 1);
-  const positions = positionIds ?? ops.unsqueeze(ops.add(ops.range(zero, seqLength, graph.scalar(1, 'int64'), inputIds.shape[1]), pastLength), [0]);
-  const dtype = hidden.dtype as ComputeType;
-  const { cos, sin } = ropeTables(positions, { ...config, headDim: config.rotaryDim }, dtype);
-  const bias = layerBiases(config, sequenceBias(options.packed, attentionMask, pastLength, seqLength, inputIds.shape[1], dtype));
-  const context: Context = { config, options, bias, cos, sin };
-
-  const layers = runLayers(config.numLayers, hidden, (layer, x, pastOfLayer) => block(context, layer, x, pastOfLayer), { checkpointLayers: Boolean(options.checkpointLayers && !past), past });
-  hidden = rmsNorm(layers.hidden, parameter('model.norm.weight'), config.rmsNormEps);
-  const head = lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize);
-  const outputs = causalLMOutputs(graph, hidden, head, inputs, options);
-  if (past) outputs.present = presentOutputs(graph, layers.present);
-  return { inputs, outputs };
+  return buildDecoder(graph, config, options, {
+    embed: (inputIds) => ops.gather(parameter('model.embed_tokens.weight'), inputIds, 0),
+    layers: (positions, bias, dtype) => {
+      const { cos, sin } = ropeTables(positions, { ...config, headDim: config.rotaryDim }, dtype);
+      const context: Context = { config, options, bias, cos, sin };
+      return (layer, x, past) => block(context, layer, x, past);
+    },
+    norm: (hidden) => rmsNorm(hidden, parameter('model.norm.weight'), config.rmsNormEps),
+    head: lmHead(options, config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', config.hiddenSize, config.vocabSize),
+  });
 }

@@ -1,6 +1,7 @@
 // GPT-2 through the training methods: LoRA on PEFT's GPT-2 targets (c_attn, c_proj, c_fc, Conv1D modules) learns and
 // is saved as PEFT saves it (fan_in_fan_out, A [r, in], B [out, r]); the saved adapter, merged on load, scores as the
-// training graph did; QLoRA quantises the Conv1D weights; full fine-tuning writes a GPT-2 folder that loads.
+// training graph did; QLoRA quantises the Conv1D weights; full fine-tuning writes a GPT-2 folder that loads; prompt
+// and prefix tuning run end to end (their numbers against PEFT: models/peft-prompt-architectures.test.ts).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,4 +74,26 @@ test('full fine-tuning of GPT-2 writes a model folder with the Conv1D layout tha
   const written = loadModelFolder(join(args.out, 'model'));
   assert.equal(written.config.arch, 'gpt2');
   assert.deepEqual(written.weights.info('transformer.h.0.attn.c_attn.weight').shape, [written.config.hiddenSize, 3 * written.config.hiddenSize]);
+});
+
+test('prompt tuning (text init) and prefix tuning run end to end on GPT-2 and write adapters that score', async () => {
+  const model = loadModelFolder(fixture.model);
+  const ids = model.tokenizer!.encode('The capital of France is Paris.', { addSpecialTokens: true });
+  const score = async (adapter?: ReturnType<typeof readPeftAdapter>) => {
+    const { session } = await openGraphSession(buildInferenceGraph(model, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
+    const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
+    await session.release();
+    return (out.token_logprobs.data as Float32Array).reduce((a, b) => a + b, 0);
+  };
+  const base = await score();
+  for (const overrides of [{ method: 'prompt', promptInit: 'text:"Answer briefly"', lr: 3e-1 }, { method: 'prefix', lr: 1e-1 }] as const) {
+    const args = fixture.args({ out: overrides.method, ...overrides, virtualTokens: 4, steps: 10, samplePrompt: 'Hi', sampleMaxTokens: 2 });
+    const result = await train(args);
+    assert.equal(result.status, 'done', result.message);
+    const losses = stepLosses(args.out);
+    assert.ok(losses.at(-1)! < losses[0], `${overrides.method}: loss ${losses[0]} → ${losses.at(-1)}`);
+    assert.match(readFileSync(join(args.out, 'metrics.jsonl'), 'utf8'), /"type":"sample"/, 'a sample generated with the virtual tokens');
+    const tuned = await score(readPeftAdapter(join(args.out, 'adapter')));
+    assert.ok(Number.isFinite(tuned) && tuned !== base, `${overrides.method}: log-prob ${base} → ${tuned}`);
+  }
 });

@@ -8,6 +8,8 @@ import type { PeftAdapter } from '../../adapters/peft';
 import { PROMPT_EMBEDDINGS_TENSOR, promptTuningConfig, type PromptEmbeddings, type PromptTuningSettings } from '../../adapters/prompt';
 import type { Graph, Value } from '../../graph';
 import type { ModelFolder } from '../../io/model-folder';
+import { embeddingWeightName } from '../../io/tensor-layout';
+import { tokenEmbeddingScale } from '../../models/gemma';
 import { writeSafetensors } from '../../io/safetensors-writer';
 import { SeededRandom, standardNormal } from '../random';
 import { writeJsonAtomic } from '../../run-folder/atomic-write';
@@ -32,16 +34,23 @@ export function parsePromptInit(value: string | undefined): PromptTuningSettings
   throw new UserError(`--prompt-init: expected random or text:"…", got ${JSON.stringify(value)}`, 'training-arguments');
 }
 
-/** PEFT's TEXT init: the text's token ids (special tokens as the tokenizer adds them) cut or repeated to `count`. */
+/**
+ * PEFT's TEXT init: the embedding module's output for the text's token ids (special tokens as the tokenizer adds them)
+ * cut or repeated to `count`; Gemma's module scales by √hidden.
+ */
 function textInit(model: ModelFolder, text: string, count: number): Float32Array {
   const tokenizer = model.tokenizer;
   if (!tokenizer) throw new Error(`${model.dir}: --prompt-init text needs the model's tokenizer`);
   const ids = tokenizer.encode(text, { addSpecialTokens: true });
   if (ids.length === 0) throw new UserError('--prompt-init: the text has no tokens', 'training-arguments');
   const hidden = model.config.hiddenSize;
-  const embedding = model.weights.readFloat32('model.embed_tokens.weight');
+  const embedding = model.weights.readFloat32(embeddingWeightName(model.config));
+  const scale = tokenEmbeddingScale(model.config);
   const out = new Float32Array(count * hidden);
-  for (let token = 0; token < count; token++) out.set(embedding.subarray(ids[token % ids.length] * hidden, (ids[token % ids.length] + 1) * hidden), token * hidden);
+  for (let token = 0; token < count; token++) {
+    const row = embedding.subarray(ids[token % ids.length] * hidden, (ids[token % ids.length] + 1) * hidden);
+    out.set(scale === 1 ? row : row.map((value) => Math.fround(value * scale)), token * hidden);
+  }
   return out;
 }
 
