@@ -39,7 +39,7 @@ export const TRAINING_OPTIONS = {
   epochs: { schema: z.number().positive().default(1), help: 'Passes over the training data when --steps is not set.' },
   batchSize: { schema: positiveInt.default(4), help: 'Sequences per micro-batch.' },
   gradAccumulation: { schema: positiveInt.default(1), help: 'Micro-batches summed per optimizer step.' },
-  lr: { schema: z.number().positive().optional(), help: 'Peak learning rate (default 2e-4 for lora/qlora, 2e-5 for full, 3e-2 for prompt, 1e-3 for ptuning, 1e-2 for prefix).' },
+  lr: { schema: z.number().positive().optional(), help: 'Peak learning rate (default 2e-4 for lora/qlora, 2e-5 for full, 3e-2 for prompt, 1e-3 for ptuning, 1e-2 for prefix; with --objective dpo 5e-6 for lora/qlora, 1e-6 for full).' },
   warmupSteps: { schema: nonNegativeInt.optional(), help: 'Linear warmup steps (default 5% of the steps).' },
   minLrRatio: { schema: z.number().min(0).max(1).default(0.1), help: 'Cosine decay ends at lr × this ratio.' },
   weightDecay: { schema: nonNegative.default(0), help: 'AdamW decoupled weight decay.' },
@@ -96,8 +96,20 @@ export type TrainingArgumentsInput = z.input<typeof trainingArgumentsSchema>;
 /** The default peak learning rate of each method (LoRA tolerates a much higher rate than full fine-tuning). */
 export const DEFAULT_LEARNING_RATES: Record<Method, number> = { full: 2e-5, lora: 2e-4, qlora: 2e-4, prompt: 3e-2, ptuning: 1e-3, prefix: 1e-2 };
 
+/**
+ * With `--objective dpo` the defaults are far lower: a preference step pushes whole sequences' log-probs apart, and the
+ * usual recipes use TRL's DPOConfig default (1e-6) for full fine-tuning and 5e-6 for LoRA/QLoRA (the alignment
+ * handbook's Zephyr DPO recipes).
+ */
+export const DEFAULT_DPO_LEARNING_RATES: Record<(typeof PREFERENCE_METHODS)[number], number> = { full: 1e-6, lora: 5e-6, qlora: 5e-6 };
+
+/** The default peak learning rate for a method under an objective. */
+export function defaultLearningRate(method: Method, objective: Objective = 'sft'): number {
+  return objective === 'dpo' && method in DEFAULT_DPO_LEARNING_RATES ? DEFAULT_DPO_LEARNING_RATES[method as keyof typeof DEFAULT_DPO_LEARNING_RATES] : DEFAULT_LEARNING_RATES[method];
+}
+
 export function resolvedLearningRate(args: TrainingArguments): number {
-  return args.lr ?? DEFAULT_LEARNING_RATES[args.method];
+  return args.lr ?? defaultLearningRate(args.method, args.objective);
 }
 
 export function flagName(key: string): string {

@@ -33,7 +33,7 @@ const snapshotAfter = (events: RunEvent[]) => Object.assign(snapshotOf(events), 
 
 // A preference (`--objective dpo`) run's stream in the shape contracts/src/run/run-events.ts gives it, read through the
 // same checker as metrics.jsonl (dashboard-dpo-metrics.jsonl: 60 LoRA steps from ln 2, eval every 10, TRL's rewards,
-// margin and accuracy on every step and eval; synthesized until the engine's dpo run can be recorded).
+// margin and accuracy on every step and eval; recorded from `finetune train --objective dpo --method lora` on init-model's tiny qwen2 with test/fixtures/roundtrip/dpo/preferences.jsonl, --eval-fraction 0.25).
 const dpoFixture = path.join(import.meta.dirname, 'dashboard-dpo-metrics.jsonl');
 const dpoRecorded: RunEvent[] = fs
   .readFileSync(dpoFixture, 'utf8')

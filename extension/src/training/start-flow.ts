@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_LEARNING_RATES, TRAINING_OPTIONS, type Method, type Objective, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
+import { defaultLearningRate, TRAINING_OPTIONS, type Method, type Objective, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import type { Ctx } from '../ctx';
 import type { DatasetFacts } from './dataset-check';
 import { newRunName, runConfigurationSchemaPath, type RunConfiguration } from './run-config';
@@ -96,7 +96,7 @@ async function reviewHyperparameters(choices: Choices, objective: Objective | un
     const rows: { key: HyperparameterKey; label: string; value: string }[] = [
       { key: 'steps', label: 'Steps', value: choices.steps === undefined ? `${choices.epochs} epoch(s)` : String(choices.steps) },
       { key: 'epochs', label: 'Epochs', value: String(choices.epochs) },
-      { key: 'lr', label: 'Learning rate', value: choices.lr === undefined ? `default (${DEFAULT_LEARNING_RATES[choices.method].toExponential()})` : String(choices.lr) },
+      { key: 'lr', label: 'Learning rate', value: choices.lr === undefined ? `default (${defaultLearningRate(choices.method, objective).toExponential()})` : String(choices.lr) },
       { key: 'batchSize', label: 'Batch size', value: String(choices.batchSize) },
       ...(choices.method === 'lora' || choices.method === 'qlora' ? [{ key: 'rank' as const, label: 'LoRA rank', value: String(choices.rank) }] : []),
       { key: 'maxSeqLen', label: 'Max sequence length', value: String(choices.maxSeqLen) },
