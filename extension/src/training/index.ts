@@ -15,6 +15,7 @@ import { DashboardPanel } from './dashboard-panel';
 import { checkDataset, ensureDatasetIsClean } from './dataset-check';
 import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
 import { statusWord } from '../../../contracts/src/run/run-status';
+import { lossName, objectiveOf } from '../../../contracts/src/run/run-objective';
 import type { RunHandle } from './run-handle';
 import { exportRecipeCommand, importRunCommand, type ExportRecipeOptions, type ImportRunOptions } from './recipe-commands';
 import { RunManager } from './run-manager';
@@ -120,7 +121,11 @@ export function registerTraining(ctx: Ctx): { manager: RunManager } {
       const first = runDirOf(argument) ?? (await pickRun(() => true, 'Choose the first run'));
       if (!first) return;
       const second = await pickRun((run) => run.runDir !== path.resolve(first), `Compare ${path.basename(first)} with…`);
-      if (second) DashboardPanel.show(ctx, manager, first).compareWith(second);
+      if (!second) return;
+      DashboardPanel.show(ctx, manager, first).compareWith(second);
+      // a DPO loss (from ln 2 down, per pair) and an SFT loss (per token) share an axis but not a meaning
+      const [a, b] = [first, second].map((runDir) => objectiveOf(readRunInfo(runDir)?.config));
+      if (a !== b) void vscode.window.showWarningMessage(`${path.basename(first)} is ${a === 'dpo' ? 'a DPO' : 'an SFT'} run and ${path.basename(second)} ${b === 'dpo' ? 'a DPO' : 'an SFT'} run: their losses measure different things (${lossName('dpo')} per pair, ${lossName('sft')} per token).`);
     },
     [ids.deleteRun]: () => async (argument?: RunArgument) => {
       const runDir = runDirOf(argument);
