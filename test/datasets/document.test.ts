@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { analyzeLine, lineTurns } from '../../datasets/src/line/analyze-line';
-import { createDatasetDocument, defaultSettings, openDatasetDocument, type DatasetSettings, type Finding, type Range } from '../../datasets/src/index';
+import { createDatasetDocument, defaultSettings, openDatasetDocument, parseExamples, type DatasetSettings, type Finding, type Range } from '../../datasets/src/index';
 import { createEstimateTokenCounter } from '../../datasets/src/tokens/token-estimate';
 
 const settings: DatasetSettings = { ...defaultSettings(), minExamples: 5 };
@@ -219,4 +219,20 @@ test('every fix edits only its own line (or removes it) and leaves valid JSON be
     }
   }
   assert.ok(fixes >= 8);
+});
+
+test("a preference record's example carries its rejected side, as the trainer's loader reads it", async () => {
+  const text = [
+    JSON.stringify({ prompt: [{ role: 'user', content: 'Hi?' }], chosen: [{ role: 'assistant', content: 'Hello.' }], rejected: [{ role: 'assistant', content: 'Go away.' }] }),
+    JSON.stringify({ prompt: 'Sky?', chosen: 'Blue.', rejected: 'Green.' }),
+  ].join('\n');
+  const document = createDatasetDocument('file:///pairs.jsonl', `${text}\n`, settings);
+  const loaded = await parseExamples({ text: `${text}\n` }, settings);
+  for (const line of [0, 1]) {
+    const example = document.example(line);
+    assert.ok(example?.preference, `line ${line}`);
+    assert.deepEqual(example, loaded.examples[line]);
+  }
+  assert.deepEqual(document.example(1)?.preference?.rejected.map((turn) => [turn.role, turn.content]), [['user', 'Sky?'], ['assistant', 'Green.']]);
+  assert.equal(createDatasetDocument('file:///chat.jsonl', readFileSync('examples/chat.jsonl', 'utf8'), settings).example(0)?.preference, undefined);
 });

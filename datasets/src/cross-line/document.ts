@@ -445,7 +445,9 @@ export class Dataset implements DatasetDocument {
   private exampleOf(entry: Entry, line: number): CanonicalExample | null {
     const format = entry.analysis?.format;
     const turns = this.turnsOf(entry);
-    return turns && format ? { line, format, turns } : null;
+    // a preference record: its rejected side too, as the trainer's loader reads it (lint-stream's onExample)
+    const preference = entry.analysis?.preference;
+    return turns && format ? { line, format, turns, ...(preference ? { preference } : {}) } : null;
   }
 
   example(line: number): CanonicalExample | null {

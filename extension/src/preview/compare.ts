@@ -1,14 +1,18 @@
 // "Compare Base vs Fine-Tuned": for the selected records (or the eval file's first records), generates with the run's
 // base model and with the run, and shows both beside the expected response — the quickest look at what training
-// changed. Results go to RUN_DIR/compare-<timestamp>.jsonl after every record, so they can be reviewed later.
+// changed. Preference pairs are scored instead (compare-preference.ts): which answer each model prefers, and for a
+// dpo run the implicit reward margin. Results go to RUN_DIR/compare-<timestamp>.jsonl as they come in, so they can be
+// reviewed later.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describe } from '../ctx';
 import { targetDocument } from '../target';
-import { comparisonFileName, comparisonHtml, listComparisons, readComparison, writeComparison, type Comparison, type ComparisonEntry, type GeneratedReply } from './compare-file';
+import { readRunInfo } from '../../../engine/src/run-folder/run-info-file';
+import { comparisonFileName, comparisonHtml, entryFinished, listComparisons, preferenceSummary, preferenceSummaryText, readComparison, writeComparison, type Comparison, type ComparisonEntry, type GeneratedReply } from './compare-file';
+import { preferenceRunOptions, scorePreferenceEntries } from './compare-preference';
 import { COMPARE_VIEW_TYPE } from './contributions';
 import { baseOfRun, runChoice, targetOf, type ModelChoice } from './model-choice';
-import { previewParts } from './record-prompt';
+import { preferenceParts, previewParts } from './record-prompt';
 import { exampleAt, type PreviewServices } from './services';
 import { compareLimit, previewDevice, previewGenerationSettings } from './settings';
 
@@ -98,12 +102,29 @@ export async function compareBaseVsTuned(services: PreviewServices, uriArgument?
   const entries: ComparisonEntry[] = [];
   for (const line of target.lines) {
     const example = await exampleAt(services.ctx, target.document.uri, line);
+    if (example?.preference) {
+      const pair = preferenceParts(example);
+      if (!('problem' in pair)) entries.push({ file: target.document.uri.fsPath, line: line + 1, prompt: pair.prompt, expected: pair.chosen, preference: { rejected: pair.rejected } });
+      continue;
+    }
     const parts = example ? previewParts(example) : undefined;
     if (parts && !('problem' in parts)) entries.push({ file: target.document.uri.fsPath, line: line + 1, prompt: parts.prompt, expected: parts.expected });
   }
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage('None of the chosen lines is a conversation with an assistant turn to compare.');
+    void vscode.window.showInformationMessage('None of the chosen lines is a conversation with an assistant turn or a preference pair to compare.');
     return undefined;
+  }
+  const pairs = entries.filter((entry) => entry.preference);
+  if (pairs.length > 0) {
+    // the worker scores pairs from the file on disk
+    if (target.document.uri.scheme !== 'file') {
+      void vscode.window.showInformationMessage('Preference pairs are scored from the file on disk: save the dataset to a file first.');
+      return undefined;
+    }
+    if (target.document.isDirty) {
+      const answer = await vscode.window.showWarningMessage('Preference pairs are scored from the file on disk: save it first?', 'Save and Compare');
+      if (answer !== 'Save and Compare' || !(await target.document.save())) return undefined;
+    }
   }
   const comparison: Comparison = { runDir: tuned.runDir, baseLabel: `Base (${base.description})`, tunedLabel: tuned.label, entries };
   const file = path.join(tuned.runDir, comparisonFileName());
@@ -134,18 +155,39 @@ export async function compareBaseVsTuned(services: PreviewServices, uriArgument?
       }
       return reply;
     };
+    const save = () => writeComparison(file, entries.filter(entryFinished));
     try {
-      for (const [index, entry] of entries.entries()) {
+      if (pairs.length > 0) {
+        const device = previewDevice();
+        await scorePreferenceEntries(entries, {
+          client: services.client,
+          base: targetOf(base, device),
+          tuned: targetOf(tuned, device),
+          data: target.document.uri.fsPath,
+          ...preferenceRunOptions(readRunInfo(tuned.runDir!)?.config),
+          signal: controller.signal,
+          onProgress: (model, done, total) => progress.report({ message: `scoring ${pairs.length} pair${pairs.length === 1 ? '' : 's'} with the ${model === 'base' ? 'base' : 'fine-tuned'} model: ${done} of ${total}` }),
+          onScored: () => {
+            view.show(comparison, `scored ${pairs.length} pair${pairs.length === 1 ? '' : 's'}`);
+            save();
+          },
+        });
+        save();
+      }
+      const replies = entries.filter((entry) => !entry.preference);
+      for (const [index, entry] of replies.entries()) {
         if (controller.signal.aborted) break;
-        progress.report({ message: `record ${index + 1} of ${entries.length}`, increment: 100 / entries.length });
+        progress.report({ message: `record ${index + 1} of ${replies.length}`, increment: 100 / replies.length });
         await generate(base, entry, 'base');
         await generate(tuned, entry, 'tuned');
-        writeComparison(file, entries.filter((done) => done.tuned && done.base));
+        save();
       }
     } finally {
       cancel.dispose();
     }
-    const finished = entries.filter((entry) => entry.tuned).length;
+    const finished = entries.filter(entryFinished).length;
+    const summary = preferenceSummary(entries);
+    if (summary) services.ctx.output.info(`${tuned.label} on ${path.basename(target.document.uri.fsPath)}: ${preferenceSummaryText(summary)}`);
     view.show(comparison, `${finished} of ${entries.length} records${controller.signal.aborted ? ' (cancelled)' : ''}; saved to ${path.basename(file)}`, true);
   });
   services.ctx.output.info(`comparison saved to ${file}`);

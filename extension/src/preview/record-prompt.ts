@@ -19,3 +19,19 @@ export function previewParts(example: CanonicalExample): PreviewParts {
   if (!prompt.some((turn) => turn.role === 'user' || turn.role === 'tool')) return { problem: 'the record has no user turn before its last assistant turn' };
   return { prompt, expected: example.turns[last].content };
 }
+
+export type PreferenceParts = { prompt: ChatTurnParams[]; chosen: string; rejected: string } | { problem: string };
+
+/** A preference record's shared prompt and its two answers, as the trainer splits them (CanonicalExample.preference). */
+export function preferenceParts(example: CanonicalExample): PreferenceParts {
+  if (!example.preference) return { problem: 'the record is not a preference pair' };
+  const { promptTurns, rejected } = example.preference;
+  const prompt = example.turns.slice(0, promptTurns).map((turn) => ({ role: turn.role, content: turn.content }));
+  if (prompt.length === 0) return { problem: 'the pair has no prompt' };
+  return { prompt, chosen: answerText(example.turns.slice(promptTurns)), rejected: answerText(rejected.slice(promptTurns)) };
+}
+
+/** An answer as shown: its one assistant turn's text, or (a multi-turn answer) each turn under its role. */
+function answerText(turns: ReadonlyArray<{ role: string; content: string }>): string {
+  return turns.length === 1 ? turns[0].content : turns.map((turn) => `[${turn.role}] ${turn.content}`).join('\n\n');
+}
