@@ -30,7 +30,7 @@ base without the adapter; for a full fine-tune, the run's base model), as TRL's 
   --per-example       each record's mean token loss, as JSON Lines {"line" (1-based), "loss", "tokens"}
   --out FILE          where the per-example lines go (default: RUN_DIR/${PER_EXAMPLE_LOSS_FILE} when the adapter
                       belongs to a run, else standard output)
-  --max-seq-len N     longer records are truncated, as in training (default 512)
+  --max-seq-len N     longer records are truncated, as in training (default: the run's, else 512)
   --batch-size N      records per forward pass (default 8)
   --json              one JSON summary object on standard output
   --beta B            preference data: DPO's β (default: the run's --beta, else 0.1)
@@ -68,7 +68,9 @@ export const command: Command = {
     if (!modelDir) throw new UserError('--model DIR (or --run RUN_DIR) is required', 'bad-flag');
     if (!values.data) throw new UserError('--data FILE is required', 'bad-flag');
     if (values.out && !values['per-example']) throw new UserError('--out needs --per-example', 'bad-flag');
-    const maxSeqLen = positiveInteger('max-seq-len', values['max-seq-len'], 512);
+    // a run is scored at the length it trained at, unless the flag says otherwise
+    const runMaxSeqLen = typeof target?.config.maxSeqLen === 'number' ? target.config.maxSeqLen : 512;
+    const maxSeqLen = positiveInteger('max-seq-len', values['max-seq-len'], runMaxSeqLen);
     const batchSize = positiveInteger('batch-size', values['batch-size'], 8);
     const { folder, adapter, device, runtime } = openModel(modelDir, adapterDir, values);
     const read = await readScoringExamples(values.data, maxSeqLen);

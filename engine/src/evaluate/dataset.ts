@@ -1,9 +1,8 @@
 // Records to score, read through the dataset service's streaming linter (same parser, same format detection as the
 // trainer). Unlike the trainer this does not refuse a file with error findings: scoring looks for bad records, so
 // every record that parses into a conversation is scored, and only unparseable lines are left out (and counted).
-import { lintFile } from '../../../datasets/src/cross-line/lint-stream';
-import { defaultSettings } from '../../../datasets/src/settings';
-import type { CanonicalExample } from '../../../contracts/src/dataset-types';
+import { lintFile, settingsForFile } from '../../../datasets/src/index';
+import type { CanonicalExample, DatasetSettings } from '../../../contracts/src/dataset-types';
 import { UserError } from '../../../contracts/src/user-error';
 import { assertReadableFile } from '../../../contracts/src/user-file';
 import { tokenizeExamples, type ChatTokenizerLike, type TokenizedDataset } from '../train/data';
@@ -20,7 +19,13 @@ export async function readScoringExamples(file: string, maxSeqLen: number): Prom
   assertReadableFile(file, 'dataset file');
   const examples: CanonicalExample[] = [];
   const errorLines = new Set<number>();
-  const settings = { ...defaultSettings(), maxSeqLen };
+  // the nearest finetune.config.json applies (a forced format, say), as when training and in the editor
+  let settings: DatasetSettings;
+  try {
+    settings = { ...settingsForFile(file).settings, maxSeqLen };
+  } catch (error) {
+    throw new UserError((error as Error).message, 'config');
+  }
   for await (const finding of lintFile(file, settings, { onExample: (example) => examples.push(example) })) {
     if (finding.severity === 'error') errorLines.add(finding.range.start.line);
   }
