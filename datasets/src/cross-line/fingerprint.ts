@@ -1,6 +1,7 @@
 // What the cross-record rules index about a record: exact keys after whitespace/case normalisation (whole
-// conversation, prompt, response) and a MinHash signature for near-duplicates. Both come from the one pass of
-// scanText over each field: normalised hashes per field, MinHash bins over word 3-shingles.
+// conversation, prompt, response; for a preference pair, the pair both ways round) and a MinHash signature for
+// near-duplicates. Both come from the one pass of scanText over each field: normalised hashes per field, MinHash bins
+// over word 3-shingles.
 //
 // MinHash uses one-permutation hashing (one hash per shingle, spread over 64 bins, Li et al. 2012) with rotation
 // densification for empty bins. Signatures keep 16 bits per bin (b-bit MinHash: a false match per bin has
@@ -45,6 +46,8 @@ export interface Fingerprint {
 /** A tag no conversation's hash starts with, so a pair's keys are never confused with `full` or `prompt` ones. */
 const PAIR_TAG = 0x100;
 
+const NO_PAIR: Pick<Fingerprint, 'preference' | 'opposite'> = { preference: null, opposite: null };
+
 function pairKey(prompt: number, first: number, second: number): number {
   return new Hasher().addSeparator(PAIR_TAG).addHash(prompt).addSeparator(1).addHash(first).addSeparator(2).addHash(second).digest();
 }
@@ -54,7 +57,7 @@ function pairKey(prompt: number, first: number, second: number): number {
  * such a pair would contradict its own copies).
  */
 export function preferenceKeys(sides: SideHashes | null): Pick<Fingerprint, 'preference' | 'opposite'> {
-  if (!sides || sides.chosen === sides.rejected) return { preference: null, opposite: null };
+  if (!sides || sides.chosen === sides.rejected) return NO_PAIR;
   return { preference: pairKey(sides.prompt, sides.chosen, sides.rejected), opposite: pairKey(sides.prompt, sides.rejected, sides.chosen) };
 }
 
@@ -113,13 +116,15 @@ export function fingerprint(fields: readonly HashedField[], answer: number, sink
     else if (field.turn === answer) response.addHash(field.hash);
   }
   const signature = sink && sink.shingles > 0 ? densify(sink.mins) : null;
+  const pair = preferenceKeys(sides);
   return {
     full: any ? full.digest() : null,
     prompt: answer > 0 && !prompt.isEmpty ? prompt.digest() : null,
     response: answer > 0 ? response.digest() : null,
     signature: signature?.signature ?? null,
     bands: signature?.bands ?? null,
-    ...preferenceKeys(sides),
+    preference: pair.preference,
+    opposite: pair.opposite,
   };
 }
 
