@@ -1,6 +1,7 @@
 // Cross-record checks for a file read once from top to bottom (`finetune lint`, the trainer's loader): each record
 // is compared with the ones before it, so findings stream out in line order. Memory stays near 400 bytes per record
-// (typed-array maps, 16-bit MinHash signatures); near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
+// (typed-array maps, 16-bit MinHash signatures; a preference pair adds one key of 12–24 bytes, hashes, never text);
+// near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
 import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
 import { FirstValueMap, Int32MultiMap } from './multimap';
 import type { CrossMatch } from '../rules/rule';
