@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { analyzeLine, lineTurns } from '../../datasets/src/line/analyze-line';
-import { createDatasetDocument, defaultSettings, openDatasetDocument, parseExamples, type DatasetSettings, type Finding, type Range } from '../../datasets/src/index';
+import { createDatasetDocument, defaultSettings, lintText, openDatasetDocument, parseExamples, type DatasetSettings, type Finding, type Range } from '../../datasets/src/index';
 import { createEstimateTokenCounter } from '../../datasets/src/tokens/token-estimate';
 
 const settings: DatasetSettings = { ...defaultSettings(), minExamples: 5 };
@@ -116,6 +116,69 @@ test('a duplicate appears and disappears as lines are edited', () => {
   // deleting the first line makes the second the first occurrence
   document.applyChanges([{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
   assert.equal(duplicates().length, 0);
+});
+
+test('a preference contradiction appears and disappears as either pair is edited', () => {
+  const pair = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
+  const lines = [pair('Is tea hot?', 'Usually, yes.', 'Never.'), pair('Name a fruit.', 'An apple.', 'A chair.'), pair('Is tea hot?', 'Usually, yes.', 'Sometimes.')];
+  const document = createDatasetDocument('file:///pairs.jsonl', lines.join('\n'), settings);
+  const found = () => document.findings().filter((finding) => finding.rule === 'preference-contradiction').map((finding) => `${finding.range.start.line}->${finding.related?.[0].range.start.line}: ${finding.message}`);
+  const replaceIn = (line: number, from: string, to: string) => {
+    const at = lines[line].indexOf(from);
+    assert.ok(at >= 0, from);
+    document.applyChanges([{ range: { start: { line, character: at }, end: { line, character: at + from.length } }, text: to }]);
+    lines[line] = lines[line].slice(0, at) + to + lines[line].slice(at + from.length);
+    // the incremental document agrees with a fresh one over the same text
+    assert.deepEqual(key(document.findings()), key(createDatasetDocument('file:///pairs.jsonl', lines.join('\n'), settings).findings()));
+  };
+  // same prompt and chosen, another rejected: not a contradiction
+  assert.deepEqual(found(), []);
+  // the later pair now prefers 'Never.' over 'Usually, yes.'
+  replaceIn(2, '"chosen":"Usually, yes.","rejected":"Sometimes."', '"chosen":"Never.","rejected":"Usually, yes."');
+  assert.deepEqual(found(), ['2->0: line 1 prefers the opposite answer for the same prompt']);
+  // editing the earlier pair's prompt takes it away
+  replaceIn(0, 'Is tea hot?', 'Is coffee hot?');
+  assert.deepEqual(found(), []);
+  // and editing it back brings it back
+  replaceIn(0, 'Is coffee hot?', 'Is tea hot?');
+  assert.deepEqual(found(), ['2->0: line 1 prefers the opposite answer for the same prompt']);
+  // a line inserted above moves both ends
+  const colour = pair('Name a colour.', 'Red.', 'Loud.');
+  document.applyChanges([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `${colour}\n` }]);
+  lines.unshift(colour);
+  assert.deepEqual(found(), ['3->1: line 2 prefers the opposite answer for the same prompt']);
+  // swapping the earlier pair's answers turns the two into a duplicate pair instead
+  replaceIn(1, '"chosen":"Usually, yes.","rejected":"Never."', '"chosen":"Never.","rejected":"Usually, yes."');
+  assert.deepEqual(found(), []);
+  assert.deepEqual(document.findings().filter((finding) => finding.rule === 'duplicate').map((finding) => finding.range.start.line), [3]);
+});
+
+test('random edits of preference pairs: the document agrees with a fresh parse and with the stream', async () => {
+  const next = random(7);
+  const prompts = ['Is tea hot?', 'Name a fruit.', 'Is the sea salty?'];
+  const answers = ['Yes.', 'No.', 'Maybe.', 'An apple.'];
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+  const pair = () => {
+    const chosen = pick(answers);
+    return JSON.stringify({ prompt: pick(prompts), chosen, rejected: pick(answers.filter((answer) => answer !== chosen)) });
+  };
+  const lines = Array.from({ length: 12 }, pair);
+  const document = createDatasetDocument('file:///pairs.jsonl', lines.join('\n'), settings);
+  const contradictions = (findings: Finding[]) => key(findings.filter((finding) => finding.rule === 'preference-contradiction')).map((item) => item.replace(/^(\d+):\d+-\d+:\d+/, '$1'));
+  let seen = 0;
+  for (let step = 0; step < 40; step++) {
+    const line = Math.floor(next() * lines.length);
+    const text = next() < 0.8 ? pair() : '';
+    document.applyChanges([{ range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text }]);
+    lines[line] = text;
+    const fresh = createDatasetDocument('file:///pairs.jsonl', lines.join('\n'), settings).findings();
+    assert.deepEqual(key(document.findings()), key(fresh), `after edit ${step}`);
+    const streamed: Finding[] = [];
+    for await (const finding of lintText(lines.join('\n'), settings)) streamed.push(finding);
+    assert.deepEqual(contradictions(streamed), contradictions(fresh), `stream after edit ${step}`);
+    seen += contradictions(fresh).length;
+  }
+  assert.ok(seen > 10, `the edits made contradictions (${seen})`);
 });
 
 test('when an edit changes the file\'s format, mixed-format moves to the records of the other format', () => {

@@ -1,5 +1,6 @@
 // The incremental cross-record indexes of an open document: groups of records sharing a normalised conversation
-// (duplicates) or prompt (conflicting duplicates), and near-duplicate neighbours found through MinHash LSH bands.
+// (duplicates), prompt (conflicting duplicates) or preference pair (preference contradictions, where a pair's group
+// and its opposite's are both present), and near-duplicate neighbours found through MinHash LSH bands.
 // Adding or removing one line touches only its own keys and buckets, so an edit never re-scans the file.
 import { BANDS, MAX_BUCKET_CANDIDATES, similarity } from './fingerprint';
 import type { LineAnalysis } from '../line/analyze-line';
@@ -28,6 +29,13 @@ export class DocumentIndex {
   /** Groups holding more than one entry: the only ones findings() needs to visit. */
   readonly repeatedExact = new Set<Set<Entry>>();
   readonly repeatedPrompt = new Set<Set<Entry>>();
+  /** Preference pairs by Fingerprint.preference (none outside preference data). */
+  private readonly pairGroups = new Map<number, Group>();
+  /**
+   * Each pair key whose opposite pair is in the document too, with that opposite key (both ways round): the only
+   * pairs findings() needs to visit for contradictions.
+   */
+  readonly contradicted = new Map<number, number>();
   readonly withNeighbours = new Set<Entry>();
   private readonly bands: Int32MultiMap;
   private readonly byId = new Map<number, Entry>();
@@ -43,6 +51,13 @@ export class DocumentIndex {
     if (!print) return;
     if (print.full !== null) addToGroup(this.exactGroups, this.repeatedExact, print.full, entry);
     if (print.prompt !== null && print.response !== null) addToGroup(this.promptGroups, this.repeatedPrompt, print.prompt, entry);
+    if (print.preference !== null && print.opposite !== null) {
+      addToGroup(this.pairGroups, null, print.preference, entry);
+      if (this.pairGroups.has(print.opposite)) {
+        this.contradicted.set(print.preference, print.opposite);
+        this.contradicted.set(print.opposite, print.preference);
+      }
+    }
     if (!this.nearDuplicates || !print.signature || !print.bands) return;
     this.byId.set(entry.id, entry);
     // candidates repeat across bands; they are few, so a list beats a Set
@@ -68,6 +83,13 @@ export class DocumentIndex {
     if (!print) return;
     if (print.full !== null) removeFromGroup(this.exactGroups, this.repeatedExact, print.full, entry);
     if (print.prompt !== null && print.response !== null) removeFromGroup(this.promptGroups, this.repeatedPrompt, print.prompt, entry);
+    if (print.preference !== null && print.opposite !== null) {
+      removeFromGroup(this.pairGroups, null, print.preference, entry);
+      if (!this.pairGroups.has(print.preference)) {
+        this.contradicted.delete(print.preference);
+        this.contradicted.delete(print.opposite);
+      }
+    }
     if (!this.byId.delete(entry.id)) return;
     for (const other of entry.neighbours ?? []) {
       other.neighbours?.delete(entry);
@@ -84,20 +106,30 @@ export class DocumentIndex {
       this.dead = 0;
     }
   }
+
+  /** The records holding the preference pair `key`. */
+  pairs(key: number): Iterable<Entry> {
+    return members(this.pairGroups.get(key));
+  }
 }
 
-function addToGroup(groups: Map<number, Group>, repeated: Set<Set<Entry>>, key: number, entry: Entry): void {
+function members(group: Group | undefined): Iterable<Entry> {
+  return group === undefined ? [] : group instanceof Set ? group : [group];
+}
+
+/** `repeated`, when given, keeps the groups of two or more entries. */
+function addToGroup(groups: Map<number, Group>, repeated: Set<Set<Entry>> | null, key: number, entry: Entry): void {
   const group = groups.get(key);
   if (!group) groups.set(key, entry);
   else if (group instanceof Set) group.add(entry);
   else if (group !== entry) {
     const pair = new Set([group, entry]);
     groups.set(key, pair);
-    repeated.add(pair);
+    repeated?.add(pair);
   }
 }
 
-function removeFromGroup(groups: Map<number, Group>, repeated: Set<Set<Entry>>, key: number, entry: Entry): void {
+function removeFromGroup(groups: Map<number, Group>, repeated: Set<Set<Entry>> | null, key: number, entry: Entry): void {
   const group = groups.get(key);
   if (!group) return;
   if (!(group instanceof Set)) {
@@ -106,7 +138,7 @@ function removeFromGroup(groups: Map<number, Group>, repeated: Set<Set<Entry>>, 
   }
   group.delete(entry);
   if (group.size >= 2) return;
-  repeated.delete(group);
+  repeated?.delete(group);
   const [last] = group;
   if (last) groups.set(key, last);
   else groups.delete(key);

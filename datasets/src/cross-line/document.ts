@@ -339,7 +339,10 @@ export class Dataset implements DatasetDocument {
     return lineRange(entry.index, offsets.start, offsets.end);
   }
 
-  /** Duplicates, conflicting duplicates and near-duplicates from the index's groups, in line order. */
+  /**
+   * Duplicates, preference contradictions, conflicting duplicates and near-duplicates from the index's groups, in
+   * line order; a record gets the first of these that applies, as in a stream (StreamIndex.addBlock).
+   */
   private groupFindings(): Array<{ entry: Entry; finding: Finding }> {
     const found: Array<{ entry: Entry; finding: Finding }> = [];
     const add = (entry: Entry, finding: Finding | null) => {
@@ -352,6 +355,16 @@ export class Dataset implements DatasetDocument {
         if (entry === first) continue;
         reported.add(entry);
         add(entry, crossFinding(this.settings, { rule: 'duplicate', first: first.index }, this.places(entry, first)));
+      }
+    }
+    // a pair preferring the opposite of an earlier pair with its prompt, pointing to the first such pair
+    for (const [key, opposite] of this.index.contradicted) {
+      const first = earliest(this.index.pairs(opposite));
+      if (!first) continue;
+      for (const entry of this.index.pairs(key)) {
+        if (entry.index <= first.index || reported.has(entry)) continue;
+        reported.add(entry);
+        add(entry, crossFinding(this.settings, { rule: 'preference-contradiction', first: first.index }, this.places(entry, first)));
       }
     }
     for (const group of this.index.repeatedPrompt) {

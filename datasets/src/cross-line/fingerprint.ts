@@ -1,6 +1,7 @@
 // What the cross-record rules index about a record: exact keys after whitespace/case normalisation (whole
-// conversation, prompt, response) and a MinHash signature for near-duplicates. Both come from the one pass of
-// scanText over each field: normalised hashes per field, MinHash bins over word 3-shingles.
+// conversation, prompt, response; for a preference pair, the pair both ways round) and a MinHash signature for
+// near-duplicates. Both come from the one pass of scanText over each field: normalised hashes per field, MinHash bins
+// over word 3-shingles.
 //
 // MinHash uses one-permutation hashing (one hash per shingle, spread over 64 bins, Li et al. 2012) with rotation
 // densification for empty bins. Signatures keep 16 bits per bin (b-bit MinHash: a false match per bin has
@@ -10,8 +11,9 @@
 // is verified on all 64 bins, so the looser filter costs some verifications, not false findings). Words (a CJK
 // character counts as one) make shingles, as in large-scale deduplication; character shingles make unrelated texts
 // of a small vocabulary look alike.
-import { fmix32, Hasher } from '../line/hash';
+import { fmix32, Hasher, ROLE_TAG } from '../line/hash';
 import { ShingleSink } from '../line/text-stats';
+import type { SideHashes } from '../line/preference-sides';
 import type { Role } from '../../../contracts/src/dataset-types';
 
 export const SIGNATURE_BINS = 64;
@@ -25,8 +27,6 @@ export const MAX_SHINGLED_TOKENS = 2000;
  */
 export const MAX_BUCKET_CANDIDATES = 32;
 
-const ROLE_TAG: Record<Role, number> = { system: 1, user: 2, assistant: 3, tool: 4 };
-
 export interface Fingerprint {
   full: number | null;
   prompt: number | null;
@@ -34,6 +34,31 @@ export interface Fingerprint {
   signature: Uint16Array | null;
   /** One int32 key per band (seeded with the band index), for the LSH multimap. */
   bands: ArrayLike<number> | null;
+  /**
+   * A preference pair's keys (null for other records, and while preference-contradiction is off): `preference` hashes
+   * (prompt, chosen, rejected), `opposite` (prompt, rejected, chosen); a record whose `opposite` is an earlier
+   * record's `preference` contradicts it.
+   */
+  preference: number | null;
+  opposite: number | null;
+}
+
+/** A tag no conversation's hash starts with, so a pair's keys are never confused with `full` or `prompt` ones. */
+const PAIR_TAG = 0x100;
+
+const NO_PAIR: Pick<Fingerprint, 'preference' | 'opposite'> = { preference: null, opposite: null };
+
+function pairKey(prompt: number, first: number, second: number): number {
+  return new Hasher().addSeparator(PAIR_TAG).addHash(prompt).addSeparator(1).addHash(first).addSeparator(2).addHash(second).digest();
+}
+
+/**
+ * The pair's `preference` and `opposite` keys; null when its two answers are the same (preference-identical's, and
+ * such a pair would contradict its own copies).
+ */
+export function preferenceKeys(sides: SideHashes | null): Pick<Fingerprint, 'preference' | 'opposite'> {
+  if (!sides || sides.chosen === sides.rejected) return NO_PAIR;
+  return { preference: pairKey(sides.prompt, sides.chosen, sides.rejected), opposite: pairKey(sides.prompt, sides.rejected, sides.chosen) };
 }
 
 const sharedSink = new ShingleSink(MAX_SHINGLED_TOKENS);
@@ -74,9 +99,10 @@ export interface HashedField {
 
 /**
  * Keys from the fields' normalised hashes (in record order; fields of turn -1 are not in the conversation).
- * `answer` is the index of the last assistant turn, or -1 (plain text has no prompt/response split).
+ * `answer` is the index of the last assistant turn, or -1 (plain text has no prompt/response split); `sides`, a
+ * preference pair's hashes when preference-contradiction is on.
  */
-export function fingerprint(fields: readonly HashedField[], answer: number, sink: ShingleSink | null): Fingerprint {
+export function fingerprint(fields: readonly HashedField[], answer: number, sink: ShingleSink | null, sides: SideHashes | null = null): Fingerprint {
   const full = new Hasher();
   const prompt = new Hasher();
   const response = new Hasher();
@@ -90,12 +116,15 @@ export function fingerprint(fields: readonly HashedField[], answer: number, sink
     else if (field.turn === answer) response.addHash(field.hash);
   }
   const signature = sink && sink.shingles > 0 ? densify(sink.mins) : null;
+  const pair = preferenceKeys(sides);
   return {
     full: any ? full.digest() : null,
     prompt: answer > 0 && !prompt.isEmpty ? prompt.digest() : null,
     response: answer > 0 ? response.digest() : null,
     signature: signature?.signature ?? null,
     bands: signature?.bands ?? null,
+    preference: pair.preference,
+    opposite: pair.opposite,
   };
 }
 

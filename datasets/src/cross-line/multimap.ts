@@ -32,6 +32,11 @@ export class FirstValueMap {
     return slot;
   }
 
+  /** The value stored under `key`, or -1. */
+  get(key: number): number {
+    return this.values[this.slotOf(key)];
+  }
+
   /** The value first stored under `key`, or -1 after storing `value` there (values are never negative). */
   firstOrAdd(key: number, value: number): number {
     const slot = this.slotOf(key);

@@ -1,6 +1,7 @@
 // Cross-record checks for a file read once from top to bottom (`finetune lint`, the trainer's loader): each record
 // is compared with the ones before it, so findings stream out in line order. Memory stays near 400 bytes per record
-// (typed-array maps, 16-bit MinHash signatures); near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
+// (typed-array maps, 16-bit MinHash signatures; a preference pair adds one key of 12–24 bytes, hashes, never text);
+// near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
 import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
 import { FirstValueMap, Int32MultiMap } from './multimap';
 import type { CrossMatch } from '../rules/rule';
@@ -10,6 +11,8 @@ export const NEAR_DUPLICATE_LIMIT = 500_000;
 export class StreamIndex {
   private readonly exact: FirstValueMap;
   private readonly prompts: FirstValueMap;
+  /** Preference pairs' keys (Fingerprint.preference) → first line; made on the first pair, so other data never pays. */
+  private pairs: FirstValueMap | null = null;
   private responses = new Float64Array(1024);
   private promptLines = new Int32Array(1024);
   /**
@@ -53,8 +56,8 @@ export class StreamIndex {
 
   /**
    * For each record of a block in file order (null: a line without a fingerprint), the earlier record it repeats,
-   * conflicts with or nearly repeats (in that order of precedence), or null; records of the block count as earlier
-   * for the ones after them. The exact and prompt indexes go record by record, the near-duplicate search band by band.
+   * contradicts (a preference pair preferring the opposite answer), conflicts with or nearly repeats (in that order of
+   * precedence), or null; records of the block count as earlier for the ones after them. The exact and prompt indexes go record by record, the near-duplicate search band by band.
    */
   addBlock(lines: ArrayLike<number>, prints: ReadonlyArray<Fingerprint | null>): Array<CrossMatch | null> {
     const results: Array<CrossMatch | null> = new Array<CrossMatch | null>(prints.length).fill(null);
@@ -63,8 +66,11 @@ export class StreamIndex {
     prints.forEach((print, i) => {
       if (!print) return;
       results[i] = this.exactMatch(lines[i], print);
+      // indexed whatever else the record matches, so later pairs find it
+      const contradiction = this.contradictionOf(lines[i], print);
       if (results[i]) return;
-      results[i] = this.conflictOf(lines[i], print);
+      const conflict = this.conflictOf(lines[i], print);
+      results[i] = contradiction ?? conflict;
       slots[i] = this.signatureSlot(lines[i], print);
       if (slots[i] >= 0) searched++;
     });
@@ -99,6 +105,15 @@ export class StreamIndex {
     if (print.full === null) return null;
     const first = this.exact.firstOrAdd(print.full, line);
     return first >= 0 ? { rule: 'duplicate', first } : null;
+  }
+
+  /** The first earlier pair whose preference is this one's opposite; stores this pair's key. */
+  private contradictionOf(line: number, print: Fingerprint): CrossMatch | null {
+    if (print.preference === null || print.opposite === null) return null;
+    this.pairs ??= new FirstValueMap();
+    const first = this.pairs.get(print.opposite);
+    this.pairs.firstOrAdd(print.preference, line);
+    return first >= 0 ? { rule: 'preference-contradiction', first } : null;
   }
 
   private conflictOf(line: number, print: Fingerprint): CrossMatch | null {
@@ -175,10 +190,13 @@ export class StreamIndex {
   }
 }
 
-/** The same prompt with an almost identical answer is a near-duplicate, not two conflicting answers. */
-function combine(conflict: CrossMatch | null, near: CrossMatch | null): CrossMatch | null {
-  if (conflict && near && near.first === conflict.first) return near;
-  return conflict ?? near;
+/**
+ * The same prompt with an almost identical answer is a near-duplicate, not two conflicting answers; a contradiction
+ * stays one however alike the two chosen answers are.
+ */
+function combine(match: CrossMatch | null, near: CrossMatch | null): CrossMatch | null {
+  if (match?.rule === 'conflicting-duplicate' && near && near.first === match.first) return near;
+  return match ?? near;
 }
 
 function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {

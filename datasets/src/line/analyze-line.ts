@@ -5,6 +5,7 @@ import { FINGERPRINT_RULES, RECORD_RULES } from '../rules/index';
 import * as jsonSyntax from '../rules/json-syntax';
 import * as missingField from '../rules/missing-field';
 import * as notObject from '../rules/not-object';
+import * as preferenceContradiction from '../rules/preference-contradiction';
 import type { RuleMeta } from '../rules/meta';
 import { isEnabled, severityOf } from '../rules/severity';
 import { overLimit } from '../rules/too-long';
@@ -104,6 +105,8 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
   }
   const over = overLimit(record);
   const hashed = needsFingerprint ? record.fields.map((field) => ({ role: field.role, turn: field.turn, hash: record.stats(field).normalizedHash })) : null;
+  // only preference pairs have sides to compare: other records skip this
+  const sides = hashed && record.sides && isEnabled(settings, preferenceContradiction.meta) ? record.sideHashes() : null;
   return {
     kind: 'record',
     findings: record.findings,
@@ -111,7 +114,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     format,
     dependsOnFileFormat: ownFormat === null,
     turns: record.turns,
-    fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink) : null,
+    fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink, sides) : null,
     primaryKey: record.primaryPath.length ? String(record.primaryPath[0]) : null,
     primaryStart: -1,
     primaryEnd: -1,

@@ -1,6 +1,7 @@
 // Fast non-cryptographic string hashing for the cross-line indexes (duplicates, conflicting duplicates, eval
 // overlap). Two 32-bit multiply-xorshift lanes give a 53-bit result that is exact as a JS number, so hashes can key
 // Maps and Float64Arrays without allocating strings.
+import type { Role } from '../../../contracts/src/dataset-types';
 
 /** Lower-case fold of every UTF-16 code unit that maps to a single code unit; built once on first use. */
 let foldTable: Uint16Array | null = null;
@@ -27,6 +28,9 @@ export function caseFoldTable(): Uint16Array {
   foldTable = table;
   return table;
 }
+
+/** A role's separator tag in the cross-line keys (Hasher.addSeparator), so "user: X" and "assistant: X" differ. */
+export const ROLE_TAG: Record<Role, number> = { system: 1, user: 2, assistant: 3, tool: 4 };
 
 /** Whitespace as JavaScript's \s sees it, for the code units that matter in datasets. */
 export function isWhitespaceCode(code: number): boolean {

@@ -13,6 +13,16 @@ export interface PreferenceSides {
   rejected: ReadTurn[];
 }
 
+/**
+ * A preference pair's prompt and answers, each hashed after whitespace and case normalisation as the duplicates' keys
+ * are (RecordContext.sideHashes), so a prompt or an answer hashes the same as a string or as turns.
+ */
+export interface SideHashes {
+  prompt: number;
+  chosen: number;
+  rejected: number;
+}
+
 /** A preference pair's answer lengths in characters (UTF-16 code units), for the length-bias finding. */
 export interface SideLengths {
   chosen: number;

@@ -7,8 +7,8 @@ import type { TokenCounter } from '../api';
 import { FORMAT_SPECS, type FormatSpec } from './formats';
 import { locatePath, rawOffsetInString, type JsonPath, type Located } from './json-scan';
 import { readTurns, type ReadTurn } from './message-turns';
-import { readSides, type PreferenceSides } from './preference-sides';
-import { Hasher, isWhitespaceCode } from './hash';
+import { readSides, type PreferenceSides, type SideHashes } from './preference-sides';
+import { Hasher, isWhitespaceCode, ROLE_TAG } from './hash';
 import { estimateTokens, scanText, type ShingleSink, type TextStats } from './text-stats';
 import { isEstimateCounter, TURN_OVERHEAD } from '../tokens/token-estimate';
 import type { CanonicalExample, CanonicalTurn, DatasetSettings, FormatId, Role, Severity, TokenCounts } from '../../../contracts/src/dataset-types';
@@ -202,6 +202,31 @@ export class RecordContext {
     const hasher = new Hasher();
     for (const field of this.fields) if (field.turn === turn) hasher.addHash(this.stats(field).normalizedHash);
     return hasher.digest();
+  }
+
+  /**
+   * A preference pair's prompt, chosen and rejected hashes (each part's normalised hash after its role, as the
+   * duplicates' keys are made), for preference-contradiction; null for the other formats and for a pair missing an
+   * answer. The fields hold the sides' parts in order, prompt, chosen, rejected (buildPreference).
+   */
+  sideHashes(): SideHashes | null {
+    const sides = this.sides;
+    if (!sides || sides.chosen.length === 0 || sides.rejected.length === 0) return null;
+    let at = 0;
+    let aligned = true;
+    const hash = (side: readonly ReadTurn[]): number => {
+      const hasher = new Hasher();
+      for (const turn of side) {
+        for (const part of turn.parts) {
+          const field = this.fields[at++];
+          if (field?.text !== part.text) aligned = false;
+          else hasher.addSeparator(turn.role ? ROLE_TAG[turn.role] : 0).addHash(this.stats(field).normalizedHash);
+        }
+      }
+      return hasher.digest();
+    };
+    const hashes = { prompt: hash(sides.prompt), chosen: hash(sides.chosen), rejected: hash(sides.rejected) };
+    return aligned ? hashes : null;
   }
 
   /** Index of the last assistant turn, or -1. */

@@ -13,7 +13,7 @@ import { FORMAT_ORDER } from '../line/formats';
 import type { AnalysedLine, LineFindings } from './line-findings';
 import { readFileLineChunks, type LineChunk } from './line-chunks';
 import {
-  FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
+  FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KEYS_PER_LINE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
   type LintBlock, type LintBlockResult, type LintWorkerData,
 } from './lint-worker';
 import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
@@ -220,15 +220,20 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
 }
 
 function fingerprintAt(result: LintBlockResult, i: number): Fingerprint {
-  const full = result.keys[i * 3];
-  const prompt = result.keys[i * 3 + 1];
-  const response = result.keys[i * 3 + 2];
+  const keys = result.keys;
+  const at = i * KEYS_PER_LINE;
   const signed = (result.kinds[i] & FLAG_SIGNATURE) !== 0;
   return {
-    full: Number.isNaN(full) ? null : full,
-    prompt: Number.isNaN(prompt) ? null : prompt,
-    response: Number.isNaN(response) ? null : response,
+    full: keyOrNull(keys[at]),
+    prompt: keyOrNull(keys[at + 1]),
+    response: keyOrNull(keys[at + 2]),
+    preference: keyOrNull(keys[at + 3]),
+    opposite: keyOrNull(keys[at + 4]),
     signature: signed ? result.signatures.subarray(i * SIGNATURE_BINS, (i + 1) * SIGNATURE_BINS) : null,
     bands: signed ? result.bands.subarray(i * BANDS, (i + 1) * BANDS) : null,
   };
+}
+
+function keyOrNull(key: number): number | null {
+  return Number.isNaN(key) ? null : key;
 }

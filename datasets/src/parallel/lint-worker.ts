@@ -33,12 +33,15 @@ export const FLAG_OVER_LIMIT = 4;
 export const FLAG_FINGERPRINT = 8;
 export const FLAG_SIGNATURE = 16;
 
+/** The Fingerprint's exact keys, in `keys`: full, prompt, response, preference, opposite. */
+export const KEYS_PER_LINE = 5;
+
 export interface LintBlockResult {
   id: number;
   kinds: Uint8Array;
   /** ownFormat and format per line, as 1 + index in FORMAT_ORDER (0: none). */
   formats: Uint8Array;
-  /** full, prompt, response per line (NaN: none). */
+  /** KEYS_PER_LINE per line: full, prompt, response, then a preference pair's preference and opposite keys (NaN: none). */
   keys: Float64Array;
   signatures: Uint16Array;
   bands: Int32Array;
@@ -61,7 +64,7 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
     id: block.id,
     kinds: new Uint8Array(n),
     formats: new Uint8Array(n * 2),
-    keys: new Float64Array(n * 3),
+    keys: new Float64Array(n * KEYS_PER_LINE),
     signatures: new Uint16Array(n * SIGNATURE_BINS),
     bands: new Int32Array(n * BANDS),
     ranges: new Int32Array(n * 2),
@@ -100,9 +103,12 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
     const print = analysis.fingerprint;
     if (print) {
       kind |= FLAG_FINGERPRINT;
-      result.keys[i * 3] = print.full ?? NaN;
-      result.keys[i * 3 + 1] = print.prompt ?? NaN;
-      result.keys[i * 3 + 2] = print.response ?? NaN;
+      const at = i * KEYS_PER_LINE;
+      result.keys[at] = print.full ?? NaN;
+      result.keys[at + 1] = print.prompt ?? NaN;
+      result.keys[at + 2] = print.response ?? NaN;
+      result.keys[at + 3] = print.preference ?? NaN;
+      result.keys[at + 4] = print.opposite ?? NaN;
       if (print.signature && print.bands) {
         kind |= FLAG_SIGNATURE;
         // plain loops: TypedArray.prototype.set costs a builtin call per record, several times these copies

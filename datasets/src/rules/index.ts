@@ -20,6 +20,7 @@ import * as nearDuplicate from './near-duplicate';
 import * as notObject from './not-object';
 import * as pii from './pii';
 import * as placeholder from './placeholder';
+import * as preferenceContradiction from './preference-contradiction';
 import * as preferenceIdentical from './preference-identical';
 import * as preferenceLengthBias from './preference-length-bias';
 import * as preferenceSideRole from './preference-side-role';
@@ -54,6 +55,7 @@ export const RULES: readonly Rule[] = [
   // preference pairs
   preferenceIdentical,
   preferenceSideRole,
+  preferenceContradiction,
   // content
   duplicate,
   conflictingDuplicate,

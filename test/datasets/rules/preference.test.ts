@@ -99,6 +99,65 @@ test('a TRL-format preference file lints clean, in both forms and both kinds of 
 }
 
 {
+  const pair = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
+  const q = 'Is the Earth flat?';
+  const [yes, no, maybe] = ['No, the Earth is round.', 'Yes, it is flat.', 'Nobody knows.'];
+  const ab = pair(q, yes, no);
+  const ba = pair(q, no, yes);
+  const other = pair('What colour is the sky?', 'Blue.', 'Green.');
+  // the same pair written with turns, other case and other whitespace
+  const baTurns = JSON.stringify({ prompt: [user('is the earth  flat?')], chosen: [assistant(' YES, it is flat.')], rejected: 'No, the Earth is round.' });
+  const conversation = (chosen: string, rejected: string) => JSON.stringify({ chosen: [user(q), assistant(chosen)], rejected: [user(q), assistant(rejected)] });
+  const message = (line: number) => `line ${line} prefers the opposite answer for the same prompt`;
+  ruleTester('preference-contradiction', {
+    valid: [
+      // the same prompt and chosen answer with another rejected one: several pairs per prompt are usual
+      [ab, pair(q, yes, maybe), pair(q, maybe, no)],
+      // the same pair again is a duplicate, not a contradiction
+      [ab, ab],
+      // the opposite answers for another prompt
+      [ab, pair('Is the Moon flat?', no, yes)],
+      // identical answers contradict nothing (preference-identical reports them)
+      [pair(q, yes, yes), pair(q, yes, yes)],
+      { text: [ab, ba], settings: { severities: { 'preference-contradiction': 'off' } } },
+      [conversation(yes, no), conversation(yes, maybe)],
+    ],
+    invalid: [
+      { text: [ab, other, ba], errors: [{ line: 3, ...at(ba, '"prompt"'), message: message(1) }] },
+      { text: [ab, baTurns], errors: [{ line: 2, ...at(baTurns, '"prompt"'), message: message(1) }] },
+      // the implicit form: the shared turns are the prompt
+      { text: [conversation(yes, no), conversation(no, yes)], errors: [{ line: 2, ...at(conversation(no, yes), '"chosen"'), message: message(1) }] },
+      // a repeat of a contradicting pair is a duplicate first
+      { text: [ab, ba, other, ba.replace('Yes', 'yes'), ab], errors: [{ line: 2, column: 2, message: message(1) }] },
+      // a pair that repeats an earlier record's prompt and chosen answer (a duplicate) still counts for later pairs
+      { text: [ab, pair(q, yes, maybe), pair(q, maybe, yes)], errors: [{ line: 3, column: 2, message: message(2) }] },
+    ],
+  });
+
+  test('preference-contradiction: the related location is the other pair, and it replaces conflicting-duplicate on that record', async () => {
+    const text = [ab, other, ba].join('\n');
+    const settings = { ...defaultSettings(), minExamples: 0 };
+    const streamed = [];
+    for await (const finding of lintText(text, settings)) streamed.push(finding);
+    const opened = createDatasetDocument('file:///pairs.jsonl', text, settings).findings();
+    for (const findings of [opened, streamed]) {
+      const found = findings.filter((finding) => finding.rule === 'preference-contradiction');
+      assert.equal(found.length, 1);
+      assert.equal(found[0].severity, 'warning');
+      assert.deepEqual(found[0].related?.map((related) => [related.range.start.line, related.message]), [[0, 'the pair with the opposite preference']]);
+      assert.deepEqual(findings.filter((finding) => finding.rule === 'conflicting-duplicate'), []);
+    }
+    // the document knows the other line's key; a stream, which has left it behind, points to the line's start
+    const related = opened.find((finding) => finding.rule === 'preference-contradiction')?.related?.[0];
+    assert.deepEqual(related?.range, { start: { line: 0, character: 1 }, end: { line: 0, character: 9 } });
+    // with the rule off, the same prompt with another chosen answer is a conflicting duplicate again
+    const off = { ...settings, severities: { 'preference-contradiction': 'off' as const } };
+    const conflicts = createDatasetDocument('file:///pairs.jsonl', text, off).findings().filter((finding) => finding.rule === 'conflicting-duplicate');
+    assert.deepEqual(conflicts.map((finding) => finding.range.start.line), [2]);
+  });
+}
+
+{
   const pair = (chosen: string, rejected: string) => JSON.stringify({ prompt: 'Explain the tides.', chosen, rejected });
   const long = 'The Moon pulls the oceans toward it, and the Earth turns beneath the bulge.';
   const short = 'The Moon pulls the sea.';

@@ -99,6 +99,29 @@ test('incremental changes re-validate: a duplicate made unique disappears, a bro
   server.close(uri);
 });
 
+test('a preference contradiction appears and disappears as either pair is edited, pointing to the other pair', async () => {
+  const uri = newUri();
+  const pair = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
+  const lines = [pair('Is tea hot?', 'Usually.', 'Never.'), pair('Name a fruit.', 'An apple.', 'A chair.'), pair('Is tea hot?', 'Usually.', 'Rarely.')];
+  const contradictions = (params: PublishDiagnosticsParams) =>
+    params.diagnostics.filter((d) => d.code === 'preference-contradiction').map((d) => [d.range.start.line, d.message, d.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line])]);
+  const opened = server.nextDiagnostics(uri);
+  server.open(uri, `${lines.join('\n')}\n`, 1);
+  // the same prompt and chosen answer with another rejected one is no contradiction
+  assert.deepEqual(contradictions(await opened), []);
+  // line 2 swaps to prefer "Never." over "Usually."
+  const swapped = server.nextDiagnostics(uri, (p) => p.version === 2);
+  const from = lines[2].indexOf('"chosen"');
+  server.change(uri, 2, [{ range: { start: { line: 2, character: from }, end: { line: 2, character: lines[2].length - 1 } }, text: '"chosen":"Never.","rejected":"Usually."' }]);
+  assert.deepEqual(contradictions(await swapped), [[2, 'line 1 prefers the opposite answer for the same prompt', [[uri, 0]]]]);
+  // editing the earlier pair's prompt takes it away
+  const edited = server.nextDiagnostics(uri, (p) => p.version === 3);
+  const tea = lines[0].indexOf('tea');
+  server.change(uri, 3, [{ range: { start: { line: 0, character: tea }, end: { line: 0, character: tea + 3 } }, text: 'soup' }]);
+  assert.deepEqual(contradictions(await edited), []);
+  server.close(uri);
+});
+
 test('quick fixes come from validation: delete the duplicate, redact the e-mail, rename the key, trim', async () => {
   const uri = newUri();
   const opened = server.nextDiagnostics(uri);
