@@ -97,18 +97,27 @@ export interface HashedField {
   hash: number;
 }
 
+/** Marks the fields outside a preference pair's chosen conversation (its rejected answer) in the pair's `full` key. */
+const OUTSIDE_TAG = 0x101;
+
 /**
  * Keys from the fields' normalised hashes (in record order; fields of turn -1 are not in the conversation).
  * `answer` is the index of the last assistant turn, or -1 (plain text has no prompt/response split); `sides`, a
- * preference pair's hashes when preference-contradiction is on.
+ * preference pair's hashes when preference-contradiction is on. A preference pair (`pair`) is a duplicate only of the
+ * same prompt with the same two answers, so its `full` key covers the rejected side too; and it has no `response` key:
+ * one prompt with several chosen answers is how preference data is made (not conflicting-duplicate), and a pair that
+ * turns an earlier one round is preference-contradiction's.
  */
-export function fingerprint(fields: readonly HashedField[], answer: number, sink: ShingleSink | null, sides: SideHashes | null = null): Fingerprint {
+export function fingerprint(fields: readonly HashedField[], answer: number, sink: ShingleSink | null, sides: SideHashes | null = null, pair = false): Fingerprint {
   const full = new Hasher();
   const prompt = new Hasher();
   const response = new Hasher();
   let any = false;
   for (const field of fields) {
-    if (field.turn < 0) continue;
+    if (field.turn < 0) {
+      if (pair) full.addSeparator(OUTSIDE_TAG).addSeparator(ROLE_TAG[field.role]).addHash(field.hash);
+      continue;
+    }
     any = true;
     full.addSeparator(ROLE_TAG[field.role]).addHash(field.hash);
     if (answer < 0) continue;
@@ -116,15 +125,15 @@ export function fingerprint(fields: readonly HashedField[], answer: number, sink
     else if (field.turn === answer) response.addHash(field.hash);
   }
   const signature = sink && sink.shingles > 0 ? densify(sink.mins) : null;
-  const pair = preferenceKeys(sides);
+  const keys = preferenceKeys(sides);
   return {
     full: any ? full.digest() : null,
     prompt: answer > 0 && !prompt.isEmpty ? prompt.digest() : null,
-    response: answer > 0 ? response.digest() : null,
+    response: answer > 0 && !pair ? response.digest() : null,
     signature: signature?.signature ?? null,
     bands: signature?.bands ?? null,
-    preference: pair.preference,
-    opposite: pair.opposite,
+    preference: keys.preference,
+    opposite: keys.opposite,
   };
 }
 

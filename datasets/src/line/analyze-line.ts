@@ -114,7 +114,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     format,
     dependsOnFileFormat: ownFormat === null,
     turns: record.turns,
-    fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink, sides) : null,
+    fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink, sides, record.sides !== null) : null,
     primaryKey: record.primaryPath.length ? String(record.primaryPath[0]) : null,
     primaryStart: -1,
     primaryEnd: -1,

@@ -162,10 +162,15 @@ export class RecordContext {
     return path.length ? { path, part: 'key' } : { start: this.start, end: Math.min(this.line.length, this.start + 1) };
   }
 
-  /** Scans every field once (see scanText); the conversation's fields also feed the MinHash sink. */
+  /**
+   * Scans every field once (see scanText); the conversation's fields also feed the MinHash sink, and a preference
+   * pair's rejected answer too (two pairs that share a prompt and chosen answer are not near-duplicates when their
+   * rejected answers differ).
+   */
   scanAll(sink: ShingleSink | null): void {
+    const pair = this.sides !== null;
     // system prompts are boilerplate many records share: they would make unrelated records look alike
-    for (const field of this.fields) field.stats = scanText(field.text, field.turn >= 0 && field.role !== 'system' ? sink : null);
+    for (const field of this.fields) field.stats = scanText(field.text, (field.turn >= 0 || pair) && field.role !== 'system' ? sink : null);
   }
 
   stats(field: FieldView): TextStats {

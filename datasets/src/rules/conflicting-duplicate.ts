@@ -7,7 +7,7 @@ export const meta: RuleMeta = {
   id: 'conflicting-duplicate',
   defaultSeverity: 'warning',
   scope: 'cross-record',
-  description: 'The same prompt as an earlier record but a different response; related information points to the first one.',
+  description: 'The same prompt as an earlier record but a different response; related information points to the first one. Not for preference pairs (several answers per prompt are how they are made; `preference-contradiction` covers the conflict that matters).',
 };
 
 export const usesFingerprints = true;

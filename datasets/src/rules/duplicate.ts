@@ -7,7 +7,7 @@ export const meta: RuleMeta = {
   id: 'duplicate',
   defaultSeverity: 'warning',
   scope: 'cross-record',
-  description: 'The record repeats an earlier one (after whitespace and case normalisation); related information points to the first occurrence.',
+  description: 'The record repeats an earlier one (after whitespace and case normalisation; a preference pair: the same prompt and both answers); related information points to the first occurrence.',
   fix: 'Delete the duplicate line.',
 };
 

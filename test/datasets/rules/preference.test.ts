@@ -129,7 +129,7 @@ test('a TRL-format preference file lints clean, in both forms and both kinds of 
       { text: [conversation(yes, no), conversation(no, yes)], errors: [{ line: 2, ...at(conversation(no, yes), '"chosen"'), message: message(1) }] },
       // a repeat of a contradicting pair is a duplicate first
       { text: [ab, ba, other, ba.replace('Yes', 'yes'), ab], errors: [{ line: 2, column: 2, message: message(1) }] },
-      // a pair that repeats an earlier record's prompt and chosen answer (a duplicate) still counts for later pairs
+      // a pair that repeats an earlier record's prompt and chosen answer still counts for later pairs
       { text: [ab, pair(q, yes, maybe), pair(q, maybe, yes)], errors: [{ line: 3, column: 2, message: message(2) }] },
     ],
   });
@@ -150,10 +150,24 @@ test('a TRL-format preference file lints clean, in both forms and both kinds of 
     // the document knows the other line's key; a stream, which has left it behind, points to the line's start
     const related = opened.find((finding) => finding.rule === 'preference-contradiction')?.related?.[0];
     assert.deepEqual(related?.range, { start: { line: 0, character: 1 }, end: { line: 0, character: 9 } });
-    // with the rule off, the same prompt with another chosen answer is a conflicting duplicate again
+    // with the rule off, pairs still never get conflicting-duplicate: several chosen answers per prompt are usual
     const off = { ...settings, severities: { 'preference-contradiction': 'off' as const } };
     const conflicts = createDatasetDocument('file:///pairs.jsonl', text, off).findings().filter((finding) => finding.rule === 'conflicting-duplicate');
-    assert.deepEqual(conflicts.map((finding) => finding.range.start.line), [2]);
+    assert.deepEqual(conflicts, []);
+  });
+
+  test('a pair duplicates only the same prompt with the same two answers; more pairs per prompt are neither duplicates nor conflicts', async () => {
+    const long = (text: string) => `${text} — said at length, so that the answer has enough words to be compared fairly.`;
+    const first = pair(q, long(yes), long(no));
+    const lines = [first, pair(q, long(yes), long(maybe)), pair(q, long(maybe), long(no)), first];
+    const settings = { ...defaultSettings(), minExamples: 0 };
+    const streamed = [];
+    for await (const finding of lintText(lines.join('\n'), settings)) streamed.push(finding);
+    const opened = createDatasetDocument('file:///pairs.jsonl', lines.join('\n'), settings).findings();
+    for (const findings of [opened, streamed]) {
+      const crossRecord = findings.filter((finding) => ['duplicate', 'conflicting-duplicate', 'near-duplicate'].includes(finding.rule));
+      assert.deepEqual(crossRecord.map((finding) => [finding.rule, finding.range.start.line]), [['duplicate', 3]]);
+    }
   });
 }
 
