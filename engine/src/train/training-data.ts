@@ -4,11 +4,11 @@
 // by the step graph before the first step.
 import { UserError } from '../../../contracts/src/user-error';
 import type { TrainingArguments } from '../../../contracts/src/training-arguments';
-import { BatchStream, makeRowsBatch, planBatches, type Batch, type DataPosition, type PlannedStream, type TokenizedExample } from './batching';
-import { loadTrainingFile, readTrainableExamples, splitForEval, type ChatTokenizerLike, type TokenizedDataset } from './data';
+import { BatchStream, makeRowsBatch, planBatches, type Batch, type DataPosition, type PlannedStream } from './batching';
+import { loadTrainingFile, readTrainableExamples, splitForEval, type ChatTokenizerLike } from './data';
 import { packRowLength } from './packing';
 import { makePairBatch, PairStream } from './preference-batching';
-import { tokenizePairs, type TokenizedPair, type TokenizedPairs } from './preference-data';
+import { tokenizePairs, type TokenizedPair } from './preference-data';
 import type { TrainingSession } from './types';
 
 export interface TrainingData {
@@ -50,26 +50,43 @@ function noTrainableExamples(args: TrainingArguments, truncated: number): UserEr
   return new UserError(`${args.data}: no example has a trained token to learn from (${cause})`, 'dataset');
 }
 
-export async function loadExampleData(args: TrainingArguments, tokenizer: ChatTokenizerLike, padId: number): Promise<TrainingData> {
-  const trainData = await loadTrainingFile(args.data, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, evalFile: args.eval });
-  let train = trainData.examples;
-  let evaluation: TokenizedExample[] = [];
-  let evalData: TokenizedDataset | null = null;
+/** Train and eval sets with their counts and log lines: --eval, else a seeded --eval-fraction of --data. */
+interface Sets<T> extends Counted {
+  train: T[];
+  evaluation: T[];
+  notes: string[];
+}
+
+async function trainAndEval<T>(args: TrainingArguments, read: (file: string, evalFile?: string) => Promise<Counted & { items: T[] }>, unit: string, truncatedUnit: string): Promise<Sets<T>> {
+  const trainData = await read(args.data, args.eval);
+  let train = trainData.items;
+  let evaluation: T[] = [];
+  let evalData: Counted | null = null;
   if (args.eval) {
-    evalData = await loadTrainingFile(args.eval, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model });
-    evaluation = evalData.examples;
+    const evalSet = await read(args.eval);
+    evalData = evalSet;
+    evaluation = evalSet.items;
   } else if (args.evalFraction > 0) {
-    ({ train, eval: evaluation } = splitForEval(trainData.examples, args.evalFraction, args.seed));
+    ({ train, eval: evaluation } = splitForEval(trainData.items, args.evalFraction, args.seed));
   }
   if (train.length === 0) throw noTrainableExamples(args, trainData.truncated);
+  const notes = [describe(`train ${args.data}`, trainData, train.length, unit, truncatedUnit)];
+  if (evaluation.length > 0) notes.push(describe(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evaluation.length, unit, truncatedUnit));
+  return { train, evaluation, notes, truncated: trainData.truncated + (evalData?.truncated ?? 0), skipped: trainData.skipped + (evalData?.skipped ?? 0) };
+}
+
+export async function loadExampleData(args: TrainingArguments, tokenizer: ChatTokenizerLike, padId: number): Promise<TrainingData> {
+  const read = async (file: string, evalFile?: string) => {
+    const data = await loadTrainingFile(file, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, ...(evalFile ? { evalFile } : {}) });
+    return { ...data, items: data.examples };
+  };
+  const { train, evaluation, notes, truncated, skipped } = await trainAndEval(args, read, 'examples', '');
   const packing = packRowLength(args);
-  const notes = [describe(`train ${args.data}`, trainData, train.length, 'examples', '')];
-  if (evaluation.length > 0) notes.push(describe(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evaluation.length, 'examples', ''));
   return {
     trainCount: train.length,
     evalCount: evaluation.length,
-    truncated: trainData.truncated + (evalData?.truncated ?? 0),
-    skipped: trainData.skipped + (evalData?.skipped ?? 0),
+    truncated,
+    skipped,
     notes,
     batchesPerEpoch: planBatches(train.map((example) => example.ids.length), args.batchSize, args.seed, 0, packing).length,
     stream: (position) => new BatchStream(train, args.batchSize, args.seed, padId, position, 8, packing),
@@ -77,11 +94,6 @@ export async function loadExampleData(args: TrainingArguments, tokenizer: ChatTo
     evalBatches: () => inOrder(evaluation, (example) => example.ids.length, args.batchSize, (indices) => makeRowsBatch(evaluation, indices.map((index) => [index]), padId, 8, args.packing)),
     prepare: async () => {},
   };
-}
-
-async function readPairs(file: string, tokenizer: ChatTokenizerLike, args: TrainingArguments, evalFile?: string): Promise<TokenizedPairs> {
-  const examples = await readTrainableExamples(file, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, ...(evalFile ? { evalFile } : {}) });
-  return tokenizePairs(examples, tokenizer, args.maxSeqLen, file);
 }
 
 /** The reference log-probs of every pair: the step graph run forward with the starting weights, a batch at a time. */
@@ -94,25 +106,18 @@ async function computeReference(session: TrainingSession, pairs: readonly Tokeni
 }
 
 export async function loadPreferenceData(args: TrainingArguments, tokenizer: ChatTokenizerLike, padId: number): Promise<TrainingData> {
-  const trainData = await readPairs(args.data, tokenizer, args, args.eval);
-  let train = trainData.pairs;
-  let evaluation: TokenizedPair[] = [];
-  let evalData: TokenizedPairs | null = null;
-  if (args.eval) {
-    evalData = await readPairs(args.eval, tokenizer, args);
-    evaluation = evalData.pairs;
-  } else if (args.evalFraction > 0) {
-    ({ train, eval: evaluation } = splitForEval(trainData.pairs, args.evalFraction, args.seed));
-  }
-  if (train.length === 0) throw noTrainableExamples(args, trainData.truncated);
+  const read = async (file: string, evalFile?: string) => {
+    const examples = await readTrainableExamples(file, tokenizer, { maxSeqLen: args.maxSeqLen, modelDir: args.model, ...(evalFile ? { evalFile } : {}) });
+    const pairs = tokenizePairs(examples, tokenizer, args.maxSeqLen, file);
+    return { ...pairs, items: pairs.pairs };
+  };
+  const { train, evaluation, notes, truncated, skipped } = await trainAndEval(args, read, 'preference pairs', 'sides');
   const longer = (pair: TokenizedPair) => Math.max(pair.chosen.ids.length, pair.rejected.ids.length);
-  const notes = [describe(`train ${args.data}`, trainData, train.length, 'preference pairs', 'sides')];
-  if (evaluation.length > 0) notes.push(describe(`eval ${args.eval ?? `${Math.round(args.evalFraction * 100)}% of ${args.data}`}`, evalData ?? trainData, evaluation.length, 'preference pairs', 'sides'));
   return {
     trainCount: train.length,
     evalCount: evaluation.length,
-    truncated: trainData.truncated + (evalData?.truncated ?? 0),
-    skipped: trainData.skipped + (evalData?.skipped ?? 0),
+    truncated,
+    skipped,
     notes,
     batchesPerEpoch: planBatches(train.map(longer), args.batchSize, args.seed, 0).length,
     stream: (position) => new PairStream(train, args.batchSize, args.seed, padId, position),

@@ -233,10 +233,11 @@ export function registerGeneration(connection: MessageConnection): GenerationSer
     }
   });
 
-  connection.onRequest(perExampleLossRequest, async (params, token) => {
+  /** A scoring job: `evaluate/progress` notifications as batches finish; a cancelled one rejects. */
+  const scoring = <P extends { requestId: string }, R>(run: (params: P, hooks: { signal: AbortSignal; onProgress: (done: number, total: number) => void }) => Promise<R>) => async (params: P, token: CancellationToken): Promise<R> => {
     const controller = track(params.requestId, token);
     try {
-      return await service.perExampleLoss(params, {
+      return await run(params, {
         signal: controller.signal,
         onProgress: (done, total) => quietly(connection.sendNotification(evaluateProgressNotification, { requestId: params.requestId, done, total })),
       });
@@ -245,21 +246,9 @@ export function registerGeneration(connection: MessageConnection): GenerationSer
     } finally {
       jobs.delete(params.requestId);
     }
-  });
-
-  connection.onRequest(preferenceScoresRequest, async (params, token) => {
-    const controller = track(params.requestId, token);
-    try {
-      return await service.preferenceScores(params, {
-        signal: controller.signal,
-        onProgress: (done, total) => quietly(connection.sendNotification(evaluateProgressNotification, { requestId: params.requestId, done, total })),
-      });
-    } catch (error) {
-      throw error instanceof ScoringCancelled ? new ResponseError(requestFailedCode, error.message) : asResponseError(error);
-    } finally {
-      jobs.delete(params.requestId);
-    }
-  });
+  };
+  connection.onRequest(perExampleLossRequest, scoring((params: PerExampleLossParams, hooks) => service.perExampleLoss(params, hooks)));
+  connection.onRequest(preferenceScoresRequest, scoring((params: PreferenceScoresParams, hooks) => service.preferenceScores(params, hooks)));
 
   connection.onRequest(jobCancelRequest, (params) => {
     const job = jobs.get(params.requestId);
