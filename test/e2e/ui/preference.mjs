@@ -3,10 +3,9 @@
 // the chosen answers the alternative —, DPO offers only the preference methods (full, LoRA, QLoRA) and adds β (0.1)
 // to the settings; "More…" writes the run configuration with objective and β. Choosing SFT asks no β and writes none.
 // (The instruction-data path, without the objective step, is the training scenario's.)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../lib/project.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { answer, prepareTinyWorkspace } from './tiny-workspace.mjs';
 import { openFile, runCommand } from './workbench.mjs';
 
 const DATASET = 'pairs.jsonl';
@@ -20,18 +19,6 @@ const pairs = [
   ['Which animal barks?', 'A dog.', 'A cow.'],
 ];
 
-function prepareWorkspace(workspace) {
-  writeFileSync(join(workspace, DATASET), pairs.map(([prompt, chosen, rejected]) => JSON.stringify({ prompt, chosen, rejected })).join('\n') + '\n');
-  const model = join(workspace, 'models', 'tiny');
-  if (!existsSync(join(model, 'config.json'))) {
-    const created = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'init-model', '--arch', 'llama', '--size', 'tiny', '--out', model], { encoding: 'utf8' });
-    if (created.status !== 0) throw new Error(`finetune init-model failed: ${created.stderr}`);
-  }
-  const settingsFile = join(workspace, '.vscode', 'settings.json');
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  const settings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
-  if (settings['finetune.baseModel'] !== 'models/tiny') writeFileSync(settingsFile, JSON.stringify({ ...settings, 'finetune.baseModel': 'models/tiny' }, null, 2));
-}
 
 const quickInputTitle = (page) => page.locator('.quick-input-widget .quick-input-title');
 
@@ -43,14 +30,6 @@ async function rowsOf(page, title) {
   return rows.evaluateAll((elements) => elements.map((element) => (element.getAttribute('aria-label') ?? element.textContent ?? '').trim()));
 }
 
-/** Waits for the quick input titled `title`, types `text` (a filter or a value) and accepts it. */
-async function answer(page, title, text) {
-  await quickInputTitle(page).filter({ hasText: title }).first().waitFor({ timeout: 60_000 });
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(text);
-  if (text) await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 }).catch(() => {});
-  await page.keyboard.press('Enter');
-}
 
 /** Waits for the input box titled `title`, types `value` and accepts it. */
 async function type(page, title, value) {
@@ -84,7 +63,7 @@ export const scenario = {
   name: 'start training on preference data: objective (DPO first), preference methods, beta, written to the run configuration',
   requires: 'finetune.startTraining',
   async run({ page, workspace, shoot }) {
-    prepareWorkspace(workspace);
+    prepareTinyWorkspace(workspace, DATASET, pairs.map(([prompt, chosen, rejected]) => ({ prompt, chosen, rejected })));
     await page.keyboard.press('Escape');
     await openFile(page, DATASET);
     await page.locator('.statusbar-item', { hasText: 'Base model' }).first().waitFor({ timeout: 60_000 });

@@ -1,10 +1,7 @@
 // The Preview CodeLens: a dataset and the tiny model are put in the workspace (the base model in settings), the
 // "Preview" lens above a record is clicked, and a diff editor opens with the record's expected response on the left
 // and the text the model generated, streamed by the engine worker, on the right.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../lib/project.mjs';
+import { prepareTinyWorkspace } from './tiny-workspace.mjs';
 import { openFile, waitUntil } from './workbench.mjs';
 
 const DATASET = 'preview.jsonl';
@@ -14,23 +11,6 @@ const records = [
   { messages: [{ role: 'user', content: 'What color is the sky?' }, { role: 'assistant', content: 'Blue, on a clear day.' }] },
 ];
 
-function prepareWorkspace(workspace) {
-  writeFileSync(join(workspace, DATASET), records.map((record) => JSON.stringify(record)).join('\n') + '\n');
-  const model = join(workspace, 'models', 'tiny');
-  if (!existsSync(join(model, 'config.json'))) {
-    const created = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'init-model', '--arch', 'llama', '--size', 'tiny', '--out', model], { encoding: 'utf8' });
-    if (created.status !== 0) throw new Error(`finetune init-model failed: ${created.stderr}`);
-  }
-  const settingsFile = join(workspace, '.vscode', 'settings.json');
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  const settings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
-  // Greedy and short: the screenshot shows a finished reply within seconds on the CPU.
-  // Side by side even in a narrow editor, so each side's text is its own document's.
-  writeFileSync(
-    settingsFile,
-    JSON.stringify({ ...settings, 'finetune.baseModel': 'models/tiny', 'finetune.preview.maxNewTokens': 24, 'finetune.preview.temperature': 0, 'diffEditor.renderSideBySide': true, 'diffEditor.useInlineViewWhenSpaceIsLimited': false }, null, 2),
-  );
-}
 
 const sideText = (page, side) => page.locator(`.monaco-diff-editor .editor.${side} .view-lines`).first().innerText().catch(() => '');
 /** The preview reports its end in the status bar: `Fine-Tune: N tokens (reason) on device`. */
@@ -40,7 +20,9 @@ export const scenario = {
   name: 'click the Preview CodeLens on a record: diff of expected and generated',
   requires: 'finetune.previewExample',
   async run({ page, userDataDir, workspace, shoot }) {
-    prepareWorkspace(workspace);
+    // Greedy and short: the screenshot shows a finished reply within seconds on the CPU.
+    // Side by side even in a narrow editor, so each side's text is its own document's.
+    prepareTinyWorkspace(workspace, DATASET, records, { 'finetune.preview.maxNewTokens': 24, 'finetune.preview.temperature': 0, 'diffEditor.renderSideBySide': true, 'diffEditor.useInlineViewWhenSpaceIsLimited': false });
     await page.keyboard.press('Escape');
     // Quick open's file index can lag behind a file written a moment ago; the explorer shows it sooner.
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: DATASET }).first();

@@ -1,10 +1,7 @@
 // Training from the command palette: a clean dataset and the tiny model are put in the workspace, "Fine-Tune: Start
 // Training…" is answered step by step (dataset, model, method, steps), the dashboard opens and its loss curve moves
 // as steps stream in, then its Stop button ends the run as cancelled.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../lib/project.mjs';
+import { answer, prepareTinyWorkspace } from './tiny-workspace.mjs';
 import { openFile, runCommand, waitUntil } from './workbench.mjs';
 
 const DATASET = 'train-clean.jsonl';
@@ -22,24 +19,7 @@ function webviewContent(page) {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 }
 
-/** Waits for the quick input titled `title`, types `text` (a filter or a value) and accepts it. */
-async function answer(page, title, text) {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ timeout: 60_000 });
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(text);
-  if (text) await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 }).catch(() => {});
-  await page.keyboard.press('Enter');
-}
 
-function prepareWorkspace(workspace) {
-  writeFileSync(join(workspace, DATASET), facts.map(([user, assistant]) => JSON.stringify({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] })).join('\n') + '\n');
-  const model = join(workspace, 'models', 'tiny');
-  const created = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'init-model', '--arch', 'llama', '--size', 'tiny', '--out', model], { encoding: 'utf8' });
-  if (created.status !== 0) throw new Error(`finetune init-model failed: ${created.stderr}`);
-  // The model picker offers the configured base model first.
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'finetune.baseModel': 'models/tiny' }, null, 2));
-}
 
 const stepShown = async (dashboard) => Number(((await dashboard.locator('[data-figure="step"] dd').textContent().catch(() => '')) ?? '').split('/')[0].trim()) || 0;
 
@@ -47,7 +27,7 @@ export const scenario = {
   name: 'start training from the command palette, watch the curve, stop',
   requires: 'finetune.startTraining',
   async run({ page, userDataDir, workspace, shoot }) {
-    prepareWorkspace(workspace);
+    prepareTinyWorkspace(workspace, DATASET, facts.map(([user, assistant]) => ({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] })));
     await page.keyboard.press('Escape');
     await openFile(page, DATASET);
     // the settings file was written a moment ago, and the model picker offers its base model only once VS Code has

@@ -24,6 +24,7 @@ import { preferenceRunOptions, scorePreferenceEntries } from '../../../extension
 import { GenerationClient } from '../../../extension/src/preview/generation-client';
 import { baseOfRun, runChoice, targetOf } from '../../../extension/src/preview/model-choice';
 import { preferenceParts } from '../../../extension/src/preview/record-prompt';
+import { FACTS } from '../../engine/train/helpers';
 
 let dir: string;
 before(() => {
@@ -31,16 +32,6 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const FACTS: Array<[string, string]> = [
-  ['What is the capital of France?', 'Paris.'],
-  ['What color is the sky?', 'Blue.'],
-  ['How many legs does a cat have?', 'Four.'],
-  ['What is two plus two?', 'Four.'],
-  ['Name a fruit.', 'An apple.'],
-  ['What do bees make?', 'Honey.'],
-  ['What is ice made of?', 'Water.'],
-  ['Which animal barks?', 'A dog.'],
-];
 
 /** TRL's explicit-prompt form, alternating message lists and strings; rejected: another fact's answer. */
 function preferenceFile(): string {
