@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { readPeftAdapter } from '../../../engine/src/adapters/peft';
+import { readPeftAdapter, type PeftAdapter } from '../../../engine/src/adapters/peft';
 import { tensor } from '../../../engine/src/graph';
 import { readSafetensorsHeader } from '../../../engine/src/io/safetensors';
-import { loadModelFolder } from '../../../engine/src/io/model-folder';
+import { loadModelFolder, type ModelFolder } from '../../../engine/src/io/model-folder';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
 import { openGraphSession } from '../../../engine/src/runtime/graph-session';
 import { train } from '../../../engine/src/train/loop';
@@ -21,6 +21,15 @@ before(() => {
   fixture = createFixture('gpt2');
 });
 after(() => fixture.cleanup());
+
+/** The summed log-probability of one sentence under the model (and adapter). */
+async function sentenceLogprob(model: ModelFolder, adapter?: PeftAdapter): Promise<number> {
+  const ids = model.tokenizer!.encode('The capital of France is Paris.', { addSpecialTokens: true });
+  const { session } = await openGraphSession(buildInferenceGraph(model, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
+  const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
+  await session.release();
+  return (out.token_logprobs.data as Float32Array).reduce((a, b) => a + b, 0);
+}
 
 test('LoRA on c_attn, c_proj and c_fc learns and writes a fan_in_fan_out PEFT adapter', async () => {
   const args = fixture.args({ out: 'lora', steps: 30, targetModules: ['c_attn', 'c_proj', 'c_fc'] });
@@ -42,13 +51,7 @@ test('LoRA on c_attn, c_proj and c_fc learns and writes a fan_in_fan_out PEFT ad
   assert.deepEqual(shapes('transformer.h.1.mlp.c_proj'), [[4, inter], [hidden, 4]]);
 
   // The saved adapter loads and merges into the [in, out] weights (the numbers are pinned by gpt2-peft.test.ts).
-  const ids = model.tokenizer!.encode('The capital of France is Paris.', { addSpecialTokens: true });
-  const score = async (adapter?: ReturnType<typeof readPeftAdapter>) => {
-    const { session } = await openGraphSession(buildInferenceGraph(model, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
-    const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
-    await session.release();
-    return (out.token_logprobs.data as Float32Array).reduce((a, b) => a + b, 0);
-  };
+  const score = (adapter?: PeftAdapter) => sentenceLogprob(model, adapter);
   const base = await score();
   const tuned = await score(readPeftAdapter(adapterDir));
   assert.ok(Number.isFinite(tuned) && tuned !== base, `log-prob ${base} → ${tuned}`);
@@ -78,13 +81,7 @@ test('full fine-tuning of GPT-2 writes a model folder with the Conv1D layout tha
 
 test('prompt tuning (text init) and prefix tuning run end to end on GPT-2 and write adapters that score', async () => {
   const model = loadModelFolder(fixture.model);
-  const ids = model.tokenizer!.encode('The capital of France is Paris.', { addSpecialTokens: true });
-  const score = async (adapter?: ReturnType<typeof readPeftAdapter>) => {
-    const { session } = await openGraphSession(buildInferenceGraph(model, { output: { kind: 'token-logprobs' }, adapter }).graph, { device: 'cpu' });
-    const out = await session.run({ input_ids: tensor('int64', [1, ids.length], ids), attention_mask: tensor('int64', [1, ids.length], ids.map(() => 1)) });
-    await session.release();
-    return (out.token_logprobs.data as Float32Array).reduce((a, b) => a + b, 0);
-  };
+  const score = (adapter?: PeftAdapter) => sentenceLogprob(model, adapter);
   const base = await score();
   for (const overrides of [{ method: 'prompt', promptInit: 'text:"Answer briefly"', lr: 3e-1 }, { method: 'prefix', lr: 1e-1 }] as const) {
     const args = fixture.args({ out: overrides.method, ...overrides, virtualTokens: 4, steps: 10, samplePrompt: 'Hi', sampleMaxTokens: 2 });
