@@ -3,7 +3,7 @@
 // package.json stays as it is. test/extension/contributions.test.ts fails while the files differ from what this writes.
 // Usage: npm run contributions
 import * as fs from 'node:fs';
-import { writeFileAtomic } from '../engine/src/run-folder/atomic-write';
+import { writeFileAtomic } from '../engine/src/io/atomic-write';
 import { manifestContributions } from '../extension/src/contributions/manifest';
 import { EXTENSION_PARTS } from '../extension/src/contributions/parts';
 import { runConfigurationSchemaPath, runConfigurationSchemaText } from '../extension/src/training/run-config';

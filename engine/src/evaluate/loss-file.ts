@@ -4,7 +4,7 @@
 // dataset service (0-based) convert with readLossFile. Written atomically: the extension may read it at any time.
 import { existsSync, readFileSync } from 'node:fs';
 import { assertReadableFile } from '../../../contracts/src/user-file';
-import { writeFileAtomic } from '../run-folder/atomic-write';
+import { writeFileAtomic } from '../io/atomic-write';
 import type { ExampleLoss } from './per-example';
 
 export const PER_EXAMPLE_LOSS_FILE = 'per-example-loss.jsonl';

@@ -8,7 +8,7 @@ import { UserError } from '../../../contracts/src/user-error';
 import type { SafetensorsDtype } from '../io/dtype';
 import { loadModelFolder } from '../io/model-folder';
 import { writeModelSafetensors } from '../io/safetensors-writer';
-import { writeJsonAtomic } from '../run-folder/atomic-write';
+import { writeJsonAtomic } from '../io/atomic-write';
 import { mergedTensors } from './merge';
 import { copyModelSideFiles, writeFolderAtomically } from './output-folder';
 

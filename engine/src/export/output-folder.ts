@@ -1,7 +1,8 @@
 // Where an export goes: a fresh folder filled under a temporary name beside it and renamed into place, so a reader
 // never sees half a model; a non-empty destination is refused unless `force` (then the old one is replaced).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { replaceFolder } from '../io/atomic-write';
 import { UserError } from '../../../contracts/src/user-error';
 import { isModelSideFile } from '../train/export';
 
@@ -12,19 +13,7 @@ export function writeFolderAtomically(target: string, force: boolean, fill: (tem
     if (readdirSync(out).length > 0 && !force) throw new UserError(`${out}: folder is not empty (use --force to replace it)`, 'output-not-empty');
   }
   mkdirSync(dirname(out), { recursive: true });
-  const temporary = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary);
-  try {
-    fill(temporary);
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw error;
-  }
-  const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
-  if (existsSync(out)) renameSync(out, old);
-  renameSync(temporary, out);
-  rmSync(old, { recursive: true, force: true });
+  replaceFolder(out, fill, { hidden: true });
 }
 
 /** Copies config, tokenizer, chat template and generation config files (not the weights) from a model folder. */

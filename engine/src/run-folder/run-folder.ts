@@ -7,7 +7,7 @@ import type { RunEvent } from '../../../contracts/src/run/run-events';
 import type { RunInfo } from '../../../contracts/src/run/run-info';
 import { eventsKeptOnResume } from '../../../contracts/src/run/resume-trim';
 import { UserError } from '../../../contracts/src/user-error';
-import { overwriteInPlaceIfItFits, readJson, replaceFolder, writeFileAtomic } from './atomic-write';
+import { overwriteInPlaceIfItFits, readJson, replaceFolder, writeFileAtomic } from '../io/atomic-write';
 import { readAllEvents } from './metrics-reader';
 import { appendWholeLine } from './whole-line-append';
 import { asWriteFailure, refusedWriteCode } from './write-failure';
@@ -85,7 +85,7 @@ export class RunFolder {
     return readJson<RunInfo>(this.runJson);
   }
 
-  /** Replaces `target` (a folder, adapter/ or model/) atomically: see atomic-write.ts. */
+  /** Replaces `target` (a folder, adapter/ or model/) atomically: see ../io/atomic-write.ts. */
   replaceFolder(target: string, fill: (temporary: string) => void): void {
     replaceFolder(target, fill);
   }

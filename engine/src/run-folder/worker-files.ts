@@ -2,7 +2,7 @@
 // worker.log (its output, for crash reports) and cancel.request (a stop request that works without the IPC channel).
 import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
-import { writeJsonAtomic } from './atomic-write';
+import { writeJsonAtomic } from '../io/atomic-write';
 
 export interface WorkerRecord {
   pid: number;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readSafetensorsHeader, readTensorFloat32 } from '../io/safetensors';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors-writer';
 import type { DataPosition } from './batching';
-import { readJson, writeJsonAtomic } from '../run-folder/atomic-write';
+import { readJson, writeJsonAtomic } from '../io/atomic-write';
 import type { RunFolder } from '../run-folder/run-folder';
 
 /** A trainable tensor with its AdamW moments; `name` is the tensor's name in the step graph. */

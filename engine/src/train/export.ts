@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeModelSafetensors, writeSafetensors } from '../io/safetensors-writer';
-import { writeJsonAtomic } from '../run-folder/atomic-write';
+import { writeJsonAtomic } from '../io/atomic-write';
 import type { RunFolder } from '../run-folder/run-folder';
 
 export interface LoraModuleWeights {

@@ -12,7 +12,7 @@ import { embeddingWeightName } from '../../io/tensor-layout';
 import { tokenEmbeddingScale } from '../../models/gemma';
 import { writeSafetensors } from '../../io/safetensors-writer';
 import { SeededRandom, standardNormal } from '../random';
-import { writeJsonAtomic } from '../../run-folder/atomic-write';
+import { writeJsonAtomic } from '../../io/atomic-write';
 import type { RunFolder } from '../../run-folder/run-folder';
 import { runFolderPath } from '../../../../contracts/src/run/run-folder-layout';
 import { trainableTensor, type MethodPlan } from './types';

@@ -1,9 +1,9 @@
 // Writes that a reader never sees half done: a file or a folder is built under a temporary name in the same folder
 // and renamed into place (a rename within a file system is atomic). A failed fill removes its temporary, so a full
 // disk leaves the old version and no half copy. The temporaries' names (NAME.tmp-PID, NAME.old-PID) are what
-// ./stale-temporaries.ts clears after a crash.
+// ../run-folder/stale-temporaries.ts clears after a crash (a run folder's; exports hide theirs: .NAME.tmp-PID).
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Writes bytes or text to `path` through a temp file in the same folder and a rename. */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
@@ -27,8 +27,10 @@ export function readJson<T>(path: string): T {
 }
 
 /** Replaces `target` (a folder) by a folder built by `fill` in a temp location, so readers never see it half-written. */
-export function replaceFolder(target: string, fill: (temporary: string) => void): void {
-  const temporary = `${target}.tmp-${process.pid}`;
+export function replaceFolder(target: string, fill: (temporary: string) => void, options: { hidden?: boolean } = {}): void {
+  // hidden: `.NAME.tmp-PID` beside it, out of sight in a folder the user browses (an export's destination)
+  const beside = (suffix: string) => join(dirname(target), `${options.hidden ? '.' : ''}${basename(target)}.${suffix}-${process.pid}`);
+  const temporary = beside('tmp');
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });
   try {
@@ -37,7 +39,7 @@ export function replaceFolder(target: string, fill: (temporary: string) => void)
     rmSync(temporary, { recursive: true, force: true }); // e.g. a full disk: the old folder stays, no half copy
     throw error;
   }
-  const old = `${target}.old-${process.pid}`;
+  const old = beside('old');
   if (existsSync(target)) renameSync(target, old);
   renameSync(temporary, target);
   rmSync(old, { recursive: true, force: true });
