@@ -2,7 +2,7 @@
 // is compared with the ones before it, so findings stream out in line order. Memory stays near 400 bytes per record
 // (typed-array maps, 16-bit MinHash signatures); near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
 import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
-import { FirstValueMap, Int32MultiMap } from './multimap';
+import { FirstValueMap, WindowedMultiMap } from './multimap';
 import type { CrossMatch } from '../rules/rule';
 
 export const NEAR_DUPLICATE_LIMIT = 500_000;
@@ -16,7 +16,7 @@ export class StreamIndex {
    * One LSH table per band. A block of records is searched band by band (addBlock), so each pass works in one
    * band's table, small enough for the caches, where record by record every lookup lands in a different table.
    */
-  private readonly bands: Int32MultiMap[] = [];
+  private readonly bands: WindowedMultiMap[] = [];
   /**
    * Signatures stay where the analysis wrote them (a worker's block, a slab of fingerprint.ts): each slot points into
    * one of `signatureSources`. Copying them would touch as much fresh memory again, and page faults are not cheap.
@@ -27,11 +27,13 @@ export class StreamIndex {
   private signatureLines = new Int32Array(1024);
   private signatureCount = 0;
   private lastSourceBuffer: ArrayBufferLike | null = null;
-  /** The candidates of the block being searched, BANDS × MAX_BUCKET_CANDIDATES per record (reused). */
+  /** Per record of the block being searched and band, the newest earlier entry under its key (reused). */
+  private heads = new Int32Array(0);
+  /** One record's candidates when its earliest one is not close enough (reused). */
   private candidates = new Int32Array(0);
   /** Set once near-duplicate search stopped for size. */
   nearDuplicateLimitReached = false;
-  /** Where the reads of Int32MultiMap.touch go, so the compiler cannot drop them. */
+  /** Where the reads of WindowedMultiMap.touch go, so the compiler cannot drop them. */
   private touched = 0;
 
   /** `expectedRecords`, when known (from the file size), sizes the LSH tables once. */
@@ -43,7 +45,7 @@ export class StreamIndex {
       this.promptLines = new Int32Array(expectedRecords);
     }
     const expected = nearDuplicates ? Math.min(expectedRecords, NEAR_DUPLICATE_LIMIT) : 0;
-    for (let band = 0; band < BANDS; band++) this.bands.push(new Int32MultiMap(expected));
+    for (let band = 0; band < BANDS; band++) this.bands.push(new WindowedMultiMap(MAX_BUCKET_CANDIDATES, expected));
     if (expected > 1024) {
       this.signatureSource = new Int32Array(expected);
       this.signatureOffset = new Int32Array(expected);
@@ -69,11 +71,10 @@ export class StreamIndex {
       if (slots[i] >= 0) searched++;
     });
     if (searched === 0) return results;
-    // Each record's candidates go to its own stretch of one reused buffer: templated data fills every bucket it
-    // touches, and a list per record (8 bands × 32 candidates) was most of lint's garbage there.
-    const stride = BANDS * MAX_BUCKET_CANDIDATES;
-    if (this.candidates.length < prints.length * stride) this.candidates = new Int32Array(prints.length * stride);
-    const counts = new Int32Array(prints.length);
+    // Per record and band, the newest earlier record under its band key (-1: none), and per record the earliest of
+    // its candidates: the newest MAX_BUCKET_CANDIDATES of each of its buckets, whose oldest the table keeps at hand.
+    if (this.heads.length < prints.length * BANDS) this.heads = new Int32Array(prints.length * BANDS);
+    const earliest = new Int32Array(prints.length).fill(0x7fffffff);
     for (let band = 0; band < BANDS; band++) {
       const table = this.bands[band];
       let touched = 0;
@@ -81,18 +82,47 @@ export class StreamIndex {
       this.touched ^= touched;
       for (let i = 0; i < prints.length; i++) {
         if (slots[i] < 0) continue;
-        // adds the record under its band key and takes the newest records that had it
-        const key = prints[i]!.bands![band];
-        let visited = 0;
-        for (let entry = table.addAndGetPrevious(key, slots[i]); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) {
-          this.candidates[i * stride + counts[i]++] = table.valueAt(entry);
+        // adds the record under its band key (as entry `slots[i]`: every band holds every slot, in order)
+        const head = table.add(prints[i]!.bands![band]);
+        this.heads[i * BANDS + band] = head;
+        if (head >= 0) {
+          const oldest = table.oldestInWindowOf(head);
+          if (oldest < earliest[i]) earliest[i] = oldest;
         }
       }
     }
     for (let i = 0; i < prints.length; i++) {
-      if (slots[i] >= 0 && counts[i] > 0) results[i] = combine(results[i], this.nearest(slots[i], i * stride, counts[i]));
+      if (slots[i] >= 0 && earliest[i] !== 0x7fffffff) results[i] = combine(results[i], this.nearest(slots[i], i, earliest[i]));
     }
     return results;
+  }
+
+  /**
+   * The earliest candidate of the record in `slot` (block position `i`) at or above the threshold. Slots are given
+   * in file order, so in ascending order the first one close enough is the answer. The earliest is tried before the
+   * buckets are walked: on templated data, where every bucket is full, it nearly always is the answer.
+   */
+  private nearest(slot: number, i: number, earliest: number): CrossMatch | null {
+    const match = this.matchWith(slot, earliest);
+    if (match) return match;
+    if (this.candidates.length < BANDS * MAX_BUCKET_CANDIDATES) this.candidates = new Int32Array(BANDS * MAX_BUCKET_CANDIDATES);
+    let count = 0;
+    for (let band = 0; band < BANDS; band++) {
+      const table = this.bands[band];
+      let visited = 0;
+      for (let entry = this.heads[i * BANDS + band]; entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.olderEntry(entry), visited++) {
+        if (entry !== earliest) this.candidates[count++] = entry;
+      }
+    }
+    if (count === 0) return null;
+    const candidates = this.candidates.subarray(0, count).sort();
+    for (let c = 0; c < count; c++) {
+      // found under several bands
+      if (c > 0 && candidates[c] === candidates[c - 1]) continue;
+      const found = this.matchWith(slot, candidates[c]);
+      if (found) return found;
+    }
+    return null;
   }
 
   private exactMatch(line: number, print: Fingerprint): CrossMatch | null {
@@ -140,26 +170,6 @@ export class StreamIndex {
     this.signatureSource[slot] = this.signatureSources.length - 1;
     this.signatureOffset[slot] = signature.byteOffset >> 1;
     return slot;
-  }
-
-  /**
-   * The earliest of `count` candidates (from `start` in the buffer) at or above the threshold. Slots are given in
-   * file order, so in ascending order the first one close enough is the answer. The earliest is tried before any
-   * sorting: on templated data, where every bucket is full (8 × 32 candidates), it nearly always is the answer.
-   */
-  private nearest(slot: number, start: number, count: number): CrossMatch | null {
-    let earliest = this.candidates[start];
-    for (let c = start + 1; c < start + count; c++) if (this.candidates[c] < earliest) earliest = this.candidates[c];
-    const match = this.matchWith(slot, earliest);
-    if (match || count === 1) return match;
-    const candidates = this.candidates.subarray(start, start + count).sort();
-    for (let c = 0; c < count; c++) {
-      // found under several bands, or the earliest already tried
-      if (candidates[c] === earliest || (c > 0 && candidates[c] === candidates[c - 1])) continue;
-      const found = this.matchWith(slot, candidates[c]);
-      if (found) return found;
-    }
-    return null;
   }
 
   /** A near-duplicate match of the record in `slot` with the one in `other`, or null below the threshold. */
