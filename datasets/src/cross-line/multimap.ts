@@ -207,12 +207,11 @@ export class WindowedMultiMap {
   private depth = new Uint8Array(1024);
   private count = 0;
 
-  constructor(private readonly window: number, expected = 0) {
+  /** `expected` keys size the table, `entries` (default `expected`) the per-entry arrays, when known. */
+  constructor(private readonly window: number, expected = 0, entries = expected) {
     if (window < 1 || window > 255) throw new RangeError(`window ${window} is outside 1..255`);
-    if (expected > 1024) {
-      this.allocateEntries(expected);
-      this.table = new Int32Array(2 * 2 ** Math.ceil(Math.log2(expected / MAX_LOAD)));
-    }
+    if (entries > 1024) this.allocateEntries(entries);
+    if (expected > 1024) this.table = new Int32Array(2 * 2 ** Math.ceil(Math.log2(expected / MAX_LOAD)));
   }
 
   get size(): number {
@@ -267,6 +266,11 @@ export class WindowedMultiMap {
   /** The entry added under the same key just before `entry` (-1: none). */
   olderEntry(entry: number): number {
     return this.older[entry];
+  }
+
+  /** The entry added under the same key just after `entry` (-1: none yet). */
+  newerEntry(entry: number): number {
+    return this.newer[entry];
   }
 
   /** See Int32MultiMap.touch. */

@@ -29,27 +29,33 @@ export class StreamIndex {
   private lastSourceBuffer: ArrayBufferLike | null = null;
   /** Per record of the block being searched and band, the newest earlier entry under its key (reused). */
   private heads = new Int32Array(0);
-  /** One record's candidates when its earliest one is not close enough (reused). */
-  private candidates = new Int32Array(0);
+  /** Per band, the next candidate of the record being searched and its last one (nearest's merge, reused). */
+  private readonly cursors = new Int32Array(BANDS);
+  private readonly cursorEnds = new Int32Array(BANDS);
   /** Set once near-duplicate search stopped for size. */
   nearDuplicateLimitReached = false;
   /** Where the reads of WindowedMultiMap.touch go, so the compiler cannot drop them. */
   private touched = 0;
 
-  /** `expectedRecords`, when known (from the file size), sizes the LSH tables once. */
+  /**
+   * `expectedRecords`, when known (from the file size), sizes the LSH tables once. The per-record arrays get twice
+   * that: the guess is often short (records under 1 KB), growing copies every array, and pages never written cost
+   * no memory.
+   */
   constructor(private readonly threshold: number, private readonly nearDuplicates: boolean, expectedRecords = 0) {
     this.exact = new FirstValueMap(expectedRecords);
     this.prompts = new FirstValueMap(expectedRecords);
     if (expectedRecords > 1024) {
-      this.responses = new Float64Array(expectedRecords);
-      this.promptLines = new Int32Array(expectedRecords);
+      this.responses = new Float64Array(2 * expectedRecords);
+      this.promptLines = new Int32Array(2 * expectedRecords);
     }
     const expected = nearDuplicates ? Math.min(expectedRecords, NEAR_DUPLICATE_LIMIT) : 0;
-    for (let band = 0; band < BANDS; band++) this.bands.push(new WindowedMultiMap(MAX_BUCKET_CANDIDATES, expected));
+    for (let band = 0; band < BANDS; band++) this.bands.push(new WindowedMultiMap(MAX_BUCKET_CANDIDATES, expected, Math.min(2 * expected, NEAR_DUPLICATE_LIMIT)));
     if (expected > 1024) {
-      this.signatureSource = new Int32Array(expected);
-      this.signatureOffset = new Int32Array(expected);
-      this.signatureLines = new Int32Array(expected);
+      const entries = Math.min(2 * expected, NEAR_DUPLICATE_LIMIT);
+      this.signatureSource = new Int32Array(entries);
+      this.signatureOffset = new Int32Array(entries);
+      this.signatureLines = new Int32Array(entries);
     }
   }
 
@@ -99,30 +105,37 @@ export class StreamIndex {
 
   /**
    * The earliest candidate of the record in `slot` (block position `i`) at or above the threshold. Slots are given
-   * in file order, so in ascending order the first one close enough is the answer. The earliest is tried before the
-   * buckets are walked: on templated data, where every bucket is full, it nearly always is the answer.
+   * in file order, so in ascending order the first one close enough is the answer. The earliest is tried first: on
+   * templated data, where every bucket is full, it nearly always is the answer. Otherwise each band's window (its
+   * oldest entry up to the bucket's newest before this record, linked oldest to newest) is merged in ascending order,
+   * stopping at the first match, where sorting every candidate cost a walk of all of them.
    */
   private nearest(slot: number, i: number, earliest: number): CrossMatch | null {
     const match = this.matchWith(slot, earliest);
     if (match) return match;
-    if (this.candidates.length < BANDS * MAX_BUCKET_CANDIDATES) this.candidates = new Int32Array(BANDS * MAX_BUCKET_CANDIDATES);
-    let count = 0;
+    const cursors = this.cursors;
+    const ends = this.cursorEnds;
     for (let band = 0; band < BANDS; band++) {
-      const table = this.bands[band];
-      let visited = 0;
-      for (let entry = this.heads[i * BANDS + band]; entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.olderEntry(entry), visited++) {
-        if (entry !== earliest) this.candidates[count++] = entry;
+      const head = this.heads[i * BANDS + band];
+      ends[band] = head;
+      cursors[band] = head < 0 ? 0x7fffffff : this.bands[band].oldestInWindowOf(head);
+    }
+    let previous = earliest;
+    for (;;) {
+      let next = 0x7fffffff;
+      for (let band = 0; band < BANDS; band++) if (cursors[band] < next) next = cursors[band];
+      if (next === 0x7fffffff) return null;
+      // found under several bands, or the earliest already tried
+      if (next !== previous) {
+        const found = this.matchWith(slot, next);
+        if (found) return found;
+        previous = next;
+      }
+      for (let band = 0; band < BANDS; band++) {
+        if (cursors[band] !== next) continue;
+        cursors[band] = next === ends[band] ? 0x7fffffff : this.bands[band].newerEntry(next);
       }
     }
-    if (count === 0) return null;
-    const candidates = this.candidates.subarray(0, count).sort();
-    for (let c = 0; c < count; c++) {
-      // found under several bands
-      if (c > 0 && candidates[c] === candidates[c - 1]) continue;
-      const found = this.matchWith(slot, candidates[c]);
-      if (found) return found;
-    }
-    return null;
   }
 
   private exactMatch(line: number, print: Fingerprint): CrossMatch | null {
