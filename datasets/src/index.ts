@@ -19,7 +19,7 @@ export {
   workspaceConfigSchema,
   type WorkspaceConfig,
 } from './output/config';
-export { lintFile, lintStream, lintText, looksBinary, type LintContext } from './cross-line/lint-stream';
+export { lintFile, lintFileBatches, lintStream, lintText, looksBinary, type LintContext } from './cross-line/lint-stream';
 export { assertTrainable, DatasetError, parseExamples, type ExampleSource, type ParsedExamples } from './output/parse-examples';
 export { convertDataset } from './output/convert';
 export { buildEvalIndex, loadEvalIndex, loadEvalIndexSync, type EvalIndex } from './cross-line/eval-index';

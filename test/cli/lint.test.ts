@@ -94,3 +94,14 @@ test('bad usage, a missing file and a bad config exit 2 with a message', async (
   assert.match(broken.stderr, /maxSeqLen/);
   assert.equal((await lint('--help')).status, 0);
 });
+
+test('each finding of --json is written as JSON.stringify writes the documented object', async () => {
+  const { jsonFinding, jsonFindingText } = await import('../../cli/src/commands/lint');
+  const range = { start: { line: 4, character: 0 }, end: { line: 6, character: 17 } };
+  for (const file of ['data/train.jsonl', 'odd "name"\\\n\u2028é.jsonl']) {
+    for (const message of ['plain', 'quotes " and \\ and\nnewlines\t, \u0000 controls, \ud800 a lone surrogate, emoji 😀']) {
+      const finding = { rule: 'near-duplicate', severity: 'info' as const, range, message };
+      assert.equal(jsonFindingText(JSON.stringify(file), finding), JSON.stringify(jsonFinding(file, finding)));
+    }
+  }
+});

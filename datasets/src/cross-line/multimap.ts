@@ -191,3 +191,121 @@ export class Int32MultiMap {
     }
   }
 }
+
+/**
+ * An append-only multimap of int32 keys whose values are the entries' own ids, given in order (0, 1, 2…): the LSH
+ * tables of a file read once (StreamIndex), where every record is added under each band once, in file order. Besides
+ * each entry's older neighbour under its key it keeps the oldest entry of the `window` newest ones from each entry
+ * on, updated in O(1) per add (through a newer-neighbour link), so the earliest of a bucket's newest `window`
+ * candidates costs one read instead of a walk of the chain: on templated data every bucket is full, and those walks
+ * were most of the near-duplicate search.
+ */
+export class WindowedMultiMap {
+  /** Pairs (key, newest entry + 1); 0 in the second marks a free slot. */
+  private table = new Int32Array(2048);
+  private used = 0;
+  private older = new Int32Array(1024);
+  private newer = new Int32Array(1024);
+  /** The oldest of the `window` entries from this one on (itself and older ones under its key). */
+  private oldestInWindow = new Int32Array(1024);
+  /** Entries from this one to the key's oldest, counted up to `window`. */
+  private depth = new Uint8Array(1024);
+  private count = 0;
+
+  /** `expected` keys size the table, `entries` (default `expected`) the per-entry arrays, when known. */
+  constructor(private readonly window: number, expected = 0, entries = expected) {
+    if (window < 1 || window > 255) throw new RangeError(`window ${window} is outside 1..255`);
+    if (entries > 1024) this.allocateEntries(entries);
+    if (expected > 1024) this.table = new Int32Array(2 * 2 ** Math.ceil(Math.log2(expected / MAX_LOAD)));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  private find(key: number): number {
+    const mask = (this.table.length >> 1) - 1;
+    let slot = fmix32(key) & mask;
+    while (this.table[2 * slot + 1] !== 0 && this.table[2 * slot] !== key) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  /**
+   * Adds the next entry (id `size`) under `key` and returns the entry that was newest under it before (-1: none):
+   * the first of its candidates, walked on with `olderEntry`; `oldestInWindowOf` of it is the earliest candidate.
+   */
+  add(key: number): number {
+    if (this.count === this.older.length) this.allocateEntries(this.count * 2);
+    const entry = this.count++;
+    const slot = this.find(key);
+    const head = this.table[2 * slot + 1] - 1;
+    this.older[entry] = head;
+    this.newer[entry] = -1;
+    if (head < 0) {
+      this.depth[entry] = 1;
+      this.oldestInWindow[entry] = entry;
+    } else {
+      this.newer[head] = entry;
+      const depth = this.depth[head];
+      if (depth < this.window) {
+        // the key's whole chain fits the window: its oldest entry stays the oldest
+        this.depth[entry] = depth + 1;
+        this.oldestInWindow[entry] = this.oldestInWindow[head];
+      } else {
+        // the window moves one entry newer
+        this.depth[entry] = depth;
+        this.oldestInWindow[entry] = this.newer[this.oldestInWindow[head]];
+      }
+    }
+    this.table[2 * slot] = key;
+    this.table[2 * slot + 1] = entry + 1;
+    if (head < 0 && ++this.used > (this.table.length >> 1) * MAX_LOAD) this.rehash(this.table.length * 2);
+    return head;
+  }
+
+  /** The oldest of the `window` entries from `entry` on under its key. */
+  oldestInWindowOf(entry: number): number {
+    return this.oldestInWindow[entry];
+  }
+
+  /** The entry added under the same key just before `entry` (-1: none). */
+  olderEntry(entry: number): number {
+    return this.older[entry];
+  }
+
+  /** The entry added under the same key just after `entry` (-1: none yet). */
+  newerEntry(entry: number): number {
+    return this.newer[entry];
+  }
+
+  /** See Int32MultiMap.touch. */
+  touch(key: number): number {
+    return this.table[2 * (fmix32(key) & ((this.table.length >> 1) - 1))];
+  }
+
+  private allocateEntries(length: number): void {
+    const older = new Int32Array(length);
+    older.set(this.older.subarray(0, this.count));
+    this.older = older;
+    const newer = new Int32Array(length);
+    newer.set(this.newer.subarray(0, this.count));
+    this.newer = newer;
+    const oldest = new Int32Array(length);
+    oldest.set(this.oldestInWindow.subarray(0, this.count));
+    this.oldestInWindow = oldest;
+    const depth = new Uint8Array(length);
+    depth.set(this.depth.subarray(0, this.count));
+    this.depth = depth;
+  }
+
+  private rehash(length: number): void {
+    const previous = this.table;
+    this.table = new Int32Array(length);
+    for (let slot = 0; slot < previous.length; slot += 2) {
+      if (previous[slot + 1] === 0) continue;
+      const at = this.find(previous[slot]);
+      this.table[2 * at] = previous[slot];
+      this.table[2 * at + 1] = previous[slot + 1];
+    }
+  }
+}

@@ -3,7 +3,7 @@
 // (typed-array maps, 16-bit MinHash signatures; a preference pair adds one key of 12–24 bytes, hashes, never text);
 // near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
 import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
-import { FirstValueMap, Int32MultiMap } from './multimap';
+import { FirstValueMap, WindowedMultiMap } from './multimap';
 import type { CrossMatch } from '../rules/rule';
 
 export const NEAR_DUPLICATE_LIMIT = 500_000;
@@ -19,7 +19,7 @@ export class StreamIndex {
    * One LSH table per band. A block of records is searched band by band (addBlock), so each pass works in one
    * band's table, small enough for the caches, where record by record every lookup lands in a different table.
    */
-  private readonly bands: Int32MultiMap[] = [];
+  private readonly bands: WindowedMultiMap[] = [];
   /**
    * Signatures stay where the analysis wrote them (a worker's block, a slab of fingerprint.ts): each slot points into
    * one of `signatureSources`. Copying them would touch as much fresh memory again, and page faults are not cheap.
@@ -30,27 +30,35 @@ export class StreamIndex {
   private signatureLines = new Int32Array(1024);
   private signatureCount = 0;
   private lastSourceBuffer: ArrayBufferLike | null = null;
-  /** The candidates of the block being searched, BANDS × MAX_BUCKET_CANDIDATES per record (reused). */
-  private candidates = new Int32Array(0);
+  /** Per record of the block being searched and band, the newest earlier entry under its key (reused). */
+  private heads = new Int32Array(0);
+  /** Per band, the next candidate of the record being searched and its last one (nearest's merge, reused). */
+  private readonly cursors = new Int32Array(BANDS);
+  private readonly cursorEnds = new Int32Array(BANDS);
   /** Set once near-duplicate search stopped for size. */
   nearDuplicateLimitReached = false;
-  /** Where the reads of Int32MultiMap.touch go, so the compiler cannot drop them. */
+  /** Where the reads of WindowedMultiMap.touch go, so the compiler cannot drop them. */
   private touched = 0;
 
-  /** `expectedRecords`, when known (from the file size), sizes the LSH tables once. */
+  /**
+   * `expectedRecords`, when known (from the file size), sizes the LSH tables once. The per-record arrays get twice
+   * that: the guess is often short (records under 1 KB), growing copies every array, and pages never written cost
+   * no memory.
+   */
   constructor(private readonly threshold: number, private readonly nearDuplicates: boolean, expectedRecords = 0) {
     this.exact = new FirstValueMap(expectedRecords);
     this.prompts = new FirstValueMap(expectedRecords);
     if (expectedRecords > 1024) {
-      this.responses = new Float64Array(expectedRecords);
-      this.promptLines = new Int32Array(expectedRecords);
+      this.responses = new Float64Array(2 * expectedRecords);
+      this.promptLines = new Int32Array(2 * expectedRecords);
     }
     const expected = nearDuplicates ? Math.min(expectedRecords, NEAR_DUPLICATE_LIMIT) : 0;
-    for (let band = 0; band < BANDS; band++) this.bands.push(new Int32MultiMap(expected));
+    for (let band = 0; band < BANDS; band++) this.bands.push(new WindowedMultiMap(MAX_BUCKET_CANDIDATES, expected, Math.min(2 * expected, NEAR_DUPLICATE_LIMIT)));
     if (expected > 1024) {
-      this.signatureSource = new Int32Array(expected);
-      this.signatureOffset = new Int32Array(expected);
-      this.signatureLines = new Int32Array(expected);
+      const entries = Math.min(2 * expected, NEAR_DUPLICATE_LIMIT);
+      this.signatureSource = new Int32Array(entries);
+      this.signatureOffset = new Int32Array(entries);
+      this.signatureLines = new Int32Array(entries);
     }
   }
 
@@ -75,11 +83,10 @@ export class StreamIndex {
       if (slots[i] >= 0) searched++;
     });
     if (searched === 0) return results;
-    // Each record's candidates go to its own stretch of one reused buffer: templated data fills every bucket it
-    // touches, and a list per record (8 bands × 32 candidates) was most of lint's garbage there.
-    const stride = BANDS * MAX_BUCKET_CANDIDATES;
-    if (this.candidates.length < prints.length * stride) this.candidates = new Int32Array(prints.length * stride);
-    const counts = new Int32Array(prints.length);
+    // Per record and band, the newest earlier record under its band key (-1: none), and per record the earliest of
+    // its candidates: the newest MAX_BUCKET_CANDIDATES of each of its buckets, whose oldest the table keeps at hand.
+    if (this.heads.length < prints.length * BANDS) this.heads = new Int32Array(prints.length * BANDS);
+    const earliest = new Int32Array(prints.length).fill(0x7fffffff);
     for (let band = 0; band < BANDS; band++) {
       const table = this.bands[band];
       let touched = 0;
@@ -87,18 +94,54 @@ export class StreamIndex {
       this.touched ^= touched;
       for (let i = 0; i < prints.length; i++) {
         if (slots[i] < 0) continue;
-        // adds the record under its band key and takes the newest records that had it
-        const key = prints[i]!.bands![band];
-        let visited = 0;
-        for (let entry = table.addAndGetPrevious(key, slots[i]); entry >= 0 && visited < MAX_BUCKET_CANDIDATES; entry = table.nextEntry(key, entry), visited++) {
-          this.candidates[i * stride + counts[i]++] = table.valueAt(entry);
+        // adds the record under its band key (as entry `slots[i]`: every band holds every slot, in order)
+        const head = table.add(prints[i]!.bands![band]);
+        this.heads[i * BANDS + band] = head;
+        if (head >= 0) {
+          const oldest = table.oldestInWindowOf(head);
+          if (oldest < earliest[i]) earliest[i] = oldest;
         }
       }
     }
     for (let i = 0; i < prints.length; i++) {
-      if (slots[i] >= 0 && counts[i] > 0) results[i] = combine(results[i], this.nearest(slots[i], i * stride, counts[i]));
+      if (slots[i] >= 0 && earliest[i] !== 0x7fffffff) results[i] = combine(results[i], this.nearest(slots[i], i, earliest[i]));
     }
     return results;
+  }
+
+  /**
+   * The earliest candidate of the record in `slot` (block position `i`) at or above the threshold. Slots are given
+   * in file order, so in ascending order the first one close enough is the answer. The earliest is tried first: on
+   * templated data, where every bucket is full, it nearly always is the answer. Otherwise each band's window (its
+   * oldest entry up to the bucket's newest before this record, linked oldest to newest) is merged in ascending order,
+   * stopping at the first match, where sorting every candidate cost a walk of all of them.
+   */
+  private nearest(slot: number, i: number, earliest: number): CrossMatch | null {
+    const match = this.matchWith(slot, earliest);
+    if (match) return match;
+    const cursors = this.cursors;
+    const ends = this.cursorEnds;
+    for (let band = 0; band < BANDS; band++) {
+      const head = this.heads[i * BANDS + band];
+      ends[band] = head;
+      cursors[band] = head < 0 ? 0x7fffffff : this.bands[band].oldestInWindowOf(head);
+    }
+    let previous = earliest;
+    for (;;) {
+      let next = 0x7fffffff;
+      for (let band = 0; band < BANDS; band++) if (cursors[band] < next) next = cursors[band];
+      if (next === 0x7fffffff) return null;
+      // found under several bands, or the earliest already tried
+      if (next !== previous) {
+        const found = this.matchWith(slot, next);
+        if (found) return found;
+        previous = next;
+      }
+      for (let band = 0; band < BANDS; band++) {
+        if (cursors[band] !== next) continue;
+        cursors[band] = next === ends[band] ? 0x7fffffff : this.bands[band].newerEntry(next);
+      }
+    }
   }
 
   private exactMatch(line: number, print: Fingerprint): CrossMatch | null {
@@ -155,26 +198,6 @@ export class StreamIndex {
     this.signatureSource[slot] = this.signatureSources.length - 1;
     this.signatureOffset[slot] = signature.byteOffset >> 1;
     return slot;
-  }
-
-  /**
-   * The earliest of `count` candidates (from `start` in the buffer) at or above the threshold. Slots are given in
-   * file order, so in ascending order the first one close enough is the answer. The earliest is tried before any
-   * sorting: on templated data, where every bucket is full (8 × 32 candidates), it nearly always is the answer.
-   */
-  private nearest(slot: number, start: number, count: number): CrossMatch | null {
-    let earliest = this.candidates[start];
-    for (let c = start + 1; c < start + count; c++) if (this.candidates[c] < earliest) earliest = this.candidates[c];
-    const match = this.matchWith(slot, earliest);
-    if (match || count === 1) return match;
-    const candidates = this.candidates.subarray(start, start + count).sort();
-    for (let c = 0; c < count; c++) {
-      // found under several bands, or the earliest already tried
-      if (candidates[c] === earliest || (c > 0 && candidates[c] === candidates[c - 1])) continue;
-      const found = this.matchWith(slot, candidates[c]);
-      if (found) return found;
-    }
-    return null;
   }
 
   /** A near-duplicate match of the record in `slot` with the one in `other`, or null below the threshold. */

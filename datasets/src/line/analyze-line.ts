@@ -71,6 +71,11 @@ function readFormat(object: Record<string, unknown>, ownFormat: FormatId | null,
   return ownFormat ?? pinned ?? fileFormat ?? guessFormat(Object.keys(object));
 }
 
+/** The key of a record's primary path (a getter that builds the path each time: read once). */
+function primaryKeyOf(path: readonly (string | number)[]): string | null {
+  return path.length ? String(path[0]) : null;
+}
+
 /** `line` may still carry the '\r' of a CRLF line break; a leading byte order mark is skipped. */
 export function analyzeLine(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): LineAnalysis {
   const line = withoutCR(rawLine);
@@ -115,7 +120,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     dependsOnFileFormat: ownFormat === null,
     turns: record.turns,
     fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink, sides, record.sides !== null) : null,
-    primaryKey: record.primaryPath.length ? String(record.primaryPath[0]) : null,
+    primaryKey: primaryKeyOf(record.primaryPath),
     primaryStart: -1,
     primaryEnd: -1,
     tokens: record.cachedTokenCounts ?? null,
