@@ -1,7 +1,7 @@
 // Writes a randomly initialised model folder in Hugging Face layout: config.json, model.safetensors,
 // tokenizer.json, tokenizer_config.json (the family's chat template: ChatML, Gemma's or Phi's) and
-// generation_config.json. Files are written
-// atomically; a folder that exists and is not empty is refused unless `force`.
+// generation_config.json. Files are written atomically; a folder that exists and is not empty is refused unless
+// `force`.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../contracts/src/user-error';
