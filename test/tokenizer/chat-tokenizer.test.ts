@@ -63,10 +63,10 @@ test('encode/decode round-trips English, Chinese and bytes outside the corpus', 
     assert.equal(tokenizer.decode(tokenizer.encode(text)), text);
   }
   assert.ok(tokenizer.encode('The weather today is sunny.').length < 'The weather today is sunny.'.length / 2, 'merges compress text');
-  assert.deepEqual(tokenizer.encode('<|im_start|>'), [built.ids.imStart]);
-  assert.equal(tokenizer.eosTokenId, built.ids.imEnd);
+  assert.deepEqual(tokenizer.encode('<|im_start|>'), [built.special['<|im_start|>']]);
+  assert.equal(tokenizer.eosTokenId, built.ids.eos);
   // Without a generation_config, only EOS and end tokens the template writes end a turn.
-  assert.deepEqual(tokenizer.endOfTurnTokenIds, [built.ids.imEnd]);
+  assert.deepEqual(tokenizer.endOfTurnTokenIds, [built.ids.eos]);
 });
 
 test('ChatML: assistant turns are trained up to and including <|im_end|>, nothing else is', () => {

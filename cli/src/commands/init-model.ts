@@ -10,8 +10,11 @@ import { UserError } from '../../../contracts/src/user-error';
 const HELP = `usage: finetune init-model --size tiny|small|bench --out DIR [--arch ${INIT_ARCHES.join('|')}] [--seed N]
                            [--dtype f32|f16|bf16] [--force] [--json]
 
-Writes config.json, model.safetensors, tokenizer.json, tokenizer_config.json (ChatML chat template) and
-generation_config.json. The tokenizer is a byte-level BPE trained on a small built-in English/Chinese corpus.
+Writes config.json (the keys transformers writes for the architecture), model.safetensors, tokenizer.json,
+tokenizer_config.json and generation_config.json. The tokenizer is a byte-level BPE trained on a small built-in
+English/Chinese corpus; the chat template follows the family: ChatML (<|im_start|>/<|im_end|>) for llama, qwen2,
+qwen3 and gpt2, Gemma's <start_of_turn>/<end_of_turn> for gemma2 and gemma3_text, Phi's
+<|user|>/<|end|>/<|assistant|> for phi3.
 Sizes: tiny (~0.2M parameters, for tests), small (~4M, demo), bench (~26M, benchmarks).
 Refuses a non-empty DIR unless --force.`;
 

@@ -8,7 +8,7 @@ import { UserError } from '../../../contracts/src/user-error';
 import type { SafetensorsDtype } from '../io/dtype';
 import { loadModelFolder } from '../io/model-folder';
 import { writeModelSafetensors } from '../io/safetensors-writer';
-import { writeJsonAtomic } from '../io/atomic-write';
+import { writeFileAtomic } from '../io/atomic-write';
 import { mergedTensors } from './merge';
 import { copyModelSideFiles, writeFolderAtomically } from './output-folder';
 
@@ -36,8 +36,22 @@ export interface HfExportResult {
   mergedModules: number;
 }
 
+/**
+ * The base's config.json text with the dtype the weights are stored in (transformers reads torch_dtype; version 5
+ * writes dtype): the values of those keys replaced (torch_dtype added where neither is), every other byte as the base
+ * wrote it. A parse and re-stringify would turn 3.0 into 3, which transformers 5's strict config classes refuse for
+ * float fields (Gemma 2's `final_logit_softcapping: 3` fails to load).
+ */
+export function configWithDtype(text: string, dtype: ExportDtype): string {
+  let patched = text.replace(/("(?:torch_)?dtype"\s*:\s*)(?:"[^"\\]*"|null)/g, (_match, key: string) => `${key}"${dtype}"`);
+  const keys = JSON.parse(patched) as Record<string, unknown>;
+  if (!('torch_dtype' in keys) && !('dtype' in keys)) patched = patched.replace(/^\s*\{/, (open) => `${open}\n  "torch_dtype": "${dtype}",`);
+  JSON.parse(patched);
+  return patched;
+}
+
 export function exportHuggingFace(options: HfExportOptions): HfExportResult {
-  const folder = loadModelFolder(options.model);
+  const folder = loadModelFolder(options.model, { requireTokenizer: false });
   const adapter = options.adapter ? readPeftAdapter(options.adapter) : undefined;
   if (adapter?.prompt || adapter?.prefix) {
     const kind = adapter.prefix ? 'prefix-tuning' : adapter.prompt?.peftType === 'P_TUNING' ? 'P-tuning' : 'prompt-tuning';
@@ -48,11 +62,7 @@ export function exportHuggingFace(options: HfExportOptions): HfExportResult {
   let files: string[] = [];
   writeFolderAtomically(options.out, options.force ?? false, (temporary) => {
     copyModelSideFiles(folder.dir, temporary, new Set(['adapter_config.json']));
-    // The config records the dtype the weights are stored in (transformers reads torch_dtype; newer versions dtype).
-    const config = JSON.parse(readFileSync(join(folder.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    config.torch_dtype = dtype;
-    if ('dtype' in config) config.dtype = dtype;
-    writeJsonAtomic(join(temporary, 'config.json'), config);
+    writeFileAtomic(join(temporary, 'config.json'), configWithDtype(readFileSync(join(folder.dir, 'config.json'), 'utf8'), dtype));
     const stored = SAFETENSORS_DTYPE[dtype];
     const weights = tensors.map((tensor) => ({ name: tensor.name, dtype: stored, shape: tensor.shape, data: tensor.read }));
     files = [...writeModelSafetensors(temporary, weights, options.maxShardBytes), 'config.json'];

@@ -31,7 +31,7 @@ export interface OnnxExportResult {
 export const ONNX_MODEL_FILE = 'model.onnx';
 
 export function exportOnnx(options: OnnxExportOptions): OnnxExportResult {
-  const folder = loadModelFolder(options.model);
+  const folder = loadModelFolder(options.model, { requireTokenizer: false });
   const adapter = options.adapter ? readPeftAdapter(options.adapter) : undefined;
   const { graph } = buildInferenceGraph(folder, { output: { kind: 'logits' }, kvCache: true, positionIds: 'input', adapter, name: 'causal_lm_with_past' });
   let files: string[] = [];

@@ -1,6 +1,7 @@
 // Writes a randomly initialised model folder in Hugging Face layout: config.json, model.safetensors,
-// tokenizer.json, tokenizer_config.json (ChatML chat template) and generation_config.json. Files are written
-// atomically; a folder that exists and is not empty is refused unless `force`.
+// tokenizer.json, tokenizer_config.json (the family's chat template: ChatML, Gemma's or Phi's) and
+// generation_config.json. Files are written atomically; a folder that exists and is not empty is refused unless
+// `force`.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../contracts/src/user-error';
@@ -35,9 +36,25 @@ export class OutputNotEmptyError extends UserError {
   }
 }
 
-function writeJson(file: string, value: unknown): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2) + '\n');
+function writeText(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
+}
+
+function writeJson(file: string, value: unknown): void {
+  writeText(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Keys whose values transformers' config classes declare float, written as Python writes a float (30.0, not 30):
+ * transformers 5 validates config fields strictly and refuses an int for a float-only field such as Gemma 2's
+ * `final_logit_softcapping`.
+ */
+const FLOAT_KEYS = ['attention_dropout', 'attn_logit_softcapping', 'final_logit_softcapping', 'rope_theta', 'embd_pdrop', 'resid_pdrop', 'attn_pdrop', 'partial_rotary_factor'];
+
+export function configText(config: Record<string, unknown>): string {
+  const pattern = new RegExp(`("(?:${FLOAT_KEYS.join('|')})": )(-?\\d+)(?=,?\n)`, 'g');
+  return JSON.stringify(config, null, 2).replace(pattern, '$1$2.0') + '\n';
 }
 
 export function initModel(options: InitModelOptions): InitModelResult {
@@ -50,24 +67,28 @@ export function initModel(options: InitModelOptions): InitModelResult {
   rmSync(join(out, INDEX_FILE), { force: true });
   const preset = SIZE_PRESETS[size];
   const tokenizer = buildTokenizer(preset.maxVocab, preset.maxPositionEmbeddings, arch);
-  const { endOfText, imEnd } = tokenizer.ids;
-  const rawConfig = configJson(arch, size, tokenizer.vocabSize, { bos: endOfText, eos: imEnd, pad: endOfText });
-  rawConfig.torch_dtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[dtype as 'F32' | 'F16' | 'BF16'];
+  const { bos, eos, pad, stop } = tokenizer.ids;
+  // ChatML folders have no BOS token: the end-of-text token stands in, as before.
+  const rawConfig = configJson(arch, size, tokenizer.vocabSize, { bos: bos ?? pad, eos, pad });
+  // transformers 5 writes dtype, earlier versions torch_dtype: each preset has the key of the version it follows.
+  rawConfig['dtype' in rawConfig ? 'dtype' : 'torch_dtype'] = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[dtype as 'F32' | 'F16' | 'BF16'];
   const config = parseModelConfig(rawConfig, join(out, 'config.json'));
+  // Gemma's RMSNorms scale by (1 + w): transformers initialises w at zero, so a norm starts as the identity scale.
+  const offsetNorms = arch === 'gemma2' || arch === 'gemma3_text';
   const tensors = expectedTensors(config).map((tensor) => ({
     name: tensor.name,
     dtype,
     shape: tensor.shape,
-    data: () => initialTensor(tensor, seed),
+    data: () => initialTensor(tensor, seed, { unitNorm: !offsetNorms }),
   }));
   writeSafetensors(join(out, 'model.safetensors'), tensors, { format: 'pt' });
-  writeJson(join(out, 'config.json'), rawConfig);
+  writeText(join(out, 'config.json'), configText(rawConfig));
   writeJson(join(out, 'tokenizer.json'), tokenizer.tokenizerJson);
   writeJson(join(out, 'tokenizer_config.json'), tokenizer.tokenizerConfig);
   writeJson(join(out, 'generation_config.json'), {
-    bos_token_id: endOfText,
-    eos_token_id: [imEnd, endOfText],
-    pad_token_id: endOfText,
+    bos_token_id: bos ?? pad,
+    eos_token_id: stop,
+    pad_token_id: pad,
     do_sample: false,
     max_new_tokens: 128,
   });

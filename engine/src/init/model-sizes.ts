@@ -4,7 +4,7 @@ import type { Arch } from '../io/config';
 
 export type ModelSize = 'tiny' | 'small' | 'bench';
 export const MODEL_SIZES: readonly ModelSize[] = ['tiny', 'small', 'bench'];
-export const INIT_ARCHES: readonly Arch[] = ['llama', 'qwen2', 'qwen3', 'gpt2'];
+export const INIT_ARCHES: readonly Arch[] = ['llama', 'qwen2', 'qwen3', 'gpt2', 'gemma2', 'gemma3_text', 'phi3'];
 
 export interface SizePreset {
   hiddenSize: number;
@@ -27,6 +27,8 @@ export const SIZE_PRESETS: Record<ModelSize, SizePreset> = {
 export function configJson(arch: Arch, size: ModelSize, vocabSize: number, ids: { bos: number; eos: number; pad: number }): Record<string, unknown> {
   const p = SIZE_PRESETS[size];
   if (arch === 'gpt2') return gpt2ConfigJson(p, vocabSize, ids);
+  if (arch === 'gemma2' || arch === 'gemma3_text') return gemmaConfigJson(arch, p, vocabSize, ids);
+  if (arch === 'phi3') return phi3ConfigJson(p, vocabSize, ids);
   const common = {
     hidden_act: 'silu',
     hidden_size: p.hiddenSize,
@@ -84,5 +86,90 @@ function gpt2ConfigJson(p: SizePreset, vocabSize: number, ids: { bos: number; eo
     bos_token_id: ids.bos,
     eos_token_id: ids.eos,
     pad_token_id: ids.pad,
+  };
+}
+
+/**
+ * Gemma2Config / Gemma3TextConfig as transformers 5 writes them (the keys of test/fixtures/golden/gemma2 and
+ * gemma3-text): head_dim = hidden / heads with query_pre_attn_scalar = head_dim, GeGLU (gelu_pytorch_tanh),
+ * RMSNorm eps 1e-6, tied head. Gemma 2: soft-caps 50 (attention) and 30 (logits), sliding window half the context on
+ * alternating layers (sliding first), RoPE base 1e4. Gemma 3: no soft-caps, sliding window a quarter of the context,
+ * full layers RoPE base 1e6 and sliding layers 1e4; five in six layers slide as in Gemma 3 and the last layer is always
+ * full, so even the 2-layer preset has one of each.
+ */
+function gemmaConfigJson(arch: 'gemma2' | 'gemma3_text', p: SizePreset, vocabSize: number, ids: { bos: number; eos: number; pad: number }): Record<string, unknown> {
+  const gemma3 = arch === 'gemma3_text';
+  const headDim = p.hiddenSize / p.numHeads;
+  const sliding = (layer: number) => (gemma3 ? (layer + 1) % 6 !== 0 && layer !== p.numLayers - 1 : (layer + 1) % 2 !== 0);
+  const layerTypes = Array.from({ length: p.numLayers }, (_, layer) => (sliding(layer) ? 'sliding_attention' : 'full_attention'));
+  const rope = gemma3
+    ? { full_attention: { rope_theta: 1_000_000, rope_type: 'default' }, sliding_attention: { rope_theta: 10_000, rope_type: 'default' } }
+    : { rope_theta: 10_000, rope_type: 'default' };
+  return {
+    ...(gemma3 ? { _sliding_window_pattern: 6 } : {}),
+    architectures: [gemma3 ? 'Gemma3ForCausalLM' : 'Gemma2ForCausalLM'],
+    attention_bias: false,
+    attention_dropout: 0,
+    attn_logit_softcapping: gemma3 ? null : 50,
+    bos_token_id: ids.bos,
+    dtype: 'float32',
+    eos_token_id: ids.eos,
+    final_logit_softcapping: gemma3 ? null : 30,
+    head_dim: headDim,
+    hidden_activation: 'gelu_pytorch_tanh',
+    hidden_size: p.hiddenSize,
+    initializer_range: 0.02,
+    intermediate_size: p.intermediateSize,
+    layer_types: layerTypes,
+    max_position_embeddings: p.maxPositionEmbeddings,
+    model_type: arch,
+    num_attention_heads: p.numHeads,
+    num_hidden_layers: p.numLayers,
+    num_key_value_heads: p.numKvHeads,
+    pad_token_id: ids.pad,
+    query_pre_attn_scalar: headDim,
+    rms_norm_eps: 1e-6,
+    rope_parameters: rope,
+    sliding_window: p.maxPositionEmbeddings / (gemma3 ? 4 : 2),
+    tie_word_embeddings: true,
+    use_bidirectional_attention: gemma3 ? false : null,
+    use_cache: true,
+    vocab_size: vocabSize,
+  };
+}
+
+/**
+ * Phi3Config as transformers 5 writes it (the keys of test/fixtures/golden/phi3): fused qkv_proj / gate_up_proj
+ * (from the shapes), SiLU, RMSNorm eps 1e-5, RoPE base 1e4 on the leading three quarters of each head
+ * (partial_rotary_factor 0.75, as Phi-4-mini), a sliding window of half the context less one (as Phi-3-mini: 2047 of
+ * 4096), no longrope (original_max_position_embeddings = max_position_embeddings), untied head as Phi-3 / Phi-3.5.
+ */
+function phi3ConfigJson(p: SizePreset, vocabSize: number, ids: { bos: number; eos: number; pad: number }): Record<string, unknown> {
+  return {
+    architectures: ['Phi3ForCausalLM'],
+    attention_dropout: 0,
+    bos_token_id: ids.bos,
+    dtype: 'float32',
+    embd_pdrop: 0,
+    eos_token_id: ids.eos,
+    hidden_act: 'silu',
+    hidden_size: p.hiddenSize,
+    initializer_range: 0.02,
+    intermediate_size: p.intermediateSize,
+    max_position_embeddings: p.maxPositionEmbeddings,
+    model_type: 'phi3',
+    num_attention_heads: p.numHeads,
+    num_hidden_layers: p.numLayers,
+    num_key_value_heads: p.numKvHeads,
+    original_max_position_embeddings: p.maxPositionEmbeddings,
+    pad_token_id: ids.pad,
+    partial_rotary_factor: 0.75,
+    resid_pdrop: 0,
+    rms_norm_eps: 1e-5,
+    rope_parameters: { partial_rotary_factor: 0.75, rope_theta: 10_000, rope_type: 'default' },
+    sliding_window: p.maxPositionEmbeddings / 2 - 1,
+    tie_word_embeddings: false,
+    use_cache: true,
+    vocab_size: vocabSize,
   };
 }

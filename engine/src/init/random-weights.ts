@@ -1,5 +1,5 @@
 // Deterministic random weights: normal(0, 0.02) for embeddings and linear layers (transformers' initializer_range),
-// ones for RMSNorm weights, zeros for biases. Each tensor draws from its own stream seeded by (seed, tensor name), so
+// ones for RMSNorm weights (zeros for Gemma's (1 + w) norms), zeros for biases. Each tensor draws from its own stream seeded by (seed, tensor name), so
 // a tensor's values do not depend on which others exist or in what order they are written.
 import type { ExpectedTensor } from '../io/tensor-layout';
 
@@ -62,10 +62,12 @@ export function tensorSeed(seed: number, name: string): number {
   return hash >>> 0;
 }
 
-export function initialTensor(tensor: ExpectedTensor, seed: number, std = 0.02): Float32Array {
+/** `unitNorm: false` for (1 + w) norms (Gemma), whose weights start at zero. */
+export function initialTensor(tensor: ExpectedTensor, seed: number, options: { std?: number; unitNorm?: boolean } = {}): Float32Array {
+  const std = options.std ?? 0.02;
   const size = tensor.shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(size);
-  if (tensor.kind === 'norm') return data.fill(1);
+  if (tensor.kind === 'norm') return (options.unitNorm ?? true) ? data.fill(1) : data;
   if (tensor.kind === 'bias') return data;
   const random = new Random(tensorSeed(seed, tensor.name));
   for (let i = 0; i < size; i++) data[i] = std * random.normal();

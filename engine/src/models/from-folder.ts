@@ -50,7 +50,7 @@ export function checkAdapterFits(folder: ModelFolder, adapter: PeftAdapter): voi
   for (const lora of adapter.modules.values()) {
     const weightName = `${lora.module}.weight`;
     const tied = lora.module === 'lm_head' && folder.config.tieWordEmbeddings;
-    if (tied) throw new ModelFileError('unsupported-feature', file, 'the adapter targets lm_head but the model ties it to the embeddings', { tensor: `base_model.model.${lora.module}.lora_A.weight` });
+    if (tied) throw new ModelFileError('unsupported-feature', file, 'the adapter targets lm_head, which this model ties to its input embeddings (tie_word_embeddings): its delta cannot be merged into the shared weight without changing the embeddings too (PEFT\'s merge_and_unload does that, with a warning); untie the base first (tie_word_embeddings false, lm_head.weight a copy of the embeddings) or train without lm_head', { tensor: `base_model.model.${lora.module}.lora_A.weight` });
     if (!folder.weights.has(weightName)) {
       throw new ModelFileError('missing-tensor', file, `the adapter targets '${lora.module}', which the model at ${folder.dir} does not have`, { tensor: `base_model.model.${lora.module}.lora_A.weight` });
     }

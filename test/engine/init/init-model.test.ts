@@ -130,3 +130,29 @@ test('the CLI writes a model and reports bad flags as user errors', async () => 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('gemma2, gemma3_text and phi3 presets: config.json in the keys transformers 5 writes, the family chat template', () => {
+  withTempDir((dir) => {
+    const golden = join(import.meta.dirname, '..', '..', 'fixtures', 'golden');
+    for (const [arch, fixture, template] of [['gemma2', 'gemma2', '<start_of_turn>'], ['gemma3_text', 'gemma3-text', '<start_of_turn>'], ['phi3', 'phi3', '<|user|>']] as const) {
+      const out = join(dir, arch);
+      initModel({ arch, size: 'tiny', out, dtype: 'BF16' });
+      const text = readFileSync(join(out, 'config.json'), 'utf8');
+      const config = JSON.parse(text) as Record<string, unknown>;
+      const transformers = JSON.parse(readFileSync(join(golden, fixture, 'config.json'), 'utf8')) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(config).sort(), Object.keys(transformers).filter((key) => key !== 'transformers_version').sort(), arch);
+      assert.equal(config.dtype, 'bfloat16');
+      // Float fields are written as Python writes floats: transformers 5 refuses 30 for final_logit_softcapping.
+      assert.match(text, /"attention_dropout": 0\.0,/);
+      if (arch === 'gemma2') assert.match(text, /"final_logit_softcapping": 30\.0,/);
+      const folder = loadModelFolder(out);
+      assert.equal(folder.config.arch, arch);
+      assert.ok((folder.tokenizer!.chatTemplate.text).includes(template));
+      assert.equal(folder.config.vocabSize, folder.tokenizer!.vocabSize);
+      if (arch === 'phi3') assert.equal(folder.config.rotaryDim, 0.75 * folder.config.headDim);
+      else assert.ok(folder.weights.readFloat32('model.layers.0.post_feedforward_layernorm.weight').every((x) => x === 0), 'Gemma norms are (1 + w), w = 0');
+    }
+    const gemma3 = JSON.parse(readFileSync(join(dir, 'gemma3_text', 'config.json'), 'utf8')) as { layer_types: string[] };
+    assert.deepEqual(gemma3.layer_types, ['sliding_attention', 'full_attention'], 'the last layer is full');
+  });
+});
