@@ -12,8 +12,9 @@ const HELP = `usage: finetune export-recipe (--run RUN_DIR | --config FILE) --fo
 Writes the run — data, method, hyperparameters — as a recipe another engine runs on more GPUs.
   --run RUN_DIR      a run folder (its run.json)
   --config FILE      a run configuration (finetune.run.json), resolved as \`finetune train --config\` does
-  --format F         trl: sft.yaml for \`trl sft --config sft.yaml\` + Accelerate/DeepSpeed/FSDP configs, launch.sh,
-                     slurm.sbatch; axolotl: axolotl.yaml; llamafactory: llamafactory.yaml + dataset_info.json
+  --format F         trl: sft.yaml for \`trl sft --config sft.yaml\` (a --objective dpo run: dpo.yaml for \`trl dpo\`)
+                     + Accelerate/DeepSpeed/FSDP configs, launch.sh, slurm.sbatch; axolotl: axolotl.yaml (rl: dpo
+                     for dpo); llamafactory: llamafactory.yaml + dataset_info.json (stage: dpo for dpo)
   --out DIR          the recipe folder (must be empty or absent unless --force)
   --gpus N           GPUs per node for the launch files (default 8)
   --nodes M          nodes for slurm.sbatch (default 1)
@@ -43,7 +44,9 @@ export const command: Command = {
     const result = await exportRecipe(run, { format: values.format as RecipeFormat, out: values.out, gpus: Number(values.gpus), nodes: Number(values.nodes), force: values.force });
     const { alignment } = result.dataset;
     console.log(`wrote ${result.out}: ${result.files.join(', ')}`);
-    console.log(`data: ${result.dataset.train.length} train / ${result.dataset.eval.length} eval records`);
+    const unit = result.dataset.kind === 'preference' ? 'preference pairs' : 'records';
+    console.log(`data: ${result.dataset.train.length} train / ${result.dataset.eval.length} eval ${unit}`);
+    if (result.dataset.kind === 'preference' && result.dataset.skippedRecords > 0) console.log(`${result.dataset.skippedRecords} pairs left out: the run skipped them too (a side without answer tokens within --max-seq-len)`);
     if (result.dataset.kind === 'chat') {
       const extra = alignment.plusTrailingWhitespace > 0 ? `, ${alignment.plusTrailingWhitespace} plus the template's ${JSON.stringify(alignment.trailingText)} after end-of-turn` : '';
       const different = alignment.different > 0 ? `, ${alignment.different} DIFFERENT (lines ${alignment.differentLines.join(', ')})` : '';

@@ -1,9 +1,10 @@
 // Multi-GPU and multi-node launch files for the TRL recipe: Accelerate configs for DDP, DeepSpeed ZeRO-2/ZeRO-3 and
 // FSDP (the shape of TRL 1.13's own trl/accelerate_configs/*.yaml, which `accelerate launch --config_file` reads),
-// `launch.sh` for one node and `slurm.sbatch` for M nodes. `trl sft` hands arguments its parser does not know
+// `launch.sh` for one node and `slurm.sbatch` for M nodes. `trl sft` (`trl dpo` for a dpo run) hands arguments its parser does not know
 // (--accelerate_config, --num_processes, --num_machines, …) to `accelerate launch` (trl/cli/commands/training.py).
 import { distributedBatch, type RecipeFile } from './recipe-files';
 import type { RecipeRun } from './recipe-run';
+import { trlScript } from './trl';
 import { toYaml, type YamlValue } from './yaml';
 
 export const STRATEGIES = ['ddp', 'zero2', 'zero3', 'fsdp'] as const;
@@ -78,6 +79,8 @@ function batchArguments(run: RecipeRun, worldSize: number): { flags: string; not
 }
 
 export function launchFiles(run: RecipeRun, gpus: number, nodes: number): RecipeFile[] {
+  const { command, config } = trlScript(run);
+  const trl = `trl ${command} --config ${config}`;
   const files: RecipeFile[] = STRATEGIES.map((strategy) => ({
     path: `accelerate/${strategy}.yaml`,
     content: toYaml(accelerateConfig(strategy, gpus), [`Accelerate config: ${STRATEGY_NOTES[strategy]}.`]),
@@ -96,7 +99,7 @@ export function launchFiles(run: RecipeRun, gpus: number, nodes: number): Recipe
       'cd "$(dirname "$0")"',
       'STRATEGY="${1:-ddp}"',
       `GPUS="\${GPUS:-${gpus}}"`,
-      `exec trl sft --config sft.yaml --accelerate_config "accelerate/\${STRATEGY}.yaml" --num_processes "\${GPUS}" ${single.flags}`,
+      `exec ${trl} --accelerate_config "accelerate/\${STRATEGY}.yaml" --num_processes "\${GPUS}" ${single.flags}`,
       '',
     ].join('\n'),
   });
@@ -114,7 +117,7 @@ export function launchFiles(run: RecipeRun, gpus: number, nodes: number): Recipe
       `#SBATCH --gpus-per-node=${gpus}`,
       '#SBATCH --exclusive',
       '#SBATCH --output=slurm-%x-%j.out',
-      `# ${nodes} nodes × ${gpus} GPUs: one \`trl sft\` per node, which starts one process per GPU through accelerate.`,
+      `# ${nodes} nodes × ${gpus} GPUs: one \`trl ${command}\` per node, which starts one process per GPU through accelerate.`,
       `# Batch: ${multi.note}.`,
       '# Submit from this folder (on a filesystem every node sees): sbatch slurm.sbatch   (STRATEGY=ddp|zero2|zero3|fsdp)',
       'set -euo pipefail',
@@ -124,7 +127,7 @@ export function launchFiles(run: RecipeRun, gpus: number, nodes: number): Recipe
       'export MAIN_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)"',
       'export MAIN_PORT="${MAIN_PORT:-29500}"',
       // Single quotes: SLURM_NODEID differs per node, so it is expanded by each task's own shell.
-      `srun --kill-on-bad-exit=1 bash -c 'exec trl sft --config sft.yaml --accelerate_config "accelerate/\${STRATEGY}.yaml" \\`,
+      `srun --kill-on-bad-exit=1 bash -c 'exec ${trl} --accelerate_config "accelerate/\${STRATEGY}.yaml" \\`,
       `  --num_machines "\${SLURM_NNODES}" --num_processes "$((SLURM_NNODES * GPUS_PER_NODE))" --machine_rank "\${SLURM_NODEID}" \\`,
       `  --main_process_ip "\${MAIN_ADDR}" --main_process_port "\${MAIN_PORT}" --rdzv_backend c10d ${multi.flags}'`,
       '',

@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../../../contracts/src/user-error';
-import type { EvalEvent, RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
+import type { EvalEvent, PreferenceMetrics, RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
 import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
 import { RunFolder } from '../run-folder/run-folder';
 import { RECIPE_MANIFEST, type RecipeManifest } from './export-recipe';
@@ -22,6 +22,37 @@ interface LogEntry {
   eval_loss?: number;
   train_runtime?: number;
   train_loss?: number;
+  // TRL's DPOTrainer (and the engines built on it): each step's and each eval's means over the pairs
+  'rewards/chosen'?: number;
+  'rewards/rejected'?: number;
+  'rewards/margins'?: number;
+  'rewards/accuracies'?: number;
+  'eval_rewards/chosen'?: number;
+  'eval_rewards/rejected'?: number;
+  'eval_rewards/margins'?: number;
+  'eval_rewards/accuracies'?: number;
+}
+
+/** Our preference fields from TRL's names (`rewards/…`, or `eval_rewards/…` on an eval entry); none on an SFT entry. */
+const PREFERENCE_KEYS = [
+  ['rewardsChosen', 'rewards/chosen'],
+  ['rewardsRejected', 'rewards/rejected'],
+  ['margin', 'rewards/margins'],
+  ['accuracy', 'rewards/accuracies'],
+] as const satisfies ReadonlyArray<readonly [keyof PreferenceMetrics, string]>;
+
+function preferenceMetrics(entry: LogEntry, prefix: '' | 'eval_'): PreferenceMetrics {
+  const metrics: PreferenceMetrics = {};
+  for (const [ours, theirs] of PREFERENCE_KEYS) {
+    const value = entry[`${prefix}${theirs}` as keyof LogEntry];
+    if (typeof value === 'number' && Number.isFinite(value)) metrics[ours] = value;
+  }
+  return metrics;
+}
+
+/** Whether a log history is a preference run's (TRL's DPO metrics on its entries). */
+export function hasPreferenceMetrics(history: readonly LogEntry[]): boolean {
+  return history.some((entry) => Object.keys(preferenceMetrics(entry, '')).length > 0 || Object.keys(preferenceMetrics(entry, 'eval_')).length > 0);
 }
 
 interface TrainerState {
@@ -75,7 +106,10 @@ function findWeights(dir: string): { folder: string; kind: 'adapter' | 'model' }
   throw new UserError(`${dir}: no PEFT adapter (adapter_config.json + adapter_model.safetensors) or safetensors model to import`, 'bad-file');
 }
 
-/** Step and eval events from the log history; tokens per step from TRL's cumulative num_tokens where it logs them. */
+/**
+ * Step and eval events from the log history; tokens per step from TRL's cumulative num_tokens where it logs them;
+ * a DPO run's rewards, margin and accuracy on both (the dashboard's preference chart).
+ */
 export function eventsFromLogHistory(history: readonly LogEntry[]): RunEvent[] {
   const final = history.find((entry) => entry.train_runtime !== undefined);
   const lastStep = Math.max(1, ...history.map((entry) => entry.step ?? 0));
@@ -93,11 +127,12 @@ export function eventsFromLogHistory(history: readonly LogEntry[]): RunEvent[] {
       const step: StepEvent = { type: 'step', step: entry.step, loss: entry.loss, lr: entry.learning_rate ?? 0, tokens, tokensPerSecond: seconds > 0 ? Math.round(tokens / seconds) : 0, elapsedMs: elapsedAt(entry.step) };
       if (entry.grad_norm !== undefined) step.gradNorm = entry.grad_norm;
       if (entry.epoch !== undefined) step.epoch = entry.epoch;
+      Object.assign(step, preferenceMetrics(entry, ''));
       events.push(step);
       previousTokens = entry.num_tokens ?? previousTokens;
       previousStep = entry.step;
     } else if (entry.eval_loss !== undefined) {
-      const evalEvent: EvalEvent = { type: 'eval', step: entry.step, loss: entry.eval_loss, tokens: 0, elapsedMs: elapsedAt(entry.step) };
+      const evalEvent: EvalEvent = { type: 'eval', step: entry.step, loss: entry.eval_loss, tokens: 0, elapsedMs: elapsedAt(entry.step), ...preferenceMetrics(entry, 'eval_') };
       events.push(evalEvent);
     }
   }
@@ -147,6 +182,8 @@ export function importRun(options: ImportRunOptions): ImportRunResult {
   const now = new Date().toISOString();
   const config: Record<string, unknown> = { ...(manifest?.config ?? {}), model, out: run.path };
   if (config.method === undefined) config.method = weights.kind === 'adapter' ? 'lora' : 'full';
+  // a DPO output folder without the recipe's manifest still names its loss and charts as a dpo run's
+  if (config.objective === undefined && hasPreferenceMetrics(state.log_history ?? [])) config.objective = 'dpo';
   run.writeRunInfo({
     version: 1,
     status: 'done',

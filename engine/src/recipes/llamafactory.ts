@@ -3,11 +3,13 @@
 // template, dataset, eval_dataset, dataset_dir, cutoff_len, mask_history; finetuning_args.py; model_args.py) and
 // data/README.md — not run here, LLaMA-Factory is not installed on this machine. Data: the prompt/completion
 // records as ShareGPT-style message lists with mask_history, so only the last (trained) assistant turn carries the
-// loss, its end-of-turn token included.
+// loss, its end-of-turn token included. A `--objective dpo` run: `stage: dpo` with `pref_beta` and the sigmoid
+// `pref_loss`, its pairs as data/README.md's preference form (ShareGPT with `ranking: true`): the prompt's messages,
+// then the chosen and the rejected answer message.
 import { deepSpeedFiles, slurmScript } from './deepspeed-launch';
 import { adamWFields } from './optimizer-fields';
 import { jsonl, type RecipeFile } from './recipe-files';
-import type { RecipeDataset, RecipeRecord } from './recipe-dataset';
+import { singleAnswers, type RecipeDataset, type RecipeRecord } from './recipe-dataset';
 import type { RecipeRun } from './recipe-run';
 import { toYaml, type YamlValue } from './yaml';
 import { loadChatTokenizer } from '../../../tokenizer/src/tokenizer';
@@ -36,25 +38,36 @@ function chatTemplateOf(modelDir: string): string {
 }
 
 function record(entry: RecipeRecord): Record<string, unknown> {
-  return entry.kind === 'chat' ? { messages: [...entry.prompt, ...entry.completion] } : { text: entry.text };
+  switch (entry.kind) {
+    case 'chat':
+      return { messages: [...entry.prompt, ...entry.completion] };
+    case 'pair':
+      return { messages: entry.prompt, ...singleAnswers(entry, 'LLaMA-Factory') };
+    case 'text':
+      return { text: entry.text };
+  }
 }
 
+const TAGS = { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system', observation_tag: 'tool' };
+
 function datasetInfo(dataset: RecipeDataset): Record<string, unknown> {
-  const describe = (file: string) =>
-    dataset.kind === 'chat'
-      ? {
-          file_name: file,
-          formatting: 'sharegpt',
-          columns: { messages: 'messages' },
-          tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system', observation_tag: 'tool' },
-        }
-      : { file_name: file, columns: { prompt: 'text' } };
+  const describe = (file: string) => {
+    switch (dataset.kind) {
+      case 'chat':
+        return { file_name: file, formatting: 'sharegpt', columns: { messages: 'messages' }, tags: TAGS };
+      case 'preference':
+        return { file_name: file, formatting: 'sharegpt', ranking: true, columns: { messages: 'messages', chosen: 'chosen', rejected: 'rejected' }, tags: TAGS };
+      case 'text':
+        return { file_name: file, columns: { prompt: 'text' } };
+    }
+  };
   return { [TRAIN]: describe('train.jsonl'), ...(dataset.eval.length > 0 ? { [EVAL]: describe('test.jsonl') } : {}) };
 }
 
 export function llamaFactoryConfig(run: RecipeRun, dataset: RecipeDataset, gpus: number, template: string): Record<string, YamlValue | undefined> {
   const { args } = run;
   const hasEval = dataset.eval.length > 0;
+  const dpo = dataset.kind === 'preference';
   const method: Record<string, YamlValue | undefined> =
     args.method === 'full'
       ? { finetuning_type: 'full' }
@@ -71,9 +84,12 @@ export function llamaFactoryConfig(run: RecipeRun, dataset: RecipeDataset, gpus:
         };
   return {
     model_name_or_path: run.baseModel,
-    stage: dataset.kind === 'chat' ? 'sft' : 'pt',
+    stage: dpo ? 'dpo' : dataset.kind === 'chat' ? 'sft' : 'pt',
     do_train: true,
     ...method,
+    // the reference: the base with the adapter off (LoRA), a frozen copy of the starting weights (full)
+    pref_beta: dpo ? args.beta : undefined,
+    pref_loss: dpo ? 'sigmoid' : undefined,
     dataset: TRAIN,
     eval_dataset: hasEval ? EVAL : undefined,
     dataset_dir: 'data',
@@ -116,8 +132,12 @@ export function llamaFactoryFiles(run: RecipeRun, dataset: RecipeDataset, gpus: 
       content: toYaml(llamaFactoryConfig(run, dataset, gpus, template), [`LLaMA-Factory recipe exported by Fine-Tune Studio from ${run.source}.`, 'Run from this folder: llamafactory-cli train llamafactory.yaml   (FORCE_TORCHRUN=1 for every GPU; slurm.sbatch for several nodes).', `template: ${template} was chosen from the model's chat template markers${template === 'default' ? ' (no known marker: pick the model family\'s template)' : ''}.`]),
       what: `\`llamafactory-cli train llamafactory.yaml\`: the run as a LLaMA-Factory config (template \`${template}\`)`,
     },
-    { path: 'data/dataset_info.json', content: `${JSON.stringify(datasetInfo(dataset), null, 2)}\n`, what: 'LLaMA-Factory\'s description of the two datasets (ShareGPT-style message lists)' },
-    { path: 'data/train.jsonl', content: jsonl(dataset.train.map(record)), what: `training records (${dataset.train.length}): one per trained assistant turn, the conversation before it as history` },
+    { path: 'data/dataset_info.json', content: `${JSON.stringify(datasetInfo(dataset), null, 2)}\n`, what: `LLaMA-Factory's description of the two datasets (ShareGPT-style message lists${dataset.kind === 'preference' ? ', ranking: chosen and rejected answers' : ''})` },
+    {
+      path: 'data/train.jsonl',
+      content: jsonl(dataset.train.map(record)),
+      what: dataset.kind === 'preference' ? `training pairs (${dataset.train.length}): the prompt's messages, the chosen and the rejected answer` : `training records (${dataset.train.length}): one per trained assistant turn, the conversation before it as history`,
+    },
   ];
   if (dataset.eval.length > 0) files.push({ path: 'data/test.jsonl', content: jsonl(dataset.eval.map(record)), what: 'the run\'s eval set' });
   files.push(...deepSpeedFiles());

@@ -2,11 +2,14 @@
 // record whose prompt is the conversation before it and whose completion is that turn, so an engine's
 // completion-only loss covers exactly what our trainer's mask covers (loss-alignment.ts checks it). The records and
 // the train/eval split are the run's own: the same lint gate, truncation, skipped records and seeded eval split.
+// A `--objective dpo` run's data are preference pairs instead (prompt, chosen and rejected message lists), kept and
+// split as its trainer keeps and splits them (preference-data.ts).
 import { loadChatTokenizer, type ChatTokenizer } from '../../../tokenizer/src/tokenizer';
 import type { CanonicalExample } from '../../../datasets/src/index';
 import { UserError } from '../../../contracts/src/user-error';
 import type { TrainingArguments } from '../../../contracts/src/training-arguments';
 import { readTrainableExamples, splitForEval, tokenizeExamples } from '../train/data';
+import { tokenizePairs } from '../train/preference-data';
 import { alignLossTokens, carriesSameLoss } from './loss-alignment';
 
 export interface ChatMessage {
@@ -14,9 +17,16 @@ export interface ChatMessage {
   content: string;
 }
 
-export type RecipeRecord =
-  | { kind: 'chat'; line: number; prompt: ChatMessage[]; completion: ChatMessage[] }
-  | { kind: 'text'; line: number; text: string };
+/** A preference pair as TRL's conversational explicit-prompt form holds it: the shared prompt, then each side's answer. */
+export interface RecipePair {
+  kind: 'pair';
+  line: number;
+  prompt: ChatMessage[];
+  chosen: ChatMessage[];
+  rejected: ChatMessage[];
+}
+
+export type RecipeRecord = { kind: 'chat'; line: number; prompt: ChatMessage[]; completion: ChatMessage[] } | { kind: 'text'; line: number; text: string } | RecipePair;
 
 export interface LossAlignmentSummary {
   /** Records whose completion tokens are exactly our trained tokens. */
@@ -36,7 +46,8 @@ export interface RecipeConversation {
 }
 
 export interface RecipeDataset {
-  kind: 'chat' | 'text';
+  /** 'preference': a dpo run's pairs (train and eval hold `pair` records, no conversations). */
+  kind: 'chat' | 'text' | 'preference';
   train: RecipeRecord[];
   eval: RecipeRecord[];
   trainConversations: RecipeConversation[];
@@ -44,9 +55,13 @@ export interface RecipeDataset {
   alignment: LossAlignmentSummary;
   /** Trained turns past --max-seq-len in our run (never trained there): left out. */
   droppedTurns: number;
-  /** Records with no trained token after truncation (our run skips them too). */
+  /** Records with no trained token after truncation (our run skips them too); dpo: pairs with a side left without a completion token. */
   skippedRecords: number;
+  /** dpo: pair sides longer than --max-seq-len (cut from the end, as TRL's keep_start cuts them). */
+  truncatedSides?: number;
 }
+
+const emptyAlignment = (): LossAlignmentSummary => ({ exact: 0, plusTrailingWhitespace: 0, different: 0, differentLines: [] });
 
 function toRecords(example: CanonicalExample, tokenizer: ChatTokenizer, maxSeqLen: number, summary: LossAlignmentSummary): { records: RecipeRecord[]; dropped: number } {
   if (example.format === 'text') return { records: [{ kind: 'text', line: example.line, text: example.turns.map((turn) => turn.content).join('') }], dropped: 0 };
@@ -80,9 +95,49 @@ function toRecords(example: CanonicalExample, tokenizer: ChatTokenizer, maxSeqLe
   return { records, dropped };
 }
 
+function messages(turns: CanonicalExample['turns']): ChatMessage[] {
+  return turns.map((turn) => ({ role: turn.role, content: turn.content }));
+}
+
+/** A preference record as a pair of message lists: the prompt turns, then what follows them on each side. */
+export function recipePair(example: CanonicalExample): RecipePair {
+  const { promptTurns, rejected } = example.preference!;
+  return { kind: 'pair', line: example.line, prompt: messages(example.turns.slice(0, promptTurns)), chosen: messages(example.turns.slice(promptTurns)), rejected: messages(rejected.slice(promptTurns)) };
+}
+
+/**
+ * A dpo run's pairs, as loadPreferenceData keeps them: the same lint gate, the pairs tokenized in TRL's semantics
+ * (a pair with a side left without a completion token within --max-seq-len skipped) and the seeded eval split over
+ * the kept pairs (or the --eval file's).
+ */
+async function buildPreferenceDataset(args: TrainingArguments, tokenizer: ChatTokenizer): Promise<RecipeDataset> {
+  const options = { maxSeqLen: args.maxSeqLen, modelDir: args.model };
+  const read = async (file: string, evalFile?: string) => {
+    const examples = await readTrainableExamples(file, tokenizer, { ...options, ...(evalFile ? { evalFile } : {}) });
+    const byLine = new Map(examples.map((example) => [example.line, example]));
+    const tokenized = tokenizePairs(examples, tokenizer, args.maxSeqLen, file);
+    return { pairs: tokenized.pairs.map((pair) => recipePair(byLine.get(pair.line)!)), truncated: tokenized.truncated, skipped: tokenized.skipped };
+  };
+  const trainData = await read(args.data, args.eval);
+  const evalData = args.eval ? await read(args.eval) : undefined;
+  const split = evalData ? { train: trainData.pairs, eval: evalData.pairs } : splitForEval(trainData.pairs, args.evalFraction, args.seed);
+  return {
+    kind: 'preference',
+    train: split.train,
+    eval: split.eval,
+    trainConversations: [],
+    evalConversations: [],
+    alignment: emptyAlignment(),
+    droppedTurns: 0,
+    skippedRecords: trainData.skipped + (evalData?.skipped ?? 0),
+    truncatedSides: trainData.truncated + (evalData?.truncated ?? 0),
+  };
+}
+
 /** Reads, checks and splits the run's data as the trainer does, then converts every kept record. */
 export async function buildRecipeDataset(args: TrainingArguments): Promise<RecipeDataset> {
   const tokenizer = loadChatTokenizer(args.model);
+  if (args.objective === 'dpo') return buildPreferenceDataset(args, tokenizer);
   const options = { maxSeqLen: args.maxSeqLen, modelDir: args.model };
   const trainExamples = await readTrainableExamples(args.data, tokenizer, { ...options, evalFile: args.eval });
   const evalExamples = args.eval ? await readTrainableExamples(args.eval, tokenizer, options) : [];
@@ -98,7 +153,7 @@ export async function buildRecipeDataset(args: TrainingArguments): Promise<Recip
     evalLines = new Set(split.eval.map((example) => example.line));
     evalSource = trainExamples;
   }
-  const alignment: LossAlignmentSummary = { exact: 0, plusTrailingWhitespace: 0, different: 0, differentLines: [] };
+  const alignment = emptyAlignment();
   let droppedTurns = 0;
   const convert = (examples: readonly CanonicalExample[], keep: Set<number>) =>
     examples.filter((example) => keep.has(example.line)).flatMap((example) => {
@@ -122,4 +177,16 @@ export async function buildRecipeDataset(args: TrainingArguments): Promise<Recip
     droppedTurns,
     skippedRecords: trainTokenized.skipped + evalTokenized.skipped,
   };
+}
+
+/**
+ * Axolotl's and LLaMA-Factory's preference types take one answer message per side (after a prompt of messages):
+ * a pair whose sides hold more turns than one assistant answer has no place there, so it is refused by line.
+ */
+export function singleAnswers(pair: RecipePair, engine: string): { chosen: ChatMessage; rejected: ChatMessage } {
+  const one = (side: ChatMessage[]) => side.length === 1 && side[0].role === 'assistant';
+  if (!one(pair.chosen) || !one(pair.rejected)) {
+    throw new UserError(`line ${pair.line + 1}: ${engine}'s preference data takes one assistant answer per side, this pair has ${pair.chosen.length} and ${pair.rejected.length} turns after its prompt (export it with --format trl, which takes message lists)`, 'unsupported');
+  }
+  return { chosen: pair.chosen[0], rejected: pair.rejected[0] };
 }

@@ -3,11 +3,11 @@
 import type { RecipeFile } from './recipe-files';
 import type { RecipeDataset } from './recipe-dataset';
 import type { RecipeFormat, RecipeRun } from './recipe-run';
+import { trlScript } from './trl';
 
 const HOW_TO_RUN: Record<RecipeFormat, string[]> = {
   trl: [
     'pip install "trl>=1.13" peft accelerate datasets   # + deepspeed for zero2/zero3, bitsandbytes for QLoRA',
-    'trl sft --config sft.yaml                          # one process (one GPU, or the CPU)',
     './launch.sh zero3                                  # one node, every GPU (ddp | zero2 | zero3 | fsdp)',
     'sbatch slurm.sbatch                                # several nodes under Slurm',
   ],
@@ -23,9 +23,41 @@ const HOW_TO_RUN: Record<RecipeFormat, string[]> = {
   ],
 };
 
+function howToRun(format: RecipeFormat, run: RecipeRun): string[] {
+  if (format !== 'trl') return HOW_TO_RUN[format];
+  const { command, config } = trlScript(run);
+  // `trl sft --config sft.yaml` or `trl dpo --config dpo.yaml`, comments aligned
+  return [HOW_TO_RUN.trl[0], `${`trl ${command} --config ${config}`.padEnd(51)}# one process (one GPU, or the CPU)`, ...HOW_TO_RUN.trl.slice(1)];
+}
+
 const OUTPUT_FOLDER: Record<RecipeFormat, string> = { trl: 'output', axolotl: 'output', llamafactory: 'output' };
 
-function lossNote(format: RecipeFormat, dataset: RecipeDataset): string[] {
+/** How each engine's DPO matches ours (TRL semantics: trl/trainer/dpo_trainer.py). */
+function preferenceNote(format: RecipeFormat, run: RecipeRun, dataset: RecipeDataset): string[] {
+  const { args } = run;
+  const reference = args.method === 'full' ? 'a frozen copy of the starting weights' : 'the base with the adapter off';
+  const lines = [
+    `- Loss: DPO's sigmoid loss with β ${args.beta}, averaged over pairs; the reference model is ${reference}, as in the run`,
+    "  (so the first step's loss is ln 2 ≈ 0.693). Each side's log-probability sums the tokens the chat template of",
+    '  prompt + answer adds after the prompt rendered with its generation prompt.',
+  ];
+  if (format === 'trl') {
+    lines.push("  The pairs are TRL's conversational prompt/chosen/rejected message lists, which DPOTrainer tokenizes exactly so.");
+    if (args.method !== 'full' && args.dropout > 0) lines.push(`  disable_dropout: false keeps the run's LoRA dropout (${args.dropout}); DPOConfig turns dropout off by default.`);
+  } else if (format === 'axolotl') {
+    lines.push("  Axolotl's chat_template.default renders each answer itself (the template's text from the answer to its end-of-turn", '  marker, trailing whitespace dropped): on ChatML the "\\n" after <|im_end|> is not scored, where the run scores it.');
+  } else {
+    lines.push("  LLaMA-Factory renders with its own template (see the config's header), not the tokenizer's: check it matches.");
+  }
+  const skipped = dataset.skippedRecords > 0 ? `${dataset.skippedRecords} pairs the run skipped (a side without answer tokens within max length) are left out` : 'no pair was skipped';
+  const truncated = dataset.truncatedSides ? ` (${dataset.truncatedSides} sides here)` : '';
+  if (format === 'trl') lines.push(`  Sides longer than max length ${args.maxSeqLen} are cut from the end as in the run${truncated}; ${skipped}.`);
+  else lines.push(`  Sides longer than max length ${args.maxSeqLen}${truncated} are cut by the engine's own rule (the run cuts each side from the end); ${skipped}.`);
+  return lines;
+}
+
+function lossNote(format: RecipeFormat, run: RecipeRun, dataset: RecipeDataset): string[] {
+  if (dataset.kind === 'preference') return preferenceNote(format, run, dataset);
   if (dataset.kind === 'text') return ['- Loss: every token of each text record, as in the run (plain language modelling).'];
   if (format === 'axolotl') {
     return [
@@ -49,19 +81,20 @@ function lossNote(format: RecipeFormat, dataset: RecipeDataset): string[] {
 
 export function recipeReadme(format: RecipeFormat, run: RecipeRun, dataset: RecipeDataset, files: readonly RecipeFile[], gpus: number, nodes: number): string {
   const { args } = run;
-  const method = args.method === 'full' ? 'full fine-tuning' : `${args.method === 'qlora' ? 'QLoRA (base in bitsandbytes NF4) + ' : ''}LoRA r=${args.rank}, alpha=${args.alpha}, dropout=${args.dropout}, targets ${args.targetModules.join(', ')}${args.rslora ? ', rsLoRA' : ''}`;
+  const method = (args.method === 'full' ? 'full fine-tuning' : `${args.method === 'qlora' ? 'QLoRA (base in bitsandbytes NF4) + ' : ''}LoRA r=${args.rank}, alpha=${args.alpha}, dropout=${args.dropout}, targets ${args.targetModules.join(', ')}${args.rslora ? ', rsLoRA' : ''}`) + (args.objective === 'dpo' ? `, DPO (β ${args.beta})` : '');
+  const unit = dataset.kind === 'preference' ? 'preference pairs' : 'records';
   return [
     `# ${format === 'trl' ? 'TRL' : format === 'axolotl' ? 'Axolotl' : 'LLaMA-Factory'} recipe`,
     '',
     `Exported by Fine-Tune Studio (\`finetune export-recipe\`) from \`${run.source}\`: ${method} of \`${run.baseModel}\`,`,
-    `${dataset.train.length} training records${dataset.eval.length > 0 ? ` and ${dataset.eval.length} eval records` : ''}, for ${nodes} node${nodes > 1 ? 's' : ''} × ${gpus} GPU${gpus > 1 ? 's' : ''}.`,
+    `${dataset.train.length} training ${unit}${dataset.eval.length > 0 ? ` and ${dataset.eval.length} eval ${unit}` : ''}, for ${nodes} node${nodes > 1 ? 's' : ''} × ${gpus} GPU${gpus > 1 ? 's' : ''}.`,
     '',
     '## Run it',
     '',
     'From this folder:',
     '',
     '```sh',
-    ...HOW_TO_RUN[format],
+    ...howToRun(format, run),
     '```',
     '',
     '## Bring the result back',
@@ -70,7 +103,7 @@ export function recipeReadme(format: RecipeFormat, run: RecipeRun, dataset: Reci
     `npx finetune import-run --from ${OUTPUT_FOLDER[format]} --out runs/imported`,
     '```',
     '',
-    'or **Fine-Tune: Import Run…** in VS Code: the loss curve shows in the dashboard and the adapter in preview, compare,',
+    `or **Fine-Tune: Import Run…** in VS Code: the loss curve${args.objective === 'dpo' ? ' (and the rewards, margin and accuracy)' : ''} shows in the dashboard and the adapter in preview, compare,`,
     'the playground and export, as for a local run.',
     '',
     '## Files',
@@ -83,7 +116,7 @@ export function recipeReadme(format: RecipeFormat, run: RecipeRun, dataset: Reci
     '',
     '## How closely it repeats the run',
     '',
-    ...lossNote(format, dataset),
+    ...lossNote(format, run, dataset),
     `- Hyperparameters: learning rate ${run.learningRate}, warmup ${run.warmupSteps ?? 0} steps then cosine to ${args.minLrRatio} × the peak`,
     `  (the engines' cosine_with_min_lr counts steps from 0, ours from 1: the curves agree to one step), ${args.steps !== undefined ? `${args.steps} steps` : `${args.epochs} epochs`},`,
     `  batch ${args.batchSize} × accumulation ${args.gradAccumulation}, max length ${args.maxSeqLen} (longer records truncated at the end), seed ${args.seed},`,

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { DOWNLOAD_RECORD } from '../download/download-model';
 import { resolveTrainingArguments, resolvedLearningRate, type TrainingArguments } from '../../../contracts/src/training-arguments';
 import { readConfigFile } from '../train/config-file';
+import { assertPreferenceArguments } from '../train/preference-data';
 import { UserError } from '../../../contracts/src/user-error';
 import { runFolderPath } from '../../../contracts/src/run/run-folder-layout';
 
@@ -76,8 +77,8 @@ export function readRecipeRun(options: { run?: string; config?: string; baseMode
   }
   const unmapped = { prompt: 'prompt tuning', ptuning: 'P-tuning (--method ptuning)', prefix: 'prefix tuning (--method prefix)' } as const;
   if (args.method === 'prompt' || args.method === 'ptuning' || args.method === 'prefix') throw new UserError(`${unmapped[args.method]} has no equivalent in the TRL, Axolotl or LLaMA-Factory command lines: export a lora, qlora or full run`, 'unsupported');
-  // the recipes write SFT trainers' configs and chat datasets; a DPO run exported as one would silently train SFT
-  if (args.objective === 'dpo') throw new UserError('--objective dpo runs are not exported as recipes yet (the recipes configure SFT trainers): train it here, or use TRL\'s DPOTrainer', 'unsupported');
+  // what `finetune train` refuses for dpo (a method without a reference model, packing), the recipes refuse too
+  assertPreferenceArguments(args);
   return {
     args,
     source,

@@ -25,7 +25,7 @@ export interface ImportRunOptions {
 }
 
 const FORMAT_LABELS: Record<RecipeFormat, { label: string; detail: string }> = {
-  trl: { label: 'TRL', detail: 'sft.yaml for `trl sft`, Accelerate DDP / DeepSpeed ZeRO-2, ZeRO-3 / FSDP configs, launch.sh, slurm.sbatch' },
+  trl: { label: 'TRL', detail: 'sft.yaml for `trl sft` (dpo.yaml for `trl dpo`), Accelerate DDP / DeepSpeed ZeRO-2, ZeRO-3 / FSDP configs, launch.sh, slurm.sbatch' },
   axolotl: { label: 'Axolotl', detail: 'axolotl.yaml, DeepSpeed configs, slurm.sbatch' },
   llamafactory: { label: 'LLaMA-Factory', detail: 'llamafactory.yaml + dataset_info.json, DeepSpeed configs, slurm.sbatch' },
 };

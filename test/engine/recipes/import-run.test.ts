@@ -1,7 +1,9 @@
 // `finetune import-run` on an output folder laid out as the Hugging Face Trainer and PEFT write it (the layout
 // `trl sft` produced in `npm run test:interop`): checkpoint-N/trainer_state.json's log history becomes step and eval
 // events, the PEFT adapter becomes adapter/ (minus the frozen lm_head copy PEFT saves with tied embeddings), and the
-// recipe's manifest beside output/ gives run.json its configuration.
+// recipe's manifest beside output/ gives run.json its configuration. A DPO output folder (its trainer_state.json
+// test/fixtures/recipes/dpo-trainer-state.json, written by `trl dpo` on a recipe of ours in `npm run test:interop`)
+// imports as a dpo run: rewards, margin and accuracy on the step and eval events, objective dpo in run.json.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +15,12 @@ import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { RECIPE_MANIFEST } from '../../../engine/src/recipes/export-recipe';
 import { eventsFromLogHistory, importRun } from '../../../engine/src/recipes/import-run';
 import { isLoraTensor } from '../../../engine/src/recipes/peft-adapter-import';
-import type { RunEvent } from '../../../contracts/src/run/run-events';
+import type { RunEvent, StepEvent } from '../../../contracts/src/run/run-events';
+import { parseRunEventLine } from '../../../contracts/src/run/run-event-check';
+import { objectiveOf, preferenceMetricsOf } from '../../../contracts/src/run/run-objective';
+import { snapshotOf } from '../../../contracts/src/run/run-snapshot';
 
+const DPO_STATE = join(import.meta.dirname, '..', '..', 'fixtures', 'recipes', 'dpo-trainer-state.json');
 let dir: string;
 let model: string;
 let output: string;
@@ -83,6 +89,44 @@ test('import-run writes a finished run folder every command reads', () => {
   assert.deepEqual([...adapter.modules.keys()].sort(), ['lm_head', 'model.layers.0.self_attn.q_proj']);
   assert.throws(() => importRun({ from: output, out }), /already holds a run/);
   importRun({ from: output, out, force: true });
+});
+
+test("a DPO run's log history becomes step and eval events with our preference fields", () => {
+  const state = JSON.parse(readFileSync(DPO_STATE, 'utf8')) as { log_history: Parameters<typeof eventsFromLogHistory>[0] };
+  const events = eventsFromLogHistory(state.log_history);
+  assert.deepEqual(events.map((event) => [event.type, 'step' in event ? event.step : undefined]), [['step', 1], ['step', 2], ['step', 3], ['eval', 3]]);
+  const [first, , third, evaluated] = events;
+  assert.ok(first.type === 'step' && third.type === 'step' && evaluated.type === 'eval');
+  // LoRA's B = 0 at step 1: TRL's loss is ln 2 with no margin, as ours
+  assert.ok(Math.abs(first.loss - Math.LN2) < 1e-7);
+  assert.deepEqual([first.rewardsChosen, first.rewardsRejected, first.margin, first.accuracy], [0, 0, 0, 0]);
+  assert.deepEqual([third.rewardsChosen, third.rewardsRejected, third.margin, third.accuracy], [2.088549081236124e-5, -0.002917861915193498, 0.0029387474060058594, 1]);
+  assert.deepEqual([evaluated.loss, evaluated.rewardsChosen, evaluated.rewardsRejected, evaluated.margin, evaluated.accuracy], [0.6926050782203674, -0.0004104614199604839, -0.0014949798351153731, 0.0010845183860510588, 1]);
+  assert.deepEqual(events.flatMap((event) => (event.type === 'step' ? [event.tokens] : [])), [451, 423, 417]);
+  // the events pass the check every reader applies, and an SFT history gets none of the fields
+  for (const event of events) assert.deepEqual(parseRunEventLine(JSON.stringify(event), 'metrics.jsonl'), event);
+  for (const event of eventsFromLogHistory(logHistory)) assert.equal(preferenceMetricsOf(event as StepEvent), undefined);
+});
+
+test('a DPO output folder without the recipe\'s manifest imports as a dpo run', () => {
+  const dpoOutput = join(dir, 'dpo-output');
+  const checkpoint = join(dpoOutput, 'checkpoint-3');
+  mkdirSync(checkpoint, { recursive: true });
+  writeFileSync(join(checkpoint, 'trainer_state.json'), readFileSync(DPO_STATE, 'utf8'));
+  for (const file of ['adapter_config.json', 'adapter_model.safetensors']) writeFileSync(join(checkpoint, file), readFileSync(join(output, file)));
+  const out = join(dir, 'imported-dpo');
+  const result = importRun({ from: dpoOutput, out, model });
+  assert.deepEqual([result.steps, result.evals], [3, 1]);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { config: Record<string, unknown> };
+  assert.deepEqual([run.config.objective, run.config.method, objectiveOf(run.config)], ['dpo', 'lora', 'dpo']);
+  const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+  const snapshot = snapshotOf(events);
+  assert.equal(snapshot.step, 3);
+  assert.equal(typeof (events[2] as StepEvent).margin, 'number');
+  // an SFT output keeps no objective of its own (run.json without one reads as sft)
+  const sftOut = join(dir, 'imported-sft-plain');
+  importRun({ from: output, out: sftOut });
+  assert.equal(objectiveOf((JSON.parse(readFileSync(join(sftOut, 'run.json'), 'utf8')) as { config: Record<string, unknown> }).config), 'sft');
 });
 
 test('a folder without trainer_state.json or weights is refused, naming what is missing', () => {

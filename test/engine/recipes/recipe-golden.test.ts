@@ -1,7 +1,9 @@
 // Golden recipe files: a LoRA run configuration over test/fixtures/recipes/chat.jsonl (ten records, one of them with
 // two assistant turns) exported as TRL, Axolotl and LLaMA-Factory recipes; every written file must equal
-// test/fixtures/recipes/<format>/ (paths of this machine replaced by $TMP and $REPO). UPDATE_GOLDEN=1 rewrites them;
-// review the diff. That TRL runs its recipe is checked by `npm run test:interop`.
+// test/fixtures/recipes/<format>/ (paths of this machine replaced by $TMP and $REPO). The same for a LoRA
+// `--objective dpo` run over test/fixtures/recipes/preferences.jsonl (ten pairs, strings and message lists, some with
+// a system turn) in test/fixtures/recipes/dpo/<format>/. UPDATE_GOLDEN=1 rewrites them; review the diff. That TRL
+// runs its recipes is checked by `npm run test:interop`.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +11,13 @@ import { dirname, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { initModel } from '../../../engine/src/init/init-model';
 import { exportRecipe } from '../../../engine/src/recipes/export-recipe';
-import { readRecipeRun, RECIPE_FORMATS } from '../../../engine/src/recipes/recipe-run';
+import { readRecipeRun, RECIPE_FORMATS, type RecipeFormat } from '../../../engine/src/recipes/recipe-run';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'recipes');
 let dir: string;
 let config: string;
+let dpoConfig: string;
 
 function filesUnder(root: string): string[] {
   return readdirSync(root).flatMap((name) => (statSync(join(root, name)).isDirectory() ? filesUnder(join(root, name)).map((file) => join(name, file)) : [name])).sort();
@@ -28,28 +31,45 @@ before(() => {
     config,
     JSON.stringify({ model: 'model', data: join(FIXTURES, 'chat.jsonl'), evalFraction: 0.2, method: 'lora', rank: 16, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], rslora: true, steps: 120, batchSize: 4, gradAccumulation: 4, lr: 1e-4, warmupSteps: 6, maxSeqLen: 1024, seed: 11, evalEvery: 20, saveEvery: 40, out: 'runs/golden' }),
   );
+  // dpo: the default learning rate (5e-6 for LoRA), β 0.2, LoRA dropout kept (disable_dropout: false for TRL)
+  dpoConfig = join(dir, 'finetune.dpo.json');
+  writeFileSync(
+    dpoConfig,
+    JSON.stringify({ model: 'model', data: join(FIXTURES, 'preferences.jsonl'), objective: 'dpo', beta: 0.2, evalFraction: 0.2, method: 'lora', rank: 8, alpha: 16, dropout: 0.05, targetModules: ['q_proj', 'v_proj'], steps: 60, batchSize: 2, gradAccumulation: 4, warmupSteps: 3, maxSeqLen: 512, seed: 11, evalEvery: 20, saveEvery: 30, out: 'runs/golden-dpo' }),
+  );
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Exports `configFile` as `format` and compares every written file with the golden folder (UPDATE_GOLDEN=1 rewrites it). */
+async function assertGolden(configFile: string, format: RecipeFormat, golden: string, name: string): Promise<string> {
+  const run = readRecipeRun({ config: configFile, baseModel: 'Qwen/Qwen2.5-7B-Instruct' });
+  const out = join(dir, name);
+  const result = await exportRecipe(run, { format, out, gpus: 8, nodes: 2 });
+  const normalise = (text: string) => text.split(dir).join('$TMP').split(REPO).join('$REPO');
+  const written = filesUnder(out);
+  assert.deepEqual(written, [...result.files].sort());
+  if (process.env.UPDATE_GOLDEN) {
+    rmSync(golden, { recursive: true, force: true });
+    for (const file of written) {
+      mkdirSync(dirname(join(golden, file)), { recursive: true });
+      writeFileSync(join(golden, file), normalise(readFileSync(join(out, file), 'utf8')));
+    }
+  }
+  assert.deepEqual(written, filesUnder(golden), `${relative(REPO, golden)} holds the same files`);
+  for (const file of written) assert.equal(normalise(readFileSync(join(out, file), 'utf8')), readFileSync(join(golden, file), 'utf8'), `${name}/${file}`);
+  return out;
+}
+
 for (const format of RECIPE_FORMATS) {
   test(`${format} recipe files match the golden ones`, async () => {
-    const run = readRecipeRun({ config, baseModel: 'Qwen/Qwen2.5-7B-Instruct' });
-    const out = join(dir, format);
-    const result = await exportRecipe(run, { format, out, gpus: 8, nodes: 2 });
-    const golden = join(FIXTURES, format);
-    const normalise = (text: string) => text.split(dir).join('$TMP').split(REPO).join('$REPO');
-    const written = filesUnder(out);
-    assert.deepEqual(written, [...result.files].sort());
-    if (process.env.UPDATE_GOLDEN) {
-      rmSync(golden, { recursive: true, force: true });
-      for (const file of written) {
-        mkdirSync(dirname(join(golden, file)), { recursive: true });
-        writeFileSync(join(golden, file), normalise(readFileSync(join(out, file), 'utf8')));
-      }
-    }
-    assert.deepEqual(written, filesUnder(golden), `${relative(REPO, golden)} holds the same files`);
-    for (const file of written) assert.equal(normalise(readFileSync(join(out, file), 'utf8')), readFileSync(join(golden, file), 'utf8'), `${format}/${file}`);
+    await assertGolden(config, format, join(FIXTURES, format), format);
+  });
+}
+
+for (const format of RECIPE_FORMATS) {
+  test(`${format} recipe files of a dpo run match the golden ones`, async () => {
+    await assertGolden(dpoConfig, format, join(FIXTURES, 'dpo', format), `dpo-${format}`);
   });
 }
 
@@ -67,7 +87,7 @@ test('a run folder gives the same recipe as its configuration, with run.json\'s 
   assert.throws(() => readRecipeRun({ run: runDir, config }), /exactly one/);
 });
 
-test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, prompt, P- and prefix tuning and dpo runs are refused', async () => {
+test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, prompt, P- and prefix tuning are refused', async () => {
   const { trlConfig } = await import('../../../engine/src/recipes/trl');
   const base = readRecipeRun({ config });
   const dataset = { kind: 'chat' as const, train: [], eval: [], trainConversations: [], evalConversations: [], alignment: { exact: 0, plusTrailingWhitespace: 0, different: 0, differentLines: [] }, droppedTurns: 0, skippedRecords: 0 };
@@ -81,8 +101,6 @@ test('QLoRA becomes bitsandbytes NF4 under LoRA, full fine-tuning no PEFT, promp
   assert.throws(() => readRecipeRun({ config: join(dir, 'ptuning.json') }), /P-tuning \(--method ptuning\) has no equivalent in the TRL, Axolotl or LLaMA-Factory/);
   writeFileSync(join(dir, 'prefix.json'), JSON.stringify({ model: 'model', data: join(FIXTURES, 'chat.jsonl'), method: 'prefix' }));
   assert.throws(() => readRecipeRun({ config: join(dir, 'prefix.json') }), /prefix tuning \(--method prefix\) has no equivalent/);
-  writeFileSync(join(dir, 'dpo.json'), JSON.stringify({ model: 'model', data: join(FIXTURES, 'chat.jsonl'), method: 'lora', objective: 'dpo' }));
-  assert.throws(() => readRecipeRun({ config: join(dir, 'dpo.json') }), /--objective dpo runs are not exported as recipes yet/);
 });
 
 test('--packing maps to TRL packing, Axolotl sample_packing and LLaMA-Factory (neat) packing', async () => {
