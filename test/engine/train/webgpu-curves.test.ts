@@ -1,5 +1,6 @@
 // More training graphs on onnxruntime's bundled WebGPU provider (SwiftShader stands in for a GPU here) against the
-// CPU, step for step: the other architectures' layers (GPT-2's LayerNorm, GELU-tanh and learned positions; …) and
+// CPU, step for step: the other architectures' layers (GPT-2's LayerNorm, GELU-tanh and learned positions; Gemma 2's
+// soft-capping, sliding window and (1 + w) norms; Phi-3's fused projections and partial rotary) and
 // the DPO objective (sequence log-probs, the Softplus composite, reference log-probs fed per row).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -31,11 +32,11 @@ async function assertSameCurve(fixture: Fixture, overrides: Partial<TrainingArgu
   return curves.cpu;
 }
 
-for (const arch of ['gpt2'] as Arch[]) {
+for (const arch of ['gpt2', 'gemma2', 'phi3'] as Arch[]) {
   test(`a ${arch} LoRA run on WebGPU follows the CPU's curve within 1e-4 relative`, { skip }, async () => {
     const fixture = createFixture(arch);
     fixtures.push(fixture);
-    const targets = arch === 'gpt2' ? ['c_attn', 'lm_head'] : ['q_proj', 'v_proj', 'lm_head'];
+    const targets = { gpt2: ['c_attn', 'lm_head'], phi3: ['qkv_proj', 'o_proj', 'lm_head'] }[arch as string] ?? ['q_proj', 'v_proj', 'lm_head'];
     const cpu = await assertSameCurve(fixture, { targetModules: targets }, 10, 1e-4);
     assert.ok(cpu.at(-1)! < cpu[0], `the run learns: ${cpu[0]} → ${cpu.at(-1)}`);
   });
