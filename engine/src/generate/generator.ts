@@ -64,6 +64,12 @@ export class Generator {
     return new Generator(folder, opened.session, outcomeOf(opened), options.adapter);
   }
 
+  /** LongRoPE's original length, where its factors switch; undefined for every other RoPE. */
+  private longropeSwitch(): number | undefined {
+    const scaling = this.folder.config.ropeScaling;
+    return scaling.type === 'longrope' ? scaling.originalMaxPositionEmbeddings : undefined;
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }
@@ -106,11 +112,19 @@ export class Generator {
     let decodeMs = 0;
     let past: ort.Tensor[] | undefined;
     let pending: number[] = [...promptIds];
+    const switchAt = this.longropeSwitch();
 
     while (generated.length < maxNewTokens) {
       if (options.signal?.aborted) {
         finishReason = 'cancelled';
         break;
+      }
+      // Phi-3 longrope: the factors switch once the sequence passes the original length, and keys cached with the
+      // short ones would stay short-rotated; the whole sequence is encoded again with the long ones (once), so every
+      // step equals a full recomputation (what transformers' Phi-3 generate means to do: it drops the cache there)
+      if (past && switchAt !== undefined && sequence.length > switchAt && sequence.length - pending.length <= switchAt) {
+        past = undefined;
+        pending = [...sequence];
       }
       const started = performance.now();
       const { logits, present } = await this.step(pending, past, sequence.length);

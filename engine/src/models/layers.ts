@@ -29,8 +29,8 @@ export function rotaryTables(positions: Value, inverseFrequencies: Float64Array,
 /**
  * The rotary tables of a RoPE config (head_dim: the rotated dims). LongRoPE has two frequency tables and, as
  * transformers decides per forward call, uses the long one when the largest position id reaches the original length
- * (so a cached decode that crosses it keeps its earlier keys short-rotated; transformers' Phi-3 generate re-encodes
- * instead); its cos and sin are scaled by the attention factor.
+ * (so a cached decode that crosses it would keep its earlier keys short-rotated: generate/generator.ts encodes the
+ * sequence again there); its cos and sin are scaled by the attention factor.
  */
 export function ropeTables(positions: Value, rope: Pick<ModelConfig, 'headDim' | 'ropeTheta' | 'ropeScaling'>, dtype: ComputeType): { cos: Value; sin: Value } {
   const scaling = rope.ropeScaling;
