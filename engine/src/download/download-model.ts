@@ -1,6 +1,7 @@
 // `finetune download`: a Hub model repository's config, tokenizer and safetensors weights into a folder, resumable
 // and verified, then loaded once with loadModelFolder so the user learns at once whether this engine can train it.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../io/atomic-write';
 import { join, resolve } from 'node:path';
 import { loadModelFolder } from '../io/model-folder';
 import { parameterCount } from '../io/tensor-layout';
@@ -148,7 +149,5 @@ function readRecord(out: string): DownloadRecord | undefined {
 }
 
 function writeRecord(out: string, record: DownloadRecord): void {
-  const file = join(out, DOWNLOAD_RECORD);
-  writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
+  writeJsonAtomic(join(out, DOWNLOAD_RECORD), record);
 }

@@ -2,7 +2,8 @@
 // tokenizer.json, tokenizer_config.json (the family's chat template: ChatML, Gemma's or Phi's) and
 // generation_config.json. Files are written atomically; a folder that exists and is not empty is refused unless
 // `force`.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-write';
 import { join } from 'node:path';
 import { UserError } from '../../../contracts/src/user-error';
 import { INDEX_FILE } from '../io/model-folder';
@@ -34,15 +35,6 @@ export class OutputNotEmptyError extends UserError {
   constructor(readonly dir: string) {
     super(`${dir} exists and is not empty (use --force to write into it)`, 'output-not-empty');
   }
-}
-
-function writeText(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-}
-
-function writeJson(file: string, value: unknown): void {
-  writeText(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 /**
@@ -82,10 +74,10 @@ export function initModel(options: InitModelOptions): InitModelResult {
     data: () => initialTensor(tensor, seed, { unitNorm: !offsetNorms }),
   }));
   writeSafetensors(join(out, 'model.safetensors'), tensors, { format: 'pt' });
-  writeText(join(out, 'config.json'), configText(rawConfig));
-  writeJson(join(out, 'tokenizer.json'), tokenizer.tokenizerJson);
-  writeJson(join(out, 'tokenizer_config.json'), tokenizer.tokenizerConfig);
-  writeJson(join(out, 'generation_config.json'), {
+  writeFileAtomic(join(out, 'config.json'), configText(rawConfig));
+  writeJsonAtomic(join(out, 'tokenizer.json'), tokenizer.tokenizerJson);
+  writeJsonAtomic(join(out, 'tokenizer_config.json'), tokenizer.tokenizerConfig);
+  writeJsonAtomic(join(out, 'generation_config.json'), {
     bos_token_id: bos ?? pad,
     eos_token_id: stop,
     pad_token_id: pad,
