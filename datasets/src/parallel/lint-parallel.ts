@@ -20,12 +20,13 @@ import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/
 
 /**
  * Below this, starting threads costs more than it saves: each worker's start and JIT warm-up cost ~0.3 s of CPU.
- * With two cores the main thread and the compiler threads compete with the workers; `finetune lint` (a fresh process)
- * measured with two workers vs one thread: 60 MB 1.32–1.42 s vs 1.32–1.36 s, 80 MB 1.45–1.60 s vs 1.51–1.59 s,
- * 118 MB 1.78–2.54 s vs 2.08–2.48 s (even, in alternating runs), 240 MB 3.02–3.56 s vs 3.65–4.12 s.
+ * With two cores the main thread and the compiler threads compete with the workers. `finetune lint` (a fresh process,
+ * 2026-12-06, quiet 2-core machine, medians of 3–5 alternating runs, after the near-duplicate search got cheaper):
+ * templated records 34 MB one thread 1.11 s vs two workers 1.21 s, 50 MB 1.41 vs 1.41 s, 80 MB 2.00 vs 1.74 s (one
+ * worker 1.66 s); diverse 129 MB 2.19 vs 1.68 s (one worker 1.83 s).
  */
 export function parallelMinBytes(cores: number): number {
-  return (cores <= 2 ? 96 : 16) * 1024 * 1024;
+  return (cores <= 2 ? 64 : 16) * 1024 * 1024;
 }
 
 /** The worker's script next to this module: the bundle's dist/lint-worker.js, or the TypeScript source under tsx. */
@@ -41,7 +42,7 @@ export function parallelWorkers(context: { workers?: number | 'auto'; sizeBytes?
   const cores = availableParallelism();
   if (wanted === 'auto' && (context.sizeBytes ?? 0) < parallelMinBytes(cores)) return 0;
   const count = wanted === 'auto' ? Math.min(4, cores) : Math.floor(wanted);
-  if (count < 1 || (wanted === 'auto' && count < 2)) return 0;
+  if (count < 1 || (wanted === 'auto' && cores < 2)) return 0;
   return workerScript() ? count : 0;
 }
 
