@@ -64,6 +64,26 @@ export class FirstValueMap {
 /** Linear probing stays short at this load (probes mostly stay in one cache line), and memory is time here. */
 const MAX_LOAD = 0.8;
 
+/** The slot of `key` in a table of (key, newest entry + 1) pairs, or the free slot (0 second) where it would go. */
+function probe(table: Int32Array, key: number): number {
+  const mask = (table.length >> 1) - 1;
+  let slot = fmix32(key) & mask;
+  while (table[2 * slot + 1] !== 0 && table[2 * slot] !== key) slot = (slot + 1) & mask;
+  return slot;
+}
+
+/** The same pairs in a table of `length` (2 × a power of two), probed again. */
+function rehashed(previous: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const table = new Int32Array(length);
+  for (let slot = 0; slot < previous.length; slot += 2) {
+    if (previous[slot + 1] === 0) continue;
+    const at = probe(table, previous[slot]);
+    table[2 * at] = previous[slot];
+    table[2 * at + 1] = previous[slot + 1];
+  }
+  return table;
+}
+
 /**
  * Keys are int32 hashes: LSH band keys, whose candidates are verified by comparing signatures anyway. Open addressing
  * with each key next to its newest entry, so a lookup (nearly always a miss: most band keys are unique) touches one
@@ -91,10 +111,7 @@ export class Int32MultiMap {
   }
 
   private find(key: number): number {
-    const mask = (this.table.length >> 1) - 1;
-    let slot = fmix32(key) & mask;
-    while (this.table[2 * slot + 1] !== 0 && this.table[2 * slot] !== key) slot = (slot + 1) & mask;
-    return slot;
+    return probe(this.table, key);
   }
 
   add(key: number, value: number): void {
@@ -181,14 +198,7 @@ export class Int32MultiMap {
   }
 
   private rehash(length: number): void {
-    const previous = this.table;
-    this.table = new Int32Array(length);
-    for (let slot = 0; slot < previous.length; slot += 2) {
-      if (previous[slot + 1] === 0) continue;
-      const at = this.find(previous[slot]);
-      this.table[2 * at] = previous[slot];
-      this.table[2 * at + 1] = previous[slot + 1];
-    }
+    this.table = rehashed(this.table, length);
   }
 }
 
@@ -224,10 +234,7 @@ export class WindowedMultiMap {
   }
 
   private find(key: number): number {
-    const mask = (this.table.length >> 1) - 1;
-    let slot = fmix32(key) & mask;
-    while (this.table[2 * slot + 1] !== 0 && this.table[2 * slot] !== key) slot = (slot + 1) & mask;
-    return slot;
+    return probe(this.table, key);
   }
 
   /**
@@ -299,13 +306,6 @@ export class WindowedMultiMap {
   }
 
   private rehash(length: number): void {
-    const previous = this.table;
-    this.table = new Int32Array(length);
-    for (let slot = 0; slot < previous.length; slot += 2) {
-      if (previous[slot + 1] === 0) continue;
-      const at = this.find(previous[slot]);
-      this.table[2 * at] = previous[slot];
-      this.table[2 * at + 1] = previous[slot + 1];
-    }
+    this.table = rehashed(this.table, length);
   }
 }
