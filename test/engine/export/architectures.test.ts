@@ -14,15 +14,13 @@ import * as ort from 'onnxruntime-node';
 import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { exportHuggingFace } from '../../../engine/src/export/hf';
 import { exportOnnx } from '../../../engine/src/export/onnx';
-import { createSession, Graph, ops, tensor, type Value } from '../../../engine/src/graph';
+import { tensor } from '../../../engine/src/graph';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { readSafetensorsHeader } from '../../../engine/src/io/safetensors';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
-import { baseLinear } from '../../../engine/src/models/llama';
-import { initializerParameters } from '../../../engine/src/models/parameters';
-import { buildCausalLM } from '../../../engine/src/models/registry';
 import { NAMES } from '../../../engine/src/models/types';
+import { logitsOf, maxDifference, unmergedLogits } from './unmerged';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const TOLERANCE = 1e-4;
@@ -44,36 +42,8 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'finetune-export-arch-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const maxDifference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, index) => Math.max(max, Math.abs(value - b[index])), 0);
 
-async function logitsOf(graph: Graph): Promise<Float32Array> {
-  const session = await createSession(graph, { intraOpThreads: 1 });
-  try {
-    const out = await session.run({ [NAMES.inputIds]: tensor('int64', [1, ids.length], ids), [NAMES.attentionMask]: tensor('int64', [1, ids.length], ids.map(() => 1)) });
-    return out.logits.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
 
-/** Base + adapter as PEFT runs it before merging: y = base(x) + scale·(x·Aᵀ)·Bᵀ (the hook's weight is [out, in] for Conv1D too). */
-async function unmergedLogits(base: string, adapterDir: string): Promise<Float32Array> {
-  const folder = loadModelFolder(base, { requireTokenizer: false });
-  const adapter = readPeftAdapter(adapterDir);
-  const graph = new Graph({ name: 'unmerged' });
-  buildCausalLM(graph, folder.config, {
-    parameter: initializerParameters(graph, folder.weights),
-    output: { kind: 'logits' },
-    linear: (call, plain) => {
-      const lora = adapter.modules.get(call.module);
-      if (!lora) return plain(call);
-      const a: Value = graph.initializer(`${call.module}.A`, 'float32', [lora.rank, lora.inFeatures], lora.a);
-      const b: Value = graph.initializer(`${call.module}.B`, 'float32', [lora.outFeatures, lora.rank], lora.b);
-      return ops.add(baseLinear(call), ops.mul(ops.matmul(ops.matmul(call.input, ops.transpose(a, [1, 0])), ops.transpose(b, [1, 0])), lora.scale));
-    },
-  });
-  return logitsOf(graph);
-}
 
 /** The fixture's checksums of a flattened tensor, in float64: Σx, Σ|x| and Σx·(((i·7919) mod 13) − 6). */
 function checksums(data: Float32Array): { sum: number; abs: number; weighted: number } {
@@ -107,7 +77,7 @@ for (const arch of ['gpt2', 'gemma2', 'gemma3-text', 'phi3']) {
     let reference: Float32Array;
     let merged: Float32Array;
     before(async () => {
-      reference = await unmergedLogits(base, adapter);
+      reference = await unmergedLogits(base, adapter, ids);
       measured[arch] = {};
     });
 
@@ -120,8 +90,8 @@ for (const arch of ['gpt2', 'gemma2', 'gemma3-text', 'phi3']) {
       assert.equal(readFileSync(join(out, 'config.json'), 'utf8'), readFileSync(join(base, 'config.json'), 'utf8'));
       const folder = loadModelFolder(out, { requireTokenizer: false });
       assert.equal(folder.config.tieWordEmbeddings, expected.tieWordEmbeddings);
-      merged = await logitsOf(buildInferenceGraph(folder, { output: { kind: 'logits' } }).graph);
-      const plain = await logitsOf(buildInferenceGraph(loadModelFolder(base, { requireTokenizer: false }), { output: { kind: 'logits' } }).graph);
+      merged = await logitsOf(buildInferenceGraph(folder, { output: { kind: 'logits' } }).graph, ids);
+      const plain = await logitsOf(buildInferenceGraph(loadModelFolder(base, { requireTokenizer: false }), { output: { kind: 'logits' } }).graph, ids);
       measured[arch].mergedVsUnmerged = maxDifference(merged, reference);
       assert.ok(measured[arch].mergedVsUnmerged < TOLERANCE, `merged vs base + adapter: ${measured[arch].mergedVsUnmerged}`);
       assert.ok(maxDifference(merged, plain) > 1e-2, 'the adapter changes the logits');

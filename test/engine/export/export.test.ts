@@ -12,16 +12,14 @@ import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { promptTuningConfig } from '../../../engine/src/adapters/prompt';
 import { exportHuggingFace } from '../../../engine/src/export/hf';
 import { exportOnnx } from '../../../engine/src/export/onnx';
-import { createSession, Graph, ops, tensor, type Value } from '../../../engine/src/graph';
+import { tensor } from '../../../engine/src/graph';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { readSafetensorsHeader } from '../../../engine/src/io/safetensors';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
-import { baseLinear } from '../../../engine/src/models/llama';
-import { initializerParameters } from '../../../engine/src/models/parameters';
-import { buildCausalLM } from '../../../engine/src/models/registry';
 import { NAMES } from '../../../engine/src/models/types';
+import { logitsOf, maxDifference, unmergedLogits } from './unmerged';
 import { adapterConfig, adapterTensorName } from '../../../engine/src/train/export';
 
 let dir: string;
@@ -60,33 +58,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function logitsOf(graph: Graph): Promise<Float32Array> {
-  const session = await createSession(graph, { intraOpThreads: 1 });
-  const out = await session.run({ [NAMES.inputIds]: tensor('int64', [1, ids.length], ids), [NAMES.attentionMask]: tensor('int64', [1, ids.length], ids.map(() => 1)) });
-  await session.release();
-  return out.logits.data as Float32Array;
-}
 
-/** Base + adapter as PEFT runs it before merging: y = x·Wᵀ + scale·(x·Aᵀ)·Bᵀ. */
-async function unmergedLogits(): Promise<Float32Array> {
-  const folder = loadModelFolder(base);
-  const adapter = readPeftAdapter(adapterDir);
-  const graph = new Graph({ name: 'unmerged' });
-  buildCausalLM(graph, folder.config, {
-    parameter: initializerParameters(graph, folder.weights),
-    output: { kind: 'logits' },
-    linear: (call, plain) => {
-      const lora = adapter.modules.get(call.module);
-      if (!lora) return plain(call);
-      const a: Value = graph.initializer(`${call.module}.A`, 'float32', [lora.rank, lora.inFeatures], lora.a);
-      const b: Value = graph.initializer(`${call.module}.B`, 'float32', [lora.outFeatures, lora.rank], lora.b);
-      return ops.add(baseLinear(call), ops.mul(ops.matmul(ops.matmul(call.input, ops.transpose(a, [1, 0])), ops.transpose(b, [1, 0])), lora.scale));
-    },
-  });
-  return logitsOf(graph);
-}
 
-const maxDifference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, index) => Math.max(max, Math.abs(value - b[index])), 0);
 
 test('hf: the merged folder gives the logits of base + adapter, in the base dtype, atomically', async () => {
   const out = join(dir, 'merged');
@@ -95,9 +68,9 @@ test('hf: the merged folder gives the logits of base + adapter, in the base dtyp
   assert.equal(result.mergedModules, 2 * 2 + 1);
   for (const name of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'model.safetensors']) assert.ok(existsSync(join(out, name)), name);
   assert.deepEqual(readdirSync(dir).filter((name) => name.includes('.tmp-')), []);
-  const merged = await logitsOf(buildInferenceGraph(loadModelFolder(out), { output: { kind: 'logits' } }).graph);
-  const reference = await unmergedLogits();
-  const plain = await logitsOf(buildInferenceGraph(loadModelFolder(base), { output: { kind: 'logits' } }).graph);
+  const merged = await logitsOf(buildInferenceGraph(loadModelFolder(out), { output: { kind: 'logits' } }).graph, ids);
+  const reference = await unmergedLogits(base, adapterDir, ids);
+  const plain = await logitsOf(buildInferenceGraph(loadModelFolder(base), { output: { kind: 'logits' } }).graph, ids);
   assert.ok(maxDifference(merged, reference) < 1e-4, `merged vs unmerged: ${maxDifference(merged, reference)}`);
   assert.ok(maxDifference(merged, plain) > 1e-2, 'the adapter changes the logits');
 
@@ -142,7 +115,7 @@ test('onnx: the exported model loads in onnxruntime-node and its KV cache gives 
     }
     return session.run(feeds);
   };
-  const reference = await unmergedLogits();
+  const reference = await unmergedLogits(base, adapterDir, ids);
   const prefill = await run(ids.slice(0, -1), 0);
   const prefillLogits = prefill.logits.data as Float32Array;
   assert.equal(prefillLogits.length, (ids.length - 1) * vocabSize);
@@ -189,7 +162,7 @@ test('a prompt-tuning adapter exports to ONNX with its virtual tokens, and is re
     feeds[NAMES.pastValue(layer)] = tensor('float32', [1, folder.config.numKvHeads, 0, folder.config.headDim], new Float32Array(0));
   }
   const exported = (await session.run(feeds)).logits.data as Float32Array;
-  const expected = await logitsOf(buildInferenceGraph(folder, { output: { kind: 'logits' }, adapter: readPeftAdapter(prompt) }).graph);
+  const expected = await logitsOf(buildInferenceGraph(folder, { output: { kind: 'logits' }, adapter: readPeftAdapter(prompt) }).graph, ids);
   assert.ok(maxDifference(exported, expected) < 1e-4);
   await session.release();
 });
