@@ -5,10 +5,9 @@
 // the script as intended, every Accelerate config loads → `trl sft --config sft.yaml` trains on the CPU →
 // `finetune import-run` → the dashboard's curve, `score`, `generate` and `eval` on the imported adapter.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
 import { loadChatTokenizer } from '../../tokenizer/src/tokenizer';
@@ -18,8 +17,8 @@ import { snapshotOf } from '../../contracts/src/run/run-snapshot';
 import type { DashboardRun } from '../../contracts/src/webview/dashboard-messages';
 import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables } from '../webviews/dashboard-harness';
 import { finetune } from '../cli/finetune-cli';
+import { ok, python } from './hf-python';
 
-const PYTHON = process.env.FINETUNE_HF_PYTHON ?? '/opt/hfvenv/bin/python';
 const INSPECT = join(import.meta.dirname, 'trl_inspect.py');
 const MAX_SEQ_LEN = 256;
 const CHAT = join(import.meta.dirname, '..', '..', 'examples', 'chat.jsonl');
@@ -37,16 +36,7 @@ let data: string;
 let recipe: string;
 let inspection: Inspection;
 
-function ok(result: ReturnType<typeof finetune>): string {
-  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-  return result.stdout;
-}
 
-function python(args: string[], cwd: string) {
-  // The venv's bin first on PATH: `trl` and the `accelerate launch` subprocess it starts use that Python.
-  const env = { ...process.env, PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`, HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false', OMP_NUM_THREADS: '2' };
-  return spawnSync(args[0] === 'trl' ? join(dirname(PYTHON), 'trl') : PYTHON, args[0] === 'trl' ? args.slice(1) : args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-}
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'finetune-interop-'));
