@@ -14,13 +14,11 @@ import * as ort from 'onnxruntime-node';
 import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { exportHuggingFace } from '../../../engine/src/export/hf';
 import { exportOnnx } from '../../../engine/src/export/onnx';
-import { tensor } from '../../../engine/src/graph';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { readSafetensorsHeader } from '../../../engine/src/io/safetensors';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
-import { NAMES } from '../../../engine/src/models/types';
-import { logitsOf, maxDifference, unmergedLogits } from './unmerged';
+import { logitsOf, maxDifference, runCached, unmergedLogits } from './unmerged';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const TOLERANCE = 1e-4;
@@ -120,7 +118,8 @@ for (const arch of ['gpt2', 'gemma2', 'gemma3-text', 'phi3']) {
     test('the ONNX export decodes through its KV cache to the merged logits', async () => {
       const out = join(dir, `${arch}-onnx`);
       exportOnnx({ model: base, adapter, out });
-      const { numLayers, numKvHeads, headDim, vocabSize } = loadModelFolder(base, { requireTokenizer: false }).config;
+      const config = loadModelFolder(base, { requireTokenizer: false }).config;
+      const { vocabSize } = config;
       const session = await ort.InferenceSession.create(join(out, 'model.onnx'), { intraOpNumThreads: 1 });
       try {
         let past: Record<string, ort.Tensor> | undefined;
@@ -128,17 +127,7 @@ for (const arch of ['gpt2', 'gemma2', 'gemma3-text', 'phi3']) {
         // Prefill three tokens, then one at a time: the cache outgrows the window of 4.
         for (let start = 0; start < ids.length; start = start === 0 ? 3 : start + 1) {
           const chunk = ids.slice(start, start === 0 ? 3 : start + 1);
-          const feeds: Record<string, ort.Tensor> = {
-            [NAMES.inputIds]: tensor('int64', [1, chunk.length], chunk),
-            [NAMES.attentionMask]: tensor('int64', [1, start + chunk.length], new Array<number>(start + chunk.length).fill(1)),
-            [NAMES.positionIds]: tensor('int64', [1, chunk.length], chunk.map((_, index) => start + index)),
-          };
-          for (let layer = 0; layer < numLayers; layer++) {
-            const empty = () => tensor('float32', [1, numKvHeads, 0, headDim], new Float32Array(0));
-            feeds[NAMES.pastKey(layer)] = past?.[NAMES.presentKey(layer)] ?? empty();
-            feeds[NAMES.pastValue(layer)] = past?.[NAMES.presentValue(layer)] ?? empty();
-          }
-          past = await session.run(feeds);
+          past = await runCached(session, config, chunk, start, past);
           logits.set(past.logits.data as Float32Array, start * vocabSize);
         }
         measured[arch].onnxVsUnmerged = maxDifference(logits, reference);

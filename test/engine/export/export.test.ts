@@ -12,14 +12,13 @@ import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { promptTuningConfig } from '../../../engine/src/adapters/prompt';
 import { exportHuggingFace } from '../../../engine/src/export/hf';
 import { exportOnnx } from '../../../engine/src/export/onnx';
-import { tensor } from '../../../engine/src/graph';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { readSafetensorsHeader } from '../../../engine/src/io/safetensors';
 import { writeSafetensors } from '../../../engine/src/io/safetensors-writer';
 import { buildInferenceGraph } from '../../../engine/src/models/from-folder';
 import { NAMES } from '../../../engine/src/models/types';
-import { logitsOf, maxDifference, unmergedLogits } from './unmerged';
+import { logitsOf, maxDifference, runCached, unmergedLogits } from './unmerged';
 import { adapterConfig, adapterTensorName } from '../../../engine/src/train/export';
 
 let dir: string;
@@ -100,21 +99,10 @@ test('onnx: the exported model loads in onnxruntime-node and its KV cache gives 
   assert.equal(result.externalData, false);
   assert.ok(existsSync(join(out, 'tokenizer.json')) && existsSync(join(out, 'config.json')));
   const session = await ort.InferenceSession.create(join(out, 'model.onnx'), { intraOpNumThreads: 1 });
-  const { numLayers, numKvHeads, headDim, vocabSize } = loadModelFolder(base).config;
+  const config = loadModelFolder(base).config;
+  const { vocabSize } = config;
   assert.deepEqual([...session.inputNames].slice(0, 3), [NAMES.inputIds, NAMES.attentionMask, NAMES.positionIds]);
-  const run = async (chunk: number[], start: number, past?: Record<string, ort.Tensor>) => {
-    const feeds: Record<string, ort.Tensor> = {
-      [NAMES.inputIds]: tensor('int64', [1, chunk.length], chunk),
-      [NAMES.attentionMask]: tensor('int64', [1, start + chunk.length], new Array<number>(start + chunk.length).fill(1)),
-      [NAMES.positionIds]: tensor('int64', [1, chunk.length], chunk.map((_, index) => start + index)),
-    };
-    for (let layer = 0; layer < numLayers; layer++) {
-      const empty = () => tensor('float32', [1, numKvHeads, 0, headDim], new Float32Array(0));
-      feeds[NAMES.pastKey(layer)] = past?.[NAMES.presentKey(layer)] ?? empty();
-      feeds[NAMES.pastValue(layer)] = past?.[NAMES.presentValue(layer)] ?? empty();
-    }
-    return session.run(feeds);
-  };
+  const run = (chunk: number[], start: number, past?: Record<string, ort.Tensor>) => runCached(session, config, chunk, start, past);
   const reference = await unmergedLogits(base, adapterDir, ids);
   const prefill = await run(ids.slice(0, -1), 0);
   const prefillLogits = prefill.logits.data as Float32Array;
@@ -129,12 +117,7 @@ test('onnx: the exported model loads in onnxruntime-node and its KV cache gives 
   assert.equal(exportOnnx({ model: base, adapter: adapterDir, out: external, externalData: 'always' }).externalData, true);
   assert.ok(existsSync(join(external, 'model.onnx.data')));
   const fromFiles = await ort.InferenceSession.create(join(external, 'model.onnx'), { intraOpNumThreads: 1 });
-  const again = await fromFiles.run({
-    [NAMES.inputIds]: tensor('int64', [1, 1], [ids[0]]),
-    [NAMES.attentionMask]: tensor('int64', [1, 1], [1]),
-    [NAMES.positionIds]: tensor('int64', [1, 1], [0]),
-    ...Object.fromEntries(Array.from({ length: numLayers }, (_, layer) => [NAMES.pastKey(layer), NAMES.pastValue(layer)]).flat().map((name) => [name, tensor('float32', [1, numKvHeads, 0, headDim], new Float32Array(0))])),
-  });
+  const again = await runCached(fromFiles, config, [ids[0]], 0);
   assert.ok(maxDifference(again.logits.data as Float32Array, reference.subarray(0, vocabSize)) < 1e-4);
   await fromFiles.release();
 });
@@ -152,16 +135,7 @@ test('a prompt-tuning adapter exports to ONNX with its virtual tokens, and is re
   const out = join(dir, 'onnx-prompt');
   exportOnnx({ model: base, adapter: prompt, out });
   const session = await ort.InferenceSession.create(join(out, 'model.onnx'), { intraOpNumThreads: 1 });
-  const feeds: Record<string, ort.Tensor> = {
-    [NAMES.inputIds]: tensor('int64', [1, ids.length], ids),
-    [NAMES.attentionMask]: tensor('int64', [1, ids.length], ids.map(() => 1)),
-    [NAMES.positionIds]: tensor('int64', [1, ids.length], ids.map((_, index) => index)),
-  };
-  for (let layer = 0; layer < folder.config.numLayers; layer++) {
-    feeds[NAMES.pastKey(layer)] = tensor('float32', [1, folder.config.numKvHeads, 0, folder.config.headDim], new Float32Array(0));
-    feeds[NAMES.pastValue(layer)] = tensor('float32', [1, folder.config.numKvHeads, 0, folder.config.headDim], new Float32Array(0));
-  }
-  const exported = (await session.run(feeds)).logits.data as Float32Array;
+  const exported = (await runCached(session, folder.config, ids, 0)).logits.data as Float32Array;
   const expected = await logitsOf(buildInferenceGraph(folder, { output: { kind: 'logits' }, adapter: readPeftAdapter(prompt) }).graph, ids);
   assert.ok(maxDifference(exported, expected) < 1e-4);
   await session.release();

@@ -1,7 +1,9 @@
 // What the export tests compare merged folders with: base + adapter as PEFT runs it before merging (the LoRA branch
-// beside each wrapped projection), and the logits of a graph for one sequence.
+// beside each wrapped projection), the logits of a graph for one sequence, and a call of an exported KV-cache model.
+import type * as ort from 'onnxruntime-node';
 import { readPeftAdapter } from '../../../engine/src/adapters/peft';
 import { createSession, Graph, ops, tensor, type Value } from '../../../engine/src/graph';
+import type { ModelConfig } from '../../../engine/src/io/config';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { baseLinear } from '../../../engine/src/models/llama';
 import { initializerParameters } from '../../../engine/src/models/parameters';
@@ -38,4 +40,19 @@ export async function unmergedLogits(base: string, adapterDir: string, ids: read
     },
   });
   return logitsOf(graph, ids);
+}
+
+/** One call of an exported KV-cache model: `chunk` at positions start…, after `past` (the previous call's outputs). */
+export function runCached(session: ort.InferenceSession, config: Pick<ModelConfig, 'numLayers' | 'numKvHeads' | 'headDim'>, chunk: number[], start: number, past?: Record<string, ort.Tensor>): Promise<ort.InferenceSession.ReturnType> {
+  const feeds: Record<string, ort.Tensor> = {
+    [NAMES.inputIds]: tensor('int64', [1, chunk.length], chunk),
+    [NAMES.attentionMask]: tensor('int64', [1, start + chunk.length], new Array<number>(start + chunk.length).fill(1)),
+    [NAMES.positionIds]: tensor('int64', [1, chunk.length], chunk.map((_, index) => start + index)),
+  };
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    const empty = () => tensor('float32', [1, config.numKvHeads, 0, config.headDim], new Float32Array(0));
+    feeds[NAMES.pastKey(layer)] = past?.[NAMES.presentKey(layer)] ?? empty();
+    feeds[NAMES.pastValue(layer)] = past?.[NAMES.presentValue(layer)] ?? empty();
+  }
+  return session.run(feeds);
 }
