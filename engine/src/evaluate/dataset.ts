@@ -1,11 +1,11 @@
 // Records to score, read through the dataset service's streaming linter (same parser, same format detection as the
 // trainer). Unlike the trainer this does not refuse a file with error findings: scoring looks for bad records, so
 // every record that parses into a conversation is scored, and only unparseable lines are left out (and counted).
-import { lintFile, settingsForFile } from '../../../datasets/src/index';
-import type { CanonicalExample, DatasetSettings } from '../../../contracts/src/dataset-types';
+import { lintFile } from '../../../datasets/src/index';
+import type { CanonicalExample } from '../../../contracts/src/dataset-types';
 import { UserError } from '../../../contracts/src/user-error';
 import { assertReadableFile } from '../../../contracts/src/user-file';
-import { tokenizeExamples, type ChatTokenizerLike, type TokenizedDataset } from '../train/data';
+import { datasetSettingsFor, tokenizeExamples, type ChatTokenizerLike, type TokenizedDataset } from '../train/data';
 
 export interface ScoringData extends TokenizedDataset {
   /** Records that parsed into a conversation (before truncation and the no-target skip). */
@@ -20,12 +20,7 @@ export async function readScoringExamples(file: string, maxSeqLen: number): Prom
   const examples: CanonicalExample[] = [];
   const errorLines = new Set<number>();
   // the nearest finetune.config.json applies (a forced format, say), as when training and in the editor
-  let settings: DatasetSettings;
-  try {
-    settings = { ...settingsForFile(file).settings, maxSeqLen };
-  } catch (error) {
-    throw new UserError((error as Error).message, 'config');
-  }
+  const settings = datasetSettingsFor(file, { maxSeqLen });
   for await (const finding of lintFile(file, settings, { onExample: (example) => examples.push(example) })) {
     if (finding.severity === 'error') errorLines.add(finding.range.start.line);
   }

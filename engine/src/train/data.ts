@@ -64,6 +64,15 @@ export function splitForEval<T>(examples: readonly T[], fraction: number, seed: 
   return { train: examples.filter((_, index) => !held.has(index)), eval: examples.filter((_, index) => held.has(index)) };
 }
 
+/** The nearest finetune.config.json's settings for `file` (as the editor applies them), with `overrides`; a bad config is the user's. */
+export function datasetSettingsFor(file: string, overrides: Partial<DatasetSettings>): DatasetSettings {
+  try {
+    return { ...settingsForFile(file).settings, ...overrides };
+  } catch (error) {
+    throw new UserError((error as Error).message, 'config');
+  }
+}
+
 /**
  * Reads a dataset file through the dataset service (the linter's own parser, format detection, rules, and the
  * settings of the nearest finetune.config.json) and refuses it when any finding is an error (naming file:line). With
@@ -72,12 +81,7 @@ export function splitForEval<T>(examples: readonly T[], fraction: number, seed: 
 export async function readTrainableExamples(file: string, tokenizer: ChatTokenizerLike, options: { maxSeqLen: number; modelDir: string; evalFile?: string }): Promise<CanonicalExample[]> {
   assertReadableFile(file, 'dataset file');
   if (options.evalFile) assertReadableFile(options.evalFile, 'eval file');
-  let settings: DatasetSettings;
-  try {
-    settings = { ...settingsForFile(file).settings, maxSeqLen: options.maxSeqLen, baseModel: options.modelDir };
-  } catch (error) {
-    throw new UserError((error as Error).message, 'config');
-  }
+  const settings = datasetSettingsFor(file, { maxSeqLen: options.maxSeqLen, baseModel: options.modelDir });
   const evalIndex = options.evalFile ? loadEvalIndexSync(options.evalFile) : undefined;
   const tokenCounter = boundedTokenCounter(createModelTokenCounter(options.modelDir), tokenizer, options.maxSeqLen);
   const parsed = await parseExamples({ path: file }, settings, { tokenCounter, evalIndex });

@@ -40,10 +40,6 @@ export class PreferenceTally {
     this.pairs += pairs;
   }
 
-  get count(): number {
-    return this.pairs;
-  }
-
   /** Mean DPO loss over the pairs added. */
   get loss(): number {
     return this.pairs > 0 ? this.lossSum / this.pairs : NaN;
