@@ -3,6 +3,7 @@
 // model), then DPO's loss and reward metrics (engine/src/evaluate/preference.ts).
 import { resolve } from 'node:path';
 import type { CanonicalExample } from '../../contracts/src/dataset-types';
+import { DEFAULT_DPO_BETA } from '../../contracts/src/training-arguments';
 import { UserError } from '../../contracts/src/user-error';
 import type { PeftAdapter } from '../../engine/src/adapters/peft';
 import { scorePairs, summarizePreferences } from '../../engine/src/evaluate/preference';
@@ -26,14 +27,14 @@ export interface PreferenceReportOptions {
   batchSize: number;
   maxSeqLen: number;
   json: boolean;
-  /** --beta as given; else the run's, else 0.1. */
+  /** --beta as given; else the run's, else DEFAULT_DPO_BETA. */
   beta?: string;
   target?: RunTarget;
 }
 
 export async function reportPreferences(options: PreferenceReportOptions): Promise<void> {
   const { examples, folder, adapter, device, runtime, batchSize, maxSeqLen, modelDir, adapterDir, target, data } = options;
-  const beta = options.beta === undefined ? (typeof target?.config.beta === 'number' ? target.config.beta : 0.1) : Number(options.beta);
+  const beta = options.beta === undefined ? (typeof target?.config.beta === 'number' ? target.config.beta : DEFAULT_DPO_BETA) : Number(options.beta);
   if (!(beta > 0) || !Number.isFinite(beta)) throw new UserError(`--beta must be a positive number (got '${options.beta}')`, 'bad-flag');
   const referenceDir = target?.base ?? modelDir;
   const reference = referenceDir === modelDir ? folder : loadModelFolder(referenceDir);

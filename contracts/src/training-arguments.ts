@@ -12,6 +12,8 @@ export const OBJECTIVES = ['sft', 'dpo'] as const;
 /** Methods `--objective dpo` trains (the reference model is the base with the adapter off, or the initial weights). */
 export const PREFERENCE_METHODS = ['full', 'lora', 'qlora'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
+/** DPO's β when none is given (TRL's DPOConfig default); also what a run.json without one is read with. */
+export const DEFAULT_DPO_BETA = 0.1;
 /** P-tuning's prompt encoder (PEFT's encoder_reparameterization_type, lower case). */
 export const ENCODER_TYPES = ['mlp', 'lstm'] as const;
 export const DEVICES = DEVICE_NAMES;
@@ -33,7 +35,7 @@ export const TRAINING_OPTIONS = {
     schema: z.enum(OBJECTIVES).default('sft'),
     help: 'sft (learn the answers) or dpo (prefer each pair\'s chosen answer over its rejected one; preference data, full/lora/qlora).',
   },
-  beta: { schema: z.number().positive().default(0.1), help: 'dpo: β, how far the policy may move from the reference model (TRL\'s beta).' },
+  beta: { schema: z.number().positive().default(DEFAULT_DPO_BETA), help: 'dpo: β, how far the policy may move from the reference model (TRL\'s beta).' },
   out: { schema: z.string().min(1), help: 'Run folder: run.json, metrics.jsonl, checkpoints, adapter/ or model/.' },
   steps: { schema: positiveInt.optional(), help: 'Optimizer steps to run (overrides --epochs).' },
   epochs: { schema: z.number().positive().default(1), help: 'Passes over the training data when --steps is not set.' },

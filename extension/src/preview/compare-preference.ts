@@ -2,11 +2,10 @@
 // (`evaluate/preferenceScores`: the summed completion log-probability of the chosen and of the rejected answer, TRL's
 // reading) and each entry gets both scores, and for a dpo run the implicit reward margin against the base. No vscode
 // imports: the tests drive it against a real worker.
+import { DEFAULT_DPO_BETA } from '../../../contracts/src/training-arguments';
 import type { ModelTarget, PreferenceScoresResult } from '../../../contracts/src/worker/generation-protocol';
 import { scoredPair, type ComparisonEntry, type PairScores } from './compare-file';
 import type { GenerationClient, ScoreHooks } from './generation-client';
-
-export const DEFAULT_DPO_BETA = 0.1;
 
 /** What a run's run.json config says about scoring its pairs: β for dpo runs (TRL's default 0.1), its max-seq-len. */
 export function preferenceRunOptions(config: Record<string, unknown> | undefined): { beta?: number; maxSeqLen?: number } {
