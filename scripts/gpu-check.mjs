@@ -82,7 +82,7 @@ if (values.software) {
 
 if (devices.includes('webgpu') && failures === 0) {
   process.stdout.write(`gpu-check: WebGPU parity tests (${values.software ? 'SwiftShader' : 'the hardware adapter'})…\n`);
-  const tests = spawnSync(process.execPath, [join(root, 'scripts', 'run-tests.mjs'), 'webgpu-parity', 'train/webgpu'], { env, cwd: root, encoding: 'utf8' });
+  const tests = spawnSync(process.execPath, [join(root, 'scripts', 'run-tests.mjs'), 'webgpu-parity', 'webgpu-kernels', 'narrow-weights', 'train/webgpu'], { env, cwd: root, encoding: 'utf8' });
   const summary = (tests.stdout + tests.stderr).split('\n').filter((line) => /^ℹ (pass|fail)|✖/.test(line));
   if (tests.status === 0) pass(`WebGPU equals the CPU (${summary.join(', ')})`);
   else fail(`WebGPU parity tests failed:\n${summary.join('\n')}\n${tests.stderr.trim().split('\n').slice(-8).join('\n')}`);
@@ -103,14 +103,18 @@ try {
   writeFileSync(join(work, 'data.jsonl'), records.join('\n') + '\n');
   for (const size of values.sizes.split(',')) {
     const model = join(work, `model-${size}`);
-    const init = spawnSync(process.execPath, [cli, 'init-model', '--arch', 'qwen2', '--size', size, '--out', model], { encoding: 'utf8' });
+    // bf16, as most checkpoints ship: the GPU runs hold the frozen weights as fp16 where the adapter has shader-f16.
+    const init = spawnSync(process.execPath, [cli, 'init-model', '--arch', 'qwen2', '--size', size, '--dtype', 'bf16', '--out', model], { encoding: 'utf8' });
     if (init.status !== 0) {
       fail(`init-model --size ${size} failed: ${init.stderr.trim()}`);
       continue;
     }
-    for (const device of ['cpu', ...devices.filter((name) => name !== 'cpu' && (name !== 'cuda' || cudaInstalled()))]) {
-      const run = join(work, `run-${size}-${device}`);
-      const args = ['train', '--model', model, '--data', join(work, 'data.jsonl'), '--out', run, '--method', 'lora', '--rank', '8', '--target-modules', 'q_proj,v_proj', '--batch-size', '8', '--max-seq-len', '128', '--steps', String(steps), '--save-every', '0', '--device', device];
+    const gpus = devices.filter((name) => name !== 'cpu' && (name !== 'cuda' || cudaInstalled()));
+    // Each GPU twice: 16-bit frozen weights (the default) against float32 ones, on the same device.
+    const runs = [['cpu', 'auto'], ...gpus.flatMap((device) => [[device, 'auto'], [device, 'float32']])];
+    for (const [device, frozenWeights] of runs) {
+      const run = join(work, `run-${size}-${device}-${frozenWeights}`);
+      const args = ['train', '--model', model, '--data', join(work, 'data.jsonl'), '--out', run, '--method', 'lora', '--rank', '8', '--target-modules', 'q_proj,v_proj', '--batch-size', '8', '--max-seq-len', '128', '--steps', String(steps), '--save-every', '0', '--device', device, '--frozen-weights', frozenWeights];
       const result = await runSampled(args, env);
       if (result.status !== 0) {
         fail(`training on ${device} (${size}) failed (exit ${result.status}):\n${result.stderr.trim().split('\n').slice(-6).join('\n')}`);
@@ -123,7 +127,7 @@ try {
       const steady = stepEvents.slice(Math.min(3, stepEvents.length - 1)).map((event) => event.tokensPerSecond).sort((a, b) => a - b);
       pass(`${size} on ${info.resolved.deviceDescription}: loss ${stepEvents[0].loss.toFixed(3)} → ${stepEvents.at(-1).loss.toFixed(3)}`);
       process.stdout.write(
-        `${JSON.stringify({ size, device, adapter: info.resolved.adapter ?? null, batch: 8, maxSeqLen: 128, rank: 8, targets: ['q_proj', 'v_proj'], loraTokensPerSecond: steady[Math.floor(steady.length / 2)], gpuMemoryMiB: device === 'cpu' ? null : (result.peakGpuMiB ?? null) })}\n`,
+        `${JSON.stringify({ size, device, frozenWeights, adapter: info.resolved.adapter ?? null, batch: 8, maxSeqLen: 128, rank: 8, targets: ['q_proj', 'v_proj'], loraTokensPerSecond: steady[Math.floor(steady.length / 2)], gpuMemoryMiB: device === 'cpu' ? null : (result.peakGpuMiB ?? null) })}\n`,
       );
     }
   }

@@ -64,6 +64,10 @@ export const TRAINING_OPTIONS = {
     schema: z.boolean().default(false),
     help: 'Recompute each decoder layer in the backward instead of keeping its activations (less memory, about one more forward of compute). Not with --dropout.',
   },
+  frozenWeights: {
+    schema: z.enum(['auto', 'float32']).default('auto'),
+    help: 'How the frozen weights of an fp16/bf16 model are held: auto (in their 16 bits, widened at each use: half the memory, the same float32 math; on WebGPU as fp16 where the adapter has shader-f16) or float32.',
+  },
   maxSeqLen: { schema: positiveInt.default(512), help: 'Longer examples are truncated (and counted).' },
   packing: {
     schema: z.boolean().default(false),

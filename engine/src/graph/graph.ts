@@ -63,6 +63,14 @@ export interface Initializer {
    */
   readonly bytes: Uint8Array;
   readonly byteLength: number;
+  /** A float32 weight read from 16-bit data (an fp16/bf16 checkpoint): runtime/narrow-weights.ts may hold it so. */
+  readonly narrow?: NarrowSource;
+}
+
+/** The 16-bit data a float32 initializer was widened from, exactly. */
+export interface NarrowSource {
+  dtype: 'float16' | 'bfloat16';
+  load: () => Uint16Array;
 }
 
 export interface GraphOptions {
@@ -137,12 +145,13 @@ export class Graph {
    * An initializer whose data `load` produces when the graph is serialised (each time), and which the graph does not
    * keep: frozen weights then exist once in the session instead of also as typed arrays held by the graph.
    */
-  lazyInitializer(name: string, dtype: DType, shape: readonly number[], load: () => TensorData): Value {
+  lazyInitializer(name: string, dtype: DType, shape: readonly number[], load: () => TensorData, narrow?: NarrowSource): Value {
     const expected = byteLength(dtype, elementCount(shape));
     const value = new Value(this, this.claim(name), dtype, [...shape]);
     this.initializers.push({
       value,
       byteLength: expected,
+      ...(narrow ? { narrow } : {}),
       get bytes(): Uint8Array {
         const data = load();
         if (data.byteLength !== expected) throw new Error(`initializer ${name}: ${data.byteLength} bytes for ${dtype}${formatShape(shape)}, expected ${expected}`);

@@ -29,7 +29,7 @@ function valueInfo(value: Value): OnnxValueInfo {
 }
 
 /** Nodes and initializers reachable backwards from the outputs, in the original (topological) order. */
-function liveParts(graph: Graph): { nodes: GraphNode[]; initializers: Initializer[] } {
+export function liveParts(graph: Graph): { nodes: GraphNode[]; initializers: Initializer[] } {
   const producer = new Map<Value, GraphNode>();
   for (const node of graph.nodes) for (const output of node.outputs) producer.set(output, node);
   const needed = new Set<Value>(graph.outputs);

@@ -1,6 +1,7 @@
 // Weights → graph values. Frozen weights are initializers so they live with the session (on the device) instead of
 // travelling with every run; a weight used twice (tied embeddings) is one initializer.
-import type { Graph, Value } from '../graph';
+import type { Graph, NarrowSource, Value } from '../graph';
+import { float32ToBfloat16 } from '../io/dtype';
 import type { WeightStore } from '../io/model-folder';
 
 export interface InitializerOptions {
@@ -25,8 +26,16 @@ export function initializerParameters(graph: Graph, weights: WeightStore, option
     const { transform } = options;
     // Read when the graph is serialised, one tensor at a time, and not kept by the graph (see Graph.lazyInitializer).
     const load = () => (transform ? transform(name, weights.readFloat32(name), shape) : weights.readFloat32(name));
-    const value = graph.lazyInitializer(name, 'float32', shape, load);
+    const value = graph.lazyInitializer(name, 'float32', shape, load, transform ? undefined : narrowSource(weights, name));
     created.set(name, value);
     return value;
   };
+}
+
+/** How to read a weight stored in 16 bits as those bits (BF16 arrives widened; narrowing it back is exact). */
+function narrowSource(weights: WeightStore, name: string): NarrowSource | undefined {
+  const stored = weights.info(name).dtype;
+  if (stored === 'F16') return { dtype: 'float16', load: () => weights.read(name).data as Uint16Array };
+  if (stored === 'BF16') return { dtype: 'bfloat16', load: () => float32ToBfloat16(weights.readFloat32(name)) };
+  return undefined;
 }

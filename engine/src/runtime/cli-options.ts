@@ -1,5 +1,6 @@
 // The runtime flags every engine command shares (--device, --threads, --optimization), parsed and validated once.
 import { UserError } from '../../../contracts/src/user-error';
+import { DEVICE_HELP } from '../../../contracts/src/device-names';
 import { DEVICE_NAMES, isDeviceName, type DeviceName } from './devices';
 import type { OptimizationLevel, RuntimeOptions } from './session-options';
 
@@ -9,7 +10,7 @@ export const RUNTIME_FLAGS = {
   optimization: { type: 'string' },
 } as const;
 
-export const RUNTIME_HELP = `  --device auto|cpu|cuda|dml|coreml   execution provider (auto: the platform's GPU provider if it loads, else CPU)
+export const RUNTIME_HELP = `  --device NAME                       ${DEVICE_HELP}
   --threads N                         threads per operator (default: ORT's choice, one per core)
   --optimization disabled|basic|extended|all   ORT graph optimisation level (default all)`;
 

@@ -62,6 +62,8 @@ export interface DeviceSession {
   adapter?: string;
   /** Candidates tried before `device` and why each failed (empty when the first one worked). */
   skipped: DeviceAttempt[];
+  /** How frozen 16-bit weights are held when not as float32 (narrow-weights.ts), e.g. "bfloat16, 942 MB less". */
+  frozenWeights?: string;
 }
 
 function firstLine(error: unknown): string {
@@ -69,12 +71,25 @@ function firstLine(error: unknown): string {
   return text.split('\n')[0].slice(0, 300);
 }
 
+/** Why a session failed on `device`, in words: Dawn's "no adapter" arrives wrapped in a C++ source location. */
+function failureReason(device: ConcreteDevice, error: unknown): string {
+  const line = firstLine(error);
+  if (device === 'webgpu' && line.includes('Failed to get a WebGPU adapter')) {
+    const guess = guessWebGpuAdapter();
+    return `no WebGPU adapter could be opened (${guess.description}${guess.kind === 'none' ? ': install the GPU\'s Vulkan driver' : ''})`;
+  }
+  return line;
+}
+
+/** A model's bytes or file, or a function giving them for the device about to be tried (graphs rewritten per device). */
+export type ModelSource = Uint8Array | string | ((device: ConcreteDevice) => Promise<Uint8Array | string>);
+
 /**
  * Creates a session on the first device of `device`'s candidates that accepts the model. An explicit device that
  * fails is an error (the user asked for it); under `auto` failures are quiet (ORT's own log is muted while probing).
  */
 export async function createSessionOnDevice(
-  model: Uint8Array | string,
+  model: ModelSource,
   device: DeviceName,
   options: ort.InferenceSession.SessionOptions = {},
   placement: DevicePlacement = {},
@@ -103,18 +118,19 @@ export async function createSessionOnDevice(
       ...(!probing && candidate === 'webgpu' && options.logSeverityLevel === undefined ? { logSeverityLevel: 3 as const } : {}),
     };
     try {
+      const source = typeof model === 'function' ? await model(candidate) : model;
       const session =
-        typeof model === 'string'
-          ? await ort.InferenceSession.create(model, sessionOptions)
-          : await ort.InferenceSession.create(model, sessionOptions);
+        typeof source === 'string'
+          ? await ort.InferenceSession.create(source, sessionOptions)
+          : await ort.InferenceSession.create(source, sessionOptions);
       const adapter = adapterOf(candidate);
       return { session, device: candidate, skipped, ...(adapter ? { adapter } : {}) };
     } catch (error) {
       if (!probing) {
         const before = skipped.map((s) => `${s.device}: ${s.error}`).join('; ');
-        throw new DeviceError(candidate, firstLine(error), before);
+        throw new DeviceError(candidate, failureReason(candidate, error), before);
       }
-      skipped.push({ device: candidate, error: firstLine(error) });
+      skipped.push({ device: candidate, error: failureReason(candidate, error) });
     }
   }
   // Unreachable: `auto` ends with the CPU, whose failure throws above.
@@ -134,10 +150,15 @@ export class DeviceError extends Error {
 }
 
 /** What the messages need of a session's device: which one ran, on which adapter, and what was skipped. */
-export type DeviceOutcome = Pick<DeviceSession, 'device' | 'skipped' | 'adapter'>;
+export type DeviceOutcome = Pick<DeviceSession, 'device' | 'skipped' | 'adapter' | 'frozenWeights'>;
 
 export function outcomeOf(session: DeviceSession): DeviceOutcome {
-  return { device: session.device, skipped: session.skipped, ...(session.adapter ? { adapter: session.adapter } : {}) };
+  return {
+    device: session.device,
+    skipped: session.skipped,
+    ...(session.adapter ? { adapter: session.adapter } : {}),
+    ...(session.frozenWeights ? { frozenWeights: session.frozenWeights } : {}),
+  };
 }
 
 /** Nodes to keep on the CPU when a session runs on WebGPU (kernels that are not exact there: webgpu-placement.ts). */
@@ -147,7 +168,7 @@ export interface DevicePlacement {
 
 /** One line for the user: which device (and adapter) runs, and why the better ones did not. */
 export function describeDevice(result: DeviceOutcome): string {
-  const head = `device: ${result.device}${result.adapter ? ` (${result.adapter})` : ''}`;
+  const head = `device: ${result.device}${result.adapter ? ` (${result.adapter})` : ''}${result.frozenWeights ? `; frozen weights in ${result.frozenWeights}` : ''}`;
   if (result.skipped.length === 0) return head;
   return `${head}; skipped ${result.skipped.map((s) => `${s.device}: ${s.error}`).join('; ')}`;
 }

@@ -151,7 +151,7 @@ export async function createTrainingSession(model: ModelFolder, plan: MethodPlan
   const preference = options.preference !== undefined;
   const graph = buildStepGraph(model, plan, { accumulate, ...options });
   const runtime = { intraOpThreads: args.threads, memory: TRAINING_MEMORY, ...(args.optimization ? { optimization: args.optimization } : {}) };
-  const opened = await openGraphSession(graph, { device: args.device, runtime, ...(plan.sessionConfig ? { extra: plan.sessionConfig } : {}) });
+  const opened = await openGraphSession(graph, { device: args.device, runtime, narrowWeights: args.frozenWeights === 'auto', ...(plan.sessionConfig ? { extra: plan.sessionConfig } : {}) });
   const session = opened.session;
   const trainable = plan.trainable;
   const constantHyperparameters = { beta1: args.beta1, beta2: args.beta2, eps: args.adamEpsilon, weightDecay: args.weightDecay, maxGradNorm: args.maxGradNorm, gradScale: 1 };
