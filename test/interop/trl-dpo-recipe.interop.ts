@@ -6,19 +6,18 @@
 // --config dpo.yaml` trains 3 steps on the CPU, its first loss ln 2 like ours → `finetune import-run` brings back the
 // loss, rewards, margin and accuracy as a dpo run's events → the dashboard draws its Preference chart.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
 import { loadChatTokenizer } from '../../tokenizer/src/tokenizer';
 import type { RunEvent, StepEvent } from '../../contracts/src/run/run-events';
-import { parseRunEventLine } from '../../contracts/src/run/run-event-check';
 import { snapshotOf } from '../../contracts/src/run/run-snapshot';
-import type { DashboardRun } from '../../contracts/src/webview/dashboard-messages';
-import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables } from '../webviews/dashboard-harness';
+import { curvePixels, themeVariables } from '../webviews/dashboard-harness';
 import { finetune } from '../cli/finetune-cli';
 import { ok, python } from './hf-python';
+import { dashboardSkip, onImportedRunDashboard } from './imported-dashboard';
 
 const INSPECT = join(import.meta.dirname, 'trl_dpo_inspect.py');
 const PREFERENCES = join(import.meta.dirname, '..', 'fixtures', 'recipes', 'preferences.jsonl');
@@ -162,28 +161,12 @@ test('`trl dpo --config dpo.yaml` trains on the CPU from ln 2, as ours does, and
   assert.equal(snapshot.step, STEPS);
 });
 
-test("the dashboard draws the imported dpo run's Preference chart", { skip: existsSync(chromiumPath) ? false : `${chromiumPath} is not installed` }, async () => {
-  const imported = join(dir, 'imported');
-  assert.ok(existsSync(join(imported, 'run.json')), 'runs after the import test');
-  const info = JSON.parse(readFileSync(join(imported, 'run.json'), 'utf8')) as { config: Record<string, unknown>; resolved: Record<string, unknown> };
-  const file = join(imported, 'metrics.jsonl');
-  const events = readFileSync(file, 'utf8').split('\n').flatMap((line, index) => parseRunEventLine(line, `${file}:${index + 1}`) ?? []);
-  const run: DashboardRun = { name: 'imported-dpo', runDir: imported, status: 'done', config: info.config, resolved: info.resolved };
-  const page = await buildDashboardPage();
-  const browser = await launchChromium();
-  try {
-    const dashboard = await openDashboard(browser, page.url, 'dark');
-    await dashboard.send({ type: 'init', run, events, snapshot: Object.assign(snapshotOf(events), { totalSteps: STEPS }) });
-    await settle(dashboard.page);
-    const charts = await dashboard.page.locator('section.chart').evaluateAll((sections) => sections.map((section) => section.getAttribute('aria-label')));
+test("the dashboard draws the imported dpo run's Preference chart", { skip: dashboardSkip }, async () => {
+  await onImportedRunDashboard(join(dir, 'imported'), { name: 'imported-dpo', totalSteps: STEPS, screenshot: 'dashboard-imported-trl-dpo.png' }, async (page) => {
+    const charts = await page.locator('section.chart').evaluateAll((sections) => sections.map((section) => section.getAttribute('aria-label')));
     assert.ok(charts.includes('Preference'), `charts: ${charts.join(', ')}`);
-    assert.equal(await dashboard.page.textContent('section[aria-label="Loss"] h3'), 'Loss (DPO)');
-    const margin = await curvePixels(dashboard.page, 'Preference', themeVariables('dark')['--vscode-charts-green']);
+    assert.equal(await page.textContent('section[aria-label="Loss"] h3'), 'Loss (DPO)');
+    const margin = await curvePixels(page, 'Preference', themeVariables('dark')['--vscode-charts-green']);
     assert.ok(margin.count > 0, `the margin curve is drawn (${JSON.stringify(margin)})`);
-    mkdirSync(screenshotDir, { recursive: true });
-    await dashboard.page.screenshot({ path: join(screenshotDir, 'dashboard-imported-trl-dpo.png'), fullPage: true });
-  } finally {
-    await browser.close();
-    rmSync(page.dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -5,19 +5,18 @@
 // the script as intended, every Accelerate config loads → `trl sft --config sft.yaml` trains on the CPU →
 // `finetune import-run` → the dashboard's curve, `score`, `generate` and `eval` on the imported adapter.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { initModel } from '../../engine/src/init/init-model';
 import { loadChatTokenizer } from '../../tokenizer/src/tokenizer';
 import type { RunEvent } from '../../contracts/src/run/run-events';
-import { parseRunEventLine } from '../../contracts/src/run/run-event-check';
 import { snapshotOf } from '../../contracts/src/run/run-snapshot';
-import type { DashboardRun } from '../../contracts/src/webview/dashboard-messages';
-import { buildDashboardPage, chromiumPath, curvePixels, launchChromium, openDashboard, screenshotDir, settle, themeVariables } from '../webviews/dashboard-harness';
+import { curvePixels, themeVariables } from '../webviews/dashboard-harness';
 import { finetune } from '../cli/finetune-cli';
 import { ok, python } from './hf-python';
+import { dashboardSkip, onImportedRunDashboard } from './imported-dashboard';
 
 const INSPECT = join(import.meta.dirname, 'trl_inspect.py');
 const MAX_SEQ_LEN = 256;
@@ -183,26 +182,9 @@ test('`trl sft --config sft.yaml` trains the recipe on the CPU and `finetune imp
   assert.ok(Number.isFinite(evaluated.loss));
 });
 
-test('the dashboard webview draws the imported run\'s loss curve', { skip: existsSync(chromiumPath) ? false : `${chromiumPath} is not installed` }, async () => {
-  const imported = join(dir, 'imported');
-  assert.ok(existsSync(join(imported, 'run.json')), 'runs after the import test');
-  // What the dashboard panel sends the page for a run folder: its run.json and metrics.jsonl parsed by the extension.
-  const info = JSON.parse(readFileSync(join(imported, 'run.json'), 'utf8')) as { config: Record<string, unknown>; resolved: Record<string, unknown> };
-  const file = join(imported, 'metrics.jsonl');
-  const events = readFileSync(file, 'utf8').split('\n').flatMap((line, index) => parseRunEventLine(line, `${file}:${index + 1}`) ?? []);
-  const run: DashboardRun = { name: 'imported', runDir: imported, status: 'done', config: info.config, resolved: info.resolved };
-  const page = await buildDashboardPage();
-  const browser = await launchChromium();
-  try {
-    const dashboard = await openDashboard(browser, page.url, 'dark');
-    await dashboard.send({ type: 'init', run, events, snapshot: Object.assign(snapshotOf(events), { totalSteps: 4 }) });
-    await settle(dashboard.page);
-    const curve = await curvePixels(dashboard.page, 'Loss', themeVariables('dark')['--vscode-charts-blue']);
+test('the dashboard webview draws the imported run\'s loss curve', { skip: dashboardSkip }, async () => {
+  await onImportedRunDashboard(join(dir, 'imported'), { name: 'imported', totalSteps: 4, screenshot: 'dashboard-imported-trl.png' }, async (page) => {
+    const curve = await curvePixels(page, 'Loss', themeVariables('dark')['--vscode-charts-blue']);
     assert.ok(curve.count > 0 && curve.right > 0.85, `the imported loss curve spans the chart (${JSON.stringify(curve)})`);
-    mkdirSync(screenshotDir, { recursive: true });
-    await dashboard.page.screenshot({ path: join(screenshotDir, 'dashboard-imported-trl.png'), fullPage: true });
-  } finally {
-    await browser.close();
-    rmSync(page.dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -8,10 +8,12 @@ Prints one JSON object after @@JSON@@:
   (the dataset loaded as trl/scripts/dpo.py loads it): each side's completion tokens, which its log-probs sum over.
 """
 
-import dataclasses
 import json
-import shlex
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trl_launch  # noqa: E402  (beside this file; the script runs from the recipe folder)
 
 
 def parse():
@@ -48,26 +50,10 @@ def trainer_records(script_args, training_args, model_args):
 
 
 def launch_split():
-    from accelerate.commands.launch import launch_command_parser
     from trl import DPOConfig
-    from trl.cli.accelerate_config import resolve_accelerate_config_argument
-    from trl.cli.commands.training import _subtract_subsequence
     from trl.scripts.dpo import make_parser
 
-    line = next(line for line in open("launch.sh") if line.startswith("exec trl dpo "))
-    line = line.replace("${STRATEGY}", "zero3").replace("${GPUS}", "2")
-    argv = shlex.split(line)[3:]  # after `exec trl dpo`, as trl's CLI sees them
-    # `--bf16 true` fails DPOConfig's validation on a machine without a GPU: check it names a field, parse the rest.
-    bf16 = argv.index("--bf16")
-    assert argv[bf16 + 1] == "true" and "bf16" in {field.name for field in dataclasses.fields(DPOConfig)}
-    argv = argv[:bf16] + argv[bf16 + 2 :]
-    *_, config_remaining, cli_remaining = make_parser(prog="trl dpo").parse_args_and_config(
-        argv, return_remaining_strings=True, separate_remaining_strings=True
-    )
-    launch_args = resolve_accelerate_config_argument(config_remaining + cli_remaining)
-    script_args = _subtract_subsequence(argv, cli_remaining)
-    parsed = launch_command_parser().parse_args(launch_args + ["dpo.py"] + script_args)
-    return {"launch_args": launch_args, "script_args": script_args, "num_processes": parsed.num_processes}
+    return trl_launch.launch_split("dpo", DPOConfig, make_parser, gpus=2)
 
 
 if __name__ == "__main__":

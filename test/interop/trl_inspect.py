@@ -8,11 +8,13 @@ Prints one JSON object:
 - accelerate_configs: each accelerate/*.yaml loaded by Accelerate's own config loader.
 """
 
-import dataclasses
 import glob
 import json
-import shlex
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trl_launch  # noqa: E402  (beside this file; the script runs from the recipe folder)
 
 
 def trainer_records():
@@ -48,31 +50,10 @@ def parsed_config():
 
 
 def launch_split():
-    from accelerate.commands.launch import launch_command_parser
-    from trl.cli.accelerate_config import resolve_accelerate_config_argument
-    from trl.cli.commands.training import _subtract_subsequence
     from trl import SFTConfig
     from trl.scripts.sft import make_parser
 
-    line = next(line for line in open("launch.sh") if line.startswith("exec trl sft "))
-    line = line.replace("${STRATEGY}", "zero3").replace("${GPUS}", "4")
-    argv = shlex.split(line)[3:]  # after `exec trl sft`, as trl's CLI sees them
-    # `--bf16 true` fails SFTConfig's validation on a machine without a GPU: check it names a field, parse the rest.
-    bf16 = argv.index("--bf16")
-    assert argv[bf16 + 1] == "true" and "bf16" in {field.name for field in dataclasses.fields(SFTConfig)}
-    argv = argv[:bf16] + argv[bf16 + 2 :]
-    *_, config_remaining, cli_remaining = make_parser(prog="trl sft").parse_args_and_config(
-        argv, return_remaining_strings=True, separate_remaining_strings=True
-    )
-    launch_args = resolve_accelerate_config_argument(config_remaining + cli_remaining)
-    script_args = _subtract_subsequence(argv, cli_remaining)
-    parsed = launch_command_parser().parse_args(launch_args + ["sft.py"] + script_args)
-    return {
-        "launch_args": launch_args,
-        "script_args": script_args,
-        "config_file": parsed.config_file,
-        "num_processes": parsed.num_processes,
-    }
+    return trl_launch.launch_split("sft", SFTConfig, make_parser, gpus=4)
 
 
 def accelerate_configs():

@@ -1,8 +1,8 @@
 // The decoder layers run one after another, as every architecture runs them: under gradient checkpointing (training
 // without a cache) each layer keeps only its input and runs again in the backward; otherwise each layer gets its slice
 // of the past keys/values and hands back its own for the next decoding step.
-import { checkpoint } from '../autodiff/composites';
-import type { Value } from '../graph';
+import { checkpoint, rmsNorm } from '../autodiff/composites';
+import { ops, type Value } from '../graph';
 
 export type KeyValues = { key: Value; value: Value };
 export type LayerBlock = (layer: number, x: Value, past?: KeyValues) => { output: Value } & KeyValues;
@@ -26,4 +26,22 @@ export function runLayers(
     present.push({ key: result.key, value: result.value });
   }
   return { hidden, present };
+}
+
+/**
+ * The Llama-family decoder layer (Llama, Qwen, SmolLM3, Phi-3): x + attention(RMSNorm(x)), then + mlp(RMSNorm(·)),
+ * with the norms `${prefix}.input_layernorm` and `${prefix}.post_attention_layernorm`.
+ */
+export function preNormBlock(
+  parameter: (name: string) => Value,
+  prefix: string,
+  eps: number,
+  x: Value,
+  attention: (normed: Value) => { output: Value } & KeyValues,
+  mlp: (normed: Value) => Value,
+): { output: Value } & KeyValues {
+  const attended = attention(rmsNorm(x, parameter(`${prefix}.input_layernorm.weight`), eps));
+  const afterAttention = ops.add(x, attended.output);
+  const output = ops.add(afterAttention, mlp(rmsNorm(afterAttention, parameter(`${prefix}.post_attention_layernorm.weight`), eps)));
+  return { output, key: attended.key, value: attended.value };
 }

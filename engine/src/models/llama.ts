@@ -7,6 +7,7 @@ import { ops, type Graph, type Value } from '../graph';
 import { ropeInverseFrequencies, type ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
 import { buildDecoder } from './decoder';
+import { preNormBlock } from './layer-stack';
 import { lmHead, linear as projection } from './projection';
 import { mergeHeads, rotaryTables, splitHeads } from './layers';
 import type { CausalLM, CausalLMOptions } from './types';
@@ -63,12 +64,7 @@ function mlp(context: Context, prefix: string, x: Value): Value {
 /** LlamaDecoderLayer: pre-norm residual attention, then pre-norm residual MLP. */
 function block(context: Context, layer: number, x: Value, past?: { key: Value; value: Value }): { output: Value; key: Value; value: Value } {
   const prefix = `model.layers.${layer}`;
-  const { parameter } = context.options;
-  const eps = context.config.rmsNormEps;
-  const attended = attention(context, layer, rmsNorm(x, parameter(`${prefix}.input_layernorm.weight`), eps), past);
-  const afterAttention = ops.add(x, attended.output);
-  const output = ops.add(afterAttention, mlp(context, prefix, rmsNorm(afterAttention, parameter(`${prefix}.post_attention_layernorm.weight`), eps)));
-  return { output, key: attended.key, value: attended.value };
+  return preNormBlock(context.options.parameter, prefix, context.config.rmsNormEps, x, (normed) => attention(context, layer, normed, past), (normed) => mlp(context, prefix, normed));
 }
 
 /** LlamaForCausalLM: embeddings, decoder layers, final norm, LM head (the shared assembly in decoder.ts). */

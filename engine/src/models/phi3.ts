@@ -6,7 +6,7 @@
 import { ops, type Graph, type Value } from '../graph';
 import type { ModelConfig } from '../io/config';
 import { attention as scaledDotProductAttention, rmsNorm, rotary, swiglu } from '../autodiff/composites';
-import type { KeyValues } from './layer-stack';
+import { preNormBlock, type KeyValues } from './layer-stack';
 import { buildDecoder } from './decoder';
 import { mergeHeads, ropeTables, splitHeads } from './layers';
 import { linear, lmHead } from './projection';
@@ -62,12 +62,7 @@ function mlp(context: Context, prefix: string, x: Value): Value {
 /** Phi3DecoderLayer: pre-norm residual attention, then pre-norm residual MLP (Llama's). */
 function block(context: Context, layer: number, x: Value, past?: KeyValues): { output: Value } & KeyValues {
   const prefix = `model.layers.${layer}`;
-  const { parameter } = context.options;
-  const eps = context.config.rmsNormEps;
-  const attended = attention(context, layer, rmsNorm(x, parameter(`${prefix}.input_layernorm.weight`), eps), past);
-  const afterAttention = ops.add(x, attended.output);
-  const output = ops.add(afterAttention, mlp(context, prefix, rmsNorm(afterAttention, parameter(`${prefix}.post_attention_layernorm.weight`), eps)));
-  return { output, key: attended.key, value: attended.value };
+  return preNormBlock(context.options.parameter, prefix, context.config.rmsNormEps, x, (normed) => attention(context, layer, normed, past), (normed) => mlp(context, prefix, normed));
 }
 
 /** Phi3ForCausalLM: embeddings, decoder layers, final norm and the LM head (the shared assembly in decoder.ts). */
