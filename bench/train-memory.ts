@@ -26,9 +26,9 @@ function runJson(command: string, args: string[], cwd: string): RunFigures | { e
   return JSON.parse(line) as RunFigures;
 }
 
-function ours(root: string, model: string, steps: number, gradientCheckpointing: boolean): RunFigures | { error: string } {
+function ours(root: string, model: string, steps: number, gradientCheckpointing: boolean, frozenWeights: 'auto' | 'float32' = 'auto'): RunFigures | { error: string } {
   const { batchSize, sequenceLength, threads } = MEMORY_BENCH_CONFIG;
-  const options = { model, batchSize, sequenceLength, steps, threads, args: { gradientCheckpointing } };
+  const options = { model, batchSize, sequenceLength, steps, threads, args: { gradientCheckpointing, frozenWeights } };
   return runJson(process.execPath, ['--import', 'tsx', join(root, 'bench', 'train-memory-child.ts'), JSON.stringify(options)], root);
 }
 
@@ -69,6 +69,8 @@ export async function benchTrainMemory(options: MemoryBenchOptions = {}): Promis
     const model = writeShapedModel(shape, join(cache, shape));
     const full = shape === 'qwen2.5-0.5b';
     if (full) summarise(figures, `memory.${shape}.ours`, ours(root, model, steps, false));
+    // The same with the bf16 frozen weights widened to float32 once (what 16-bit weights save).
+    if (full) summarise(figures, `memory.${shape}.ours.float32Weights`, ours(root, model, steps, false, 'float32'));
     summarise(figures, `memory.${shape}.ours.checkpointing`, ours(root, model, steps, true));
     if (python && full) {
       summarise(figures, `memory.${shape}.hf`, transformers(root, python, model, steps, false));
