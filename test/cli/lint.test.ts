@@ -16,7 +16,7 @@ async function lint(...args: string[]): Promise<{ status: number | null; stdout:
   let stdout = '';
   let stderr = '';
   const io = {
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), once: () => undefined },
+    stdout: { write: (chunk: Uint8Array) => ((stdout += Buffer.from(chunk).toString('utf8')), true), once: () => undefined },
     error: (message: string) => void (stderr += `${message}\n`),
   };
   return { status: await runLint(args, io), stdout, stderr };
