@@ -102,7 +102,7 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   let format = fileFormat(settings, vote);
   const lines = new LineFindings(settings, counts, index, evalIndex ?? null, () => format, maxLineBytes);
   if ('path' in source) {
-    yield* lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, decided: (decided) => (format = decided) });
+    yield* lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, counter, decided: (decided) => (format = decided) });
   } else {
     // each batch of lines is analysed, then searched in the cross-record indexes at once (band by band, as the
     // parallel pass does), then reported line by line

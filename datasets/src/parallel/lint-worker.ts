@@ -7,6 +7,7 @@ import { SIGNATURE_BINS, BANDS } from '../cross-line/fingerprint';
 import { FORMAT_ORDER } from '../line/formats';
 import { createTokenCounter } from '../tokens/model-token-counter';
 import type { LocalFinding } from '../line/record';
+import type { TokenCounter } from '../api';
 import type { DatasetSettings, FormatId } from '../../../contracts/src/dataset-types';
 
 export interface LintWorkerData {
@@ -58,7 +59,8 @@ export function formatCode(format: FormatId | null): number {
   return format === null ? 0 : FORMAT_ORDER.indexOf(format) + 1;
 }
 
-function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnType<typeof createTokenCounter>['counter']): LintBlockResult {
+/** A block's analysis, in a worker or (lint-parallel.ts, while the workers are busy) in the main thread. */
+export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintWorker'>, counter: TokenCounter): LintBlockResult {
   const n = block.count;
   const result: LintBlockResult = {
     id: block.id,
