@@ -8,6 +8,7 @@ import * as nearDuplicate from '../rules/near-duplicate';
 import * as evalOverlap from '../rules/eval-overlap';
 import { meta as tooLongMeta } from '../rules/too-long';
 import { analyzeLine, primaryRange, voteOf } from '../line/analyze-line';
+import { rulePlan } from '../rules/rule-plan';
 import type { TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
@@ -106,8 +107,9 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   } else {
     // each batch of lines is analysed, then searched in the cross-record indexes at once (band by band, as the
     // parallel pass does), then reported line by line
+    const plan = rulePlan(settings);
     const analyzedBatch = (batch: readonly SourceLine[]): Finding[] => {
-      const analyses = batch.map((line) => analyzeLine(line.text, settings, counter, format));
+      const analyses = batch.map((line) => analyzeLine(line.text, settings, counter, format, plan));
       const matches = lines.index.addBlock(
         batch.map((line) => line.number),
         analyses.map((analysis) => (analysis.kind === 'record' ? analysis.fingerprint : null)),

@@ -3,6 +3,7 @@
 // packed in typed arrays (transferred, not copied); only lines with findings send objects.
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine, primaryRange } from '../line/analyze-line';
+import { rulePlan } from '../rules/rule-plan';
 import { SIGNATURE_BINS, BANDS } from '../cross-line/fingerprint';
 import { FORMAT_ORDER } from '../line/formats';
 import { createTokenCounter } from '../tokens/model-token-counter';
@@ -75,6 +76,7 @@ export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintW
     bytes: block.bytes,
   };
   const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
+  const plan = rulePlan(data.settings);
   let start = 0;
   for (let i = 0; i < n; i++) {
     let end = bytes.indexOf(10, start);
@@ -87,7 +89,7 @@ export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintW
     }
     const text = bytes.toString('utf8', start, end);
     start = end + 1;
-    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat);
+    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat, plan);
     let kind = analysis.kind === 'blank' ? KIND_BLANK : analysis.kind === 'invalid' ? KIND_INVALID : KIND_RECORD;
     if (analysis.findings.length) result.findings.push([i, analysis.findings]);
     if (analysis.overLimit) kind |= FLAG_OVER_LIMIT;
