@@ -24,7 +24,8 @@ import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/
  * With two cores the main thread and the compiler threads compete with the workers. `finetune lint` (a fresh process,
  * 2026-12-06, quiet 2-core machine, medians of 3–5 alternating runs, after the near-duplicate search got cheaper):
  * templated records 34 MB one thread 1.11 s vs two workers 1.21 s, 50 MB 1.41 vs 1.41 s, 80 MB 2.00 vs 1.74 s (one
- * worker 1.66 s); diverse 129 MB 2.19 vs 1.68 s (one worker 1.83 s).
+ * worker 1.66 s); diverse 129 MB 2.19 vs 1.68 s (one worker 1.83 s). Measured before the main thread analysed blocks
+ * too (one worker and the main thread now): with it the threshold may well be lower; not measured again yet.
  */
 export function parallelMinBytes(cores: number): number {
   return (cores <= 2 ? 64 : 16) * 1024 * 1024;
