@@ -110,7 +110,8 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
     }
     // a batch at a time: with a finding on every line, an async step per finding cost more than the linting
     const fileJson = JSON.stringify(file);
-    for await (const batch of lintFileBatches(file, settings)) {
+    // plain: the output shows no fixes or related locations, so they are not built
+    for await (const batch of lintFileBatches(file, settings, { plain: true })) {
       for (const finding of batch) {
         totals[finding.severity]++;
         if (json) {

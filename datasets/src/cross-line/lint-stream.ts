@@ -36,6 +36,11 @@ export interface LintContext {
   workers?: number | 'auto';
   /** The source's size in bytes when known: sizes the near-duplicate index. */
   sizeBytes?: number;
+  /**
+   * Findings without fixes or related locations, for a consumer that shows neither (`finetune lint`): the same
+   * rules, ranges and messages with less to build. Dataset-level and rare findings may still carry them.
+   */
+  plain?: boolean;
 }
 
 /** A file whose first bytes hold NUL is not text; one finding says so instead of thousands of syntax errors. */
@@ -101,7 +106,7 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   const index = new StreamIndex(settings.nearDuplicateThreshold, isEnabled(settings, nearDuplicate.meta), Math.round((context.sizeBytes ?? 0) / 1024));
   const maxLineBytes = context.maxLineBytes ?? MAX_LINE_BYTES;
   let format = fileFormat(settings, vote);
-  const lines = new LineFindings(settings, counts, index, evalIndex ?? null, () => format, maxLineBytes);
+  const lines = new LineFindings(settings, counts, index, evalIndex ?? null, () => format, maxLineBytes, context.plain);
   if ('path' in source) {
     yield* lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, counter, decided: (decided) => (format = decided) });
   } else {
