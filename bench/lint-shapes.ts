@@ -84,9 +84,12 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-/** `cli`: the `finetune` bundle to time, dist/cli.js by default (another build, to compare two in one run). */
-export async function benchLintShapes(records = 100_000, runs = 3, cli = join(repositoryRoot(), 'dist', 'cli.js')): Promise<Record<string, number | string>> {
-  if (!existsSync(cli)) return { 'lintShapes.skipped': 'no dist/cli.js (npm run build)' };
+/**
+ * `cli`: the `finetune` command to time, bin/finetune.js by default (what users run: it runs dist/lint.js for
+ * `finetune lint`); another build's bin/finetune.js or dist/cli.js, to compare two in one run.
+ */
+export async function benchLintShapes(records = 100_000, runs = 3, cli = join(repositoryRoot(), 'bin', 'finetune.js')): Promise<Record<string, number | string>> {
+  if (!existsSync(cli) || !existsSync(join(repositoryRoot(), 'dist', 'lint.js'))) return { 'lintShapes.skipped': 'no dist/lint.js (npm run build)' };
   const dir = mkdtempSync(join(tmpdir(), 'finetune-lint-shapes-'));
   const figures: Record<string, number | string> = {};
   try {

@@ -1,13 +1,14 @@
 // `npm run demo` (after the build): the whole loop on a laptop in under a minute — create a tiny random model, lint
 // the sample dataset, show the model's answer to a sample prompt, train a LoRA adapter on a few of its records with
 // a progress bar (and samples as it learns), then show the answer again with the adapter. Everything goes through
-// the real `finetune` CLI (dist/cli.js).
+// the real `finetune` CLI (bin/finetune.js).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+// as users run it: bin/finetune.js (which runs dist/lint.js for `finetune lint`, dist/cli.js for the rest)
+const cli = join(root, 'bin', 'finetune.js');
 const work = join(root, '.tmp', 'demo');
 const model = join(work, 'model');
 const run = join(work, 'run');
@@ -57,8 +58,8 @@ function memorisableSubset(file, count = 8) {
   return { text: records.map(({ line }) => line).join('\n') + '\n', prompt };
 }
 
-if (!existsSync(cli)) {
-  process.stderr.write('demo: dist/cli.js is missing; run `npm run build` first (npm run demo does)\n');
+if (!existsSync(join(root, 'dist', 'cli.js')) || !existsSync(join(root, 'dist', 'lint.js'))) {
+  process.stderr.write('demo: dist/cli.js or dist/lint.js is missing; run `npm run build` first (npm run demo does)\n');
   process.exit(1);
 }
 const dataset = sampleDataset();

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { cliBundle } from './cli-bundle';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-cli-lint-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +17,7 @@ async function lint(...args: string[]): Promise<{ status: number | null; stdout:
   let stdout = '';
   let stderr = '';
   const io = {
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), once: () => undefined },
+    stdout: { write: (chunk: Uint8Array) => ((stdout += Buffer.from(chunk).toString('utf8')), true), once: () => undefined },
     error: (message: string) => void (stderr += `${message}\n`),
   };
   return { status: await runLint(args, io), stdout, stderr };
@@ -104,4 +105,21 @@ test('each finding of --json is written as JSON.stringify writes the documented 
       assert.equal(jsonFindingText(JSON.stringify(file), finding), JSON.stringify(jsonFinding(file, finding)));
     }
   }
+});
+
+test('`finetune lint` runs the lint bundle, which reports exactly what the full CLI reports', () => {
+  const bin = cliBundle();
+  const dist = join(bin, '..', '..', 'dist');
+  const args = ['lint', '--json', 'examples/problems/problems.jsonl'];
+  // which bundles the command loaded, as Node's module cache lists them when it exits
+  const loaded = spawnSync(process.execPath, ['-e', `process.argv.splice(1, 0, ${JSON.stringify(bin)}); process.on('exit', () => console.error(JSON.stringify(Object.keys(require.cache)))); require(${JSON.stringify(bin)});`, ...args], { encoding: 'utf8' });
+  assert.equal(loaded.status, 1, loaded.stderr);
+  const modules = JSON.parse(loaded.stderr.trim().split('\n').pop()!) as string[];
+  assert.ok(modules.includes(join(dist, 'lint.js')) && !modules.includes(join(dist, 'cli.js')), modules.join('\n'));
+  const full = spawnSync(process.execPath, [join(dist, 'cli.js'), ...args], { encoding: 'utf8' });
+  assert.equal(full.status, 1, full.stderr);
+  assert.equal(loaded.stdout, full.stdout);
+  assert.ok((JSON.parse(full.stdout) as unknown[]).length > 20);
+  // the other commands still go to the full CLI
+  assert.match(spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout, /finetune train/);
 });

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { findSecrets } from '../../datasets/src/rules/secret';
 import { defaultSettings, lintFile, type Finding } from '../../datasets/src/index';
 import { BLOCK_BYTES } from '../../datasets/src/parallel/line-chunks';
-import { parallelMinBytes, parallelWorkers } from '../../datasets/src/parallel/lint-parallel';
+import { mainThreadBlocks, parallelMinBytes, parallelWorkers } from '../../datasets/src/parallel/lint-parallel';
 import { scanText } from '../../datasets/src/line/text-stats';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-parallel-'));
@@ -65,6 +65,28 @@ test('worker threads report the same findings in the same order as one thread', 
   }
 });
 
+test('blocks the main thread analyses while its worker is busy come out in file order, as one thread reports them', async () => {
+  const next = random(11);
+  const lines: string[] = [];
+  // eight read blocks of records, some repeated and some nearly repeated across blocks, for one worker: it cannot
+  // keep up with blocks handed out in a burst, so the main thread takes some
+  for (let i = 0, bytes = 0; bytes < 8 * BLOCK_BYTES; i++, bytes += lines[lines.length - 1].length + 1) {
+    const roll = next();
+    if (roll < 0.03 && lines.length > 10) lines.push(lines[Math.floor(next() * lines.length)]);
+    else if (roll < 0.06 && lines.length > 10) lines.push(lines[Math.floor(next() * lines.length)].replace('a', 'e'));
+    else lines.push(chat(`question ${i}: ${'why '.repeat(Math.floor(next() * 5))}?`, `answer ${Math.floor(next() * 1e9)} `.repeat(20 + Math.floor(next() * 60))));
+  }
+  const path = join(dir, 'blocks.jsonl');
+  writeFileSync(path, lines.join('\n'));
+  const settings = { ...defaultSettings(), minExamples: 0 };
+  const single = await collect(lintFile(path, settings, { workers: 0 }));
+  const before = mainThreadBlocks.count;
+  const parallel = await collect(lintFile(path, settings, { workers: 1 }));
+  assert.ok(mainThreadBlocks.count > before, 'the main thread analysed no block');
+  assert.ok(single.some((finding) => finding.rule === 'duplicate') && single.some((finding) => finding.rule === 'near-duplicate'));
+  assert.deepEqual(parallel, single);
+});
+
 test('the format vote also ends after 16M characters of non-records, at the same line in both passes', async () => {
   const records: string[] = [];
   for (let i = 0; i < 30; i++) records.push(chat(`question ${i} about rivers`, `answer ${i} about stones and clouds`));
@@ -88,7 +110,8 @@ test("'auto' starts worker threads only for files big enough to pay for their st
   const cores = availableParallelism();
   const threshold = parallelMinBytes(cores);
   assert.equal(parallelWorkers({ sizeBytes: threshold - 1 }), 0);
-  assert.equal(parallelWorkers({ sizeBytes: threshold }), cores >= 2 ? Math.min(4, cores) : 0);
+  // one core is the main thread's, which analyses blocks too while the workers are busy
+  assert.equal(parallelWorkers({ sizeBytes: threshold }), cores >= 2 ? Math.min(4, cores - 1) : 0);
   // two cores: the main thread competes with the workers, so they pay off later
   assert.ok(parallelMinBytes(2) > parallelMinBytes(8));
   assert.equal(parallelWorkers({ workers: 3, sizeBytes: 10 }), 3);

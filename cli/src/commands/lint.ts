@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { lintFileBatches, settingsForFile, type Finding } from '../../../datasets/src/index';
 import { checkReadableFile } from '../../../contracts/src/user-file';
+import { ByteOutput, type OutputStream } from '../byte-output';
 import type { Command } from '../command';
 
 const HELP = `usage: finetune lint FILE… [--json] [--config FILE]
@@ -19,27 +20,11 @@ Exit status: 0 when no finding is an error, 1 when one is, 2 on bad usage, a mis
 
 /** Where the command writes: the process's streams, or a collector in tests. */
 export interface LintIO {
-  stdout: { write(chunk: string): boolean; once(event: 'drain', listener: () => void): unknown };
+  stdout: OutputStream;
   error(message: string): void;
 }
 
 const processIO: LintIO = { stdout: process.stdout, error: (message) => console.error(message) };
-
-/** Buffers output and waits for the pipe to drain, so a million findings neither flood memory nor stall. */
-class Output {
-  private buffer = '';
-  constructor(private readonly stream: LintIO['stdout']) {}
-  async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length > 1 << 16) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (!this.buffer) return;
-    const chunk = this.buffer;
-    this.buffer = '';
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
-  }
-}
 
 const SEVERITY_WIDTH = 8;
 
@@ -88,7 +73,7 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
     return 2;
   }
   if (parsed.values.help) {
-    io.stdout.write(`${HELP}\n`);
+    io.stdout.write(Buffer.from(`${HELP}\n`));
     return 0;
   }
   const files = parsed.positionals;
@@ -110,7 +95,7 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
     return 2;
   }
   const json = parsed.values.json === true;
-  const out = new Output(io.stdout);
+  const out = new ByteOutput(io.stdout);
   const totals = { error: 0, warning: 0, info: 0, hint: 0 };
   let first = true;
   if (json) await out.write('[');
@@ -125,16 +110,17 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
     }
     // a batch at a time: with a finding on every line, an async step per finding cost more than the linting
     const fileJson = JSON.stringify(file);
-    for await (const batch of lintFileBatches(file, settings)) {
-      let text = '';
+    // plain: the output shows no fixes or related locations, so they are not built
+    for await (const batch of lintFileBatches(file, settings, { plain: true })) {
       for (const finding of batch) {
         totals[finding.severity]++;
         if (json) {
-          text += `${first ? '\n' : ',\n'}${jsonFindingText(fileJson, finding)}`;
+          out.append(first ? '\n' : ',\n');
+          out.append(jsonFindingText(fileJson, finding));
           first = false;
-        } else text += formatFinding(file, finding);
+        } else out.append(formatFinding(file, finding));
       }
-      if (text) await out.write(text);
+      await out.flushIfFull();
     }
   }
   if (json) await out.write(first ? ']\n' : '\n]\n');

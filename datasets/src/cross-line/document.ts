@@ -19,6 +19,7 @@ import { loadEvalIndexSync, type EvalIndex } from './eval-index';
 import { crossFinding, lineRange, publish, ruleFinding, severityRank } from '../output/findings';
 import * as mixedFormat from '../rules/mixed-format';
 import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
+import { rulePlan, type RulePlan } from '../rules/rule-plan';
 import type { LocalFinding } from '../line/record';
 import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from '../settings';
 import { createTokenCounter } from '../tokens/model-token-counter';
@@ -58,6 +59,8 @@ export class Dataset implements DatasetDocument {
   private lossLimits: highLoss.LossThreshold | null = null;
   /** The median loss of the scored records (even when too few for high-loss to judge), for hovers. */
   private lossMedian: number | null = null;
+  /** The rules this document's settings turn on (its settings never change: a change makes a new document). */
+  private readonly plan: RulePlan;
 
   /** `deferred`: leave the document empty; `open` fills it in without holding the event loop for long. */
   constructor(readonly uri: string, text: string, readonly settings: DatasetSettings, context: DocumentContext = {}, deferred = false) {
@@ -67,6 +70,7 @@ export class Dataset implements DatasetDocument {
       this.counter = made.counter;
       this.counterProblem = made.problem;
     }
+    this.plan = rulePlan(settings);
     this.evalIndex = context.evalIndex ?? this.readEvalFile();
     this.index = this.newIndex();
     if (!deferred) this.reset(text);
@@ -144,7 +148,7 @@ export class Dataset implements DatasetDocument {
   private analyze(text: string): LineAnalysis {
     const cached = this.cache.get(text);
     if (cached && (!cached.dependsOnFileFormat || cached.format === this.format)) return cached;
-    const analysis = analyzeLine(text, this.settings, this.counter, this.format);
+    const analysis = analyzeLine(text, this.settings, this.counter, this.format, this.plan);
     // the parsed turns would keep a second copy of the document's text (70 of 155 MB for 100k lines): turnsOf parses again
     analysis.turns = null;
     return analysis;
@@ -189,7 +193,7 @@ export class Dataset implements DatasetDocument {
     for (const entry of this.entries) {
       if (!entry.analysis?.dependsOnFileFormat || entry.analysis.format === format) continue;
       if (!initial) this.index.remove(entry);
-      this.setAnalysis(entry, analyzeLine(entry.text, this.settings, this.counter, format));
+      this.setAnalysis(entry, analyzeLine(entry.text, this.settings, this.counter, format, this.plan));
       if (!initial) this.addToIndex(entry);
     }
     // which records are in another format than the file's (the initial pass indexes every line afterwards)

@@ -8,6 +8,7 @@ import * as nearDuplicate from '../rules/near-duplicate';
 import * as evalOverlap from '../rules/eval-overlap';
 import { meta as tooLongMeta } from '../rules/too-long';
 import { analyzeLine, primaryRange, voteOf } from '../line/analyze-line';
+import { rulePlan } from '../rules/rule-plan';
 import type { TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, fileFormat, FormatVote } from './dataset-stats';
 import { loadEvalIndex, type EvalIndex } from './eval-index';
@@ -35,6 +36,11 @@ export interface LintContext {
   workers?: number | 'auto';
   /** The source's size in bytes when known: sizes the near-duplicate index. */
   sizeBytes?: number;
+  /**
+   * Findings without fixes or related locations, for a consumer that shows neither (`finetune lint`): the same
+   * rules, ranges and messages with less to build. Dataset-level and rare findings may still carry them.
+   */
+  plain?: boolean;
 }
 
 /** A file whose first bytes hold NUL is not text; one finding says so instead of thousands of syntax errors. */
@@ -100,14 +106,15 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   const index = new StreamIndex(settings.nearDuplicateThreshold, isEnabled(settings, nearDuplicate.meta), Math.round((context.sizeBytes ?? 0) / 1024));
   const maxLineBytes = context.maxLineBytes ?? MAX_LINE_BYTES;
   let format = fileFormat(settings, vote);
-  const lines = new LineFindings(settings, counts, index, evalIndex ?? null, () => format, maxLineBytes);
+  const lines = new LineFindings(settings, counts, index, evalIndex ?? null, () => format, maxLineBytes, context.plain);
   if ('path' in source) {
-    yield* lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, decided: (decided) => (format = decided) });
+    yield* lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, counter, decided: (decided) => (format = decided) });
   } else {
     // each batch of lines is analysed, then searched in the cross-record indexes at once (band by band, as the
     // parallel pass does), then reported line by line
+    const plan = rulePlan(settings);
     const analyzedBatch = (batch: readonly SourceLine[]): Finding[] => {
-      const analyses = batch.map((line) => analyzeLine(line.text, settings, counter, format));
+      const analyses = batch.map((line) => analyzeLine(line.text, settings, counter, format, plan));
       const matches = lines.index.addBlock(
         batch.map((line) => line.number),
         analyses.map((analysis) => (analysis.kind === 'record' ? analysis.fingerprint : null)),

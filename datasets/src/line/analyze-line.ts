@@ -1,13 +1,12 @@
 // Analyses one line on its own: parse, decide its format, normalise it, run every enabled record rule, and
 // fingerprint it for the cross-record indexes. The result does not depend on the line's number or its neighbours
 // (except through `fileFormat` for records whose own keys do not decide a format), so documents cache it per line.
-import { FINGERPRINT_RULES, RECORD_RULES } from '../rules/index';
 import * as jsonSyntax from '../rules/json-syntax';
 import * as missingField from '../rules/missing-field';
 import * as notObject from '../rules/not-object';
-import * as preferenceContradiction from '../rules/preference-contradiction';
 import type { RuleMeta } from '../rules/meta';
-import { isEnabled, severityOf } from '../rules/severity';
+import { severityOf } from '../rules/severity';
+import { rulePlan, type RulePlan } from '../rules/rule-plan';
 import { overLimit } from '../rules/too-long';
 import type { TokenCounter } from '../api';
 import { fingerprint, freshShingleSink, type Fingerprint } from '../cross-line/fingerprint';
@@ -76,8 +75,11 @@ function primaryKeyOf(path: readonly (string | number)[]): string | null {
   return path.length ? String(path[0]) : null;
 }
 
-/** `line` may still carry the '\r' of a CRLF line break; a leading byte order mark is skipped. */
-export function analyzeLine(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null): LineAnalysis {
+/**
+ * `line` may still carry the '\r' of a CRLF line break; a leading byte order mark is skipped. A pass over many lines
+ * passes its `plan` (rulePlan of the same settings) so the rules' severities are looked up once.
+ */
+export function analyzeLine(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null, plan: RulePlan = rulePlan(settings)): LineAnalysis {
   const line = withoutCR(rawLine);
   const start = jsonStart(line);
   if (isBlank(line, start)) return emptyAnalysis('blank');
@@ -96,11 +98,10 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     return { ...emptyAnalysis('record', findingOf(settings, missingField.meta, missingField.noFormat(line, start))), dependsOnFileFormat: true };
   }
   const record = new RecordContext(line, start, object, format, ownFormat, settings, counter);
-  const needsFingerprint = FINGERPRINT_RULES.some((rule) => isEnabled(settings, rule.meta));
+  const needsFingerprint = plan.fingerprints;
   const sink = needsFingerprint ? freshShingleSink() : null;
   record.scanAll(sink);
-  for (const rule of RECORD_RULES) {
-    if (!isEnabled(settings, rule.meta)) continue;
+  for (const rule of plan.recordRules) {
     try {
       rule.check(record);
     } catch (error) {
@@ -111,7 +112,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
   const over = overLimit(record);
   const hashed = needsFingerprint ? record.fields.map((field) => ({ role: field.role, turn: field.turn, hash: record.stats(field).normalizedHash })) : null;
   // only preference pairs have sides to compare: other records skip this
-  const sides = hashed && record.sides && isEnabled(settings, preferenceContradiction.meta) ? record.sideHashes() : null;
+  const sides = hashed && record.sides && plan.preferenceContradiction ? record.sideHashes() : null;
   return {
     kind: 'record',
     findings: record.findings,

@@ -10,9 +10,10 @@ export function lineRange(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
 }
 
-export function publish(local: LocalFinding, line: number): Finding {
+/** `plain`: without its fixes (see crossFindingPlain). */
+export function publish(local: LocalFinding, line: number, plain = false): Finding {
   const finding: Finding = { rule: local.rule, severity: local.severity, range: lineRange(line, local.start, local.end), message: local.message };
-  if (local.fixes) {
+  if (local.fixes && !plain) {
     finding.fixes = local.fixes.map((fix) => ({
       title: fix.title,
       preferred: fix.preferred,
@@ -32,6 +33,16 @@ export function ruleFinding(settings: DatasetSettings, meta: RuleMeta, body: () 
 export function crossFinding(settings: DatasetSettings, match: CrossMatch, places: MatchPlaces): Finding | null {
   const rule = matchRule(match.rule);
   return ruleFinding(settings, rule.meta, () => rule.describeMatch(match, places));
+}
+
+/**
+ * crossFinding without the fixes and related locations, which a consumer that shows neither (`finetune lint`) would
+ * only throw away: with a match on every line they were most of what the main thread allocated per line.
+ */
+export function crossFindingPlain(settings: DatasetSettings, match: CrossMatch, range: Range): Finding | null {
+  const rule = matchRule(match.rule);
+  const severity = severityOf(settings, rule.meta);
+  return severity ? { rule: rule.meta.id, severity, range, message: rule.matchMessage(match) } : null;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };

@@ -7,7 +7,7 @@ import type { LineAnalysis } from '../line/analyze-line';
 import type { DatasetCounts } from '../cross-line/dataset-stats';
 import type { EvalIndex } from '../cross-line/eval-index';
 import type { Fingerprint } from '../cross-line/fingerprint';
-import { crossFinding, lineRange, publish, ruleFinding } from '../output/findings';
+import { crossFinding, crossFindingPlain, lineRange, publish, ruleFinding } from '../output/findings';
 import * as evalOverlap from '../rules/eval-overlap';
 import * as mixedFormat from '../rules/mixed-format';
 import { severityOf } from '../rules/severity';
@@ -26,6 +26,8 @@ export class LineFindings {
     private readonly evalIndex: EvalIndex | null,
     private readonly fileFormat: () => FormatId | null,
     private readonly maxLineBytes: number,
+    /** Findings without fixes or related locations (LintContext.plain). */
+    private readonly plain = false,
   ) {}
 
   /**
@@ -41,7 +43,7 @@ export class LineFindings {
       return out;
     }
     this.counts.add(analysis);
-    for (const local of analysis.findings) out.push(publish(local, number));
+    for (const local of analysis.findings) out.push(publish(local, number, this.plain));
     if (analysis.kind !== 'record') return out;
     let located: Finding['range'] | null = null;
     const range = () => {
@@ -60,7 +62,9 @@ export class LineFindings {
     const print = analysis.fingerprint;
     if (print) {
       if (match) {
-        const found = crossFinding(settings, match, { range: range(), firstRange: lineRange(match.first, 0, 0), deleteLine: { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } } });
+        const found = this.plain
+          ? crossFindingPlain(settings, match, range())
+          : crossFinding(settings, match, { range: range(), firstRange: lineRange(match.first, 0, 0), deleteLine: { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } } });
         if (found) out.push(found);
       }
       if (evalIndex) {

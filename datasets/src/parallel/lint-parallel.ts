@@ -14,8 +14,9 @@ import type { AnalysedLine, LineFindings } from './line-findings';
 import { readFileLineChunks, type LineChunk } from './line-chunks';
 import {
   FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KEYS_PER_LINE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
-  type LintBlock, type LintBlockResult, type LintWorkerData,
+  analyzeBlock, type LintBlock, type LintBlockResult, type LintWorkerData,
 } from './lint-worker';
+import type { TokenCounter } from '../api';
 import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
 
 /**
@@ -23,7 +24,8 @@ import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/
  * With two cores the main thread and the compiler threads compete with the workers. `finetune lint` (a fresh process,
  * 2026-12-06, quiet 2-core machine, medians of 3–5 alternating runs, after the near-duplicate search got cheaper):
  * templated records 34 MB one thread 1.11 s vs two workers 1.21 s, 50 MB 1.41 vs 1.41 s, 80 MB 2.00 vs 1.74 s (one
- * worker 1.66 s); diverse 129 MB 2.19 vs 1.68 s (one worker 1.83 s).
+ * worker 1.66 s); diverse 129 MB 2.19 vs 1.68 s (one worker 1.83 s). Measured before the main thread analysed blocks
+ * too (one worker and the main thread now): with it the threshold may well be lower; not measured again yet.
  */
 export function parallelMinBytes(cores: number): number {
   return (cores <= 2 ? 64 : 16) * 1024 * 1024;
@@ -36,12 +38,21 @@ function workerScript(): string | null {
   return existsSync(script) ? script : null;
 }
 
+/**
+ * Blocks a worker has (being analysed or waiting) before the main thread analyses the next one itself: enough that
+ * the worker is still busy when the main thread, after its block, has taken the findings of the ones before.
+ */
+const QUEUED_PER_WORKER = 3;
+
+/** Blocks the main thread analysed itself since the process started (tests and the bench read it). */
+export const mainThreadBlocks = { count: 0 };
+
 /** Workers to use (0: lint in this thread). */
 export function parallelWorkers(context: { workers?: number | 'auto'; sizeBytes?: number }): number {
   const wanted = context.workers ?? 'auto';
   const cores = availableParallelism();
   if (wanted === 'auto' && (context.sizeBytes ?? 0) < parallelMinBytes(cores)) return 0;
-  const count = wanted === 'auto' ? Math.min(4, cores) : Math.floor(wanted);
+  const count = wanted === 'auto' ? Math.min(4, cores - 1) : Math.floor(wanted);
   if (count < 1 || (wanted === 'auto' && cores < 2)) return 0;
   return workerScript() ? count : 0;
 }
@@ -61,6 +72,8 @@ class Pool {
   private readonly waiting: Array<Array<{ resolve: (result: LintBlockResult) => void; reject: (error: Error) => void }>> = [];
   private nextWorker = 0;
   private failure: Error | null = null;
+  /** Blocks submitted and not answered yet. */
+  inFlight = 0;
   /** Block buffers the workers handed back. */
   readonly spares: Uint8Array[] = [];
 
@@ -69,6 +82,7 @@ class Pool {
       const worker = startWorker(data);
       const queue: (typeof this.waiting)[number] = [];
       worker.on('message', (result: LintBlockResult) => {
+        this.inFlight--;
         this.spares.push(new Uint8Array(result.bytes.buffer));
         queue.shift()?.resolve(result);
       });
@@ -88,6 +102,7 @@ class Pool {
   submit(block: LintBlock): Promise<LintBlockResult> {
     if (this.failure) return Promise.reject(this.failure);
     const index = this.nextWorker++ % this.workers.length;
+    this.inFlight++;
     return new Promise((resolve, reject) => {
       this.waiting[index].push({ resolve, reject });
       this.workers[index].postMessage(block, [block.bytes.buffer as ArrayBuffer]);
@@ -104,6 +119,8 @@ export interface ParallelOptions {
   maxLineBytes: number;
   vote: FormatVote;
   lines: LineFindings;
+  /** For the blocks the main thread analyses itself. */
+  counter: TokenCounter;
   /** Told the file's format once the vote has decided it. */
   decided(format: FormatId | null): void;
 }
@@ -122,25 +139,45 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
     const { held, rest } = await voteOnFormat(chunks, options);
     const format = fileFormat(settings, options.vote);
     options.decided(format);
-    const pending: Array<{ chunk: LineChunk; result: Promise<LintBlockResult> | null }> = [];
+    // Blocks in file order: a worker's answer, or (null) an oversized line. While every worker has QUEUED_PER_WORKER blocks,
+    // the main thread analyses the next block itself instead of waiting for them:
+    // otherwise it idles for a third of the file with one worker (measured on two cores, 2026-12-06), and a second
+    // worker costs a start-up and a JIT warm-up of its own and competes with it for the cores.
+    const pending: Array<{ chunk: LineChunk; result: Promise<LintBlockResult> | null; done: LintBlockResult | null }> = [];
     let id = 0;
+    const local = { settings, maxLineBytes: options.maxLineBytes };
     const enqueue = (chunk: LineChunk) => {
-      const result = chunk.kind === 'lines' ? workers.submit({ id: id++, bytes: chunk.bytes, count: chunk.count, fileFormat: format }) : null;
+      if (chunk.kind !== 'lines') {
+        pending.push({ chunk, result: null, done: null });
+        return;
+      }
+      const block: LintBlock = { id: id++, bytes: chunk.bytes, count: chunk.count, fileFormat: format };
+      if (workers.inFlight >= options.workers * QUEUED_PER_WORKER) {
+        mainThreadBlocks.count++;
+        pending.push({ chunk, result: null, done: analyzeBlock(block, local, options.counter) });
+        return;
+      }
+      const entry: (typeof pending)[number] = { chunk, result: workers.submit(block), done: null };
       // a failed block is reported when its turn comes, not as an unhandled rejection meanwhile
-      result?.catch(() => undefined);
-      pending.push({ chunk, result });
+      entry.result!.then((result) => (entry.done = result)).catch(() => undefined);
+      pending.push(entry);
     };
+    const ready = () => pending.length > 0 && (pending[0].chunk.kind === 'oversized' || pending[0].done !== null);
     const take = async (): Promise<Finding[]> => {
-      const { chunk, result } = pending.shift()!;
+      const { chunk, result, done } = pending.shift()!;
       if (chunk.kind === 'oversized') return lines.process(chunk.line, chunk.bytes, OVERSIZED, NO_RANGE);
-      return blockFindings(chunk.firstLine, await result!, lines);
+      const answer = done ?? (await result!);
+      // a block analysed here hands its buffer back as the workers' answers do
+      if (!result) workers.spares.push(new Uint8Array(chunk.bytes.buffer));
+      return blockFindings(chunk.firstLine, answer, lines);
     };
     for (const chunk of held) enqueue(chunk);
     if (rest) {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
         enqueue(next.value);
-        // two blocks per worker in flight: one being analysed, one waiting, and memory stays bounded
-        while (pending.length > options.workers * 2) yield await take();
+        while (ready()) yield await take();
+        // memory stays bounded: a few blocks ahead of the oldest one still being analysed
+        while (pending.length > options.workers * QUEUED_PER_WORKER + 2) yield await take();
       }
     }
     while (pending.length) yield await take();

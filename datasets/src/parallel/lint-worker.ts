@@ -3,10 +3,12 @@
 // packed in typed arrays (transferred, not copied); only lines with findings send objects.
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine, primaryRange } from '../line/analyze-line';
+import { rulePlan } from '../rules/rule-plan';
 import { SIGNATURE_BINS, BANDS } from '../cross-line/fingerprint';
 import { FORMAT_ORDER } from '../line/formats';
 import { createTokenCounter } from '../tokens/model-token-counter';
 import type { LocalFinding } from '../line/record';
+import type { TokenCounter } from '../api';
 import type { DatasetSettings, FormatId } from '../../../contracts/src/dataset-types';
 
 export interface LintWorkerData {
@@ -58,7 +60,8 @@ export function formatCode(format: FormatId | null): number {
   return format === null ? 0 : FORMAT_ORDER.indexOf(format) + 1;
 }
 
-function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnType<typeof createTokenCounter>['counter']): LintBlockResult {
+/** A block's analysis, in a worker or (lint-parallel.ts, while the workers are busy) in the main thread. */
+export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintWorker'>, counter: TokenCounter): LintBlockResult {
   const n = block.count;
   const result: LintBlockResult = {
     id: block.id,
@@ -73,6 +76,7 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
     bytes: block.bytes,
   };
   const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
+  const plan = rulePlan(data.settings);
   let start = 0;
   for (let i = 0; i < n; i++) {
     let end = bytes.indexOf(10, start);
@@ -85,7 +89,7 @@ function analyzeBlock(block: LintBlock, data: LintWorkerData, counter: ReturnTyp
     }
     const text = bytes.toString('utf8', start, end);
     start = end + 1;
-    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat);
+    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat, plan);
     let kind = analysis.kind === 'blank' ? KIND_BLANK : analysis.kind === 'invalid' ? KIND_INVALID : KIND_RECORD;
     if (analysis.findings.length) result.findings.push([i, analysis.findings]);
     if (analysis.overLimit) kind |= FLAG_OVER_LIMIT;

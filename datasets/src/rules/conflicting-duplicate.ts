@@ -12,11 +12,15 @@ export const meta: RuleMeta = {
 
 export const usesFingerprints = true;
 
+export function matchMessage(match: CrossMatch): string {
+  return `same prompt as line ${match.first + 1} with a different response`;
+}
+
 // no fix: which of the two answers is right is the author's call
 export function describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody {
   return {
     range: places.range,
-    message: `same prompt as line ${match.first + 1} with a different response`,
+    message: matchMessage(match),
     related: [{ range: places.firstRange, message: 'the first record with this prompt' }],
   };
 }

@@ -13,10 +13,14 @@ export const meta: RuleMeta = {
 
 export const usesFingerprints = true;
 
+export function matchMessage(match: CrossMatch): string {
+  return `duplicate of the record on line ${match.first + 1}`;
+}
+
 export function describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody {
   return {
     range: places.range,
-    message: `duplicate of the record on line ${match.first + 1}`,
+    message: matchMessage(match),
     related: [{ range: places.firstRange, message: 'first occurrence' }],
     fixes: [{ title: 'Delete this line', edits: [{ range: places.deleteLine, newText: '' }], preferred: true }],
   };

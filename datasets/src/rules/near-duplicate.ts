@@ -18,10 +18,14 @@ export function limitMessage(limit: number): string {
 
 export const usesFingerprints = true;
 
+export function matchMessage(match: CrossMatch): string {
+  return `nearly the same as line ${match.first + 1} (about ${Math.round((match.similarity ?? 1) * 100)}% similar)`;
+}
+
 export function describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody {
   return {
     range: places.range,
-    message: `nearly the same as line ${match.first + 1} (about ${Math.round((match.similarity ?? 1) * 100)}% similar)`,
+    message: matchMessage(match),
     related: [{ range: places.firstRange, message: 'first occurrence' }],
     // not preferred: a near-duplicate may be a deliberate variation
     fixes: [{ title: 'Delete this line', edits: [{ range: places.deleteLine, newText: '' }], preferred: false }],

@@ -18,11 +18,15 @@ export const meta: RuleMeta = {
 
 export const usesFingerprints = true;
 
+export function matchMessage(match: CrossMatch): string {
+  return `line ${match.first + 1} prefers the opposite answer for the same prompt`;
+}
+
 // no fix: which preference is right is the author's call
 export function describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody {
   return {
     range: places.range,
-    message: `line ${match.first + 1} prefers the opposite answer for the same prompt`,
+    message: matchMessage(match),
     related: [{ range: places.firstRange, message: 'the pair with the opposite preference' }],
   };
 }

@@ -43,6 +43,8 @@ export interface MatchRule {
   meta: RuleMeta;
   usesFingerprints: true;
   describeMatch(match: CrossMatch, places: MatchPlaces): FindingBody;
+  /** describeMatch's message alone, for findings shown without fixes or related locations (`finetune lint`). */
+  matchMessage(match: CrossMatch): string;
 }
 
 /** Compares a record with the eval file (through fingerprints) or with the file's format; the service drives it. */
