@@ -10,7 +10,7 @@ export const RUNTIME_FLAGS = {
 } as const;
 
 export const RUNTIME_HELP = `  --device auto|cpu|cuda|dml|coreml   execution provider (auto: the platform's GPU provider if it loads, else CPU)
-  --threads N                         threads per operator (default: ORT's choice, one per core)
+  --threads N                         threads per operator (default: one per physical core)
   --optimization disabled|basic|extended|all   ORT graph optimisation level (default all)`;
 
 const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
