@@ -36,7 +36,7 @@ function inverseRms(x: Value, eps: number): Value {
 
 /**
  * dx = r·(dy·w − x̂·mean(dy·w·x̂)) = r·dy·w − x·(r³·mean(dy·w·x)), dw = Σ dy·x̂ over the leading axes, with x̂ = x·r and
- * r = 1/rms. The second form folds r into per-row scalars: three fewer passes over x-sized tensors than the first.
+ * r = 1/rms. The second form folds r into per-row scalars: two fewer passes over x-sized tensors than the first.
  */
 export const rmsNormGradient: GradientRule = (ctx) => {
   const [x, weight] = ctx.entry.inputs as Value[];
