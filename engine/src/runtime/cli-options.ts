@@ -11,7 +11,7 @@ export const RUNTIME_FLAGS = {
 } as const;
 
 export const RUNTIME_HELP = `  --device NAME                       ${DEVICE_HELP}
-  --threads N                         threads per operator (default: ORT's choice, one per core)
+  --threads N                         threads per operator (default: one per physical core)
   --optimization disabled|basic|extended|all   ORT graph optimisation level (default all)`;
 
 const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];

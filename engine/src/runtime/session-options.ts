@@ -2,11 +2,12 @@
 // chosen by measurement (see engine/src/runtime/README.md for the figures).
 import type * as ort from 'onnxruntime-node';
 import os from 'node:os';
+import { defaultIntraOpThreads } from './physical-cores';
 
 export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 export interface RuntimeOptions {
-  /** Threads inside one operator (matrix multiplies); 0 lets ORT pick (one per physical core). */
+  /** Threads inside one operator (matrix multiplies); 0: one per physical core (physical-cores.ts). */
   intraOpThreads?: number;
   /** ORT's graph rewrites; `all` adds layout transforms that help the CPU provider most. */
   optimization?: OptimizationLevel;
@@ -39,7 +40,7 @@ function memorySessionOptions(memory: MemoryOptions = {}): ort.InferenceSession.
 /** Translates our options into ORT's (`extra` session entries included); the cache key below uses the same values. */
 export function sessionOptionsFor(options: RuntimeOptions = {}): ort.InferenceSession.SessionOptions {
   const resolved = { ...DEFAULT_RUNTIME_OPTIONS, ...options };
-  const threads = resolved.intraOpThreads > 0 ? resolved.intraOpThreads : undefined;
+  const threads = resolved.intraOpThreads > 0 ? resolved.intraOpThreads : defaultIntraOpThreads();
   return {
     graphOptimizationLevel: resolved.optimization,
     // Sequential execution: our graphs are chains of large ops, inter-op parallelism only adds contention.

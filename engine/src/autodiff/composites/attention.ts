@@ -1,6 +1,8 @@
 // Scaled dot-product attention with grouped-query heads, an optional causal mask and an optional additive mask.
-// q [batch, qHeads, qLen, headDim], k/v [batch, kvHeads, kvLen, headDim]; query heads are viewed as
-// [kvHeads, group] so keys and values broadcast over the group instead of being repeated.
+// q [batch, qHeads, qLen, headDim], k/v [batch, kvHeads, kvLen, headDim]. The products see the query heads of one
+// key/value head as rows of one matrix, [batch, kvHeads, group·qLen, headDim] (a free reshape), so keys and values
+// are neither repeated nor broadcast, and their gradients come summed over the group by the contraction itself; the
+// masks and the softmax see the grouped view [batch, kvHeads, group, qLen, kvLen], where the masks broadcast.
 // Probabilities are kept for the backward (memory qLen·kvLen per head; fine for the sequence lengths we train).
 
 import { ops, type Value } from '../../graph';
@@ -31,8 +33,20 @@ function causalMask(q: Value, k: Value): Value {
   return ops.greater(ops.unsqueeze(cols, [0]), ops.unsqueeze(rows, [1]));
 }
 
-function groupView(x: Value, kvHeads: number, group: number): Value {
-  return ops.reshape(x, [x.shape[0], kvHeads, group, x.shape[2], x.shape[3]]);
+/** [batch, heads, len, dim] → [batch, kvHeads, group·len, dim] (free: a group's query heads are adjacent). */
+function rowsView(x: Value, kvHeads: number): Value {
+  return ops.reshape(x, [x.shape[0], kvHeads, -1, x.shape[3]]);
+}
+
+/** Scores [batch, kvHeads, group·qLen, kvLen] ⇄ the grouped view [batch, kvHeads, group, qLen, kvLen] (run-time shapes). */
+function scoresViews(q: Value, k: Value, kvHeads: number, group: number) {
+  const g = q.graph;
+  const grouped = ops.concat([ops.shapeOf(q, 0, 1), g.int64s([kvHeads, group]), ops.shapeOf(q, 2, 3), ops.shapeOf(k, 2, 3)], 0);
+  const rows = ops.concat([ops.shapeOf(q, 0, 1), g.int64s([kvHeads, -1]), ops.shapeOf(k, 2, 3)], 0);
+  return {
+    toGroups: (scores: Value) => ops.reshapeTo(scores, grouped, [q.shape[0], kvHeads, group, q.shape[2], k.shape[2]]),
+    toRows: (scores: Value, like: Value) => ops.reshapeTo(scores, rows, like.shape),
+  };
 }
 
 export function attention(q: Value, k: Value, v: Value, options: AttentionOptions): Value {
@@ -45,44 +59,41 @@ export function attention(q: Value, k: Value, v: Value, options: AttentionOption
   const inputs = [q, k, v, options.mask ?? null];
   const softcap = options.softcap ?? null;
   return q.graph.composite('Attention', inputs, { scale, group, kvHeads, softcap }, () => {
-    const q5 = groupView(q, kvHeads, group);
-    const k5 = ops.unsqueeze(k, [2]);
-    const v5 = ops.unsqueeze(v, [2]);
-    let scores = ops.mul(ops.matmul(q5, ops.transposeLast(k5)), scale);
+    const qRows = rowsView(q, kvHeads);
+    const views = scoresViews(q, k, kvHeads, group);
+    const scaled = ops.mul(ops.matmul(qRows, ops.transposeLast(k)), scale);
+    // Softcap, mask and softmax see the grouped view, where the masks broadcast over the group.
+    let scores = views.toGroups(scaled);
     // The capped tanh is kept for the backward (its derivative 1 − tanh², one more score-sized tensor).
     const capped = softcap === null ? null : ops.tanh(ops.mul(scores, 1 / softcap));
     if (capped) scores = ops.mul(capped, softcap!);
     if (options.mask) scores = ops.add(scores, ops.unsqueeze(options.mask, [2]));
     if (options.causal) scores = ops.where(causalMask(q, k), MASKED_SCORE, scores);
-    const probs = ops.softmax(scores, -1);
-    const out = ops.reshapeTo(ops.matmul(probs, v5), ops.shapeOf(q), q.shape);
-    const saved: Record<string, Value> = { probs, q5, k5, v5 };
-    if (capped) saved.capped = capped;
+    const probs = views.toRows(ops.softmax(scores, -1), scaled);
+    const out = ops.reshapeTo(ops.matmul(probs, v), ops.shapeOf(q), q.shape);
+    const saved: Record<string, Value> = { probs, qRows };
+    if (capped) saved.capped = views.toRows(capped, scaled);
     return { outputs: [out], saved };
   })[0];
 }
 
-/** Sums the group axis of a [batch, kvHeads, group, len, dim] gradient back to [batch, kvHeads, len, dim]. */
-function sumGroups(x: Value, group: number): Value {
-  return group === 1 ? ops.squeeze(x, [2]) : ops.reduceSum(x, [2], false);
-}
-
 export const attentionGradient: GradientRule = (ctx) => {
-  const [q] = ctx.entry.inputs as Value[];
-  const { probs, q5, k5, v5 } = ctx.entry.saved;
+  const [q, k, v] = ctx.entry.inputs as Value[];
+  const { probs, qRows } = ctx.entry.saved;
   const capped = ctx.entry.saved.capped as Value | undefined;
-  const { scale, group, kvHeads } = ctx.entry.params as { scale: number; group: number; kvHeads: number };
-  const dOut5 = groupView(ctx.dy[0]!, kvHeads, group);
-  const dV = ctx.needs(2) ? sumGroups(ops.matmul(ops.transposeLast(probs), dOut5), group) : null;
+  const { scale, kvHeads } = ctx.entry.params as { scale: number; kvHeads: number };
+  const dOut = rowsView(ctx.dy[0]!, kvHeads);
+  // The contraction over group·qLen sums the group's contributions to dK and dV.
+  const dV = ctx.needs(2) ? ops.matmul(ops.transposeLast(probs), dOut) : null;
   let dQ: Value | null = null;
   let dK: Value | null = null;
   if (ctx.needs(0) || ctx.needs(1)) {
-    const dProbs = ops.matmul(dOut5, ops.transposeLast(v5));
+    const dProbs = ops.matmul(dOut, ops.transposeLast(v));
     let dCapped = ops.mul(probs, ops.sub(dProbs, ops.reduceSum(ops.mul(dProbs, probs), [-1], true)));
     if (capped) dCapped = ops.mul(dCapped, ops.sub(1, ops.mul(capped, capped)));
     const dScores = ops.mul(dCapped, scale);
-    if (ctx.needs(0)) dQ = ops.reshapeTo(ops.matmul(dScores, k5), ops.shapeOf(q), q.shape);
-    if (ctx.needs(1)) dK = sumGroups(ops.matmul(ops.transposeLast(dScores), q5), group);
+    if (ctx.needs(0)) dQ = ops.reshapeTo(ops.matmul(dScores, k), ops.shapeOf(q), q.shape);
+    if (ctx.needs(1)) dK = ops.matmul(ops.transposeLast(dScores), qRows);
   }
   return [dQ, dK, dV, null];
 };
