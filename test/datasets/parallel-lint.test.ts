@@ -7,19 +7,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findSecrets } from '../../datasets/src/rules/secret';
-import { defaultSettings, lintFile, type Finding } from '../../datasets/src/index';
+import { defaultSettings, lintFile } from '../../datasets/src/index';
 import { BLOCK_BYTES } from '../../datasets/src/parallel/line-chunks';
 import { mainThreadBlocks, parallelMinBytes, parallelWorkers } from '../../datasets/src/parallel/lint-parallel';
 import { scanText } from '../../datasets/src/line/text-stats';
+import { collect } from './collect-findings';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-parallel-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function collect(findings: AsyncIterable<Finding>): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const finding of findings) out.push(finding);
-  return out;
-}
 
 function random(seed: number): () => number {
   let state = seed;

@@ -7,15 +7,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { defaultSettings, lintFile, type Finding } from '../../datasets/src/index';
 import { templatedRecord } from '../../bench/lint-shapes';
+import { collect } from './collect-findings';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-plain-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function collect(findings: AsyncIterable<Finding>): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const finding of findings) out.push(finding);
-  return out;
-}
 
 function withoutExtras(finding: Finding): Pick<Finding, 'rule' | 'severity' | 'range' | 'message'> {
   return { rule: finding.rule, severity: finding.severity, range: finding.range, message: finding.message };

@@ -8,15 +8,10 @@ import { after, test } from 'node:test';
 import { Dataset } from '../../datasets/src/cross-line/document';
 import { defaultSettings, lintFile, type Finding } from '../../datasets/src/index';
 import { BLOCK_BYTES } from '../../datasets/src/parallel/line-chunks';
+import { collect } from './collect-findings';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-preference-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function collect(findings: AsyncIterable<Finding>): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const finding of findings) out.push(finding);
-  return out;
-}
 
 test('worker threads find the same preference-length-bias as one thread', async () => {
   const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `Question ${i}?`, chosen: `A long and careful answer to question ${i}.`, rejected: `No (${i}).` }));

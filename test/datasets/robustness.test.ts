@@ -9,17 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findSyntaxError, locatePath, rawOffsetInString } from '../../datasets/src/line/json-scan';
-import { createDatasetDocument, defaultSettings, lintFile, lintText, loadEvalIndex, loadEvalIndexSync, type Finding } from '../../datasets/src/index';
+import { createDatasetDocument, defaultSettings, lintFile, lintText, loadEvalIndex, loadEvalIndexSync } from '../../datasets/src/index';
+import { collect } from './collect-findings';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-robust-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const settings = { ...defaultSettings(), minExamples: 0 };
-
-async function collect(findings: AsyncIterable<Finding>): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const finding of findings) out.push(finding);
-  return out;
-}
 
 test('a binary file gets one finding, not thousands', async () => {
   const file = join(dir, 'image.jsonl');
