@@ -62,7 +62,7 @@ export interface DeviceSession {
   adapter?: string;
   /** Candidates tried before `device` and why each failed (empty when the first one worked). */
   skipped: DeviceAttempt[];
-  /** How frozen 16-bit weights are held when not as float32 (narrow-weights.ts), e.g. "bfloat16, 942 MB less". */
+  /** How frozen 16-bit weights are held when not as float32 (narrow-weights.ts), e.g. "bfloat16, 12 MB less". */
   frozenWeights?: string;
 }
 

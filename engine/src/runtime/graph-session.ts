@@ -39,7 +39,7 @@ async function narrowTargetOn(device: ConcreteDevice): Promise<NarrowTarget | un
   return undefined;
 }
 
-/** "bfloat16, 942 MB less": the 16-bit type the weights are held in and what that saves. */
+/** "bfloat16, 12 MB less": the 16-bit type the weights are held in and what that saves. */
 function describeNarrowing(graph: Graph, bytes: number): string {
   const dtypes = new Set(graph.initializers.map((initializer) => initializer.value.dtype).filter((dtype) => dtype === 'float16' || dtype === 'bfloat16'));
   const size = bytes >= 1024 ** 2 ? `${Math.round(bytes / 1024 ** 2)} MB` : `${Math.round(bytes / 1024)} KB`;

@@ -1,10 +1,10 @@
 // Frozen weights of an fp16/bf16 model held in their 16 bits and widened at each use (runtime/narrow-weights.ts):
 // the training step computes exactly what it computes on float32 weights, while the session holds half the bytes.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { resolveTrainingArguments } from '../../../contracts/src/training-arguments';
+import { resolveTrainingArguments, type TrainingArgumentsInput } from '../../../contracts/src/training-arguments';
 import { initModel } from '../../../engine/src/init/init-model';
 import { loadModelFolder } from '../../../engine/src/io/model-folder';
 import { bfloat16AsFloat16, narrowFrozenWeights } from '../../../engine/src/runtime/narrow-weights';
@@ -13,7 +13,7 @@ import { train } from '../../../engine/src/train/loop';
 import { createLoraPlan } from '../../../engine/src/train/methods/lora';
 import { buildStepGraph } from '../../../engine/src/train/step-graph';
 import { float16ToFloat32 } from '../../../engine/src/io/dtype';
-import { createFixture, stepLosses, type Fixture } from '../train/helpers';
+import { createFixture, FACTS, stepLosses, type Fixture } from '../train/helpers';
 import { useTestWebGpu } from '../../webgpu-env';
 
 const fixtures: Fixture[] = [];
@@ -45,6 +45,28 @@ for (const dtype of ['BF16', 'F16'] as const) {
     assert.ok(runs.auto.adapter.equals(runs.float32.adapter), 'the adapters differ');
   });
 }
+
+test('QLoRA, prompt tuning, DPO and gradient checkpointing also train bit-for-bit with 16-bit frozen weights', async () => {
+  const { fixture, model } = sixteenBitFixture('BF16');
+  const pairs = join(fixture.dir, 'pairs.jsonl');
+  writeFileSync(pairs, FACTS.map(([question, answer], index) => JSON.stringify({ prompt: question, chosen: answer, rejected: `${FACTS[(index + 3) % FACTS.length][1]} Maybe.` })).join('\n') + '\n');
+  const variants: Record<string, Partial<TrainingArgumentsInput>> = {
+    qlora: { method: 'qlora' },
+    prompt: { method: 'prompt', targetModules: undefined },
+    dpo: { data: pairs, objective: 'dpo', lr: 1e-2 },
+    checkpointing: { gradientCheckpointing: true },
+  };
+  for (const [name, overrides] of Object.entries(variants)) {
+    const losses = [];
+    for (const frozenWeights of ['auto', 'float32'] as const) {
+      const args = fixture.args({ model, out: `${name}-${frozenWeights}`, steps: 3, frozenWeights, ...overrides });
+      const result = await train(args);
+      assert.equal(result.status, 'done', `${name}: ${result.message}`);
+      losses.push(stepLosses(args.out));
+    }
+    assert.deepEqual(losses[0], losses[1], name);
+  }
+});
 
 test('the step graph holds each frozen matrix once, in bf16, read through one widening per use', () => {
   const { fixture, model: dir } = sixteenBitFixture('BF16');
