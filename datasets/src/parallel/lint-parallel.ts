@@ -2,7 +2,7 @@
 // here) to worker threads that analyse every line (lint-worker.ts), then takes their results in file order and runs
 // the cross-record indexes, which need one ordered view of the file. The file's format is voted on first, from the
 // first records, exactly as the single-threaded pass does, so both report the same findings.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +11,7 @@ import { fileFormat, type FormatVote } from '../cross-line/dataset-stats';
 import { BANDS, SIGNATURE_BINS, type Fingerprint } from '../cross-line/fingerprint';
 import { FORMAT_ORDER } from '../line/formats';
 import type { AnalysedLine, LineFindings } from './line-findings';
-import { readFileLineChunks, type LineChunk } from './line-chunks';
+import { BLOCK_BYTES, readFileLineChunks, type LineChunk } from './line-chunks';
 import {
   FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KEYS_PER_LINE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
   analyzeBlock, type LintBlock, type LintBlockResult, type LintWorkerData,
@@ -146,13 +146,18 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
     const pending: Array<{ chunk: LineChunk; result: Promise<LintBlockResult> | null; done: LintBlockResult | null }> = [];
     let id = 0;
     const local = { settings, maxLineBytes: options.maxLineBytes };
+    // Near the end of the file the main thread keeps a block whenever a worker is still busy: blocks queued there
+    // would leave it waiting on the worker's backlog once the file is read.
+    let unread = statSync(path).size;
     const enqueue = (chunk: LineChunk) => {
       if (chunk.kind !== 'lines') {
         pending.push({ chunk, result: null, done: null });
         return;
       }
+      unread -= chunk.bytes.length;
       const block: LintBlock = { id: id++, bytes: chunk.bytes, count: chunk.count, fileFormat: format };
-      if (workers.inFlight >= options.workers * QUEUED_PER_WORKER) {
+      const nearEnd = unread < options.workers * QUEUED_PER_WORKER * BLOCK_BYTES;
+      if (workers.inFlight >= options.workers * (nearEnd ? 1 : QUEUED_PER_WORKER)) {
         mainThreadBlocks.count++;
         pending.push({ chunk, result: null, done: analyzeBlock(block, local, options.counter) });
         return;
