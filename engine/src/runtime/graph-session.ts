@@ -41,7 +41,9 @@ async function narrowTargetOn(device: ConcreteDevice): Promise<NarrowTarget | un
 
 /** "bfloat16, 12 MB less": the 16-bit type the weights are held in and what that saves. */
 function describeNarrowing(graph: Graph, bytes: number): string {
-  const dtypes = new Set(graph.initializers.map((initializer) => initializer.value.dtype).filter((dtype) => dtype === 'float16' || dtype === 'bfloat16'));
+  // the narrowed weights are the initializers that are also graph inputs (overridable)
+  const inputs = new Set(graph.inputs);
+  const dtypes = new Set(graph.initializers.filter((initializer) => inputs.has(initializer.value)).map((initializer) => initializer.value.dtype));
   const size = bytes >= 1024 ** 2 ? `${Math.round(bytes / 1024 ** 2)} MB` : `${Math.round(bytes / 1024)} KB`;
   return `${[...dtypes].join(' and ')}, ${size} less`;
 }
