@@ -229,6 +229,18 @@ export class Graph {
     return result.outputs;
   }
 
+  /**
+   * Runs `build` and takes the nodes it appended back out of the graph (and off the tape), for rewrite passes that
+   * place them elsewhere: passes run after autodiff, so their nodes are not steps of the forward.
+   */
+  detached<T>(build: () => T): { result: T; nodes: GraphNode[] } {
+    const nodeCount = this.nodes.length;
+    const tapeLength = this.tape.length;
+    const result = build();
+    this.tape.length = tapeLength;
+    return { result, nodes: this.nodes.splice(nodeCount) };
+  }
+
   /** Declares a custom operator domain (e.g. com.microsoft) at a version. */
   useDomain(domain: string, version: number): void {
     this.domains.set(domain, version);

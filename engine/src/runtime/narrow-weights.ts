@@ -55,9 +55,10 @@ export function narrowFrozenWeights(graph: Graph, target: NarrowTarget): number 
   const stored = new Set(graph.initializers.map((initializer) => initializer.value));
   const uses = new Map<Value, GraphNode[]>();
   // Dead nodes (a forward Transpose that shared-weights.ts bypassed) are not uses: serialisation drops them.
-  for (const node of liveParts(graph).nodes) for (const input of node.inputs) if (input && stored.has(input)) uses.set(input, [...(uses.get(input) ?? []), node]);
+  for (const node of liveParts(graph).nodes) {
+    for (const input of node.inputs) if (input && stored.has(input)) (uses.get(input) ?? uses.set(input, []).get(input)!).push(node);
+  }
   const outputs = new Set(graph.outputs);
-  const tapeLength = graph.tape.length;
   const before = new Map<GraphNode, GraphNode[]>();
   let saved = 0;
   graph.initializers.forEach((initializer, index) => {
@@ -70,16 +71,15 @@ export function narrowFrozenWeights(graph: Graph, target: NarrowTarget): number 
     graph.inputs.push(narrowed.value);
     saved += initializer.byteLength - narrowed.byteLength;
     for (const node of users) {
-      const start = graph.nodes.length;
-      const zero = ops.mul(ops.shapeOf(tieOf(node, value, stored)!, 0, 1), graph.int64s([0]));
-      const [copy] = graph.node('Slice', [narrowed.value, zero, graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([0])], [{ dtype: narrowed.value.dtype, shape: value.shape }]);
-      const widened = ops.cast(copy, 'float32');
+      const { result: widened, nodes } = graph.detached(() => {
+        const zero = ops.mul(ops.shapeOf(tieOf(node, value, stored)!, 0, 1), graph.int64s([0]));
+        const [copy] = graph.node('Slice', [narrowed.value, zero, graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([0])], [{ dtype: narrowed.value.dtype, shape: value.shape }]);
+        return ops.cast(copy, 'float32');
+      });
       node.inputs = node.inputs.map((input) => (input === value ? widened : input));
-      before.set(node, [...(before.get(node) ?? []), ...graph.nodes.splice(start)]);
+      (before.get(node) ?? before.set(node, []).get(node)!).push(...nodes);
     }
   });
   graph.nodes.splice(0, graph.nodes.length, ...graph.nodes.flatMap((node) => [...(before.get(node) ?? []), node]));
-  // The tape is autodiff's record of the forward, which ran before: the new nodes are not steps of it.
-  graph.tape.length = tapeLength;
   return saved;
 }

@@ -46,14 +46,11 @@ const REWRITES: ReadonlyMap<string, Rewrite> = new Map([
 
 /** Rewrites `graph` in place so these ops get WebGPU kernels; returns how many nodes were replaced. */
 export function useWebGpuKernels(graph: Graph): number {
-  const tapeLength = graph.tape.length;
   const nodes: GraphNode[] = [];
   let replaced = 0;
   for (const node of [...graph.nodes]) {
     const rewrite = REWRITES.get(node.opType);
-    const start = graph.nodes.length;
-    const result = rewrite && node.outputs.length === 1 ? rewrite(graph, node) : undefined;
-    const added = graph.nodes.splice(start);
+    const { result, nodes: added } = graph.detached(() => (rewrite && node.outputs.length === 1 ? rewrite(graph, node) : undefined));
     const last = added.at(-1);
     if (!result || !last || last.outputs[0] !== result) {
       nodes.push(node);
@@ -65,7 +62,5 @@ export function useWebGpuKernels(graph: Graph): number {
     replaced++;
   }
   graph.nodes.splice(0, graph.nodes.length, ...nodes);
-  // The tape describes the forward for autodiff, which ran before: the new nodes are not steps of it.
-  graph.tape.length = tapeLength;
   return replaced;
 }
