@@ -71,7 +71,7 @@ export async function* lintFileBatches(path: string, settings: DatasetSettings, 
   }
   const sizeBytes = statSync(path).size;
   const workers = context.onExample || context.tokenCounter ? 0 : parallelWorkers({ workers: context.workers, sizeBytes });
-  yield* lintSource(workers ? { path, workers } : { stream: createReadStream(path, { highWaterMark: 1 << 20 }) }, settings, { sizeBytes, ...context });
+  yield* lintSource(workers ? { path, workers, sizeBytes } : { stream: createReadStream(path, { highWaterMark: 1 << 20 }) }, settings, { sizeBytes, ...context });
 }
 
 export async function* lintText(text: string, settings: DatasetSettings, context: LintContext = {}): AsyncGenerator<Finding> {
@@ -83,7 +83,7 @@ export async function* lintStream(stream: Readable, settings: DatasetSettings, c
 }
 
 /** A stream is analysed in this thread; a file may be analysed by worker threads (parallel/lint-parallel.ts). */
-async function* lintSource(source: { stream: Readable } | { path: string; workers: number }, settings: DatasetSettings, context: LintContext): AsyncGenerator<Finding[]> {
+async function* lintSource(source: { stream: Readable } | { path: string; workers: number; sizeBytes: number }, settings: DatasetSettings, context: LintContext): AsyncGenerator<Finding[]> {
   let counter = context.tokenCounter;
   if (!counter) {
     const made = createTokenCounter(settings.baseModel);
@@ -108,7 +108,7 @@ async function* lintSource(source: { stream: Readable } | { path: string; worker
   let format = fileFormat(settings, vote);
   const lines = new LineFindings(settings, counts, index, evalIndex ?? null, () => format, maxLineBytes, context.plain);
   if ('path' in source) {
-    yield* lintInWorkers(source.path, settings, { workers: source.workers, maxLineBytes, vote, lines, counter, decided: (decided) => (format = decided) });
+    yield* lintInWorkers(source.path, settings, { workers: source.workers, sizeBytes: source.sizeBytes, maxLineBytes, vote, lines, counter, decided: (decided) => (format = decided) });
   } else {
     // each batch of lines is analysed, then searched in the cross-record indexes at once (band by band, as the
     // parallel pass does), then reported line by line

@@ -72,6 +72,13 @@ function probe(table: Int32Array, key: number): number {
   return slot;
 }
 
+/** `array` copied to the front of a new one of `length` (≥ its own), the rest zero: the entry arrays' growth. */
+function widened<T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(array: T, length: number): T {
+  const wider = new (array.constructor as new (length: number) => T)(length);
+  wider.set(array);
+  return wider;
+}
+
 /** The same pairs in a table of `length` (2 × a power of two), probed again. */
 function rehashed(previous: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const table = new Int32Array(length);
@@ -189,12 +196,8 @@ export class Int32MultiMap {
   }
 
   private growEntries(): void {
-    const values = new Int32Array(this.values.length * 2);
-    values.set(this.values);
-    this.values = values;
-    const older = new Int32Array(this.older.length * 2);
-    older.set(this.older);
-    this.older = older;
+    this.values = widened(this.values, this.values.length * 2);
+    this.older = widened(this.older, this.older.length * 2);
   }
 
   private rehash(length: number): void {
@@ -291,18 +294,10 @@ export class WindowedMultiMap {
   }
 
   private allocateEntries(length: number): void {
-    const older = new Int32Array(length);
-    older.set(this.older.subarray(0, this.count));
-    this.older = older;
-    const newer = new Int32Array(length);
-    newer.set(this.newer.subarray(0, this.count));
-    this.newer = newer;
-    const oldest = new Int32Array(length);
-    oldest.set(this.oldestInWindow.subarray(0, this.count));
-    this.oldestInWindow = oldest;
-    const depth = new Uint8Array(length);
-    depth.set(this.depth.subarray(0, this.count));
-    this.depth = depth;
+    this.older = widened(this.older, length);
+    this.newer = widened(this.newer, length);
+    this.oldestInWindow = widened(this.oldestInWindow, length);
+    this.depth = widened(this.depth, length);
   }
 
   private rehash(length: number): void {

@@ -2,7 +2,7 @@
 // here) to worker threads that analyse every line (lint-worker.ts), then takes their results in file order and runs
 // the cross-record indexes, which need one ordered view of the file. The file's format is voted on first, from the
 // first records, exactly as the single-threaded pass does, so both report the same findings.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -116,6 +116,8 @@ class Pool {
 
 export interface ParallelOptions {
   workers: number;
+  /** The file's size, to tell when the reading nears its end. */
+  sizeBytes: number;
   maxLineBytes: number;
   vote: FormatVote;
   lines: LineFindings;
@@ -148,7 +150,7 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
     const local = { settings, maxLineBytes: options.maxLineBytes };
     // Near the end of the file the main thread keeps a block whenever a worker is still busy: blocks queued there
     // would leave it waiting on the worker's backlog once the file is read.
-    let unread = statSync(path).size;
+    let unread = options.sizeBytes;
     const enqueue = (chunk: LineChunk) => {
       if (chunk.kind !== 'lines') {
         pending.push({ chunk, result: null, done: null });
