@@ -18,3 +18,10 @@ export function python(args: string[], cwd: string) {
   const env = { ...process.env, PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`, HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false', OMP_NUM_THREADS: '2' };
   return spawnSync(args[0] === 'trl' ? join(dirname(PYTHON), 'trl') : PYTHON, args[0] === 'trl' ? args.slice(1) : args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }
+
+/** Runs an inspect script in the recipe folder and returns the JSON it prints after its `@@JSON@@` marker. */
+export function inspectRecipe<T>(script: string, recipe: string): T {
+  const inspected = python([script], recipe);
+  assert.equal(inspected.status, 0, inspected.stderr.slice(-4000));
+  return JSON.parse(inspected.stdout.split('@@JSON@@')[1]) as T;
+}

@@ -16,7 +16,7 @@ import type { RunEvent, StepEvent } from '../../contracts/src/run/run-events';
 import { snapshotOf } from '../../contracts/src/run/run-snapshot';
 import { curvePixels, themeVariables } from '../webviews/dashboard-harness';
 import { finetune } from '../cli/finetune-cli';
-import { ok, python } from './hf-python';
+import { inspectRecipe, ok, python } from './hf-python';
 import { dashboardSkip, onImportedRunDashboard } from './imported-dashboard';
 
 const INSPECT = join(import.meta.dirname, 'trl_dpo_inspect.py');
@@ -55,9 +55,7 @@ before(() => {
   ours = readEvents(join(run, 'metrics.jsonl')).filter((event): event is StepEvent => event.type === 'step');
   recipe = join(dir, 'recipe');
   console.log(ok(finetune('export-recipe', '--run', run, '--format', 'trl', '--out', recipe, '--gpus', '2')).trim());
-  const inspected = python([INSPECT], recipe);
-  assert.equal(inspected.status, 0, inspected.stderr.slice(-4000));
-  inspection = JSON.parse(inspected.stdout.split('@@JSON@@')[1]) as Inspection;
+  inspection = inspectRecipe<Inspection>(INSPECT, recipe);
 });
 
 test("TRL's `trl dpo` parser reads the run's hyperparameters from dpo.yaml", () => {

@@ -15,7 +15,7 @@ import type { RunEvent } from '../../contracts/src/run/run-events';
 import { snapshotOf } from '../../contracts/src/run/run-snapshot';
 import { curvePixels, themeVariables } from '../webviews/dashboard-harness';
 import { finetune } from '../cli/finetune-cli';
-import { ok, python } from './hf-python';
+import { inspectRecipe, ok, python } from './hf-python';
 import { dashboardSkip, onImportedRunDashboard } from './imported-dashboard';
 
 const INSPECT = join(import.meta.dirname, 'trl_inspect.py');
@@ -60,9 +60,7 @@ before(() => {
   recipe = join(dir, 'recipe');
   const exported = ok(finetune('export-recipe', '--run', run, '--format', 'trl', '--out', recipe, '--gpus', '4', '--nodes', '2'));
   console.log(exported.trim());
-  const inspected = python([INSPECT], recipe);
-  assert.equal(inspected.status, 0, inspected.stderr.slice(-4000));
-  inspection = JSON.parse(inspected.stdout.split('@@JSON@@')[1]) as Inspection;
+  inspection = inspectRecipe<Inspection>(INSPECT, recipe);
 });
 
 test("TRL's parser reads the run's hyperparameters from sft.yaml", () => {
