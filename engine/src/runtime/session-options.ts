@@ -1,7 +1,6 @@
 // Session settings shared by score, generate and training: threads and graph-optimisation level, with defaults
 // chosen by measurement (see engine/src/runtime/README.md for the figures).
 import type * as ort from 'onnxruntime-node';
-import os from 'node:os';
 import { defaultIntraOpThreads } from './physical-cores';
 
 export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -54,9 +53,4 @@ export function runtimeOptionsKey(options: RuntimeOptions = {}): string {
   const resolved = { ...DEFAULT_RUNTIME_OPTIONS, ...options };
   const memory = resolved.memory ?? {};
   return `threads=${resolved.intraOpThreads};opt=${resolved.optimization};arena=${memory.arena ?? ''};pattern=${memory.pattern ?? ''};prepack=${memory.prepack ?? ''}`;
-}
-
-/** Logical cores, for messages and benches. */
-export function availableCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
