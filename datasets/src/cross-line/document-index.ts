@@ -2,7 +2,7 @@
 // (duplicates), prompt (conflicting duplicates) or preference pair (preference contradictions, where a pair's group
 // and its opposite's are both present), and near-duplicate neighbours found through MinHash LSH bands.
 // Adding or removing one line touches only its own keys and buckets, so an edit never re-scans the file.
-import { BANDS, MAX_BUCKET_CANDIDATES, similarity } from './fingerprint';
+import { BANDS, bandKey, MAX_BUCKET_CANDIDATES, similarity } from './fingerprint';
 import type { LineAnalysis } from '../line/analyze-line';
 import { Int32MultiMap } from './multimap';
 
@@ -58,12 +58,12 @@ export class DocumentIndex {
         this.contradicted.set(print.opposite, print.preference);
       }
     }
-    if (!this.nearDuplicates || !print.signature || !print.bands) return;
+    if (!this.nearDuplicates || !print.slab) return;
     this.byId.set(entry.id, entry);
     // candidates repeat across bands; they are few, so a list beats a Set
     let seen: number[] | null = null;
     for (let band = 0; band < BANDS; band++) {
-      const key = print.bands[band];
+      const key = bandKey(print, band);
       let visited = 0;
       // one probe adds the entry under the key and gives the entries that were there before it
       for (let at = this.bands.addAndGetPrevious(key, entry.id); at >= 0 && visited < MAX_BUCKET_CANDIDATES; at = this.bands.nextEntry(key, at), visited++) {
@@ -72,8 +72,8 @@ export class DocumentIndex {
         (seen ??= []).push(id);
         const other = this.byId.get(id);
         const otherPrint = other?.analysis?.fingerprint;
-        if (!other || other === entry || !otherPrint?.signature || otherPrint.full === print.full) continue;
-        if (similarity(print.signature, otherPrint.signature) >= this.threshold) link(this.withNeighbours, entry, other);
+        if (!other || other === entry || !otherPrint?.slab || otherPrint.full === print.full) continue;
+        if (similarity(print, otherPrint) >= this.threshold) link(this.withNeighbours, entry, other);
       }
     }
   }

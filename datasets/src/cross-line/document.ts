@@ -14,6 +14,7 @@ import type { ContentChange, DatasetDocument, TokenCounter } from '../api';
 import { DatasetCounts, datasetFindings, FormatVote } from './dataset-stats';
 import { buildReport, hoverFor } from '../output/document-report';
 import { DocumentIndex, earliest, type Entry } from './document-index';
+import { similarity } from './fingerprint';
 import { NotableLines, noSeverities, type SeverityCounts } from './notable-lines';
 import { loadEvalIndexSync, type EvalIndex } from './eval-index';
 import { crossFinding, lineRange, publish, ruleFinding, severityRank } from '../output/findings';
@@ -518,12 +519,9 @@ function shownPerSeverity(counts: SeverityCounts, cap: number): SeverityCounts {
 }
 
 function similarityOf(a: Entry, b: Entry): number {
-  const x = a.analysis?.fingerprint?.signature;
-  const y = b.analysis?.fingerprint?.signature;
-  if (!x || !y) return 0;
-  let same = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] === y[i]) same++;
-  return same / x.length;
+  const x = a.analysis?.fingerprint;
+  const y = b.analysis?.fingerprint;
+  return x?.slab && y?.slab ? similarity(x, y) : 0;
 }
 
 export type { LocalFinding };

@@ -27,13 +27,34 @@ export const MAX_SHINGLED_TOKENS = 2000;
  */
 export const MAX_BUCKET_CANDIDATES = 32;
 
+/**
+ * MinHash signatures and LSH band keys of many records, one slot per record (SIGNATURE_BINS values of `signatures`
+ * and BANDS of `bands` from slot × each): typed arrays per record cost more to make than to fill, and the parallel
+ * linter's blocks carry theirs whole from the worker to the index.
+ */
+export interface SignatureSlab {
+  readonly signatures: Uint16Array;
+  /** One int32 key per band (seeded with the band index), for the LSH multimap. */
+  readonly bands: Int32Array;
+}
+
+export function signatureSlab(slots: number): SignatureSlab {
+  return { signatures: new Uint16Array(slots * SIGNATURE_BINS), bands: new Int32Array(slots * BANDS) };
+}
+
+/** Where a record's signature goes: the parallel linter's block (slot: the line in the block), else a shared slab. */
+export interface SignatureSlot {
+  slab: SignatureSlab;
+  slot: number;
+}
+
 export interface Fingerprint {
   full: number | null;
   prompt: number | null;
   response: number | null;
-  signature: Uint16Array | null;
-  /** One int32 key per band (seeded with the band index), for the LSH multimap. */
-  bands: ArrayLike<number> | null;
+  /** The slab holding the MinHash signature and band keys in `slot` (null: no words to shingle). */
+  slab: SignatureSlab | null;
+  slot: number;
   /**
    * A preference pair's keys (null for other records, and while preference-contradiction is off): `preference` hashes
    * (prompt, chosen, rejected), `opposite` (prompt, rejected, chosen); a record whose `opposite` is an earlier
@@ -74,19 +95,16 @@ export function freshShingleSink(): ShingleSink {
   return sharedSink;
 }
 
-// Signatures are views into shared slabs for the same reason (one ArrayBuffer per 1,024 records, not per record).
-const SLAB_SIGNATURES = 1024;
-let slab = new Uint16Array(0);
-let slabUsed = 0;
+// Records analysed outside a parallel linter's block share slabs of 1,024 slots.
+const SHARED_SLOTS = 1024;
+const shared: SignatureSlot = { slab: signatureSlab(SHARED_SLOTS), slot: -1 };
 
-function newSignature(): Uint16Array {
-  if (slabUsed === slab.length) {
-    slab = new Uint16Array(SLAB_SIGNATURES * SIGNATURE_BINS);
-    slabUsed = 0;
+function nextSharedSlot(): SignatureSlot {
+  if (++shared.slot === SHARED_SLOTS) {
+    shared.slab = signatureSlab(SHARED_SLOTS);
+    shared.slot = 0;
   }
-  const signature = slab.subarray(slabUsed, slabUsed + SIGNATURE_BINS);
-  slabUsed += SIGNATURE_BINS;
-  return signature;
+  return shared;
 }
 
 const fullBins = new Int32Array(SIGNATURE_BINS);
@@ -108,7 +126,7 @@ const OUTSIDE_TAG = 0x101;
  * one prompt with several chosen answers is how preference data is made (not conflicting-duplicate), and a pair that
  * turns an earlier one round is preference-contradiction's.
  */
-export function fingerprint(fields: readonly HashedField[], answer: number, sink: ShingleSink | null, sides: SideHashes | null = null, pair = false): Fingerprint {
+export function fingerprint(fields: readonly HashedField[], answer: number, sink: ShingleSink | null, sides: SideHashes | null = null, pair = false, target: SignatureSlot | null = null): Fingerprint {
   const full = new Hasher();
   const prompt = new Hasher();
   const response = new Hasher();
@@ -124,23 +142,25 @@ export function fingerprint(fields: readonly HashedField[], answer: number, sink
     if (field.turn < answer) prompt.addSeparator(ROLE_TAG[field.role]).addHash(field.hash);
     else if (field.turn === answer) response.addHash(field.hash);
   }
-  const signature = sink && sink.shingles > 0 ? densify(sink.mins) : null;
+  const slot = sink && sink.shingles > 0 ? (target ?? nextSharedSlot()) : null;
+  if (slot) densify(sink!.mins, slot.slab, slot.slot);
   const keys = preferenceKeys(sides);
   return {
     full: any ? full.digest() : null,
     prompt: answer > 0 && !prompt.isEmpty ? prompt.digest() : null,
     response: answer > 0 && !pair ? response.digest() : null,
-    signature: signature?.signature ?? null,
-    bands: signature?.bands ?? null,
+    slab: slot ? slot.slab : null,
+    slot: slot ? slot.slot : -1,
     preference: keys.preference,
     opposite: keys.opposite,
   };
 }
 
 /** Rotation densification: an empty bin borrows the next non-empty bin's value, mixed with the distance. */
-function densify(mins: Int32Array): { signature: Uint16Array; bands: number[] } {
-  const signature = newSignature();
+function densify(mins: Int32Array, slab: SignatureSlab, slot: number): void {
   const full = fullBins;
+  const signatures = slab.signatures;
+  const at = slot * SIGNATURE_BINS;
   for (let bin = 0; bin < SIGNATURE_BINS; bin++) {
     let source = bin;
     let distance = 0;
@@ -149,20 +169,33 @@ function densify(mins: Int32Array): { signature: Uint16Array; bands: number[] } 
       distance++;
     }
     full[bin] = distance === 0 ? mins[source] : fmix32(mins[source] + Math.imul(distance, 0x9e3779b9));
-    signature[bin] = full[bin] & 0xffff;
+    signatures[at + bin] = full[bin] & 0xffff;
   }
-  const bands: number[] = [];
+  const bands = slab.bands;
   for (let band = 0; band < BANDS; band++) {
     let h = band + 1;
     for (let row = 0; row < BAND_ROWS; row++) h = fmix32(Math.imul(h, 0x01000193) ^ full[band * BAND_ROWS + row]);
-    bands.push(h | 0);
+    bands[slot * BANDS + band] = h;
   }
-  return { signature, bands };
 }
 
-/** Estimated Jaccard similarity: the share of bins where two signatures agree. */
-export function similarity(a: Uint16Array, b: Uint16Array): number {
+/** The record's key in an LSH band (it must have a signature). */
+export function bandKey(print: Fingerprint, band: number): number {
+  return print.slab!.bands[print.slot * BANDS + band];
+}
+
+/** The record's MinHash signature (a view: for tests and reports, not per record in a pass). */
+export function signatureOf(print: Fingerprint): Uint16Array | null {
+  return print.slab ? print.slab.signatures.subarray(print.slot * SIGNATURE_BINS, (print.slot + 1) * SIGNATURE_BINS) : null;
+}
+
+/** Estimated Jaccard similarity of two records with signatures: the share of bins where they agree. */
+export function similarity(a: Fingerprint, b: Fingerprint): number {
+  const x = a.slab!.signatures;
+  const y = b.slab!.signatures;
+  const xAt = a.slot * SIGNATURE_BINS;
+  const yAt = b.slot * SIGNATURE_BINS;
   let same = 0;
-  for (let i = 0; i < SIGNATURE_BINS; i++) if (a[i] === b[i]) same++;
+  for (let i = 0; i < SIGNATURE_BINS; i++) if (x[xAt + i] === y[yAt + i]) same++;
   return same / SIGNATURE_BINS;
 }

@@ -2,7 +2,7 @@
 // is compared with the ones before it, so findings stream out in line order. Memory stays near 400 bytes per record
 // (typed-array maps, 16-bit MinHash signatures; a preference pair adds one key of 12–24 bytes, hashes, never text);
 // near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
-import { BANDS, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
+import { BANDS, bandKey, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
 import { FirstValueMap, WindowedMultiMap } from './multimap';
 import type { CrossMatch } from '../rules/rule';
 
@@ -29,7 +29,7 @@ export class StreamIndex {
   private signatureOffset = new Int32Array(1024);
   private signatureLines = new Int32Array(1024);
   private signatureCount = 0;
-  private lastSourceBuffer: ArrayBufferLike | null = null;
+  private lastSource: Uint16Array | null = null;
   /** Per record of the block being searched and band, the newest earlier entry under its key (reused). */
   private heads = new Int32Array(0);
   /** Per band, the next candidate of the record being searched and its last one (nearest's merge, reused). */
@@ -90,12 +90,12 @@ export class StreamIndex {
     for (let band = 0; band < BANDS; band++) {
       const table = this.bands[band];
       let touched = 0;
-      for (let i = 0; i < prints.length; i++) if (slots[i] >= 0) touched ^= table.touch(prints[i]!.bands![band]);
+      for (let i = 0; i < prints.length; i++) if (slots[i] >= 0) touched ^= table.touch(bandKey(prints[i]!, band));
       this.touched ^= touched;
       for (let i = 0; i < prints.length; i++) {
         if (slots[i] < 0) continue;
         // adds the record under its band key (as entry `slots[i]`: every band holds every slot, in order)
-        const head = table.add(prints[i]!.bands![band]);
+        const head = table.add(bandKey(prints[i]!, band));
         this.heads[i * BANDS + band] = head;
         if (head >= 0) {
           const oldest = table.oldestInWindowOf(head);
@@ -177,7 +177,7 @@ export class StreamIndex {
 
   /** Stores the record's signature and returns its slot, or -1 when it takes no part in the near-duplicate search. */
   private signatureSlot(line: number, print: Fingerprint): number {
-    if (!this.nearDuplicates || !print.signature || !print.bands) return -1;
+    if (!this.nearDuplicates || !print.slab) return -1;
     if (this.signatureCount >= NEAR_DUPLICATE_LIMIT) {
       this.nearDuplicateLimitReached = true;
       return -1;
@@ -190,13 +190,13 @@ export class StreamIndex {
       this.signatureOffset = grown(this.signatureOffset, new Int32Array(length));
     }
     this.signatureLines[slot] = line;
-    const signature = print.signature;
-    if (signature.buffer !== this.lastSourceBuffer) {
-      this.lastSourceBuffer = signature.buffer;
-      this.signatureSources.push(new Uint16Array(signature.buffer));
+    const signatures = print.slab.signatures;
+    if (signatures !== this.lastSource) {
+      this.lastSource = signatures;
+      this.signatureSources.push(signatures);
     }
     this.signatureSource[slot] = this.signatureSources.length - 1;
-    this.signatureOffset[slot] = signature.byteOffset >> 1;
+    this.signatureOffset[slot] = print.slot * SIGNATURE_BINS;
     return slot;
   }
 

@@ -9,7 +9,7 @@ import { severityOf } from '../rules/severity';
 import { rulePlan, type RulePlan } from '../rules/rule-plan';
 import { overLimit } from '../rules/too-long';
 import type { TokenCounter } from '../api';
-import { fingerprint, freshShingleSink, type Fingerprint } from '../cross-line/fingerprint';
+import { fingerprint, freshShingleSink, type Fingerprint, type SignatureSlot } from '../cross-line/fingerprint';
 import { decisiveFormat, guessFormat } from './formats';
 import { objectKeys, skipWhitespace } from './json-scan';
 import { RecordContext, type LineProblem, type LocalFinding } from './record';
@@ -77,9 +77,10 @@ function primaryKeyOf(path: readonly (string | number)[]): string | null {
 
 /**
  * `line` may still carry the '\r' of a CRLF line break; a leading byte order mark is skipped. A pass over many lines
- * passes its `plan` (rulePlan of the same settings) so the rules' severities are looked up once.
+ * passes its `plan` (rulePlan of the same settings) so the rules' severities are looked up once; `signatureSlot`, where
+ * the record's MinHash signature goes (the parallel linter's block), else a shared slab.
  */
-export function analyzeLine(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null, plan: RulePlan = rulePlan(settings)): LineAnalysis {
+export function analyzeLine(rawLine: string, settings: DatasetSettings, counter: TokenCounter, fileFormat: FormatId | null, plan: RulePlan = rulePlan(settings), signatureSlot: SignatureSlot | null = null): LineAnalysis {
   const line = withoutCR(rawLine);
   const start = jsonStart(line);
   if (isBlank(line, start)) return emptyAnalysis('blank');
@@ -120,7 +121,7 @@ export function analyzeLine(rawLine: string, settings: DatasetSettings, counter:
     format,
     dependsOnFileFormat: ownFormat === null,
     turns: record.turns,
-    fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink, sides, record.sides !== null) : null,
+    fingerprint: hashed && record.turns.length > 0 ? fingerprint(hashed, format === 'text' ? -1 : record.lastAssistant, sink, sides, record.sides !== null, signatureSlot) : null,
     primaryKey: primaryKeyOf(record.primaryPath),
     primaryStart: -1,
     primaryEnd: -1,
@@ -173,14 +174,27 @@ export function lineTurns(rawLine: string, settings: DatasetSettings, counter: T
   return lineRecord(rawLine, settings, counter, fileFormat)?.turns ?? null;
 }
 
+/** Whether the key token at `at` is `name` written as is (no escapes), which decodes to `name`. */
+function isPlainKeyAt(line: string, at: number, name: string): boolean {
+  return line.charCodeAt(at) === 34 && line.charCodeAt(at + 1 + name.length) === 34 && line.startsWith(name, at + 1) && !name.includes('\\') && !name.includes('"');
+}
+
 /** Offsets of the record's primary key token in its line (the first occurrence), computed once. */
 export function primaryRange(line: string, analysis: LineAnalysis): { start: number; end: number } {
   if (analysis.primaryStart < 0) {
     const start = jsonStart(line);
-    const key = objectKeys(line, start, analysis.primaryKey ?? undefined).find((candidate) => candidate.name === analysis.primaryKey);
     const open = skipWhitespace(line, start);
-    analysis.primaryStart = key ? key.start : open;
-    analysis.primaryEnd = key ? key.end : open + 1;
+    const name = analysis.primaryKey;
+    // most records open with their primary key, written without escapes: no need to read the keys
+    const first = skipWhitespace(line, open + 1);
+    if (name !== null && isPlainKeyAt(line, first, name)) {
+      analysis.primaryStart = first;
+      analysis.primaryEnd = first + name.length + 2;
+    } else {
+      const key = objectKeys(line, start, name ?? undefined).find((candidate) => candidate.name === name);
+      analysis.primaryStart = key ? key.start : open;
+      analysis.primaryEnd = key ? key.end : open + 1;
+    }
   }
   return { start: analysis.primaryStart, end: analysis.primaryEnd };
 }

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { voteOf } from '../line/analyze-line';
 import { fileFormat, type FormatVote } from '../cross-line/dataset-stats';
-import { BANDS, SIGNATURE_BINS, type Fingerprint } from '../cross-line/fingerprint';
+import type { Fingerprint, SignatureSlab } from '../cross-line/fingerprint';
 import { FORMAT_ORDER } from '../line/formats';
 import type { AnalysedLine, LineFindings } from './line-findings';
 import { BLOCK_BYTES, readFileLineChunks, type LineChunk } from './line-chunks';
+import { KEYS_PER_LINE } from './line-arrays';
 import {
-  FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KEYS_PER_LINE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
+  FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
   analyzeBlock, type LintBlock, type LintBlockResult, type LintWorkerData,
 } from './lint-worker';
 import type { TokenCounter } from '../api';
@@ -76,6 +77,8 @@ class Pool {
   inFlight = 0;
   /** Block buffers the workers handed back. */
   readonly spares: Uint8Array[] = [];
+  /** LineArrays buffers whose results have been read, for the next blocks. */
+  readonly lineSpares: ArrayBuffer[] = [];
 
   constructor(count: number, data: LintWorkerData) {
     for (let i = 0; i < count; i++) {
@@ -105,7 +108,7 @@ class Pool {
     this.inFlight++;
     return new Promise((resolve, reject) => {
       this.waiting[index].push({ resolve, reject });
-      this.workers[index].postMessage(block, [block.bytes.buffer as ArrayBuffer]);
+      this.workers[index].postMessage(block, block.spare ? [block.bytes.buffer as ArrayBuffer, block.spare] : [block.bytes.buffer as ArrayBuffer]);
     });
   }
 
@@ -157,7 +160,7 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
         return;
       }
       unread -= chunk.bytes.length;
-      const block: LintBlock = { id: id++, bytes: chunk.bytes, count: chunk.count, fileFormat: format };
+      const block: LintBlock = { id: id++, bytes: chunk.bytes, count: chunk.count, fileFormat: format, spare: workers.lineSpares.pop() ?? null };
       const nearEnd = unread < options.workers * QUEUED_PER_WORKER * BLOCK_BYTES;
       if (workers.inFlight >= options.workers * (nearEnd ? 1 : QUEUED_PER_WORKER)) {
         mainThreadBlocks.count++;
@@ -176,7 +179,9 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
       const answer = done ?? (await result!);
       // a block analysed here hands its buffer back as the workers' answers do
       if (!result) workers.spares.push(new Uint8Array(chunk.bytes.buffer));
-      return blockFindings(chunk.firstLine, answer, lines);
+      const found = blockFindings(chunk.firstLine, answer, lines);
+      workers.lineSpares.push(answer.buffer);
+      return found;
     };
     for (const chunk of held) enqueue(chunk);
     if (rest) {
@@ -230,10 +235,11 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
   const count = result.kinds.length;
   const prints = new Array<Fingerprint | null>(count).fill(null);
   const numbers = new Int32Array(count);
+  const slab: SignatureSlab = { signatures: result.signatures, bands: result.bands };
   for (let i = 0; i < count; i++) {
     numbers[i] = firstLine + i;
     const code = result.kinds[i];
-    if ((code & 3) === KIND_RECORD && code & FLAG_FINGERPRINT) prints[i] = fingerprintAt(result, i);
+    if ((code & 3) === KIND_RECORD && code & FLAG_FINGERPRINT) prints[i] = fingerprintAt(result, slab, i);
   }
   // the cross-record indexes for the whole block at once (band by band), then each line's findings in order
   const matches = lines.index.addBlock(numbers, prints);
@@ -264,7 +270,7 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
   return out;
 }
 
-function fingerprintAt(result: LintBlockResult, i: number): Fingerprint {
+function fingerprintAt(result: LintBlockResult, slab: SignatureSlab, i: number): Fingerprint {
   const keys = result.keys;
   const at = i * KEYS_PER_LINE;
   const signed = (result.kinds[i] & FLAG_SIGNATURE) !== 0;
@@ -274,8 +280,8 @@ function fingerprintAt(result: LintBlockResult, i: number): Fingerprint {
     response: keyOrNull(keys[at + 2]),
     preference: keyOrNull(keys[at + 3]),
     opposite: keyOrNull(keys[at + 4]),
-    signature: signed ? result.signatures.subarray(i * SIGNATURE_BINS, (i + 1) * SIGNATURE_BINS) : null,
-    bands: signed ? result.bands.subarray(i * BANDS, (i + 1) * BANDS) : null,
+    slab: signed ? slab : null,
+    slot: signed ? i : -1,
   };
 }
 

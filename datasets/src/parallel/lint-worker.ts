@@ -4,7 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine, primaryRange } from '../line/analyze-line';
 import { rulePlan } from '../rules/rule-plan';
-import { SIGNATURE_BINS, BANDS } from '../cross-line/fingerprint';
+import { SIGNATURE_BINS, type SignatureSlot } from '../cross-line/fingerprint';
+import { KEYS_PER_LINE, lineArrays, type LineArrays } from './line-arrays';
 import { FORMAT_ORDER } from '../line/formats';
 import { createTokenCounter } from '../tokens/model-token-counter';
 import type { LocalFinding } from '../line/record';
@@ -24,6 +25,8 @@ export interface LintBlock {
   count: number;
   /** The file's format, decided by the vote (which runs while the workers start). */
   fileFormat: FormatId | null;
+  /** A LineArrays buffer to reuse (an earlier block's, handed back), or null. */
+  spare: ArrayBuffer | null;
 }
 
 /** Per line: KIND_* in the low bits, flags above. */
@@ -35,22 +38,10 @@ export const FLAG_OVER_LIMIT = 4;
 export const FLAG_FINGERPRINT = 8;
 export const FLAG_SIGNATURE = 16;
 
-/** The Fingerprint's exact keys, in `keys`: full, prompt, response, preference, opposite. */
-export const KEYS_PER_LINE = 5;
-
-export interface LintBlockResult {
+export interface LintBlockResult extends LineArrays {
   id: number;
-  kinds: Uint8Array;
-  /** ownFormat and format per line, as 1 + index in FORMAT_ORDER (0: none). */
-  formats: Uint8Array;
-  /** KEYS_PER_LINE per line: full, prompt, response, then a preference pair's preference and opposite keys (NaN: none). */
-  keys: Float64Array;
+  /** SIGNATURE_BINS per line with FLAG_SIGNATURE: kept by the near-duplicate index, so never reused. */
   signatures: Uint16Array;
-  bands: Int32Array;
-  /** A preference pair's chosen and rejected answer lengths per line (-1: not a pair). */
-  sideLengths: Int32Array;
-  /** Primary key range per record (start, end); for oversized lines, the byte length in `start`. */
-  ranges: Int32Array;
   findings: Array<[number, LocalFinding[]]>;
   /** The block's buffer, handed back for the next block. */
   bytes: Uint8Array;
@@ -63,20 +54,11 @@ export function formatCode(format: FormatId | null): number {
 /** A block's analysis, in a worker or (lint-parallel.ts, while the workers are busy) in the main thread. */
 export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintWorker'>, counter: TokenCounter): LintBlockResult {
   const n = block.count;
-  const result: LintBlockResult = {
-    id: block.id,
-    kinds: new Uint8Array(n),
-    formats: new Uint8Array(n * 2),
-    keys: new Float64Array(n * KEYS_PER_LINE),
-    signatures: new Uint16Array(n * SIGNATURE_BINS),
-    bands: new Int32Array(n * BANDS),
-    ranges: new Int32Array(n * 2),
-    sideLengths: new Int32Array(n * 2).fill(-1),
-    findings: [],
-    bytes: block.bytes,
-  };
+  const result: LintBlockResult = { id: block.id, ...lineArrays(n, block.spare), signatures: new Uint16Array(n * SIGNATURE_BINS), findings: [], bytes: block.bytes };
   const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
   const plan = rulePlan(data.settings);
+  // signatures are written straight into the block's arrays, a slot per line
+  const signatureSlot: SignatureSlot = { slab: { signatures: result.signatures, bands: result.bands }, slot: 0 };
   let start = 0;
   for (let i = 0; i < n; i++) {
     let end = bytes.indexOf(10, start);
@@ -89,7 +71,8 @@ export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintW
     }
     const text = bytes.toString('utf8', start, end);
     start = end + 1;
-    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat, plan);
+    signatureSlot.slot = i;
+    const analysis = analyzeLine(text, data.settings, counter, block.fileFormat, plan, signatureSlot);
     let kind = analysis.kind === 'blank' ? KIND_BLANK : analysis.kind === 'invalid' ? KIND_INVALID : KIND_RECORD;
     if (analysis.findings.length) result.findings.push([i, analysis.findings]);
     if (analysis.overLimit) kind |= FLAG_OVER_LIMIT;
@@ -113,14 +96,7 @@ export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintW
       result.keys[at + 2] = print.response ?? NaN;
       result.keys[at + 3] = print.preference ?? NaN;
       result.keys[at + 4] = print.opposite ?? NaN;
-      if (print.signature && print.bands) {
-        kind |= FLAG_SIGNATURE;
-        // plain loops: TypedArray.prototype.set costs a builtin call per record, several times these copies
-        const signature = print.signature;
-        const bands = print.bands;
-        for (let bin = 0, at = i * SIGNATURE_BINS; bin < SIGNATURE_BINS; bin++) result.signatures[at + bin] = signature[bin];
-        for (let band = 0, at = i * BANDS; band < BANDS; band++) result.bands[at + band] = bands[band];
-      }
+      if (print.slab) kind |= FLAG_SIGNATURE;
     }
     result.kinds[i] = kind;
   }
@@ -139,8 +115,7 @@ function serve(): void {
   const { counter } = createTokenCounter(data.settings.baseModel);
   port.on('message', (block: LintBlock) => {
     const result = analyzeBlock(block, data, counter);
-    const buffers = [result.kinds, result.formats, result.keys, result.signatures, result.bands, result.ranges, result.sideLengths, result.bytes].map((array) => array.buffer as ArrayBuffer);
-    port.postMessage(result, buffers);
+    port.postMessage(result, [result.buffer, result.signatures.buffer as ArrayBuffer, result.bytes.buffer as ArrayBuffer]);
   });
 }
 
