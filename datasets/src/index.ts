@@ -16,7 +16,6 @@ export {
   parseWorkspaceConfig,
   settingsForFile,
   settingsFromConfig,
-  workspaceConfigSchema,
   type WorkspaceConfig,
 } from './output/config';
 export { lintFile, lintFileBatches, lintStream, lintText, looksBinary, type LintContext } from './cross-line/lint-stream';
@@ -24,7 +23,8 @@ export { assertTrainable, DatasetError, parseExamples, type ExampleSource, type 
 export { convertDataset } from './output/convert';
 export { buildEvalIndex, loadEvalIndex, loadEvalIndexSync, type EvalIndex } from './cross-line/eval-index';
 export { createEstimateTokenCounter } from './tokens/token-estimate';
-export { createModelTokenCounter, createTokenCounter } from './tokens/model-token-counter';
+export { createModelTokenCounter } from './tokens/model-token-counter';
+export { createTokenCounter } from './tokens/token-counter';
 export { FORMAT_ORDER, FORMAT_SPECS } from './line/formats';
 export { RULES, RULE_IDS, ruleMeta, type Rule, type RuleMeta } from './rules/index';
 export type { DocumentContext } from './cross-line/document';

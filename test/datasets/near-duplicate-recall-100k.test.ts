@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { templatedRecord } from '../../bench/lint-shapes';
 import { analyzeLine } from '../../datasets/src/line/analyze-line';
 import { similarity } from '../../datasets/src/cross-line/fingerprint';
-import { createTokenCounter } from '../../datasets/src/tokens/model-token-counter';
+import { createTokenCounter } from '../../datasets/src/tokens/token-counter';
 import { defaultSettings, lintFile } from '../../datasets/src/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'finetune-recall-100k-'));

@@ -23,7 +23,7 @@ import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
 import { rulePlan, type RulePlan } from '../rules/rule-plan';
 import type { LocalFinding } from '../line/record';
 import { DEFAULT_MAX_DOCUMENT_SIZE_MB } from '../settings';
-import { createTokenCounter } from '../tokens/model-token-counter';
+import { createTokenCounter } from '../tokens/token-counter';
 import type { CanonicalExample, CanonicalTurn, DatasetReport, DatasetSettings, Finding, FormatId, HoverInfo, Position, Range, RenderedExample, Severity } from '../../../contracts/src/dataset-types';
 
 export interface DocumentContext {

@@ -17,7 +17,7 @@ import { isEnabled, severityEvenIfOff, severityOf } from '../rules/severity';
 import { LineFindings } from '../parallel/line-findings';
 import { MAX_LINE_BYTES, readLineBatches, type SourceLine } from '../line/line-reader';
 import { lintInWorkers, parallelWorkers } from '../parallel/lint-parallel';
-import { createTokenCounter } from '../tokens/model-token-counter';
+import { createTokenCounter } from '../tokens/token-counter';
 import { NEAR_DUPLICATE_LIMIT, StreamIndex } from './stream-index';
 import type { CanonicalExample, DatasetSettings, Finding } from '../../../contracts/src/dataset-types';
 

@@ -1,42 +1,37 @@
 // The workspace config file, finetune.config.json: rule severities, maximum sequence length, eval file, base model
 // folder and the other dataset settings. The CLI, the language server and the extension read the same file; its
-// JSON schema (schemas/finetune.config.schema.json, generated from this zod schema) gives editors IntelliSense.
+// JSON schema (schemas/finetune.config.schema.json, generated from the zod schema in config-schema.ts) gives editors
+// IntelliSense.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { RULES } from '../rules/index';
-import { FORMAT_ORDER } from '../line/formats';
 import { findSyntaxError } from '../line/json-scan';
+import { FORMAT_ORDER } from '../line/formats';
+import { RULES } from '../rules/index';
 import { defaultSettings } from '../settings';
-import type { DatasetSettings, FormatId, SeveritySetting } from '../../../contracts/src/dataset-types';
+import type { DatasetSettings, SeveritySetting } from '../../../contracts/src/dataset-types';
 import { UserError } from '../../../contracts/src/user-error';
+import type * as ConfigSchema from './config-schema';
+
+export type { WorkspaceConfig } from './config-schema';
+type WorkspaceConfig = ConfigSchema.WorkspaceConfig;
 
 export const CONFIG_FILE_NAME = 'finetune.config.json';
 
-const severity = z.enum(['error', 'warning', 'info', 'hint', 'off']);
+/**
+ * The zod schema's module, loaded when a config file is first read: zod is two thirds of `finetune lint`'s bundle and
+ * took ~60 ms of its start-up (compile and evaluate, measured on this 2-core machine), and most datasets have no
+ * config file. Bundled all the same; esbuild defers a required module's evaluation and V8 only pre-parses it.
+ */
+function schemaModule(): typeof ConfigSchema {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./config-schema') as typeof ConfigSchema;
+}
 
-const rules = z
-  .object(Object.fromEntries(RULES.map((rule) => [rule.meta.id, severity.optional().describe(`${rule.meta.description} Default: ${rule.meta.defaultSeverity}.`)])))
-  .strict()
-  .describe('Severity per rule id: error, warning, info, hint or off.');
+let schema: ConfigSchema.WorkspaceConfigSchema | null = null;
 
-export const workspaceConfigSchema = z
-  .object({
-    $schema: z.string().optional(),
-    format: z.enum(['auto', ...(FORMAT_ORDER as [FormatId, ...FormatId[]])]).optional().describe("Dataset format; 'auto' (default) detects it per file from the records' keys."),
-    maxSeqLen: z.number().int().positive().optional().describe('Maximum sequence length in tokens; longer examples get `too-long`. Default 2048.'),
-    rules: rules.optional(),
-    evalFile: z.string().optional().describe('Eval dataset (relative to this file) checked by `eval-overlap`.'),
-    baseModel: z.string().optional().describe("Hugging Face model folder (relative to this file) whose tokenizer and chat template count tokens; without it counts are estimates."),
-    nearDuplicateThreshold: z.number().min(0.5).max(1).optional().describe('Jaccard similarity from which `near-duplicate` reports a pair. Default 0.8.'),
-    minExamples: z.number().int().min(0).optional().describe('Fewer records than this get `too-few-examples`. Default 50.'),
-    minResponseChars: z.number().int().min(0).optional().describe('Shorter responses get `short-response` (CJK characters count double). Default 3.'),
-    maxFindingsPerFile: z.number().int().min(1).optional().describe('Findings the editor shows per file before a summary. Default 1000.'),
-    maxDocumentSizeMB: z.number().positive().optional().describe('Open files above this size are not validated in the editor (use `finetune lint`). Default 50.'),
-  })
-  .strict();
-
-export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
+function configSchema(): ConfigSchema.WorkspaceConfigSchema {
+  return (schema ??= schemaModule().workspaceConfigSchema(RULES.map((rule) => rule.meta), FORMAT_ORDER));
+}
 
 /** A bad config file: the message names the file and the key (or line and column). */
 export class ConfigError extends UserError {
@@ -45,8 +40,9 @@ export class ConfigError extends UserError {
   }
 }
 
+/** The config file's JSON schema (for editors), from the zod schema. */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(workspaceConfigSchema, { target: 'draft-7' }) as Record<string, unknown>;
+  return schemaModule().configJsonSchema(configSchema());
 }
 
 function lineAndColumn(text: string, offset: number): string {
@@ -63,7 +59,7 @@ export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfi
     const problem = findSyntaxError(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
     throw new ConfigError(problem ? `${file}:${lineAndColumn(text, problem.start)}: ${problem.message}` : `${file}: ${(error as Error).message}`);
   }
-  const parsed = workspaceConfigSchema.safeParse(json);
+  const parsed = configSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue.path.join('.');

@@ -7,7 +7,7 @@ import { rulePlan } from '../rules/rule-plan';
 import { SIGNATURE_BINS, type SignatureSlot } from '../cross-line/fingerprint';
 import { KEYS_PER_LINE, lineArrays, type LineArrays } from './line-arrays';
 import { FORMAT_ORDER } from '../line/formats';
-import { createTokenCounter } from '../tokens/model-token-counter';
+import { createTokenCounter } from '../tokens/token-counter';
 import type { LocalFinding } from '../line/record';
 import type { TokenCounter } from '../api';
 import type { DatasetSettings, FormatId } from '../../../contracts/src/dataset-types';

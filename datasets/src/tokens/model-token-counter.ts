@@ -3,7 +3,6 @@
 import { TemplateRefusal } from '../../../tokenizer/src/chat-template';
 import { loadChatTokenizer, type ChatTokenizer } from '../../../tokenizer/src/tokenizer';
 import type { TokenCounter } from '../api';
-import { createEstimateTokenCounter } from './token-estimate';
 import type { CanonicalExample, RenderedExample, TokenCounts } from '../../../contracts/src/dataset-types';
 
 /** Slack for tokenizers that add a prefix space or BOS/EOS to plain text. */
@@ -15,10 +14,13 @@ const PROBE_TURNS = [
   { role: 'assistant', content: 'Hello.', trained: true },
 ];
 
-export function createModelTokenCounter(modelDir: string): TokenCounter {
+/**
+ * `estimate` counts a record the chat template refuses (token-estimate.ts: passed in, since this module is loaded
+ * on demand and what it imports is deferred with it, see token-counter.ts).
+ */
+export function createModelTokenCounter(modelDir: string, estimate: TokenCounter): TokenCounter {
   const tokenizer: ChatTokenizer = loadChatTokenizer(modelDir);
   tokenizer.renderTrainingText(PROBE_TURNS);
-  const estimate = createEstimateTokenCounter();
   const count = (example: CanonicalExample): TokenCounts => {
     if (example.format === 'text') {
       const total = tokenizer.tokenizeText(example.turns.map((turn) => turn.content).join('')).ids.length;
@@ -56,14 +58,4 @@ export function createModelTokenCounter(modelDir: string): TokenCounter {
       return Buffer.byteLength(text, 'utf8') + BOUND_MARGIN;
     },
   };
-}
-
-/** The model's counter when `baseModel` is set and loads, else the estimate, with the reason it fell back. */
-export function createTokenCounter(baseModel: string | undefined): { counter: TokenCounter; problem: string | null } {
-  if (!baseModel) return { counter: createEstimateTokenCounter(), problem: null };
-  try {
-    return { counter: createModelTokenCounter(baseModel), problem: null };
-  } catch (error) {
-    return { counter: createEstimateTokenCounter(), problem: `cannot load the tokenizer of ${baseModel}: ${(error as Error).message}; token counts are estimates` };
-  }
 }

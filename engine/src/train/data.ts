@@ -4,6 +4,7 @@
 // and split into train/eval.
 import {
   assertTrainable,
+  createEstimateTokenCounter,
   createModelTokenCounter,
   loadEvalIndexSync,
   parseExamples,
@@ -83,7 +84,7 @@ export async function readTrainableExamples(file: string, tokenizer: ChatTokeniz
   if (options.evalFile) assertReadableFile(options.evalFile, 'eval file');
   const settings = datasetSettingsFor(file, { maxSeqLen: options.maxSeqLen, baseModel: options.modelDir });
   const evalIndex = options.evalFile ? loadEvalIndexSync(options.evalFile) : undefined;
-  const tokenCounter = boundedTokenCounter(createModelTokenCounter(options.modelDir), tokenizer, options.maxSeqLen);
+  const tokenCounter = boundedTokenCounter(createModelTokenCounter(options.modelDir, createEstimateTokenCounter()), tokenizer, options.maxSeqLen);
   const parsed = await parseExamples({ path: file }, settings, { tokenCounter, evalIndex });
   assertTrainable(parsed, file);
   if (parsed.examples.length === 0) throw new UserError(`${file}: no records to train on`, 'dataset');
