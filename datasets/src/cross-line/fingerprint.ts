@@ -142,15 +142,15 @@ export function fingerprint(fields: readonly HashedField[], answer: number, sink
     if (field.turn < answer) prompt.addSeparator(ROLE_TAG[field.role]).addHash(field.hash);
     else if (field.turn === answer) response.addHash(field.hash);
   }
-  const slot = sink && sink.shingles > 0 ? (target ?? nextSharedSlot()) : null;
-  if (slot) densify(sink!.mins, slot.slab, slot.slot);
+  const place = sink && sink.shingles > 0 ? (target ?? nextSharedSlot()) : null;
+  if (place) densify(sink!.mins, place.slab, place.slot);
   const keys = preferenceKeys(sides);
   return {
     full: any ? full.digest() : null,
     prompt: answer > 0 && !prompt.isEmpty ? prompt.digest() : null,
     response: answer > 0 && !pair ? response.digest() : null,
-    slab: slot ? slot.slab : null,
-    slot: slot ? slot.slot : -1,
+    slab: place ? place.slab : null,
+    slot: place ? place.slot : -1,
     preference: keys.preference,
     opposite: keys.opposite,
   };
@@ -182,11 +182,6 @@ function densify(mins: Int32Array, slab: SignatureSlab, slot: number): void {
 /** The record's key in an LSH band (it must have a signature). */
 export function bandKey(print: Fingerprint, band: number): number {
   return print.slab!.bands[print.slot * BANDS + band];
-}
-
-/** The record's MinHash signature (a view: for tests and reports, not per record in a pass). */
-export function signatureOf(print: Fingerprint): Uint16Array | null {
-  return print.slab ? print.slab.signatures.subarray(print.slot * SIGNATURE_BINS, (print.slot + 1) * SIGNATURE_BINS) : null;
 }
 
 /** Estimated Jaccard similarity of two records with signatures: the share of bins where they agree. */
