@@ -17,32 +17,39 @@ const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const COLUMN = ascii(',"column":');
 const END_LINE = ascii(',"endLine":');
 const END_COLUMN = ascii(',"endColumn":');
-const RULE = ascii(',"rule":');
-const SEVERITY = ascii(',"severity":');
-const MESSAGE = ascii(',"message":');
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE = 0x7d;
 
-/** Bytes of a finding besides its file name and strings' characters: separator, keys, quotes, four 10-digit numbers. */
+/** Bytes of a finding besides its file name, rule, severity and message's characters: separator, keys, four 10-digit numbers. */
 const FIXED_BYTES = 128;
 
 /** The findings of one file, each appended to the output as `,\n` (`\n` for the array's first) and its JSON. */
 export class JsonFindingWriter {
   /** `{"file":<file name>,"line":` */
   private readonly head: Uint8Array;
+  /** `,"rule":<rule>,"severity":<severity>,"message":` of the last finding's rule and severity (most findings repeat them). */
+  private middle = new Uint8Array(0);
+  private rule = '';
+  private severity = '';
 
   constructor(private readonly out: ByteOutput, private readonly fileJson: string) {
-    this.head = Buffer.from(`{"file":${fileJson},"line":`);
+    // plain Uint8Arrays, as the constants: `copy` reads one kind of array
+    this.head = new Uint8Array(Buffer.from(`{"file":${fileJson},"line":`));
   }
 
   append(finding: Finding, first: boolean): void {
     const { range, rule, severity, message } = finding;
     const { start, end } = range;
+    if (rule !== this.rule || severity !== this.severity) {
+      this.rule = rule;
+      this.severity = severity;
+      this.middle = new Uint8Array(Buffer.from(`,"rule":${JSON.stringify(rule)},"severity":${JSON.stringify(severity)},"message":`));
+    }
     const out = this.out;
-    let at = out.reserve(this.head.length + FIXED_BYTES + rule.length + severity.length + message.length);
+    let at = out.reserve(this.head.length + this.middle.length + FIXED_BYTES + message.length);
     const bytes = out.current;
     if (!first) bytes[at++] = COMMA;
     bytes[at++] = NEWLINE;
@@ -54,11 +61,7 @@ export class JsonFindingWriter {
     at = number(bytes, at, end.line + 1);
     at = copy(bytes, at, END_COLUMN);
     at = number(bytes, at, end.character + 1);
-    at = copy(bytes, at, RULE);
-    at = string(bytes, at, rule);
-    at = copy(bytes, at, SEVERITY);
-    at = string(bytes, at, severity);
-    at = copy(bytes, at, MESSAGE);
+    at = copy(bytes, at, this.middle);
     at = string(bytes, at, message);
     // each step passes on a -1: the finding goes the slow way
     if (at >= 0) {
