@@ -38,6 +38,24 @@ export class ByteOutput {
     this.used += this.buffer.write(text, this.used);
   }
 
+  /**
+   * Room for `bytes` more bytes, for an encoder that writes them itself: the offset in `current` where they go. It
+   * then calls `commit` with the offset after what it wrote; without a commit nothing of it is output.
+   */
+  reserve(bytes: number): number {
+    if (this.used + bytes > this.buffer.length) this.nextChunk(bytes);
+    return this.used;
+  }
+
+  /** The buffer that `reserve`'s offset points into. */
+  get current(): Buffer {
+    return this.buffer;
+  }
+
+  commit(end: number): void {
+    this.used = end;
+  }
+
   async flush(): Promise<void> {
     if (this.used) this.nextChunk(0);
     // the stream may keep a chunk until it is written, so chunks are never reused

@@ -6,7 +6,10 @@ import { parseArgs } from 'node:util';
 import { lintFileBatches, settingsForFile, type Finding } from '../../../datasets/src/index';
 import { checkReadableFile } from '../../../contracts/src/user-file';
 import { ByteOutput, type OutputStream } from '../byte-output';
+import { JsonFindingWriter } from '../json-findings';
 import type { Command } from '../command';
+
+export { jsonFindingText } from '../json-findings';
 
 const HELP = `usage: finetune lint FILE… [--json] [--config FILE]
 
@@ -44,15 +47,6 @@ export function jsonFinding(file: string, finding: Finding): Record<string, unkn
     severity: finding.severity,
     message: finding.message,
   };
-}
-
-/**
- * JSON.stringify(jsonFinding(file, finding)), written out: `fileJson` is the file name as JSON, made once per file.
- * With a finding on every line of a large file, building an object per finding to stringify it showed in profiles.
- */
-export function jsonFindingText(fileJson: string, finding: Finding): string {
-  const { start, end } = finding.range;
-  return `{"file":${fileJson},"line":${start.line + 1},"column":${start.character + 1},"endLine":${end.line + 1},"endColumn":${end.character + 1},"rule":${JSON.stringify(finding.rule)},"severity":${JSON.stringify(finding.severity)},"message":${JSON.stringify(finding.message)}}`;
 }
 
 function plural(count: number, word: string): string {
@@ -109,14 +103,13 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
       return 2;
     }
     // a batch at a time: with a finding on every line, an async step per finding cost more than the linting
-    const fileJson = JSON.stringify(file);
+    const writer = new JsonFindingWriter(out, JSON.stringify(file));
     // plain: the output shows no fixes or related locations, so they are not built
     for await (const batch of lintFileBatches(file, settings, { plain: true })) {
       for (const finding of batch) {
         totals[finding.severity]++;
         if (json) {
-          out.append(first ? '\n' : ',\n');
-          out.append(jsonFindingText(fileJson, finding));
+          writer.append(finding, first);
           first = false;
         } else out.append(formatFinding(file, finding));
       }

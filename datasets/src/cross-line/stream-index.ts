@@ -207,7 +207,9 @@ export class StreamIndex {
     const signatures = this.signatureSources[this.signatureSource[other]];
     const base = this.signatureOffset[other];
     let same = 0;
-    for (let bin = 0; bin < SIGNATURE_BINS; bin++) if (signatures[base + bin] === ownSignatures[own + bin]) same++;
+    // without a branch: (x ^ y) - 1 is negative only when the bins are equal; with ~80% of bins equal at random, a
+    // branch was mispredicted several times per record
+    for (let bin = 0; bin < SIGNATURE_BINS; bin++) same += ((signatures[base + bin] ^ ownSignatures[own + bin]) - 1) >>> 31;
     const score = same / SIGNATURE_BINS;
     return score >= this.threshold ? { rule: 'near-duplicate', first: this.signatureLines[other], similarity: score } : null;
   }

@@ -34,49 +34,66 @@ export class LineFindings {
    * `locate` gives the offsets of the record's primary key, asked for only when a finding needs them; `match` is the
    * record's cross-record match, which the caller looked up for its whole block (StreamIndex.addBlock).
    */
-  process(number: number, oversizedBytes: number | undefined, analysis: AnalysedLine, locate: () => { start: number; end: number }, match: CrossMatch | null = null): Finding[] {
+  process(number: number, oversizedBytes: number | undefined, analysis: AnalysedLine, locate: Locate, match: CrossMatch | null = null): Finding[] {
     const { settings, evalIndex } = this;
-    const out: Finding[] = [];
     if (oversizedBytes !== undefined) {
       const severity = severityOf(settings, jsonSyntax.meta);
-      if (severity) out.push(publish({ rule: jsonSyntax.meta.id, severity, ...jsonSyntax.oversized(oversizedBytes, this.maxLineBytes) }, number));
-      return out;
+      return severity ? [publish({ rule: jsonSyntax.meta.id, severity, ...jsonSyntax.oversized(oversizedBytes, this.maxLineBytes) }, number)] : [];
     }
     this.counts.add(analysis);
-    for (const local of analysis.findings) out.push(publish(local, number, this.plain));
-    if (analysis.kind !== 'record') return out;
-    let located: Finding['range'] | null = null;
-    const range = () => {
-      if (!located) {
-        const offsets = locate();
-        located = lineRange(number, offsets.start, offsets.end);
-      }
-      return located;
-    };
+    // Allocated for the first finding, at its size: a line has one finding or none nearly always, and an empty
+    // array's first push reserves room for 17 (with a finding on every line, the per-line garbage showed in the scavenges).
+    let out: Finding[] | null = null;
+    for (const local of analysis.findings) out = added(out, publish(local, number, this.plain));
+    if (analysis.kind !== 'record') return out ?? [];
     const format = this.fileFormat();
     const own = analysis.ownFormat;
     if (own && format && own !== format) {
-      const mixed = ruleFinding(settings, mixedFormat.meta, () => mixedFormat.describe(range(), own, format, settings.format !== 'auto'));
-      if (mixed) out.push(mixed);
+      const mixed = this.mixedFormat(number, locate, own, format);
+      if (mixed) out = added(out, mixed);
     }
     const print = analysis.fingerprint;
     if (print) {
       if (match) {
+        const range = primaryRange(number, locate);
         const found = this.plain
-          ? crossFindingPlain(settings, match, range())
-          : crossFinding(settings, match, { range: range(), firstRange: lineRange(match.first, 0, 0), deleteLine: { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } } });
-        if (found) out.push(found);
+          ? crossFindingPlain(settings, match, range)
+          : crossFinding(settings, match, { range, firstRange: lineRange(match.first, 0, 0), deleteLine: { start: { line: number, character: 0 }, end: { line: number + 1, character: 0 } } });
+        if (found) out = added(out, found);
       }
       if (evalIndex) {
-        const fullLine = print.full !== null ? evalIndex.full.get(print.full) : undefined;
-        const promptLine = fullLine === undefined && print.prompt !== null ? evalIndex.prompt.get(print.prompt) : undefined;
-        const evalLine = fullLine ?? promptLine;
-        if (evalLine !== undefined) {
-          const found = ruleFinding(settings, evalOverlap.meta, () => evalOverlap.describe(range(), evalIndex.uri, evalLine, fullLine === undefined));
-          if (found) out.push(found);
-        }
+        const found = this.evalOverlap(number, locate, evalIndex, print);
+        if (found) out = added(out, found);
       }
     }
-    return out;
+    return out ?? [];
   }
+
+  // The rarer findings in methods of their own: a closure in `process` would cost every line a context object.
+
+  private mixedFormat(number: number, locate: Locate, own: FormatId, format: FormatId): Finding | null {
+    const { settings } = this;
+    return ruleFinding(settings, mixedFormat.meta, () => mixedFormat.describe(primaryRange(number, locate), own, format, settings.format !== 'auto'));
+  }
+
+  private evalOverlap(number: number, locate: Locate, evalIndex: EvalIndex, print: Fingerprint): Finding | null {
+    const fullLine = print.full !== null ? evalIndex.full.get(print.full) : undefined;
+    const promptLine = fullLine === undefined && print.prompt !== null ? evalIndex.prompt.get(print.prompt) : undefined;
+    const evalLine = fullLine ?? promptLine;
+    if (evalLine === undefined) return null;
+    return ruleFinding(this.settings, evalOverlap.meta, () => evalOverlap.describe(primaryRange(number, locate), evalIndex.uri, evalLine, fullLine === undefined));
+  }
+}
+
+type Locate = () => { start: number; end: number };
+
+function added(out: Finding[] | null, finding: Finding): Finding[] {
+  if (!out) return [finding];
+  out.push(finding);
+  return out;
+}
+
+function primaryRange(number: number, locate: Locate): Finding['range'] {
+  const offsets = locate();
+  return lineRange(number, offsets.start, offsets.end);
 }
