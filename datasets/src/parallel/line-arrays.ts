@@ -1,7 +1,8 @@
 // The per-line arrays of a block's analysis (lint-worker.ts), carved out of one buffer that goes back and forth
 // between the threads with the blocks: on this kind of virtual machine fresh memory costs a page fault per 4 KB,
 // several times the writes that fill it (measured: 0.6–0.8 ms for a fresh 166 KB array vs 0.08 ms reused). The
-// signatures are not in it: the near-duplicate index keeps them (cross-line/stream-index.ts).
+// signatures are not in it: the near-duplicate index keeps them (cross-line/stream-index.ts). Shared memory, like
+// the blocks (lint-parallel.ts says why).
 import { BANDS } from '../cross-line/fingerprint';
 
 /** The Fingerprint's exact keys, in `keys`: full, prompt, response, preference, opposite. */
@@ -11,7 +12,7 @@ const BYTES_PER_LINE = KEYS_PER_LINE * 8 + BANDS * 4 + 2 * 4 + 2 * 4 + 1 + 2;
 
 export interface LineArrays {
   /** The buffer they share, to hand back for the next block. */
-  buffer: ArrayBuffer;
+  buffer: SharedArrayBuffer;
   /** KIND_* of lint-worker.ts in the low bits, flags above. */
   kinds: Uint8Array;
   /** ownFormat and format per line, as 1 + index in FORMAT_ORDER (0: none). */
@@ -30,8 +31,8 @@ export interface LineArrays {
  * Arrays for `count` lines in `spare` when it is large enough, else in a new buffer. Only `sideLengths` starts filled
  * (-1); the others hold what an earlier block left, and the analysis writes what its flags say a reader may read.
  */
-export function lineArrays(count: number, spare: ArrayBuffer | null): LineArrays {
-  const buffer = spare && spare.byteLength >= count * BYTES_PER_LINE ? spare : new ArrayBuffer(count * BYTES_PER_LINE);
+export function lineArrays(count: number, spare: SharedArrayBuffer | null): LineArrays {
+  const buffer = spare && spare.byteLength >= count * BYTES_PER_LINE ? spare : new SharedArrayBuffer(count * BYTES_PER_LINE);
   // widest elements first, so every array starts aligned
   const keys = new Float64Array(buffer, 0, count * KEYS_PER_LINE);
   let at = keys.byteLength;

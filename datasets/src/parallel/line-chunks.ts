@@ -32,7 +32,8 @@ export async function* readFileLineChunks(path: string, maxLineBytes: number, sp
   let line = 0;
   const take = (minimum: number): Uint8Array => {
     const reused = spare();
-    return reused && reused.length >= minimum ? reused : new Uint8Array(Math.max(BLOCK_BYTES, minimum));
+    // shared, not transferred, with the worker threads (lint-parallel.ts says why)
+    return reused && reused.length >= minimum ? reused : new Uint8Array(new SharedArrayBuffer(Math.max(BLOCK_BYTES, minimum)));
   };
   try {
     for (;;) {
