@@ -34,18 +34,18 @@ export class LineFindings {
    * `locate` gives the offsets of the record's primary key, asked for only when a finding needs them; `match` is the
    * record's cross-record match, which the caller looked up for its whole block (StreamIndex.addBlock).
    */
-  process(number: number, oversizedBytes: number | undefined, analysis: AnalysedLine, locate: Locate, match: CrossMatch | null = null): Finding[] {
+  process(number: number, oversizedBytes: number | undefined, analysis: AnalysedLine, locate: Locate, match: CrossMatch | null = null): readonly Finding[] {
     const { settings, evalIndex } = this;
     if (oversizedBytes !== undefined) {
       const severity = severityOf(settings, jsonSyntax.meta);
-      return severity ? [publish({ rule: jsonSyntax.meta.id, severity, ...jsonSyntax.oversized(oversizedBytes, this.maxLineBytes) }, number)] : [];
+      return severity ? [publish({ rule: jsonSyntax.meta.id, severity, ...jsonSyntax.oversized(oversizedBytes, this.maxLineBytes) }, number)] : NONE;
     }
     this.counts.add(analysis);
     // Allocated for the first finding, at its size: a line has one finding or none nearly always, and an empty
     // array's first push reserves room for 17 (with a finding on every line, the per-line garbage showed in the scavenges).
     let out: Finding[] | null = null;
     for (const local of analysis.findings) out = added(out, publish(local, number, this.plain));
-    if (analysis.kind !== 'record') return out ?? [];
+    if (analysis.kind !== 'record') return out ?? NONE;
     const format = this.fileFormat();
     const own = analysis.ownFormat;
     if (own && format && own !== format) {
@@ -66,7 +66,7 @@ export class LineFindings {
         if (found) out = added(out, found);
       }
     }
-    return out ?? [];
+    return out ?? NONE;
   }
 
   // The rarer findings in methods of their own: a closure in `process` would cost every line a context object.
@@ -86,6 +86,9 @@ export class LineFindings {
 }
 
 type Locate = () => { start: number; end: number };
+
+/** What `process` returns for a line without findings (most lines of most files): one array, never written to. */
+const NONE: readonly Finding[] = [];
 
 function added(out: Finding[] | null, finding: Finding): Finding[] {
   if (!out) return [finding];

@@ -181,7 +181,7 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
     const ready = () => pending.length > 0 && (pending[0].chunk.kind === 'oversized' || pending[0].done !== null);
     const take = async (): Promise<Finding[]> => {
       const { chunk, result, done } = pending.shift()!;
-      if (chunk.kind === 'oversized') return lines.process(chunk.line, chunk.bytes, OVERSIZED, NO_RANGE);
+      if (chunk.kind === 'oversized') return [...lines.process(chunk.line, chunk.bytes, OVERSIZED, NO_RANGE)];
       const answer = done ?? (await result!);
       // a block analysed here hands its buffer back as the workers' answers do
       if (!result) workers.spares.push(new Uint8Array(chunk.bytes.buffer));
@@ -236,6 +236,7 @@ async function voteOnFormat(chunks: AsyncGenerator<LineChunk>, options: Parallel
 
 const OVERSIZED: AnalysedLine = { kind: 'blank', findings: [], ownFormat: null, format: null, overLimit: false, sideLengths: null, fingerprint: null };
 const NO_RANGE = () => ({ start: 0, end: 1 });
+const NO_FINDINGS: AnalysedLine['findings'] = [];
 
 function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFindings): Finding[] {
   const count = result.kinds.length;
@@ -251,6 +252,12 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
   const matches = lines.index.addBlock(numbers, prints);
   const out: Finding[] = [];
   let withFindings = 0;
+  // One analysis and one `locate` for the whole block, refilled per line: `process` reads them and keeps neither, and
+  // objects made per line live until the block is done, which is what the main thread's scavenges copied.
+  let at = 0;
+  const locate = () => ({ start: result.ranges[at * 2], end: result.ranges[at * 2 + 1] });
+  const sideLengths = { chosen: 0, rejected: 0 };
+  const analysis: AnalysedLine = { kind: 'blank', findings: NO_FINDINGS, ownFormat: null, format: null, overLimit: false, sideLengths: null, fingerprint: null };
   for (let i = 0; i < count; i++) {
     const code = result.kinds[i];
     const kind = code & 3;
@@ -259,18 +266,21 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
       out.push(...lines.process(number, result.ranges[i * 2], OVERSIZED, NO_RANGE));
       continue;
     }
-    let findings: AnalysedLine['findings'] = [];
-    if (withFindings < result.findings.length && result.findings[withFindings][0] === i) findings = result.findings[withFindings++][1];
-    const analysis: AnalysedLine = {
-      kind: kind === KIND_BLANK ? 'blank' : kind === KIND_INVALID ? 'invalid' : 'record',
-      findings,
-      ownFormat: formatOf(result.formats[i * 2]),
-      format: formatOf(result.formats[i * 2 + 1]),
-      overLimit: (code & FLAG_OVER_LIMIT) !== 0,
-      sideLengths: result.sideLengths[i * 2] < 0 ? null : { chosen: result.sideLengths[i * 2], rejected: result.sideLengths[i * 2 + 1] },
-      fingerprint: prints[i],
-    };
-    const found = lines.process(number, undefined, analysis, () => ({ start: result.ranges[i * 2], end: result.ranges[i * 2 + 1] }), matches[i]);
+    analysis.findings = NO_FINDINGS;
+    if (withFindings < result.findings.length && result.findings[withFindings][0] === i) analysis.findings = result.findings[withFindings++][1];
+    analysis.kind = kind === KIND_BLANK ? 'blank' : kind === KIND_INVALID ? 'invalid' : 'record';
+    analysis.ownFormat = formatOf(result.formats[i * 2]);
+    analysis.format = formatOf(result.formats[i * 2 + 1]);
+    analysis.overLimit = (code & FLAG_OVER_LIMIT) !== 0;
+    analysis.sideLengths = null;
+    if (result.sideLengths[i * 2] >= 0) {
+      sideLengths.chosen = result.sideLengths[i * 2];
+      sideLengths.rejected = result.sideLengths[i * 2 + 1];
+      analysis.sideLengths = sideLengths;
+    }
+    analysis.fingerprint = prints[i];
+    at = i;
+    const found = lines.process(number, undefined, analysis, locate, matches[i]);
     for (const finding of found) out.push(finding);
   }
   return out;
