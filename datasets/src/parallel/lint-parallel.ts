@@ -179,26 +179,25 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
       pending.push(entry);
     };
     const ready = () => pending.length > 0 && (pending[0].chunk.kind === 'oversized' || pending[0].done !== null);
-    const take = async (): Promise<Finding[]> => {
+    // a block's findings, a slice at a time (blockFindings)
+    const take = async (): Promise<Iterable<Finding[]>> => {
       const { chunk, result, done } = pending.shift()!;
-      if (chunk.kind === 'oversized') return [...lines.process(chunk.line, chunk.bytes, OVERSIZED, NO_RANGE)];
+      if (chunk.kind === 'oversized') return [[...lines.process(chunk.line, chunk.bytes, OVERSIZED, NO_RANGE)]];
       const answer = done ?? (await result!);
       // a block analysed here hands its buffer back as the workers' answers do
       if (!result) workers.spares.push(new Uint8Array(chunk.bytes.buffer));
-      const found = blockFindings(chunk.firstLine, answer, lines);
-      workers.lineSpares.push(answer.buffer);
-      return found;
+      return blockFindings(chunk.firstLine, answer, lines, () => workers.lineSpares.push(answer.buffer));
     };
     for (const chunk of held) enqueue(chunk);
     if (rest) {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
         enqueue(next.value);
-        while (ready()) yield await take();
+        while (ready()) yield* await take();
         // memory stays bounded: a few blocks ahead of the oldest one still being analysed
-        while (pending.length > options.workers * QUEUED_PER_WORKER + 2) yield await take();
+        while (pending.length > options.workers * QUEUED_PER_WORKER + 2) yield* await take();
       }
     }
-    while (pending.length) yield await take();
+    while (pending.length) yield* await take();
   } finally {
     await chunks.return(undefined);
     await workers.close();
@@ -238,36 +237,51 @@ const OVERSIZED: AnalysedLine = { kind: 'blank', findings: [], ownFormat: null, 
 const NO_RANGE = () => ({ start: 0, end: 1 });
 const NO_FINDINGS: AnalysedLine['findings'] = [];
 
-function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFindings): Finding[] {
+/**
+ * Lines whose findings are made and handed on together. Smaller than a block: what a slice allocates (fingerprints,
+ * matches, findings) lives until the consumer has written it, and every scavenge in between copies it.
+ */
+const SLICE_LINES = 256;
+
+/** The findings of a block's lines, a slice at a time, in order; the block's arrays are free again once it is done. */
+function* blockFindings(firstLine: number, result: LintBlockResult, lines: LineFindings, done: () => void): Generator<Finding[]> {
   const count = result.kinds.length;
-  const prints = new Array<Fingerprint | null>(count).fill(null);
-  const numbers = new Int32Array(count);
   const slab: SignatureSlab = { signatures: result.signatures, bands: result.bands };
-  for (let i = 0; i < count; i++) {
-    numbers[i] = firstLine + i;
+  const findings = { next: 0 };
+  for (let from = 0; from < count; from += SLICE_LINES) yield sliceFindings(firstLine, result, slab, lines, from, Math.min(count, from + SLICE_LINES), findings);
+  done();
+}
+
+function sliceFindings(firstLine: number, result: LintBlockResult, slab: SignatureSlab, lines: LineFindings, from: number, to: number, withFindings: { next: number }): Finding[] {
+  const prints = new Array<Fingerprint | null>(to - from).fill(null);
+  const numbers = new Int32Array(to - from);
+  for (let i = from; i < to; i++) {
+    numbers[i - from] = firstLine + i;
     const code = result.kinds[i];
-    if ((code & 3) === KIND_RECORD && code & FLAG_FINGERPRINT) prints[i] = fingerprintAt(result, slab, i);
+    if ((code & 3) === KIND_RECORD && code & FLAG_FINGERPRINT) prints[i - from] = fingerprintAt(result, slab, i);
   }
-  // the cross-record indexes for the whole block at once (band by band), then each line's findings in order
+  // the cross-record indexes for the whole slice at once (band by band), then each line's findings in order
   const matches = lines.index.addBlock(numbers, prints);
   const out: Finding[] = [];
-  let withFindings = 0;
-  // One analysis and one `locate` for the whole block, refilled per line: `process` reads them and keeps neither, and
-  // objects made per line live until the block is done, which is what the main thread's scavenges copied.
+  // One analysis and one `locate` for the whole slice, refilled per line: `process` reads them and keeps neither.
   let at = 0;
   const locate = () => ({ start: result.ranges[at * 2], end: result.ranges[at * 2 + 1] });
   const sideLengths = { chosen: 0, rejected: 0 };
   const analysis: AnalysedLine = { kind: 'blank', findings: NO_FINDINGS, ownFormat: null, format: null, overLimit: false, sideLengths: null, fingerprint: null };
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < to; i++) {
     const code = result.kinds[i];
     const kind = code & 3;
-    const number = numbers[i];
+    const number = numbers[i - from];
     if (kind === KIND_OVERSIZED) {
       out.push(...lines.process(number, result.ranges[i * 2], OVERSIZED, NO_RANGE));
       continue;
     }
     analysis.findings = NO_FINDINGS;
-    if (withFindings < result.findings.length && result.findings[withFindings][0] === i) analysis.findings = result.findings[withFindings++][1];
+    const next = withFindings.next;
+    if (next < result.findings.length && result.findings[next][0] === i) {
+      analysis.findings = result.findings[next][1];
+      withFindings.next++;
+    }
     analysis.kind = kind === KIND_BLANK ? 'blank' : kind === KIND_INVALID ? 'invalid' : 'record';
     analysis.ownFormat = formatOf(result.formats[i * 2]);
     analysis.format = formatOf(result.formats[i * 2 + 1]);
@@ -278,9 +292,9 @@ function blockFindings(firstLine: number, result: LintBlockResult, lines: LineFi
       sideLengths.rejected = result.sideLengths[i * 2 + 1];
       analysis.sideLengths = sideLengths;
     }
-    analysis.fingerprint = prints[i];
+    analysis.fingerprint = prints[i - from];
     at = i;
-    const found = lines.process(number, undefined, analysis, locate, matches[i]);
+    const found = lines.process(number, undefined, analysis, locate, matches[i - from]);
     for (const finding of found) out.push(finding);
   }
   return out;
