@@ -23,8 +23,7 @@ export { assertTrainable, DatasetError, parseExamples, type ExampleSource, type 
 export { convertDataset } from './output/convert';
 export { buildEvalIndex, loadEvalIndex, loadEvalIndexSync, type EvalIndex } from './cross-line/eval-index';
 export { createEstimateTokenCounter } from './tokens/token-estimate';
-export { createModelTokenCounter } from './tokens/model-token-counter';
-export { createTokenCounter } from './tokens/token-counter';
+export { createModelTokenCounter, createTokenCounter } from './tokens/token-counter';
 export { FORMAT_ORDER, FORMAT_SPECS } from './line/formats';
 export { RULES, RULE_IDS, ruleMeta, type Rule, type RuleMeta } from './rules/index';
 export type { DocumentContext } from './cross-line/document';

@@ -7,16 +7,17 @@ import type { TokenCounter } from '../api';
 import { createEstimateTokenCounter } from './token-estimate';
 import type * as ModelTokenCounter from './model-token-counter';
 
-function createModelTokenCounter(baseModel: string): TokenCounter {
+/** model-token-counter.ts's counter, its module loaded on this first use. */
+export function createModelTokenCounter(modelDir: string, estimate: TokenCounter): TokenCounter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./model-token-counter') as typeof ModelTokenCounter).createModelTokenCounter(baseModel, createEstimateTokenCounter());
+  return (require('./model-token-counter') as typeof ModelTokenCounter).createModelTokenCounter(modelDir, estimate);
 }
 
 /** The model's counter when `baseModel` is set and loads, else the estimate, with the reason it fell back. */
 export function createTokenCounter(baseModel: string | undefined): { counter: TokenCounter; problem: string | null } {
   if (!baseModel) return { counter: createEstimateTokenCounter(), problem: null };
   try {
-    return { counter: createModelTokenCounter(baseModel), problem: null };
+    return { counter: createModelTokenCounter(baseModel, createEstimateTokenCounter()), problem: null };
   } catch (error) {
     return { counter: createEstimateTokenCounter(), problem: `cannot load the tokenizer of ${baseModel}: ${(error as Error).message}; token counts are estimates` };
   }
