@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { findSecrets } from '../../datasets/src/rules/secret';
 import { defaultSettings, lintFile } from '../../datasets/src/index';
 import { BLOCK_BYTES } from '../../datasets/src/parallel/line-chunks';
-import { mainThreadBlocks, parallelMinBytes, parallelWorkers } from '../../datasets/src/parallel/lint-parallel';
+import { mainThreadBlocks, PARALLEL_MIN_BYTES, parallelWorkers } from '../../datasets/src/parallel/lint-parallel';
 import { scanText } from '../../datasets/src/line/text-stats';
 import { collect } from './collect-findings';
 
@@ -103,12 +103,10 @@ test('the format vote also ends after 16M characters of non-records, at the same
 
 test("'auto' starts worker threads only for files big enough to pay for their start-up", () => {
   const cores = availableParallelism();
-  const threshold = parallelMinBytes(cores);
+  const threshold = PARALLEL_MIN_BYTES;
   assert.equal(parallelWorkers({ sizeBytes: threshold - 1 }), 0);
   // one core is the main thread's, which analyses blocks too while the workers are busy
   assert.equal(parallelWorkers({ sizeBytes: threshold }), cores >= 2 ? Math.min(4, cores - 1) : 0);
-  // two cores: the main thread competes with the workers, so they pay off later
-  assert.ok(parallelMinBytes(2) > parallelMinBytes(8));
   assert.equal(parallelWorkers({ workers: 3, sizeBytes: 10 }), 3);
   assert.equal(parallelWorkers({ workers: 0, sizeBytes: threshold }), 0);
 });

@@ -30,7 +30,7 @@ export interface LintContext {
   maxLineBytes?: number;
   /**
    * lintFile only: worker threads for the per-line analysis, a count or 'auto' (the default: one per core, up to 4,
-   * for files of parallelMinBytes() or more); 0 analyses in this thread. Not used with `onExample` or a
+   * for files of PARALLEL_MIN_BYTES or more); 0 analyses in this thread. Not used with `onExample` or a
    * `tokenCounter`, which live in this thread.
    */
   workers?: number | 'auto';

@@ -26,16 +26,13 @@ import type { TokenCounter } from '../api';
 import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
 
 /**
- * Below this, starting threads costs more than it saves: each worker's start and JIT warm-up cost ~0.3 s of CPU.
- * With two cores the main thread and the compiler threads compete with the workers. `finetune lint` (a fresh process,
- * 2026-12-06, quiet 2-core machine, medians of 3–5 alternating runs, after the near-duplicate search got cheaper):
- * templated records 34 MB one thread 1.11 s vs two workers 1.21 s, 50 MB 1.41 vs 1.41 s, 80 MB 2.00 vs 1.74 s (one
- * worker 1.66 s); diverse 129 MB 2.19 vs 1.68 s (one worker 1.83 s). Measured before the main thread analysed blocks
- * too (one worker and the main thread now): with it the threshold may well be lower; not measured again yet.
+ * Below this, starting threads costs more than it saves (a worker's start and JIT warm-up). `finetune lint`'s pass
+ * as a fresh process, one thread vs one worker and the main thread (2026-12-06 10:40, quiet 2-core machine, medians
+ * of 5–6 alternating runs; templated records): 16 MB 1.04 vs 1.05 s, 22 MB 1.17 vs 1.03 s, 30 MB 1.33 vs 1.19 s,
+ * 50 MB 1.68 vs 1.39 s; diverse 129 MB 2.74 vs 1.82 s. (Two cores needed 64 MB before the main thread analysed
+ * blocks too.)
  */
-export function parallelMinBytes(cores: number): number {
-  return (cores <= 2 ? 64 : 16) * 1024 * 1024;
-}
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
 /** The worker's script next to this module: the bundle's dist/lint-worker.js, or the TypeScript source under tsx. */
 function workerScript(): string | null {
@@ -57,7 +54,7 @@ export const mainThreadBlocks = { count: 0 };
 export function parallelWorkers(context: { workers?: number | 'auto'; sizeBytes?: number }): number {
   const wanted = context.workers ?? 'auto';
   const cores = availableParallelism();
-  if (wanted === 'auto' && (context.sizeBytes ?? 0) < parallelMinBytes(cores)) return 0;
+  if (wanted === 'auto' && (context.sizeBytes ?? 0) < PARALLEL_MIN_BYTES) return 0;
   const count = wanted === 'auto' ? Math.min(4, cores - 1) : Math.floor(wanted);
   if (count < 1 || (wanted === 'auto' && cores < 2)) return 0;
   return workerScript() ? count : 0;
