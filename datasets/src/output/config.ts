@@ -11,9 +11,9 @@ import { defaultSettings } from '../settings';
 import type { DatasetSettings, SeveritySetting } from '../../../contracts/src/dataset-types';
 import { UserError } from '../../../contracts/src/user-error';
 import type * as ConfigSchema from './config-schema';
+import type { WorkspaceConfig } from './config-schema';
 
-export type { WorkspaceConfig } from './config-schema';
-type WorkspaceConfig = ConfigSchema.WorkspaceConfig;
+export type { WorkspaceConfig };
 
 export const CONFIG_FILE_NAME = 'finetune.config.json';
 
