@@ -60,7 +60,7 @@ export async function* lintFile(path: string, settings: DatasetSettings, context
 }
 
 /**
- * lintFile's findings a batch at a time (a block of lines each, in line order): what `finetune lint` reads, as one
+ * lintFile's findings a batch at a time (a few hundred lines each, in line order): what `finetune lint` reads, as one
  * async step per batch costs far less than one per finding when every line has a finding, and a batch's findings
  * die young instead of outliving the scavenges of a slow consumer.
  */

@@ -17,6 +17,7 @@ import type { Fingerprint, SignatureSlab } from '../cross-line/fingerprint';
 import { FORMAT_ORDER } from '../line/formats';
 import type { AnalysedLine, LineFindings } from './line-findings';
 import { BLOCK_BYTES, readFileLineChunks, type LineChunk } from './line-chunks';
+import { BATCH_LINES } from '../line/line-reader';
 import { KEYS_PER_LINE } from './line-arrays';
 import {
   FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
@@ -235,17 +236,15 @@ const NO_RANGE = () => ({ start: 0, end: 1 });
 const NO_FINDINGS: AnalysedLine['findings'] = [];
 
 /**
- * Lines whose findings are made and handed on together. Smaller than a block: what a slice allocates (fingerprints,
- * matches, findings) lives until the consumer has written it, and every scavenge in between copies it.
+ * The findings of a block's lines, in order, a batch of BATCH_LINES (as the one-thread pass reads them) at a time:
+ * what a slice allocates (fingerprints, matches, findings) lives until the consumer has written it, and every
+ * scavenge in between copies it. The block's arrays are free again once it is done.
  */
-const SLICE_LINES = 256;
-
-/** The findings of a block's lines, a slice at a time, in order; the block's arrays are free again once it is done. */
 function* blockFindings(firstLine: number, result: LintBlockResult, lines: LineFindings, done: () => void): Generator<Finding[]> {
   const count = result.kinds.length;
   const slab: SignatureSlab = { signatures: result.signatures, bands: result.bands };
   const findings = { next: 0 };
-  for (let from = 0; from < count; from += SLICE_LINES) yield sliceFindings(firstLine, result, slab, lines, from, Math.min(count, from + SLICE_LINES), findings);
+  for (let from = 0; from < count; from += BATCH_LINES) yield sliceFindings(firstLine, result, slab, lines, from, Math.min(count, from + BATCH_LINES), findings);
   done();
 }
 
