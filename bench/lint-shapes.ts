@@ -85,11 +85,11 @@ function median(values: number[]): number {
 }
 
 /**
- * `cli`: the `finetune` command to time, bin/finetune.js by default (what users run: it runs dist/lint.js for
+ * `cli`: the `finetune` command to time, bin/finetune.js by default (what users run: it runs dist/lint.cjs for
  * `finetune lint`); another build's bin/finetune.js or dist/cli.js, to compare two in one run.
  */
 export async function benchLintShapes(records = 100_000, runs = 3, cli = join(repositoryRoot(), 'bin', 'finetune.js')): Promise<Record<string, number | string>> {
-  if (!existsSync(cli) || !existsSync(join(repositoryRoot(), 'dist', 'lint.js'))) return { 'lintShapes.skipped': 'no dist/lint.js (npm run build)' };
+  if (!existsSync(cli) || !existsSync(join(repositoryRoot(), 'dist', 'lint.cjs'))) return { 'lintShapes.skipped': 'no dist/lint.cjs (npm run build)' };
   const dir = mkdtempSync(join(tmpdir(), 'finetune-lint-shapes-'));
   const figures: Record<string, number | string> = {};
   try {

@@ -93,10 +93,10 @@ function visit(value) {
 }
 `);
 
-/** The `finetune` command users run (bin/finetune.js: `finetune lint` runs dist/lint.js, which `npm run bench` builds first), or null when there is none. */
+/** The `finetune` command users run (bin/finetune.js: `finetune lint` runs dist/lint.cjs, which `npm run bench` builds first), or null when there is none. */
 function cliBundle(): string | null {
   const root = repositoryRoot();
-  return existsSync(join(root, 'dist', 'lint.js')) ? join(root, 'bin', 'finetune.js') : null;
+  return existsSync(join(root, 'dist', 'lint.cjs')) ? join(root, 'bin', 'finetune.js') : null;
 }
 
 function processMs(args: string[]): number {

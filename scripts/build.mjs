@@ -1,6 +1,6 @@
 // Bundles every entry point that exists: extension, language server, CLI, engine worker, webviews.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { commonOptions, NODE_BUNDLES, nodeBundleOptions } from './bundles.mjs';
 
@@ -20,6 +20,8 @@ if (existsSync('webviews/src')) {
     jobs.push({ ...common, entryPoints: [entry], outfile: `dist/webviews/${panel}.js`, platform: 'browser', format: 'iife', target: 'es2022' });
   }
 }
+// the packaged build starts from an empty dist/, so a bundle renamed or dropped since cannot ship stale in a VSIX
+if (production) rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 await Promise.all(jobs.map((options) => build(options)));
 if (!watch) console.log(`built ${jobs.length} bundles into dist/`);

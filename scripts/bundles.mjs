@@ -8,8 +8,9 @@ export const NODE_BUNDLES = [
   ['extension/src/extension.ts', 'extension.js', ['vscode', 'onnxruntime-node']],
   ['language-server/src/server.ts', 'server.js', ['onnxruntime-node']],
   ['cli/src/main.ts', 'cli.js', ['onnxruntime-node']],
-  // `finetune lint` alone (bin/finetune.js picks it): start-up is part of every lint's time
-  ['cli/src/lint-main.ts', 'lint.js', ['onnxruntime-node']],
+  // `finetune lint` alone (bin/finetune.js picks it): start-up is part of every lint's time. `.cjs`, which the VSIX's
+  // allowlist (`dist/**/*.js`) does not take: the extension runs dist/cli.js, never this
+  ['cli/src/lint-main.ts', 'lint.cjs', ['onnxruntime-node']],
   ['engine/src/worker/main.ts', 'worker.js', ['onnxruntime-node']],
   ['datasets/src/parallel/lint-worker.ts', 'lint-worker.js', ['onnxruntime-node']],
 ];

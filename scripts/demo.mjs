@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-// as users run it: bin/finetune.js (which runs dist/lint.js for `finetune lint`, dist/cli.js for the rest)
+// as users run it: bin/finetune.js (which runs dist/lint.cjs for `finetune lint`, dist/cli.js for the rest)
 const cli = join(root, 'bin', 'finetune.js');
 const work = join(root, '.tmp', 'demo');
 const model = join(work, 'model');
@@ -58,8 +58,8 @@ function memorisableSubset(file, count = 8) {
   return { text: records.map(({ line }) => line).join('\n') + '\n', prompt };
 }
 
-if (!existsSync(join(root, 'dist', 'cli.js')) || !existsSync(join(root, 'dist', 'lint.js'))) {
-  process.stderr.write('demo: dist/cli.js or dist/lint.js is missing; run `npm run build` first (npm run demo does)\n');
+if (!existsSync(join(root, 'dist', 'cli.js')) || !existsSync(join(root, 'dist', 'lint.cjs'))) {
+  process.stderr.write('demo: dist/cli.js or dist/lint.cjs is missing; run `npm run build` first (npm run demo does)\n');
   process.exit(1);
 }
 const dataset = sampleDataset();

@@ -115,7 +115,7 @@ test('`finetune lint` runs the lint bundle, which reports exactly what the full 
   const loaded = spawnSync(process.execPath, ['-e', `process.argv.splice(1, 0, ${JSON.stringify(bin)}); process.on('exit', () => console.error(JSON.stringify(Object.keys(require.cache)))); require(${JSON.stringify(bin)});`, ...args], { encoding: 'utf8' });
   assert.equal(loaded.status, 1, loaded.stderr);
   const modules = JSON.parse(loaded.stderr.trim().split('\n').pop()!) as string[];
-  assert.ok(modules.includes(join(dist, 'lint.js')) && !modules.includes(join(dist, 'cli.js')), modules.join('\n'));
+  assert.ok(modules.includes(join(dist, 'lint.cjs')) && !modules.includes(join(dist, 'cli.js')), modules.join('\n'));
   const full = spawnSync(process.execPath, [join(dist, 'cli.js'), ...args], { encoding: 'utf8' });
   assert.equal(full.status, 1, full.stderr);
   assert.equal(loaded.stdout, full.stdout);

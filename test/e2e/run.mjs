@@ -93,9 +93,11 @@ describe('extension integration tests in the real extension host', { skip: !want
 describe('the VSIX, installed into code-server', { skip: !wants('ui') }, () => {
   test('contains the bundles and the target platform binaries only', () => {
     const entries = vsixEntries(VSIX);
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js']) {
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/dist/lint-worker.js']) {
       assert.ok(entries.includes(needed), `${needed} is in the VSIX`);
     }
+    // the `finetune lint` bundle is the command line's alone: the extension runs dist/cli.js
+    assert.ok(!entries.some((e) => e.startsWith('extension/dist/lint.')), 'no dist/lint.cjs in the VSIX');
     const bindings = entries.filter((e) => e.endsWith('onnxruntime_binding.node'));
     assert.deepEqual(bindings.map((e) => e.split('/').slice(-3, -1).join('-')), ['linux-x64'], 'only the target platform binding');
     const ours = entries.filter((e) => !e.startsWith('extension/node_modules/'));
