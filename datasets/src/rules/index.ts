@@ -40,6 +40,13 @@ import * as wrongType from './wrong-type';
 
 export type { CrossMatch, DatasetRule, DatasetView, FindingBody, MatchPlaces, MatchRule, RecordRule, Rule, RuleMeta } from './rule';
 
+/**
+ * Each rule module as a plain object: a bundled module namespace is an object of getters (esbuild's `__export`), so
+ * reading `check`, `meta` or `matchMessage` off it per record or finding cost a function call each (~4% of the
+ * per-line analysis in a CPU profile, 2026-12-06).
+ */
+const plain = (rule: Rule): Rule => ({ ...rule });
+
 export const RULES: readonly Rule[] = [
   // structure
   { meta: jsonSyntax.meta },
@@ -82,7 +89,7 @@ export const RULES: readonly Rule[] = [
   // the editor's own
   { meta: fileTooLarge.meta },
   { meta: tooManyFindings.meta },
-];
+].map(plain);
 
 export const RECORD_RULES: readonly RecordRule[] = RULES.filter((rule): rule is RecordRule => rule.meta.scope === 'record' && 'check' in rule);
 
