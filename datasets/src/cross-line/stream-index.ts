@@ -2,7 +2,7 @@
 // is compared with the ones before it, so findings stream out in line order. Memory stays near 400 bytes per record
 // (typed-array maps, 16-bit MinHash signatures; a preference pair adds one key of 12–24 bytes, hashes, never text);
 // near-duplicate search stops after NEAR_DUPLICATE_LIMIT records.
-import { BANDS, bandKey, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, type Fingerprint } from './fingerprint';
+import { BANDS, bandKey, MAX_BUCKET_CANDIDATES, SIGNATURE_BINS, signatureSimilarity, type Fingerprint } from './fingerprint';
 import { FirstValueMap, WindowedMultiMap } from './multimap';
 import type { CrossMatch } from '../rules/rule';
 
@@ -202,15 +202,8 @@ export class StreamIndex {
 
   /** A near-duplicate match of the record in `slot` with the one in `other`, or null below the threshold. */
   private matchWith(slot: number, other: number): CrossMatch | null {
-    const ownSignatures = this.signatureSources[this.signatureSource[slot]];
-    const own = this.signatureOffset[slot];
-    const signatures = this.signatureSources[this.signatureSource[other]];
-    const base = this.signatureOffset[other];
-    let same = 0;
-    // without a branch: (x ^ y) - 1 is negative only when the bins are equal; with ~80% of bins equal at random, a
-    // branch was mispredicted several times per record
-    for (let bin = 0; bin < SIGNATURE_BINS; bin++) same += ((signatures[base + bin] ^ ownSignatures[own + bin]) - 1) >>> 31;
-    const score = same / SIGNATURE_BINS;
+    const sources = this.signatureSources;
+    const score = signatureSimilarity(sources[this.signatureSource[slot]], this.signatureOffset[slot], sources[this.signatureSource[other]], this.signatureOffset[other]);
     return score >= this.threshold ? { rule: 'near-duplicate', first: this.signatureLines[other], similarity: score } : null;
   }
 }
