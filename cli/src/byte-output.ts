@@ -34,8 +34,8 @@ export class ByteOutput {
   /** Appends `text` without waiting: for the many small pieces of one batch, followed by flushIfFull or flush. */
   append(text: string): void {
     // a UTF-16 code unit takes at most 3 bytes: with that much room the string never gets split
-    if (this.used + text.length * 3 > this.buffer.length) this.nextChunk(text.length * 3);
-    this.used += this.buffer.write(text, this.used);
+    const at = this.reserve(text.length * 3);
+    this.commit(at + this.buffer.write(text, at));
   }
 
   /**
