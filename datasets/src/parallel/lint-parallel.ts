@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { voteOf } from '../line/analyze-line';
+import { rulePlan } from '../rules/rule-plan';
 import { fileFormat, type FormatVote } from '../cross-line/dataset-stats';
 import type { Fingerprint, SignatureSlab } from '../cross-line/fingerprint';
 import { FORMAT_ORDER } from '../line/formats';
@@ -21,7 +22,7 @@ import { BATCH_LINES } from '../line/line-reader';
 import { KEYS_PER_LINE } from './line-arrays';
 import {
   FLAG_FINGERPRINT, FLAG_OVER_LIMIT, FLAG_SIGNATURE, KIND_BLANK, KIND_INVALID, KIND_OVERSIZED, KIND_RECORD,
-  analyzeBlock, type LintBlock, type LintBlockResult, type LintWorkerData,
+  analyzeBlock, type BlockContext, type LintBlock, type LintBlockResult, type LintWorkerData,
 } from './lint-worker';
 import type { TokenCounter } from '../api';
 import type { DatasetSettings, Finding, FormatId } from '../../../contracts/src/dataset-types';
@@ -154,7 +155,7 @@ export async function* lintInWorkers(path: string, settings: DatasetSettings, op
     // worker costs a start-up and a JIT warm-up of its own and competes with it for the cores.
     const pending: Array<{ chunk: LineChunk; result: Promise<LintBlockResult> | null; done: LintBlockResult | null }> = [];
     let id = 0;
-    const local = { settings, maxLineBytes: options.maxLineBytes };
+    const local: BlockContext = { settings, maxLineBytes: options.maxLineBytes, plan: rulePlan(settings) };
     // Near the end of the file the main thread keeps a block whenever a worker is still busy: blocks queued there
     // would leave it waiting on the worker's backlog once the file is read.
     let unread = options.sizeBytes;
@@ -231,9 +232,9 @@ async function voteOnFormat(chunks: AsyncGenerator<LineChunk>, options: Parallel
   return { held, rest: false };
 }
 
-const OVERSIZED: AnalysedLine = { kind: 'blank', findings: [], ownFormat: null, format: null, overLimit: false, sideLengths: null, fingerprint: null };
-const NO_RANGE = () => ({ start: 0, end: 1 });
 const NO_FINDINGS: AnalysedLine['findings'] = [];
+const OVERSIZED: AnalysedLine = { kind: 'blank', findings: NO_FINDINGS, ownFormat: null, format: null, overLimit: false, sideLengths: null, fingerprint: null };
+const NO_RANGE = () => ({ start: 0, end: 1 });
 
 /**
  * The findings of a block's lines, in order, a batch of BATCH_LINES (as the one-thread pass reads them) at a time:

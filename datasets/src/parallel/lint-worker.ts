@@ -3,7 +3,7 @@
 // packed in typed arrays (shared memory, not copied); only lines with findings send objects.
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine, primaryRange } from '../line/analyze-line';
-import { rulePlan } from '../rules/rule-plan';
+import { rulePlan, type RulePlan } from '../rules/rule-plan';
 import { SIGNATURE_BINS, type SignatureSlot } from '../cross-line/fingerprint';
 import { KEYS_PER_LINE, lineArrays, type LineArrays } from './line-arrays';
 import { FORMAT_ORDER } from '../line/formats';
@@ -51,12 +51,19 @@ export function formatCode(format: FormatId | null): number {
   return format === null ? 0 : FORMAT_ORDER.indexOf(format) + 1;
 }
 
+/** What a thread analysing blocks keeps for all of them: its settings and the rules they turn on (rulePlan, made once). */
+export interface BlockContext {
+  settings: DatasetSettings;
+  maxLineBytes: number;
+  plan: RulePlan;
+}
+
 /** A block's analysis, in a worker or (lint-parallel.ts, while the workers are busy) in the main thread. */
-export function analyzeBlock(block: LintBlock, data: Omit<LintWorkerData, 'lintWorker'>, counter: TokenCounter): LintBlockResult {
+export function analyzeBlock(block: LintBlock, data: BlockContext, counter: TokenCounter): LintBlockResult {
   const n = block.count;
   const result: LintBlockResult = { id: block.id, ...lineArrays(n, block.spare), signatures: new Uint16Array(new SharedArrayBuffer(n * SIGNATURE_BINS * 2)), findings: [], bytes: block.bytes };
   const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
-  const plan = rulePlan(data.settings);
+  const plan = data.plan;
   // signatures are written straight into the block's arrays, a slot per line
   const signatureSlot: SignatureSlot = { slab: { signatures: result.signatures, bands: result.bands }, slot: 0 };
   let start = 0;
@@ -108,8 +115,9 @@ function serve(): void {
   const data = workerData as LintWorkerData | undefined;
   if (!port || data?.lintWorker !== true) return;
   const { counter } = createTokenCounter(data.settings.baseModel);
+  const context: BlockContext = { settings: data.settings, maxLineBytes: data.maxLineBytes, plan: rulePlan(data.settings) };
   port.on('message', (block: LintBlock) => {
-    const result = analyzeBlock(block, data, counter);
+    const result = analyzeBlock(block, context, counter);
     // its arrays are shared memory: nothing to transfer (lint-parallel.ts says why)
     port.postMessage(result);
   });
